@@ -1,0 +1,154 @@
+/** `envgen resolve`: pins for each model of envgen.yaml, or for the flags given. */
+import { join, resolve as resolvePath } from 'node:path';
+import { loadOverlayFile } from '../../compat/load-overlay.js';
+import { type FleetInput, type ResolvedModel, resolveModel } from '../../compat/resolve.js';
+import { resolveSpec } from '../../compat/resolve-spec.js';
+import { buildTable } from '../../compat/table.js';
+import type { RulesOverlay, Source } from '../../compat/types.js';
+import { type Problem, UserError, usageError } from '../../problem.js';
+import { formatResolved } from '../../report/resolve-text.js';
+import { didYouMean } from '../../spec/did-you-mean.js';
+import { loadSpec, SPEC_FILE } from '../../spec/load-spec.js';
+import { schemaProblems } from '../../spec/schema-problems.js';
+import type { PlatformName } from '../../spec/types.js';
+import type { CommandContext } from '../context.js';
+
+export interface ResolveFlags {
+  torch?: string;
+  python?: string;
+  cuda?: string;
+  source?: Source | 'auto';
+  platform?: PlatformName;
+  vision?: boolean;
+  audio?: boolean;
+  driver?: string;
+  gpu?: string[];
+  rules?: string;
+}
+
+export async function runResolve(
+  ctx: CommandContext,
+  names: string[],
+  flags: ResolveFlags,
+): Promise<number> {
+  const overlays: RulesOverlay[] = [];
+  const fleet = fleetFromFlags(flags);
+  const adHoc = [flags.torch, flags.python, flags.cuda, flags.source].some((v) => v !== undefined);
+
+  let models: ResolvedModel[];
+  let problems: Problem[];
+  if (adHoc) {
+    if (names.length > 0) {
+      throw usageError(
+        'usage/models-with-flags',
+        `models (${names.join(', ')}) and --torch/--python/--cuda/--source do not go together`,
+        'name models to resolve them from envgen.yaml, or give flags to resolve without a spec',
+      );
+    }
+    validateFlags(flags);
+    if (flags.rules)
+      overlays.push(await loadOverlayFile(ctx.io, resolvePath(ctx.io.cwd, flags.rules)));
+    const outcome = resolveModel(buildTable(overlays), {
+      name: 'model',
+      ...(flags.torch ? { torch: flags.torch } : {}),
+      ...(flags.python ? { python: flags.python } : {}),
+      ...(flags.cuda ? { cuda: flags.cuda } : {}),
+      ...(flags.source ? { source: flags.source } : {}),
+      ...(flags.platform ? { platform: flags.platform } : {}),
+      vision: Boolean(flags.vision),
+      audio: Boolean(flags.audio),
+      ...(flags.cuda === 'cpu' ? {} : { fleet }),
+    });
+    models = outcome.ok ? [outcome.model] : [];
+    problems = outcome.ok
+      ? []
+      : [
+          {
+            ruleId: outcome.error.ruleId,
+            severity: 'error',
+            message: outcome.error.message,
+            fix: outcome.error.fix,
+          },
+        ];
+  } else {
+    validateFlags(flags);
+    const loaded = await loadSpec(ctx.io, join(ctx.root, SPEC_FILE));
+    if (loaded.spec.compat) overlays.push(loaded.spec.compat);
+    if (flags.rules)
+      overlays.push(await loadOverlayFile(ctx.io, resolvePath(ctx.io.cwd, flags.rules)));
+    const all = Object.keys(loaded.spec.models);
+    for (const name of names) {
+      if (!all.includes(name)) {
+        const guess = didYouMean(name, all);
+        throw usageError(
+          'usage/unknown-model',
+          `${loaded.file} has no model '${name}'`,
+          `${guess ? `did you mean '${guess}'? ` : ''}models: ${all.join(', ')}`,
+        );
+      }
+    }
+    ({ models, problems } = resolveSpec(
+      buildTable(overlays),
+      loaded,
+      names.length > 0 ? names : all,
+      fleet,
+    ));
+  }
+
+  if (ctx.json) {
+    ctx.io.stdout.write(
+      `${JSON.stringify({ models, ...(problems.length > 0 ? { problems } : {}) }, null, 2)}\n`,
+    );
+  } else if (models.length > 0) {
+    ctx.io.stdout.write(formatResolved(models, ctx.color));
+  }
+  if (problems.length > 0) {
+    throw new UserError(problems);
+  }
+  return 0;
+}
+
+function fleetFromFlags(flags: ResolveFlags): FleetInput {
+  return {
+    ...(flags.driver ? { driver: flags.driver } : {}),
+    ...(flags.gpu?.length ? { gpus: flags.gpu } : {}),
+  };
+}
+
+/** Flags get the same checks as the spec's fields, by validating them as a one-model spec. */
+function validateFlags(flags: ResolveFlags): void {
+  const model = {
+    ...(flags.torch !== undefined ? { torch: flags.torch } : {}),
+    ...(flags.python !== undefined ? { python: flags.python } : {}),
+    ...(flags.cuda !== undefined ? { cuda: flags.cuda } : {}),
+  };
+  const fleet = fleetFromFlags(flags);
+  const spec = {
+    version: 1,
+    models: { flags: model },
+    ...(Object.keys(fleet).length ? { fleet } : {}),
+  };
+  const problems = schemaProblems(spec, {
+    file: '',
+    locate: () => undefined,
+    locateKey: () => undefined,
+  });
+  if (problems.length === 0) return;
+  const flagFor: [RegExp, string][] = [
+    [/^models\.flags\.torch/, '--torch'],
+    [/^models\.flags\.python/, '--python'],
+    [/^models\.flags\.cuda/, '--cuda'],
+    [/^fleet\.driver/, '--driver'],
+    [/^fleet\.gpus(\[\d+\])?/, '--gpu'],
+  ];
+  throw new UserError(
+    problems.map(({ file: _file, ...problem }) => {
+      const match = flagFor.find(([pattern]) => pattern.test(problem.message));
+      return {
+        ...problem,
+        ruleId: 'usage/invalid-flag',
+        message: match ? problem.message.replace(match[0], match[1]) : problem.message,
+      };
+    }),
+  );
+}

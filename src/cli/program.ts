@@ -1,0 +1,182 @@
+/**
+ * Commander wiring only: flags -> one command module -> exit code. Command modules are
+ * imported when their command runs, so `envgen --version` or `envgen rules` never load the
+ * resolver's WASM or the schema compiler.
+ */
+import { resolve as resolvePath } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import type { Io } from '../io.js';
+import { UserError } from '../problem.js';
+import { colorFor } from '../report/color.js';
+import { formatProblems } from '../report/problems.js';
+import type { CommandContext } from './context.js';
+import { VERSION } from './version.js';
+
+/** Planned commands, and the issue that brings each. */
+const PLANNED: Record<string, { summary: string; issue: number }> = {
+  init: {
+    summary: 'write envgen.yaml for a model repo (from flags or what it detects), then generate',
+    issue: 3,
+  },
+  generate: {
+    summary: "render each model's environment.yml and Dockerfile (--check: exit 1 on drift)",
+    issue: 3,
+  },
+  build: {
+    summary: 'create each environment with conda and prove it with a smoke check (CI)',
+    issue: 4,
+  },
+  doctor: {
+    summary: 'check this GPU machine: driver, GPUs, conda, Docker, and which models can run',
+    issue: 5,
+  },
+  audit: {
+    summary: 'lint environment files, Dockerfiles and envgen.yaml against the rule catalogue',
+    issue: 6,
+  },
+};
+
+interface CommonOptions {
+  json?: boolean;
+  cwd?: string;
+}
+
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit 0; usage mistakes are exit 2 (DESIGN.md).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UserError) {
+      io.stderr.write(formatProblems(error.problems, colorFor(io.stderr, io.env)));
+      return error.exitCode;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('envgen')
+    .description(
+      'Conda environments and Dockerfiles for PyTorch inference services, with pins that are right.',
+    )
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`error: ${text.replace(/^error: /, '')}`),
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 check failed, 2 bad input or usage, 3 a tool or the environment is missing.
+
+Examples:
+  $ envgen resolve                                  pins for every model in ./envgen.yaml
+  $ envgen resolve --torch 2.1 --python 3.11 --cuda 11.8 --json
+  $ envgen resolve --torch 2.8 --gpu 6.1 --driver 550.54.15
+  $ envgen rules --torch 2.4`,
+    );
+
+  const context = (options: CommonOptions): CommandContext => ({
+    io,
+    root: resolvePath(io.cwd, options.cwd ?? '.'),
+    json: Boolean(options.json),
+    color: colorFor(io.stdout, io.env),
+  });
+
+  withCommon(
+    program
+      .command('resolve')
+      .summary('print the resolved pins for each model, with the reason for each')
+      .description(
+        'Print the resolved pins (torch, Python, CUDA, source, domain libraries, channels, dependencies, driver floors, GPU architectures) for each model of envgen.yaml, or for the flags given, with one reason per decision.',
+      )
+      .argument('[model...]', 'models of envgen.yaml to resolve (default: all)')
+      .option('--torch <spec>', "torch version spec: '2.1' (the 2.1 series), '2.1.2', '>=2.1,<2.3'")
+      .option('--python <version>', 'Python major.minor, e.g. 3.11')
+      .option('--cuda <version>', 'CUDA X.Y, cpu, or auto')
+      .addOption(
+        new Option('--source <source>', 'where torch comes from').choices([
+          'auto',
+          'pytorch',
+          'conda-forge',
+          'pip',
+        ]),
+      )
+      .addOption(
+        new Option('--platform <platform>', 'conda platform').choices([
+          'linux-64',
+          'linux-aarch64',
+        ]),
+      )
+      .option('--vision', 'add the paired torchvision')
+      .option('--audio', 'add the paired torchaudio')
+      .option('--driver <version>', "the fleet's oldest NVIDIA driver, e.g. 535.104.05")
+      .option('--gpu <cc...>', "the fleet's GPU compute capabilities, e.g. --gpu 8.0 9.0")
+      .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
+      .addHelpText(
+        'after',
+        `
+With flags such as --torch, envgen.yaml is not read. --driver and --gpu alone override the spec's fleet.
+
+Examples:
+  $ envgen resolve
+  $ envgen resolve sentiment --json
+  $ envgen resolve --torch 2.1 --python 3.11 --cuda 11.8 --source pip
+  $ envgen resolve --torch '>=2.8' --gpu 6.1 12.0 --driver 570.124.06`,
+      ),
+  ).action(async (models: string[], options) => {
+    const { runResolve } = await import('./commands/resolve.js');
+    setExit(await runResolve(context(options), models, options));
+  });
+
+  withCommon(
+    program
+      .command('rules')
+      .summary('show the compatibility table')
+      .description(
+        'Show what envgen knows: for each torch release the Python range, the CUDA builds per source, paired torchvision/torchaudio, driver floors and GPU architectures, with sources and unconfirmed marks.',
+      )
+      .option('--torch <spec>', "releases to show in detail, e.g. 2.4 or '>=2.8'")
+      .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen rules\n  $ envgen rules --torch 2.4\n  $ envgen rules --torch 2.8 --json',
+      ),
+  ).action(async (options) => {
+    const { runRules } = await import('./commands/rules.js');
+    setExit(await runRules(context(options), options));
+  });
+
+  for (const [name, { summary, issue }] of Object.entries(PLANNED)) {
+    withCommon(
+      program
+        .command(name)
+        .summary(`${summary} (not implemented yet)`)
+        .allowUnknownOption()
+        .allowExcessArguments(),
+    ).action(() => {
+      io.stderr.write(
+        `error: envgen ${name} is not implemented yet in envgen ${VERSION} (it is planned in issue ${issue}).\n  envgen resolve and envgen rules work today.\n`,
+      );
+      setExit(2);
+    });
+  }
+  return program;
+}
+
+function withCommon(command: Command): Command {
+  return command
+    .option('--json', 'machine-readable output on stdout')
+    .option('--cwd <dir>', 'run as if started in DIR');
+}

@@ -1,0 +1,28 @@
+/**
+ * Reads a user's compatibility table (`--rules FILE`, JSON or YAML) and validates it with the
+ * same schema as the built-in table, pointing problems at their lines.
+ */
+import { relative } from 'node:path';
+import type { Io } from '../io.js';
+import { UserError } from '../problem.js';
+import { readText } from '../spec/load-spec.js';
+import { schemaProblems } from '../spec/schema-problems.js';
+import { parseYamlSource } from '../spec/yaml-source.js';
+import type { RulesOverlay } from './types.js';
+
+export async function loadOverlayFile(io: Io, path: string): Promise<RulesOverlay> {
+  const file = relative(io.cwd, path) || path;
+  // JSON is YAML, so one parser keeps positions for both.
+  const source = parseYamlSource(await readText(io, path, file, 'rules'), file, 'rules');
+  const problems = schemaProblems(
+    source.value,
+    { file, locate: source.locate, locateKey: source.locateKey },
+    'rules',
+  );
+  if (problems.length > 0) {
+    throw new UserError(
+      problems.map((p) => ({ ...p, ruleId: p.ruleId.replace(/^spec\//, 'rules/') })),
+    );
+  }
+  return source.value as RulesOverlay;
+}

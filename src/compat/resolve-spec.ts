@@ -1,0 +1,87 @@
+/**
+ * Resolves the models of a loaded spec: applies `defaults`, the fleet and the spec's own
+ * `compat:` overlay, and turns each unsatisfiable model into a problem that points at the
+ * model's line in envgen.yaml.
+ */
+import type { Problem } from '../problem.js';
+import type { LoadedSpec, ModelSpec } from '../spec/types.js';
+import {
+  type FleetInput,
+  type ResolvedModel,
+  type ResolveRequest,
+  resolveModel,
+} from './resolve.js';
+import type { Table } from './table.js';
+
+export interface SpecResolution {
+  models: ResolvedModel[];
+  problems: Problem[];
+}
+
+export function resolveSpec(
+  table: Table,
+  loaded: LoadedSpec,
+  names: readonly string[],
+  fleetOverride: FleetInput = {},
+): SpecResolution {
+  const { spec } = loaded;
+  const fleet: FleetInput = { ...spec.fleet, ...fleetOverride };
+  const models: ResolvedModel[] = [];
+  const problems: Problem[] = [];
+  for (const name of names) {
+    const model = spec.models[name] as ModelSpec;
+    const request = requestFor(name, model, spec.defaults ?? {}, fleet);
+    const outcome = resolveModel(table, request);
+    if (outcome.ok) {
+      models.push(withUserPackages(outcome.model, model));
+      continue;
+    }
+    const { error } = outcome;
+    const field = error.field === 'fleet' ? undefined : error.field;
+    const at =
+      (field && field in model ? loaded.locate(['models', name, field]) : undefined) ??
+      (error.field === 'fleet' && spec.fleet ? loaded.locate(['fleet']) : undefined) ??
+      loaded.locate(['models', name]);
+    problems.push({
+      ruleId: error.ruleId,
+      severity: 'error',
+      file: loaded.file,
+      ...at,
+      message: `model '${name}': ${error.message}`,
+      fix: error.fix,
+    });
+  }
+  return { models, problems };
+}
+
+export function requestFor(
+  name: string,
+  model: ModelSpec,
+  defaults: NonNullable<LoadedSpec['spec']['defaults']>,
+  fleet: FleetInput,
+): ResolveRequest {
+  const python = model.python ?? defaults.python;
+  const cuda = model.cuda ?? defaults.cuda;
+  const source = model.source ?? defaults.source;
+  const platform = model.platform ?? defaults.platform;
+  return {
+    name,
+    ...(model.torch ? { torch: model.torch } : {}),
+    ...(python ? { python } : {}),
+    ...(cuda ? { cuda } : {}),
+    ...(source ? { source } : {}),
+    ...(platform ? { platform } : {}),
+    vision: model.vision ?? false,
+    audio: model.audio ?? false,
+    ...(cuda === 'cpu' ? {} : { fleet }),
+  };
+}
+
+/** The model's own packages follow envgen's pins; a pip section needs pip from conda. */
+function withUserPackages(resolved: ResolvedModel, model: ModelSpec): ResolvedModel {
+  const conda = model.conda ?? [];
+  const pip = model.pip ?? [];
+  const dependencies = [...resolved.dependencies, ...conda];
+  if (pip.length > 0 && !dependencies.includes('pip')) dependencies.push('pip');
+  return { ...resolved, dependencies, pip: [...resolved.pip, ...pip] };
+}

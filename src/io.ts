@@ -1,0 +1,77 @@
+/**
+ * The only module that touches the outside world: files, environment, clock, output streams.
+ * Commands receive an `Io`; tests pass one with captured streams and a temp directory, so the
+ * code that runs in tests is the code that runs for users.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+export interface OutStream {
+  write(text: string): void;
+  /** Whether the stream is an interactive terminal (colour, live progress). */
+  isTTY: boolean;
+}
+
+export interface Io {
+  /** Working directory every relative path is resolved against (`--cwd` replaces it). */
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: OutStream;
+  stderr: OutStream;
+  stdinIsTTY: boolean;
+  /** Reads a file; rejects with the Node error (ENOENT, EISDIR, ...) when it cannot. */
+  readFile(path: string): Promise<Buffer>;
+  /** Whether a path exists (file or directory). */
+  exists(path: string): Promise<boolean>;
+  /** Writes a file whole or not at all: a temp file beside it, then a rename. */
+  writeFileAtomic(path: string, content: string): Promise<void>;
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export function createNodeIo(): Io {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: {
+      write: (text) => process.stdout.write(text),
+      isTTY: Boolean(process.stdout.isTTY),
+    },
+    stderr: {
+      write: (text) => process.stderr.write(text),
+      isTTY: Boolean(process.stderr.isTTY),
+    },
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    readFile: (path) => readFile(path),
+    exists: async (path) => {
+      try {
+        await stat(path);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    writeFileAtomic,
+    now: () => Date.now(),
+  };
+}
+
+/** Resolves `path` against the Io's working directory. */
+export function resolvePath(io: Io, path: string): string {
+  return resolve(io.cwd, path);
+}
+
+async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  // Same directory as the target so the rename stays on one file system (atomic on POSIX).
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, content, { flag: 'wx' });
+    await rename(tmp, path);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * One Ajv instance for envgen's JSON Schemas (the spec and the compatibility table). The
+ * schemas ship in `schemas/` so editors can use them too; validators are compiled once, on
+ * first use, so commands that validate nothing do not load Ajv's compiler.
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import envgenSchema from '../schemas/envgen.schema.json';
+import rulesSchema from '../schemas/rules.schema.json';
+
+let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+export function validatorFor(name: 'envgen' | 'rules'): ValidateFunction {
+  let validate = compiled.get(name);
+  if (!validate) {
+    ajv ??= createAjv();
+    validate = ajv.getSchema(`${name}.schema.json`);
+    if (!validate) throw new Error(`schema ${name} is not registered`);
+    compiled.set(name, validate);
+  }
+  return validate;
+}
+
+function createAjv(): Ajv {
+  const instance = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    allowUnionTypes: true,
+  });
+  instance.addSchema(rulesSchema, 'rules.schema.json');
+  instance.addSchema(envgenSchema, 'envgen.schema.json');
+  return instance;
+}

@@ -1,0 +1,105 @@
+/**
+ * Loads `envgen.yaml`: reads it, refuses what is not a YAML text, parses it keeping positions,
+ * validates it against `schemas/envgen.schema.json` and checks every package entry. All
+ * problems of one file are reported together (exit 2); nothing is returned half-valid.
+ */
+import { relative } from 'node:path';
+import type { Io } from '../io.js';
+import { UserError } from '../problem.js';
+import { checkPackageEntries } from './check-entries.js';
+import { schemaProblems } from './schema-problems.js';
+import type { LoadedSpec, Spec } from './types.js';
+import { parseYamlSource } from './yaml-source.js';
+
+/** A spec larger than this is not a hand-written spec. */
+const MAX_SPEC_BYTES = 1024 * 1024;
+
+export const SPEC_FILE = 'envgen.yaml';
+
+/** Reads and validates a spec file; throws {@link UserError} listing every problem found. */
+export async function loadSpec(io: Io, path: string): Promise<LoadedSpec> {
+  const file = relative(io.cwd, path) || path;
+  const text = await readText(io, path, file, 'spec');
+  return parseSpecText(text, file);
+}
+
+/** Parses and validates spec text. */
+export function parseSpecText(text: string, file: string): LoadedSpec {
+  if (text.replaceAll(/^\s*#.*$/gm, '').trim() === '') {
+    throw new UserError([
+      {
+        ruleId: 'spec/empty',
+        severity: 'error',
+        file,
+        message: `${file} is empty`,
+        fix: 'run `envgen init`, or write `version: 1` and a `models:` map',
+      },
+    ]);
+  }
+  const source = parseYamlSource(text, file);
+  const context = { file, locate: source.locate, locateKey: source.locateKey };
+  const problems = schemaProblems(source.value, context);
+  if (problems.length === 0) problems.push(...checkPackageEntries(source.value as Spec, context));
+  if (problems.length > 0) throw new UserError(problems);
+  return { file, spec: source.value as Spec, locate: source.locate };
+}
+
+/**
+ * Reads a hand-written text file, refusing what cannot be one: missing, a folder, too large,
+ * binary or not UTF-8. `kind` prefixes the rule ids (`spec/not-found`, `rules/not-text`).
+ */
+export async function readText(
+  io: Io,
+  path: string,
+  file: string,
+  kind: 'spec' | 'rules',
+): Promise<string> {
+  const problem = (ruleId: string, message: string, fix: string, exitCode = 2): UserError =>
+    new UserError(
+      [{ ruleId: `${kind}/${ruleId}`, severity: 'error', file, message, fix }],
+      exitCode,
+    );
+  let bytes: Buffer;
+  try {
+    bytes = await io.readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw problem(
+        'not-found',
+        `${file} does not exist`,
+        kind === 'spec'
+          ? 'run `envgen init` to write one, or pass the pins as flags (`envgen resolve --torch 2.1 --cuda 11.8`)'
+          : 'pass the path of a JSON or YAML file in the format of schemas/rules.schema.json',
+      );
+    }
+    if (code === 'EISDIR')
+      throw problem('not-a-file', `${file} is a directory`, 'name the file itself');
+    throw problem(
+      'unreadable',
+      `cannot read ${file} (${code ?? String(error)})`,
+      'check the permissions',
+      3,
+    );
+  }
+  if (bytes.length > MAX_SPEC_BYTES) {
+    throw problem(
+      'too-large',
+      `${file} is ${bytes.length} bytes; envgen reads at most ${MAX_SPEC_BYTES}`,
+      'check that the right file is named',
+    );
+  }
+  const notText = (): never => {
+    throw problem(
+      'not-text',
+      `${file} is not a UTF-8 text file`,
+      'name a YAML (or JSON) text file',
+    );
+  };
+  if (bytes.includes(0)) notText();
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return notText();
+  }
+}

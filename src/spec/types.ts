@@ -1,0 +1,67 @@
+import type { RulesOverlay } from '../compat/types.js';
+
+/** What the user may ask for as a torch source: a fixed source, or `auto`. */
+export type SourceChoice = 'auto' | 'pytorch' | 'conda-forge' | 'pip';
+export type Base = 'miniconda' | 'miniforge' | 'micromamba';
+export type PlatformName = 'linux-64' | 'linux-aarch64';
+
+/** The GPU machines a spec's images must run on. */
+export interface Fleet {
+  /** The oldest driver in the fleet, as nvidia-smi prints it. */
+  driver?: string;
+  /** Compute capabilities, `X.Y`. */
+  gpus?: string[];
+}
+
+export interface ServeSpec {
+  command: string[];
+  port?: number;
+  health?: string;
+}
+
+/** One model as written in `envgen.yaml` (before defaults are applied). */
+export interface ModelSpec {
+  torch?: string;
+  python?: string;
+  cuda?: string;
+  source?: SourceChoice;
+  base?: Base;
+  platform?: PlatformName;
+  vision?: boolean;
+  audio?: boolean;
+  conda?: string[];
+  pip?: string[];
+  serve?: ServeSpec;
+}
+
+export interface SpecDefaults {
+  python?: string;
+  base?: Base;
+  platform?: PlatformName;
+  source?: SourceChoice;
+  cuda?: string;
+}
+
+/** `envgen.yaml`, validated. */
+export interface Spec {
+  version: 1;
+  defaults?: SpecDefaults;
+  fleet?: Fleet;
+  models: Record<string, ModelSpec>;
+  compat?: RulesOverlay;
+}
+
+/** A position in a file, 1-based. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A validated spec with what is needed to point messages at its lines. */
+export interface LoadedSpec {
+  /** The spec file as the user would name it (relative to the working directory). */
+  file: string;
+  spec: Spec;
+  /** Where the value at a key path starts (`['models', 'sentiment', 'torch']`). */
+  locate(path: readonly (string | number)[]): Position | undefined;
+}

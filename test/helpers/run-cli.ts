@@ -1,0 +1,41 @@
+/**
+ * Runs the CLI in-process, as `bin/envgen` does, with captured output streams and the real
+ * file system (temp directories or fixtures). Only the streams are fake.
+ */
+import { runCli } from '../../src/cli/main.js';
+import { createNodeIo, type Io } from '../../src/io.js';
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runEnvgen(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const base = createNodeIo();
+  const io: Io = {
+    ...base,
+    cwd: options.cwd ?? base.cwd,
+    env: { NO_COLOR: '1', ...options.env },
+    stdout: {
+      write: (text) => {
+        stdout += text;
+      },
+      isTTY: options.tty ?? false,
+    },
+    stderr: {
+      write: (text) => {
+        stderr += text;
+      },
+      isTTY: options.tty ?? false,
+    },
+    stdinIsTTY: false,
+  };
+  const exitCode = await runCli(argv, io);
+  return { exitCode, stdout, stderr };
+}
