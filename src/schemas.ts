@@ -1,13 +1,15 @@
 /**
  * One Ajv instance for envgen's JSON Schemas (the spec and the compatibility table). The
- * schemas ship in `schemas/` so editors can use them too; validators are compiled once, on
- * first use, so commands that validate nothing do not load Ajv's compiler.
+ * schemas ship in `schemas/` so editors can use them too. Ajv is loaded and the validators
+ * compiled on first use, so commands that validate nothing (`--version`, `rules`) do not pay
+ * for it.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { default as AjvClass, ValidateFunction } from 'ajv';
 import envgenSchema from '../schemas/envgen.schema.json';
 import rulesSchema from '../schemas/rules.schema.json';
 
-let ajv: Ajv | undefined;
+let ajv: AjvClass | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 export function validatorFor(name: 'envgen' | 'rules'): ValidateFunction {
@@ -21,7 +23,8 @@ export function validatorFor(name: 'envgen' | 'rules'): ValidateFunction {
   return validate;
 }
 
-function createAjv(): Ajv {
+function createAjv(): AjvClass {
+  const { default: Ajv } = createRequire(import.meta.url)('ajv') as { default: typeof AjvClass };
   const instance = new Ajv({
     allErrors: true,
     verbose: true,

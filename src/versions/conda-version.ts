@@ -31,11 +31,19 @@ const BARE_VERSION = /^[0-9]+(\.[0-9]+)*$/;
 
 /**
  * Parses a conda version spec. A bare version means its release series, as `conda install
- * pytorch=2.1` does: `2.1` matches 2.1.0 and 2.1.2 but not 2.10.0.
+ * pytorch=2.1` does: `2.1` matches 2.1.0 and 2.1.2 but not 2.10.0 (in `2.0|1.13` too).
  */
 export function parseVersionSpec(text: string): ParsedVersionSpec {
-  const trimmed = text.trim();
-  const conda = BARE_VERSION.test(trimmed) ? `${trimmed}.*` : trimmed.replaceAll(/\s+/g, '');
+  const conda = text
+    .replaceAll(/\s+/g, '')
+    .split('|')
+    .map((alternative) =>
+      alternative
+        .split(',')
+        .map((part) => (BARE_VERSION.test(part) ? `${part}.*` : part))
+        .join(','),
+    )
+    .join('|');
   return parseCondaVersionSpec(conda, text, 'strict');
 }
 

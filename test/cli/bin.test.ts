@@ -1,0 +1,62 @@
+/**
+ * A few checks of the built executable (`npm test` builds first): the way users and CI run
+ * envgen, through node and bin/envgen.
+ */
+import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+describe('bin/envgen', () => {
+  it('--version prints the package version', async () => {
+    const { stdout, exitCode } = await execa('node', ['bin/envgen', '--version']);
+    expect(exitCode).toBe(0);
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it('resolves the example repo and exits 0', async () => {
+    const { stdout, exitCode } = await execa('node', [
+      'bin/envgen',
+      'resolve',
+      '--json',
+      '--cwd',
+      'fixtures/example-repo',
+    ]);
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(stdout).models).toHaveLength(2);
+  });
+
+  it('exits 2 on bad input without a stack trace', async () => {
+    const result = await execa('node', ['bin/envgen', 'resolve', '--torch', '9.9'], {
+      reject: false,
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('[resolve/unknown-torch]');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('start-up stays lean: --version and rules load neither the resolver nor its WASM', async () => {
+    // Lists the modules loaded after a command, through Node's own module registry.
+    const probe = `
+      import { createRequire } from 'node:module';
+      import { main } from './dist/envgen.js';
+      import { readFile } from 'node:fs/promises';
+      const quiet = { write() {}, isTTY: false };
+      await main(process.argv.slice(1), { cwd: process.cwd(), env: {}, stdinIsTTY: false, stdout: quiet,
+        stderr: quiet, readFile, exists: async () => false, writeFileAtomic: async () => {}, now: () => 0 });
+      const cache = Object.keys(createRequire(import.meta.url).cache);
+      process.stdout.write(JSON.stringify({ rattler: cache.some((p) => p.includes('rattler')), ajv: cache.some((p) => p.includes('/ajv/')) }));
+    `;
+    const run = async (...args: string[]) =>
+      JSON.parse(
+        (await execa('node', ['--input-type=module', '-e', probe, '--', ...args])).stdout,
+      ) as { rattler: boolean; ajv: boolean };
+    expect(await run('--version')).toEqual({ rattler: false, ajv: false });
+    expect(await run('rules')).toEqual({ rattler: false, ajv: false });
+    // The probe can see the load: resolve does use the version parser.
+    expect((await run('resolve', '--torch', '2.1')).rattler).toBe(true);
+  });
+});

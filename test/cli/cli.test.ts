@@ -1,0 +1,231 @@
+/** The CLI end to end, in-process, over the example repo in fixtures/ and temp folders. */
+import { describe, expect, it } from 'vitest';
+import { runEnvgen } from '../helpers/run-cli.js';
+import { tmpDir } from '../helpers/tmp-dir.js';
+
+const EXAMPLE = 'fixtures/example-repo';
+
+describe('envgen', () => {
+  it('--help lists every command of the contract', async () => {
+    const { exitCode, stdout } = await runEnvgen(['--help']);
+    expect(exitCode).toBe(0);
+    for (const command of ['init', 'resolve', 'generate', 'build', 'doctor', 'audit', 'rules']) {
+      expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+  });
+
+  it('an unknown flag is a usage error (exit 2)', async () => {
+    const { exitCode, stderr } = await runEnvgen(['resolve', '--torhc', '2.1']);
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain('--torch');
+  });
+
+  it.each(['init', 'generate', 'build', 'doctor', 'audit'])(
+    '%s says plainly it is not implemented yet (exit 2)',
+    async (command) => {
+      const { exitCode, stdout, stderr } = await runEnvgen([command, '--json']);
+      expect(exitCode).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain('not implemented yet');
+    },
+  );
+});
+
+describe('envgen resolve', () => {
+  it('--json prints the contract keys for each model of the spec', async () => {
+    const { exitCode, stdout, stderr } = await runEnvgen(['resolve', '--json', '--cwd', EXAMPLE]);
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
+    const { models } = JSON.parse(stdout);
+    expect(models.map((m: { name: string }) => m.name)).toEqual(['sentiment', 'legacy-detector']);
+    for (const model of models) {
+      for (const key of [
+        'name',
+        'torch',
+        'python',
+        'cuda',
+        'source',
+        'torchvision',
+        'torchaudio',
+        'channels',
+        'dependencies',
+        'pip',
+        'minDriver',
+        'archs',
+        'reasons',
+      ]) {
+        expect(model).toHaveProperty(key);
+      }
+    }
+    const [sentiment, legacy] = models;
+    expect([sentiment.torch, sentiment.python, sentiment.cuda, sentiment.source]).toEqual([
+      '2.1.2',
+      '3.11',
+      '11.8',
+      'pytorch',
+    ]);
+    expect(sentiment.torchvision).toBe('0.16.2');
+    expect(sentiment.torchaudio).toBeNull();
+    expect(sentiment.dependencies).toEqual(
+      expect.arrayContaining(['pytorch-cuda=11.8', 'transformers>=4.35', 'pip']),
+    );
+    expect(sentiment.pip).toEqual(['torchserve', 'opentelemetry-sdk']);
+    expect(sentiment.minDriver).toEqual({ toolkit: '520.61.05', compat: '450.80.02' });
+    expect([legacy.torch, legacy.python, legacy.cuda]).toEqual(['1.13.1', '3.9', '11.7']);
+  });
+
+  it('resolves only the models named', async () => {
+    const { stdout } = await runEnvgen(['resolve', 'legacy-detector', '--json', '--cwd', EXAMPLE]);
+    expect(JSON.parse(stdout).models.map((m: { name: string }) => m.name)).toEqual([
+      'legacy-detector',
+    ]);
+  });
+
+  it('an unknown model name is exit 2 with a suggestion', async () => {
+    const { exitCode, stderr } = await runEnvgen(['resolve', 'sentimnet', '--cwd', EXAMPLE]);
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain("'sentiment'");
+  });
+
+  it('works without a spec from flags', async () => {
+    const { exitCode, stdout } = await runEnvgen(
+      [
+        'resolve',
+        '--torch',
+        '2.1',
+        '--python',
+        '3.11',
+        '--cuda',
+        '11.8',
+        '--source',
+        'pip',
+        '--json',
+      ],
+      { cwd: tmpDir() },
+    );
+    expect(exitCode).toBe(0);
+    const [model] = JSON.parse(stdout).models;
+    expect(model.pip).toContain('torch==2.1.2+cu118');
+  });
+
+  it('--driver and --gpu override the spec fleet', async () => {
+    const { exitCode, stderr } = await runEnvgen([
+      'resolve',
+      'legacy-detector',
+      '--gpu',
+      '9.0',
+      '--cwd',
+      EXAMPLE,
+    ]);
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain('[resolve/fleet]');
+    expect(stderr).toMatch(/envgen\.yaml:\d+:\d+: error/);
+  });
+
+  it('constraints no build satisfies: exit 2, the spec line, and what would work', async () => {
+    const dir = tmpDir({
+      'envgen.yaml': 'version: 1\nmodels:\n  m:\n    torch: "2.1"\n    python: "3.13"\n',
+    });
+    const { exitCode, stdout, stderr } = await runEnvgen(['resolve'], { cwd: dir });
+    expect(exitCode).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('envgen.yaml:5:13: error');
+    expect(stderr).toContain('[resolve/python]');
+  });
+
+  it('an invalid spec: exit 2, every problem with its position, nothing on stdout', async () => {
+    const dir = tmpDir({
+      'envgen.yaml': 'version: 1\nmodels:\n  m:\n    toch: "2.1"\n    cuda: 12\n',
+    });
+    const { exitCode, stdout, stderr } = await runEnvgen(['resolve', '--json'], { cwd: dir });
+    expect(exitCode).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('envgen.yaml:4:5: error');
+    expect(stderr).toContain('envgen.yaml:5:11: error');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a bad flag value is exit 2 and names the flag', async () => {
+    const { exitCode, stderr } = await runEnvgen(['resolve', '--cuda', '12', '--torch', '2.1']);
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain('--cuda');
+    expect(stderr).toContain('[usage/invalid-flag]');
+  });
+
+  it('--rules lays a user table over the built-in one', async () => {
+    const rules = JSON.stringify({
+      releases: [
+        {
+          torch: '2.15',
+          released: '2026-11',
+          patches: [
+            { version: '2.15.0', torchvision: '0.30.0', torchaudio: '2.11.0', sources: [] },
+          ],
+          python: { min: '3.10', max: '3.14', experimental: [], sources: [] },
+          pytorchChannel: null,
+          builds: [{ source: 'pip', cuda: '13.2', platforms: ['linux-64'], sources: [] }],
+          notes: [],
+          sources: [],
+        },
+      ],
+    });
+    const dir = tmpDir({ 'rules.json': rules });
+    const { exitCode, stdout } = await runEnvgen(
+      ['resolve', '--torch', '2.15', '--json', '--rules', 'rules.json'],
+      { cwd: dir },
+    );
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(stdout).models[0].torch).toBe('2.15.0');
+  });
+
+  it('an invalid --rules file is exit 2 with its line', async () => {
+    const dir = tmpDir({ 'rules.yaml': 'releases:\n  - torch: 2.15\n    released: soon\n' });
+    const { exitCode, stderr } = await runEnvgen([
+      'resolve',
+      '--torch',
+      '2.1',
+      '--rules',
+      'rules.yaml',
+    ]);
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain('rules');
+    const inDir = await runEnvgen(['resolve', '--torch', '2.1', '--rules', 'rules.yaml'], {
+      cwd: dir,
+    });
+    expect(inDir.exitCode).toBe(2);
+    expect(inDir.stderr).toMatch(/rules\.yaml:2:\d+: error/);
+  });
+
+  it('the text output matches the snapshot (the wording is the contract here)', async () => {
+    const { stdout } = await runEnvgen(['resolve', '--cwd', EXAMPLE]);
+    await expect(stdout).toMatchFileSnapshot('__snapshots__/resolve-example.txt');
+  });
+});
+
+describe('envgen rules', () => {
+  it('lists every release', async () => {
+    const { exitCode, stdout } = await runEnvgen(['rules', '--json']);
+    expect(exitCode).toBe(0);
+    const table = JSON.parse(stdout);
+    expect(table.releases.map((r: { torch: string }) => r.torch)).toContain('1.12');
+    expect(table.releases.length).toBeGreaterThanOrEqual(17);
+  });
+
+  it('--torch 2.4 shows its Pythons, builds per source, pairings and driver floors', async () => {
+    const { exitCode, stdout } = await runEnvgen(['rules', '--torch', '2.4', '--json']);
+    expect(exitCode).toBe(0);
+    const { releases, drivers } = JSON.parse(stdout);
+    expect(releases.map((r: { torch: string }) => r.torch)).toEqual(['2.4']);
+    expect(drivers.map((d: { cuda: string }) => d.cuda)).toEqual(
+      expect.arrayContaining(['11.8', '12.1', '12.4']),
+    );
+    const text = await runEnvgen(['rules', '--torch', '2.4']);
+    for (const fact of ['3.8-3.12', '0.19.1', 'pytorch-cuda', '520.61.05'])
+      expect(text.stdout).toContain(fact);
+  });
+
+  it('marks unconfirmed values', async () => {
+    const { stdout } = await runEnvgen(['rules', '--torch', '2.12']);
+    expect(stdout).toContain('unconfirmed');
+  });
+});
