@@ -178,6 +178,35 @@ describe('envgen resolve', () => {
     expect(JSON.parse(stdout).models[0].torch).toBe('2.15.0');
   });
 
+  it('a compat: section in envgen.yaml adds entries the same way', async () => {
+    const spec = [
+      'version: 1',
+      'compat:',
+      '  drivers:',
+      '    - { cuda: "13.3", label: "CUDA 13.3 GA", linux: "600.10.01", windows: null, sources: [] }',
+      '  releases:',
+      '    - torch: "2.15"',
+      '      released: "2026-11"',
+      '      patches: [{ version: "2.15.0", torchvision: "0.30.0", torchaudio: "2.11.0", sources: [] }]',
+      '      python: { min: "3.10", max: "3.14", experimental: [], sources: [] }',
+      '      pytorchChannel: null',
+      '      builds: [{ source: pip, cuda: "13.3", platforms: [linux-64], sources: [] }]',
+      '      notes: []',
+      '      sources: []',
+      'models:',
+      '  next:',
+      '    torch: "2.15"',
+      '',
+    ].join('\n');
+    const { exitCode, stdout } = await runEnvgen(['resolve', '--json'], {
+      cwd: tmpDir({ 'envgen.yaml': spec }),
+    });
+    expect(exitCode).toBe(0);
+    const [model] = JSON.parse(stdout).models;
+    expect([model.torch, model.cuda]).toEqual(['2.15.0', '13.3']);
+    expect(model.minDriver.toolkit).toBe('600.10.01');
+  });
+
   it('an invalid --rules file is exit 2 with its line', async () => {
     const dir = tmpDir({ 'rules.yaml': 'releases:\n  - torch: 2.15\n    released: soon\n' });
     const { exitCode, stderr } = await runEnvgen([
