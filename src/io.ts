@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface OutStream {
   write(text: string): void;
@@ -55,11 +55,6 @@ export function createNodeIo(): Io {
     writeFileAtomic,
     now: () => Date.now(),
   };
-}
-
-/** Resolves `path` against the Io's working directory. */
-export function resolvePath(io: Io, path: string): string {
-  return resolve(io.cwd, path);
 }
 
 async function writeFileAtomic(path: string, content: string): Promise<void> {

@@ -67,6 +67,8 @@ export type ArchVerdict =
   /** Only PTX, compiled on first use (slow start; fails under minor-version compatibility). */
   | { kind: 'ptx'; via: string; list: ArchList }
   | { kind: 'missing'; list?: ArchList; floor?: { minTorch: string; minCuda: string } }
+  /** Listed, but the sources disagree on whether the build really carries it. */
+  | { kind: 'disputed'; via: string; list: ArchList }
   /** The build's list is not known, but a measured floor says this GPU works from here on. */
   | { kind: 'floor-ok'; floor: { minTorch: string; minCuda: string } }
   | { kind: 'unknown' };
@@ -84,6 +86,7 @@ export function checkArch(
       .filter((cc) => majorOf(cc) === majorOf(gpu) && compareDotted(cc, gpu) <= 0)
       .sort(compareDotted)
       .at(-1);
+    if (sass && list.disputed?.includes(sass)) return { kind: 'disputed', via: sass, list };
     if (sass) return { kind: 'sass', via: sass, list };
     if (list.ptx && compareDotted(list.ptx, gpu) <= 0) return { kind: 'ptx', via: list.ptx, list };
     return { kind: 'missing', list };

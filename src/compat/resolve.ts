@@ -133,7 +133,6 @@ function resolveWith(table: Table, request: ResolveRequest, explain: boolean): R
     }
     firstFailure ??= outcome.error;
     skipped.push(`${release.torch} (${outcome.error.message})`);
-    // With an explicit spec for one series there is nothing older to fall back to.
   }
   const failure = firstFailure as Unsatisfiable;
   if (matching.length > 1 && !request.torch) {
@@ -468,6 +467,23 @@ function fleetVerdict(
             `GPU ${label} runs the CUDA ${build.cuda} build through PTX JIT: slow first start, and it needs a driver that supports CUDA ${build.cuda} fully`,
           );
         }
+        break;
+      case 'disputed':
+        if (!explicit) {
+          return {
+            rejection: {
+              build,
+              why: 'unverifiable',
+              detail: `sources disagree on whether it carries GPU ${label} (${verdict.list.unconfirmed ?? 'disputed'})`,
+            },
+          };
+        }
+        notes.push(
+          `GPU ${label}: listed (sm_${verdict.via.replace('.', '')}), but the sources disagree`,
+        );
+        warnings.push(
+          `GPU ${label} in the ${build.source} CUDA ${build.cuda} build is disputed: ${verdict.list.unconfirmed ?? ''}`,
+        );
         break;
       case 'floor-ok':
         notes.push(

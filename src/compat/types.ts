@@ -54,6 +54,8 @@ export interface ArchList {
   sources: SourceId[];
   /** Present when the list itself is disputed or not confirmed. */
   unconfirmed?: string;
+  /** Capabilities in `sass` that sources disagree on (Volta in 2.8's cu128 wheels). */
+  disputed?: string[];
 }
 
 /** One build of one torch minor release: a source, a CUDA version (or cpu), platforms. */

@@ -3,7 +3,7 @@
  * validates it against `schemas/envgen.schema.json` and checks every package entry. All
  * problems of one file are reported together (exit 2); nothing is returned half-valid.
  */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import type { Io } from '../io.js';
 import { UserError } from '../problem.js';
 import { checkPackageEntries } from './check-entries.js';
@@ -67,7 +67,7 @@ export async function readText(
     if (code === 'ENOENT') {
       throw problem(
         'not-found',
-        `${file} does not exist`,
+        kind === 'spec' ? `no ${SPEC_FILE} in ${dirname(path)}` : `${file} does not exist`,
         kind === 'spec'
           ? 'run `envgen init` to write one, or pass the pins as flags (`envgen resolve --torch 2.1 --cuda 11.8`)'
           : 'pass the path of a JSON or YAML file in the format of schemas/rules.schema.json',

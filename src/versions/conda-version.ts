@@ -73,16 +73,6 @@ export function parseCondaVersionSpec(
   };
 }
 
-/** Whether `text` parses as a conda version (not a spec), e.g. `2.1.2` or `1.0a1`. */
-export function isCondaVersion(text: string): boolean {
-  try {
-    new (load().Version)(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? message;

@@ -191,6 +191,22 @@ describe('fleet', () => {
     }
   });
 
+  it('a GPU the sources disagree on is not relied on automatically: Volta on 2.8 gets cu126', () => {
+    const model = resolveOk({
+      torch: '2.8',
+      source: 'pip',
+      fleet: { gpus: ['7.0'], driver: '575.57.08' },
+    });
+    expect(model.cuda).toBe('12.6');
+    const asked = resolveOk({
+      torch: '2.8',
+      source: 'pip',
+      cuda: '12.8',
+      fleet: { gpus: ['7.0'] },
+    });
+    expect(asked.warnings.some((w) => w.includes('7.0'))).toBe(true);
+  });
+
   it('Blackwell gets CUDA 12.8 or newer with a driver that can run it', () => {
     for (const gpu of ['10.0', '12.0']) {
       const model = resolveOk({
