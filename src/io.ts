@@ -4,13 +4,19 @@
  * code that runs in tests is the code that runs for users.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface OutStream {
   write(text: string): void;
   /** Whether the stream is an interactive terminal (colour, live progress). */
   isTTY: boolean;
+}
+
+export interface DirEntry {
+  name: string;
+  isDirectory: boolean;
+  isFile: boolean;
 }
 
 export interface Io {
@@ -24,6 +30,8 @@ export interface Io {
   readFile(path: string): Promise<Buffer>;
   /** Whether a path exists (file or directory). */
   exists(path: string): Promise<boolean>;
+  /** The entries of a directory (not recursive); rejects when it cannot be read. */
+  readDir(path: string): Promise<DirEntry[]>;
   /** Writes a file whole or not at all: a temp file beside it, then a rename. */
   writeFileAtomic(path: string, content: string): Promise<void>;
   /** Milliseconds since the epoch. */
@@ -52,6 +60,12 @@ export function createNodeIo(): Io {
         return false;
       }
     },
+    readDir: async (path) =>
+      (await readdir(path, { withFileTypes: true })).map((entry) => ({
+        name: entry.name,
+        isDirectory: entry.isDirectory(),
+        isFile: entry.isFile(),
+      })),
     writeFileAtomic,
     now: () => Date.now(),
   };
