@@ -4,8 +4,10 @@
  * code that runs in tests is the code that runs for users.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface OutStream {
   write(text: string): void;
@@ -82,5 +84,20 @@ async function writeFileAtomic(path: string, content: string): Promise<void> {
   } catch (error) {
     await unlink(tmp).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * A file shipped with envgen (`templates/...`, `schemas/...`), found by walking up from this
+ * module: it sits in `src/` when run from source and in `dist/` when bundled.
+ */
+export function packageFile(relativePath: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, relativePath);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`envgen is installed without ${relativePath}`);
+    dir = parent;
   }
 }

@@ -18,10 +18,6 @@ const PLANNED: Record<string, { summary: string; issue: number }> = {
     summary: 'write envgen.yaml for a model repo (from flags or what it detects), then generate',
     issue: 3,
   },
-  generate: {
-    summary: "render each model's environment.yml and Dockerfile (--check: exit 1 on drift)",
-    issue: 3,
-  },
   build: {
     summary: 'create each environment with conda and prove it with a smoke check (CI)',
     issue: 4,
@@ -156,6 +152,26 @@ Examples:
   ).action(async (options) => {
     const { runRules } = await import('./commands/rules.js');
     setExit(await runRules(context(options), options));
+  });
+
+  withCommon(
+    program
+      .command('generate')
+      .summary("render each model's environment.yml and Dockerfile (--check: exit 1 on drift)")
+      .description(
+        'Render, for each model of envgen.yaml, envs/<model>/environment.yml and envs/<model>/Dockerfile, plus .dockerignore, docker-bake.hcl, the smoke-check script and any bundles. Writes only what changed, atomically; never overwrites a file edited by hand without --force.',
+      )
+      .argument('[model...]', 'models to generate (default: all)')
+      .option('--check', 'write nothing; exit 1 when a file is missing, stale or edited by hand')
+      .option('--force', 'overwrite files edited by hand')
+      .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen generate\n  $ envgen generate sentiment\n  $ envgen generate --check        (in CI or a pre-commit hook)\n  $ envgen generate --check --json',
+      ),
+  ).action(async (models: string[], options) => {
+    const { runGenerate } = await import('./commands/generate.js');
+    setExit(await runGenerate(context(options), models, options));
   });
 
   for (const [name, { summary, issue }] of Object.entries(PLANNED)) {

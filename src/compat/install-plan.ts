@@ -43,7 +43,9 @@ function pytorchChannelPlan({
   torchvision,
   torchaudio,
 }: InstallInput): InstallPlan {
-  const channels = build.channels ?? ['pytorch'];
+  // Python and the model's own packages are not on the pytorch channel; with `defaults` off
+  // they come from conda-forge, after the pytorch channels so torch itself does not.
+  const channels = [...new Set([...(build.channels ?? ['pytorch']), 'conda-forge'])];
   const selector =
     build.cuda === 'cpu'
       ? 'cpuonly'
@@ -61,7 +63,7 @@ function pytorchChannelPlan({
     channels,
     dependencies,
     pip: [],
-    reason: `install: channels ${channels.join(', ')} (never defaults); ${selector} selects the ${build.cuda === 'cpu' ? 'CPU' : `CUDA ${build.cuda}`} build [${build.sources.join(', ')}]`,
+    reason: `install: channels ${channels.join(', ')} (conda-forge for Python and your packages; never defaults); ${selector} selects the ${build.cuda === 'cpu' ? 'CPU' : `CUDA ${build.cuda}`} build [${build.sources.join(', ')}]`,
   };
 }
 

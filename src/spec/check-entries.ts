@@ -4,6 +4,7 @@
  * and none may name torch or its domain libraries, which envgen pins itself.
  */
 import type { Problem } from '../problem.js';
+import { didYouMean } from './did-you-mean.js';
 import { normalizeName, parseCondaMatchSpec, parsePipRequirement } from './package-entries.js';
 import type { Position, Spec } from './types.js';
 
@@ -59,6 +60,51 @@ export function checkPackageEntries(spec: Spec, context: Context): Problem[] {
             fix: `remove it and set \`${owner}\` on the model instead`,
           });
         }
+      });
+    }
+  }
+  return problems;
+}
+
+/** Bundles name models of this spec, do not take a model's name, and share one platform. */
+export function checkBundles(spec: Spec, context: Context): Problem[] {
+  const problems: Problem[] = [];
+  const models = Object.keys(spec.models);
+  for (const [bundle, members] of Object.entries(spec.bundles ?? {})) {
+    const at = (path: (string | number)[]) => ({ file: context.file, ...context.locate(path) });
+    if (models.includes(bundle)) {
+      problems.push({
+        ruleId: 'spec/bundle-name-taken',
+        severity: 'error',
+        ...at(['bundles', bundle]),
+        message: `bundle '${bundle}' has the name of a model; both would build the image '${bundle}'`,
+        fix: 'give the bundle another name',
+      });
+    }
+    members.forEach((member, index) => {
+      if (!models.includes(member)) {
+        const guess = didYouMean(member, models);
+        problems.push({
+          ruleId: 'spec/bundle-unknown-model',
+          severity: 'error',
+          ...at(['bundles', bundle, index]),
+          message: `bundle '${bundle}' names '${member}', which is not a model of this spec`,
+          fix: `${guess ? `did you mean '${guess}'? ` : ''}models: ${models.join(', ')}`,
+        });
+      }
+    });
+    const platforms = new Set(
+      members
+        .filter((m) => models.includes(m))
+        .map((m) => spec.models[m]?.platform ?? spec.defaults?.platform ?? 'linux-64'),
+    );
+    if (platforms.size > 1) {
+      problems.push({
+        ruleId: 'spec/bundle-platforms',
+        severity: 'error',
+        ...at(['bundles', bundle]),
+        message: `bundle '${bundle}' mixes platforms (${[...platforms].join(', ')}); one image has one platform`,
+        fix: 'bundle models of one platform together',
       });
     }
   }

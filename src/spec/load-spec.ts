@@ -6,7 +6,7 @@
 import { dirname, relative } from 'node:path';
 import type { Io } from '../io.js';
 import { UserError } from '../problem.js';
-import { checkPackageEntries } from './check-entries.js';
+import { checkBundles, checkPackageEntries } from './check-entries.js';
 import { schemaProblems } from './schema-problems.js';
 import type { LoadedSpec, Spec } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
@@ -39,7 +39,12 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
   const source = parseYamlSource(text, file);
   const context = { file, locate: source.locate, locateKey: source.locateKey };
   const problems = schemaProblems(source.value, context);
-  if (problems.length === 0) problems.push(...checkPackageEntries(source.value as Spec, context));
+  if (problems.length === 0) {
+    problems.push(
+      ...checkPackageEntries(source.value as Spec, context),
+      ...checkBundles(source.value as Spec, context),
+    );
+  }
   if (problems.length > 0) throw new UserError(problems);
   return { file, spec: source.value as Spec, locate: source.locate };
 }

@@ -48,6 +48,8 @@ export interface Spec {
   defaults?: SpecDefaults;
   fleet?: Fleet;
   models: Record<string, ModelSpec>;
+  /** Images that carry several models: bundle name -> model names. */
+  bundles?: Record<string, string[]>;
   compat?: RulesOverlay;
 }
 

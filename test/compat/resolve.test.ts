@@ -300,7 +300,7 @@ describe('install plans', () => {
 
   it('pytorch channel: pytorch-cuda from 1.13, cudatoolkit on 1.12, cpuonly for cpu', () => {
     const modern = resolveOk({ torch: '2.0', source: 'pytorch', cuda: '11.8' });
-    expect(modern.channels).toEqual(['pytorch', 'nvidia']);
+    expect(modern.channels).toEqual(['pytorch', 'nvidia', 'conda-forge']);
     expect(modern.dependencies).toContain('pytorch-cuda=11.8');
     const legacy = resolveOk({ torch: '1.12', source: 'pytorch', cuda: '11.6' });
     expect(legacy.dependencies).toContain('cudatoolkit=11.6');

@@ -1,17 +1,13 @@
 /** `envgen resolve`: pins for each model of envgen.yaml, or for the flags given. */
-import { join, resolve as resolvePath } from 'node:path';
-import { loadOverlayFile } from '../../compat/load-overlay.js';
 import { type FleetInput, type ResolvedModel, resolveModel } from '../../compat/resolve.js';
-import { resolveSpec } from '../../compat/resolve-spec.js';
 import { buildTable } from '../../compat/table.js';
-import type { RulesOverlay, Source } from '../../compat/types.js';
+import type { Source } from '../../compat/types.js';
 import { type Problem, UserError, usageError } from '../../problem.js';
 import { formatResolved } from '../../report/resolve-text.js';
-import { didYouMean } from '../../spec/did-you-mean.js';
-import { loadSpec, SPEC_FILE } from '../../spec/load-spec.js';
 import { schemaProblems } from '../../spec/schema-problems.js';
 import type { PlatformName } from '../../spec/types.js';
 import type { CommandContext } from '../context.js';
+import { loadRulesOverlay, resolveSpecModels } from '../spec-models.js';
 
 export interface ResolveFlags {
   torch?: string;
@@ -31,7 +27,6 @@ export async function runResolve(
   names: string[],
   flags: ResolveFlags,
 ): Promise<number> {
-  const overlays: RulesOverlay[] = [];
   const fleet = fleetFromFlags(flags);
   const adHoc = [flags.torch, flags.python, flags.cuda, flags.source].some((v) => v !== undefined);
 
@@ -46,9 +41,7 @@ export async function runResolve(
       );
     }
     validateFlags(flags);
-    if (flags.rules)
-      overlays.push(await loadOverlayFile(ctx.io, resolvePath(ctx.io.cwd, flags.rules)));
-    const outcome = resolveModel(buildTable(overlays), {
+    const outcome = resolveModel(buildTable(await loadRulesOverlay(ctx, flags.rules)), {
       name: 'model',
       ...(flags.torch ? { torch: flags.torch } : {}),
       ...(flags.python ? { python: flags.python } : {}),
@@ -72,27 +65,10 @@ export async function runResolve(
         ];
   } else {
     validateFlags(flags);
-    const loaded = await loadSpec(ctx.io, join(ctx.root, SPEC_FILE));
-    if (loaded.spec.compat) overlays.push(loaded.spec.compat);
-    if (flags.rules)
-      overlays.push(await loadOverlayFile(ctx.io, resolvePath(ctx.io.cwd, flags.rules)));
-    const all = Object.keys(loaded.spec.models);
-    for (const name of names) {
-      if (!all.includes(name)) {
-        const guess = didYouMean(name, all);
-        throw usageError(
-          'usage/unknown-model',
-          `${loaded.file} has no model '${name}'`,
-          `${guess ? `did you mean '${guess}'? ` : ''}models: ${all.join(', ')}`,
-        );
-      }
-    }
-    ({ models, problems } = resolveSpec(
-      buildTable(overlays),
-      loaded,
-      names.length > 0 ? names : all,
+    ({ models, problems } = await resolveSpecModels(ctx, names, {
+      ...(flags.rules ? { rules: flags.rules } : {}),
       fleet,
-    ));
+    }));
   }
 
   if (ctx.json) {

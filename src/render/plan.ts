@@ -1,0 +1,265 @@
+/**
+ * From resolved models to the files `generate` writes: a plan of `{path, content}`, rendered
+ * and sealed, written nowhere. `generate` writes it, `generate --check` compares it, `audit`
+ * (later) lints it.
+ *
+ * Every value that reaches a template is either validated spec input (one line, allowed
+ * characters: see schemas/envgen.schema.json) or table data validated by its schema, and is
+ * checked once more here before rendering.
+ */
+import type { ResolvedModel } from '../compat/resolve.js';
+import type { Base, ModelSpec, Spec } from '../spec/types.js';
+import { BUILD_IMAGES, RUNTIME_IMAGE } from './base-images.js';
+import { headerFor, seal } from './seal.js';
+import { type Render, templates } from './templates.js';
+import { yamlScalar } from './yaml-scalar.js';
+
+export interface PlannedFile {
+  /** POSIX path relative to the repository root. */
+  path: string;
+  content: string;
+  /** The model (or bundle) the file belongs to; absent for shared files. */
+  owner?: string;
+}
+
+export interface PlanInput {
+  /** The spec file as named in headers (`envgen.yaml`). */
+  specFile: string;
+  spec: Spec;
+  /** Resolved pins of every model of the spec, in spec order. */
+  models: ResolvedModel[];
+  version: string;
+}
+
+export const SMOKE_SCRIPT = 'envs/smoke_check.py';
+const SINGLE_PREFIX = '/opt/env';
+
+interface EnvironmentContext {
+  stage: string;
+  prefix: string;
+  envFile: string;
+  buildImage: string;
+  pkgsDir: string;
+  micromamba: boolean;
+  cudaOverride: string | false;
+}
+
+export function renderPlan(input: PlanInput, render: Render = templates()): PlannedFile[] {
+  const files: PlannedFile[] = [];
+  const header = (model: string | null): string => headerFor(input.version, input.specFile, model);
+  const add = (
+    path: string,
+    name: Parameters<Render>[0],
+    context: object,
+    owner?: string,
+  ): void => {
+    assertOneLineValues(context, path);
+    files.push({ path, content: seal(render(name, context)), ...(owner ? { owner } : {}) });
+  };
+
+  for (const model of input.models) {
+    const spec = input.spec.models[model.name] as ModelSpec;
+    const dir = `envs/${model.name}`;
+    add(
+      `${dir}/environment.yml`,
+      'environment.yml',
+      environmentContext(model, header(model.name)),
+      model.name,
+    );
+    const env = environmentFor(model, spec, input.spec, 'build', SINGLE_PREFIX);
+    add(
+      `${dir}/Dockerfile`,
+      'Dockerfile',
+      {
+        header: header(model.name),
+        environments: [env],
+        multi: false,
+        runtimeImage: RUNTIME_IMAGE,
+        smokeScript: SMOKE_SCRIPT,
+        dispatcher: false,
+        pathPrefix: `${SINGLE_PREFIX}/bin`,
+        labels: labelsFor([model], input.version, model.name),
+        port: spec.serve?.port ?? false,
+        healthcheck: healthcheckFor(spec, SINGLE_PREFIX),
+        entrypoint: false,
+        cmd: JSON.stringify(commandFor(spec, SINGLE_PREFIX)),
+      },
+      model.name,
+    );
+  }
+
+  for (const [bundle, names] of Object.entries(input.spec.bundles ?? {})) {
+    const members = names.map((name) => input.models.find((m) => m.name === name) as ResolvedModel);
+    const prefixOf = (name: string): string => `/opt/envs/${name}`;
+    const dispatcher = `bundles/${bundle}/envgen-run`;
+    add(
+      dispatcher,
+      'envgen-run.sh',
+      {
+        header: header(null).replace('(all models)', `(bundle "${bundle}")`),
+        modelList: names.join(' '),
+        models: members.map((m) => ({
+          name: m.name,
+          command: commandFor(input.spec.models[m.name] as ModelSpec, prefixOf(m.name))
+            .map(shellQuote)
+            .join(' '),
+        })),
+      },
+      bundle,
+    );
+    add(
+      `bundles/${bundle}/Dockerfile`,
+      'Dockerfile',
+      {
+        header: header(null).replace('(all models)', `(bundle "${bundle}")`),
+        environments: members.map((m) =>
+          environmentFor(
+            m,
+            input.spec.models[m.name] as ModelSpec,
+            input.spec,
+            `build-${m.name}`,
+            prefixOf(m.name),
+          ),
+        ),
+        multi: true,
+        runtimeImage: RUNTIME_IMAGE,
+        smokeScript: SMOKE_SCRIPT,
+        dispatcher,
+        pathPrefix: false,
+        labels: labelsFor(members, input.version, bundle),
+        port: false,
+        healthcheck: false,
+        entrypoint: JSON.stringify(['/usr/local/bin/envgen-run']),
+        cmd: JSON.stringify([]),
+      },
+      bundle,
+    );
+  }
+
+  add(SMOKE_SCRIPT, 'smoke_check.py', { header: header(null) });
+  add('.dockerignore', 'dockerignore', { header: header(null) });
+  add('docker-bake.hcl', 'docker-bake.hcl', bakeContext(input, header(null)));
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function environmentContext(model: ResolvedModel, header: string): object {
+  return {
+    header,
+    name: yamlScalar(model.name),
+    // nodefaults: Anaconda's `defaults` needs its terms accepted, which breaks unattended builds.
+    channels: [...model.channels, 'nodefaults'].map(yamlScalar),
+    dependencies: model.dependencies.map(yamlScalar),
+    pip: model.pip.map(yamlScalar),
+  };
+}
+
+function environmentFor(
+  model: ResolvedModel,
+  spec: ModelSpec,
+  whole: Spec,
+  stage: string,
+  prefix: string,
+): EnvironmentContext {
+  const base: Base = spec.base ?? whole.defaults?.base ?? 'miniconda';
+  const image = BUILD_IMAGES[base];
+  return {
+    stage,
+    prefix,
+    envFile: `envs/${model.name}/environment.yml`,
+    buildImage: image.image,
+    pkgsDir: image.pkgsDir,
+    micromamba: image.tool === 'micromamba',
+    cudaOverride: model.cuda === 'cpu' ? false : model.cuda,
+  };
+}
+
+/**
+ * The server command with its program taken from the environment itself: `python` is the
+ * environment's python, and a bare program name its console script. Never `conda run`, which
+ * swallows output and signals.
+ */
+function commandFor(spec: ModelSpec, prefix: string): string[] {
+  const command = spec.serve?.command ?? ['python', '/opt/envgen/smoke_check.py'];
+  const [program, ...args] = command as [string, ...string[]];
+  const inEnv = program.includes('/')
+    ? program
+    : `${prefix}/bin/${program === 'python3' ? 'python' : program}`;
+  return [inEnv, ...args];
+}
+
+function healthcheckFor(spec: ModelSpec, prefix: string): string | false {
+  const serve = spec.serve;
+  if (!serve?.health || !serve.port) return false;
+  // The runtime image has no curl: the environment's own Python makes the request.
+  const probe = `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${serve.port}${serve.health}', timeout=4)`;
+  return JSON.stringify([`${prefix}/bin/python`, '-c', probe]);
+}
+
+function labelsFor(models: ResolvedModel[], version: string, title: string): string[] {
+  const labels: [string, string][] = [
+    ['org.opencontainers.image.title', title],
+    ['dev.envgen.version', version],
+  ];
+  for (const m of models) {
+    const key = models.length === 1 ? 'dev.envgen' : `dev.envgen.${m.name}`;
+    labels.push(
+      [`${key}.torch`, m.torch],
+      [`${key}.python`, m.python],
+      [`${key}.cuda`, m.cuda],
+      [`${key}.source`, m.source],
+    );
+    if (m.torchvision) labels.push([`${key}.torchvision`, m.torchvision]);
+    if (m.torchaudio) labels.push([`${key}.torchaudio`, m.torchaudio]);
+  }
+  return labels.map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+}
+
+function bakeContext(input: PlanInput, header: string): object {
+  const platformOf = (m: ResolvedModel): string =>
+    m.platform === 'linux-aarch64' ? 'linux/arm64' : 'linux/amd64';
+  const targets = [
+    ...input.models.map((m) => ({
+      target: bakeTarget(m.name),
+      dockerfile: `envs/${m.name}/Dockerfile`,
+      image: m.name,
+      platform: platformOf(m),
+    })),
+    ...Object.entries(input.spec.bundles ?? {}).map(([bundle, names]) => ({
+      target: bakeTarget(bundle),
+      dockerfile: `bundles/${bundle}/Dockerfile`,
+      image: bundle,
+      platform: platformOf(input.models.find((m) => m.name === names[0]) as ResolvedModel),
+    })),
+  ];
+  return { header, targets, targetList: targets.map((t) => JSON.stringify(t.target)).join(', ') };
+}
+
+/** Bake target names take letters, digits, `_` and `-`. */
+export function bakeTarget(name: string): string {
+  return name.replaceAll('.', '_');
+}
+
+/** POSIX shell single-quoting: the argument reaches the program byte for byte. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A last guard before rendering: nothing multi-line or with control characters gets through. */
+function assertOneLineValues(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (
+      /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value) &&
+      !value.startsWith('# Generated by envgen')
+    ) {
+      throw new Error(
+        `refusing to render ${path}: a value holds a control character: ${JSON.stringify(value)}`,
+      );
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) assertOneLineValues(item, path);
+  } else if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) assertOneLineValues(item, path);
+  }
+}
