@@ -107,6 +107,16 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
         fix: missingKeyFix(key),
       };
     }
+    case 'dependencies': {
+      const key = String(error.params.missingProperty);
+      return {
+        ...base,
+        ruleId: 'spec/missing-key',
+        ...context.locateKey(path, String(error.params.property)),
+        message: `${where} has '${error.params.property}' but no '${key}'`,
+        fix: `add '${key}:' (${error.params.property} needs it)`,
+      };
+    }
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
       const actual = valueText(error.data);

@@ -39,6 +39,46 @@ describe('valid specs', () => {
 describe('bad input is refused with file, line, column and the accepted form', () => {
   it.each([
     [
+      'bundle naming an unknown model',
+      'version: 1\nmodels:\n  chat: {}\nbundles:\n  pack: [chta]\n',
+      'spec/bundle-unknown-model',
+      5,
+      10,
+      'chat',
+    ],
+    [
+      'bundle named like a model',
+      'version: 1\nmodels:\n  chat: {}\nbundles:\n  chat: [chat]\n',
+      'spec/bundle-name-taken',
+      5,
+      9,
+      'another name',
+    ],
+    [
+      'bundle across platforms',
+      'version: 1\nmodels:\n  a: {}\n  b: {platform: linux-aarch64}\nbundles:\n  pack: [a, b]\n',
+      'spec/bundle-platforms',
+      6,
+      9,
+      'one platform',
+    ],
+    [
+      'health without a port',
+      model('    serve:\n      command: [x]\n      health: /h\n'),
+      'spec/missing-key',
+      6,
+      7,
+      'port',
+    ],
+    [
+      'model name ending in a separator',
+      'version: 1\nmodels:\n  chat-: {}\n',
+      'spec/invalid-name',
+      3,
+      3,
+      'lower-case',
+    ],
+    [
       'unknown key with a suggestion',
       model('    toch: "2.1"\n'),
       'spec/unknown-key',
