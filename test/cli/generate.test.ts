@@ -1,14 +1,13 @@
 /** `envgen generate` end to end over a copy of the example repo: statuses, --check, --force. */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
+/** A fresh model repo with the example's spec and none of its generated files. */
 function exampleCopy(): string {
-  const dir = tmpDir();
-  cpSync('fixtures/example-repo', dir, { recursive: true });
-  return dir;
+  return tmpDir({ 'envgen.yaml': readFileSync('fixtures/example-repo/envgen.yaml', 'utf8') });
 }
 
 type Files = { path: string; status: string }[];
@@ -114,7 +113,13 @@ describe('envgen generate', () => {
   });
 
   it('the example repo in fixtures ships its generated files, and they are current', async () => {
-    const check = await runEnvgen(['generate', '--check', '--json', '--cwd', 'fixtures/example-repo']);
+    const check = await runEnvgen([
+      'generate',
+      '--check',
+      '--json',
+      '--cwd',
+      'fixtures/example-repo',
+    ]);
     expect(check.stderr).toBe('');
     expect(check.exitCode).toBe(0);
     expect(new Set(Object.values(statuses(check.stdout)))).toEqual(new Set(['unchanged']));
