@@ -38,6 +38,8 @@ export interface Io {
   writeFileAtomic(path: string, content: string): Promise<void>;
   /** Milliseconds since the epoch. */
   now(): number;
+  /** Asks a question on the terminal (stderr) and returns the answer; only when stdinIsTTY. */
+  prompt(question: string): Promise<string>;
 }
 
 export function createNodeIo(): Io {
@@ -70,6 +72,15 @@ export function createNodeIo(): Io {
       })),
     writeFileAtomic,
     now: () => Date.now(),
+    prompt: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const terminal = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await terminal.question(question);
+      } finally {
+        terminal.close();
+      }
+    },
   };
 }
 

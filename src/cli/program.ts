@@ -14,10 +14,6 @@ import { VERSION } from './version.js';
 
 /** Planned commands, and the issue that brings each. */
 const PLANNED: Record<string, { summary: string; issue: number }> = {
-  init: {
-    summary: 'write envgen.yaml for a model repo (from flags or what it detects), then generate',
-    issue: 3,
-  },
   build: {
     summary: 'create each environment with conda and prove it with a smoke check (CI)',
     issue: 4,
@@ -91,34 +87,12 @@ Examples:
   });
 
   withCommon(
-    program
-      .command('resolve')
+    withPins(program.command('resolve'))
       .summary('print the resolved pins for each model, with the reason for each')
       .description(
         'Print the resolved pins (torch, Python, CUDA, source, domain libraries, channels, dependencies, driver floors, GPU architectures) for each model of envgen.yaml, or for the flags given, with one reason per decision.',
       )
       .argument('[model...]', 'models of envgen.yaml to resolve (default: all)')
-      .option('--torch <spec>', "torch version spec: '2.1' (the 2.1 series), '2.1.2', '>=2.1,<2.3'")
-      .option('--python <version>', 'Python major.minor, e.g. 3.11')
-      .option('--cuda <version>', 'CUDA X.Y, cpu, or auto')
-      .addOption(
-        new Option('--source <source>', 'where torch comes from').choices([
-          'auto',
-          'pytorch',
-          'conda-forge',
-          'pip',
-        ]),
-      )
-      .addOption(
-        new Option('--platform <platform>', 'conda platform').choices([
-          'linux-64',
-          'linux-aarch64',
-        ]),
-      )
-      .option('--vision', 'add the paired torchvision')
-      .option('--audio', 'add the paired torchaudio')
-      .option('--driver <version>', "the fleet's oldest NVIDIA driver, e.g. 535.104.05")
-      .option('--gpu <cc...>', "the fleet's GPU compute capabilities, e.g. --gpu 8.0 9.0")
       .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
       .addHelpText(
         'after',
@@ -152,6 +126,39 @@ Examples:
   ).action(async (options) => {
     const { runRules } = await import('./commands/rules.js');
     setExit(await runRules(context(options), options));
+  });
+
+  withCommon(
+    withPins(program.command('init'))
+      .summary('write envgen.yaml for a model repo (from flags or what it detects), then generate')
+      .description(
+        'Write envgen.yaml for the model repo in the current folder, from the flags and what the repo shows (requirements.txt, pyproject.toml, environment.yml, imports of torch/torchvision/torchaudio, a Flask/FastAPI/TorchServe app), check that it resolves, then generate the files. Asks for the main values only when stdin is a terminal; never replaces a file without --force.',
+      )
+      .option('--name <name>', 'model name (default: the folder name)')
+      .addOption(
+        new Option('--base <base>', 'image the environment is built in').choices([
+          'miniconda',
+          'miniforge',
+          'micromamba',
+        ]),
+      )
+      .option('--no-vision', 'leave torchvision out even if the repo uses it')
+      .option('--no-audio', 'leave torchaudio out even if the repo uses it')
+      .option(
+        '--serve <command>',
+        "the server command, arguments separated by spaces, e.g. 'gunicorn -b 0.0.0.0:8080 app:app'",
+      )
+      .option('--port <port>', 'the port the server listens on')
+      .option('--health <path>', 'an HTTP path for the health check, e.g. /healthz')
+      .option('-y, --yes', 'take the detected values and defaults without asking')
+      .option('--force', 'replace an existing envgen.yaml and generated files')
+      .addHelpText(
+        'after',
+        "\nExamples:\n  $ envgen init\n  $ envgen init --yes --torch 2.4 --cuda 12.1\n  $ envgen init --name detector --serve 'uvicorn main:app --host 0.0.0.0 --port 8000' --port 8000 --health /health",
+      ),
+  ).action(async (options) => {
+    const { runInit } = await import('./commands/init.js');
+    setExit(await runInit(context(options), options));
   });
 
   withCommon(
@@ -189,6 +196,29 @@ Examples:
     });
   }
   return program;
+}
+
+/** The pins and fleet a user can give as flags (resolve, init). */
+function withPins(command: Command): Command {
+  return command
+    .option('--torch <spec>', "torch version spec: '2.1' (the 2.1 series), '2.1.2', '>=2.1,<2.3'")
+    .option('--python <version>', 'Python major.minor, e.g. 3.11')
+    .option('--cuda <version>', 'CUDA X.Y, cpu, or auto')
+    .addOption(
+      new Option('--source <source>', 'where torch comes from').choices([
+        'auto',
+        'pytorch',
+        'conda-forge',
+        'pip',
+      ]),
+    )
+    .addOption(
+      new Option('--platform <platform>', 'conda platform').choices(['linux-64', 'linux-aarch64']),
+    )
+    .option('--vision', 'add the paired torchvision')
+    .option('--audio', 'add the paired torchaudio')
+    .option('--driver <version>', "the fleet's oldest NVIDIA driver, e.g. 535.104.05")
+    .option('--gpu <cc...>', "the fleet's GPU compute capabilities, e.g. --gpu 8.0 9.0");
 }
 
 function withCommon(command: Command): Command {

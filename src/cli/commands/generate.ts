@@ -70,7 +70,7 @@ function formatOutcomes(ctx: CommandContext, outcomes: FileOutcome[], check: boo
   const summary = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
   const next = check
     ? ''
-    : '\nNext: `envgen build` creates and smoke-checks each environment; `docker buildx bake` builds the images.';
+    : '\nNext: `docker buildx bake` builds the images; `envgen generate --check` in CI keeps them current.';
   return `${lines.join('\n')}\n${summary}.${next}\n`;
 }
 

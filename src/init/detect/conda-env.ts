@@ -1,0 +1,233 @@
+/**
+ * A conda environment file: its python, torch and CUDA packages, the channel torch comes
+ * from, the other conda dependencies and the pip section.
+ *
+ * Format: https://docs.conda.io/projects/conda/en/latest/user-guide/tasks/manage-environments.html#create-env-file-manually
+ */
+import { posix } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { parseCondaMatchSpec } from '../../spec/package-entries.js';
+import { type Detection, type DetectionCollector, quote } from './collector.js';
+import { isCondaTorchBuild } from './package-filters.js';
+import { lowestPython } from './python-version.js';
+import type { RepoFiles } from './repo-files.js';
+import type { RequirementsReader } from './requirements.js';
+import { condaTorchSpec, cudaOfBuild } from './torch-pins.js';
+
+type Source = NonNullable<Detection['source']>;
+
+/** environment.yml, or environment.yaml when there is none. */
+export async function readCondaEnv(
+  files: RepoFiles,
+  found: DetectionCollector,
+  requirements: RequirementsReader,
+): Promise<void> {
+  let read: string | undefined;
+  for (const rel of ['environment.yml', 'environment.yaml']) {
+    const text = await files.readText(rel);
+    if (text === undefined) continue;
+    if (read) {
+      found.note(`${rel}: ignored, ${read} came first`);
+      continue;
+    }
+    read = rel;
+    await new EnvironmentFile(rel, found, requirements).read(text);
+  }
+}
+
+/**
+ * One environment file, read top to bottom.
+ *
+ * - proposes python, torch and cuda from their conda packages
+ * - decides torch's source from its channel, the packages that need one channel, or the channel list
+ * - keeps the other dependencies, and reads the pip section after them
+ * - says when the file looks like `conda env export` output
+ */
+class EnvironmentFile {
+  private torch?: { where: string; channel?: string };
+  /** Where a package that exists on only one channel was listed. */
+  private readonly hints: { pytorch?: string; condaForge?: string } = {};
+
+  constructor(
+    private readonly rel: string,
+    private readonly found: DetectionCollector,
+    private readonly requirements: RequirementsReader,
+  ) {}
+
+  async read(text: string): Promise<void> {
+    const rel = this.rel;
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    const error = doc.errors[0];
+    if (error) {
+      this.found.note(
+        `${rel}: not valid YAML (line ${lineCounter.linePos(error.pos[0]).line}), ignored`,
+      );
+      return;
+    }
+    if (!isMap(doc.contents)) {
+      this.found.note(`${rel}: not a conda environment file (no mapping), ignored`);
+      return;
+    }
+    const lineOf = (node: Node | null | undefined) =>
+      `${rel}:${node?.range ? lineCounter.linePos(node.range[0]).line : 1}`;
+    const channels = this.channels(doc.get('channels', true) as Node | undefined, lineOf);
+    const deps = doc.get('dependencies', true) as Node | undefined;
+    if (!isSeq(deps)) {
+      this.found.note(`${rel}: no dependencies list`);
+      return;
+    }
+    const pipSections: Node[] = [];
+    let builds = 0;
+    for (const item of deps.items as Node[]) {
+      if (isScalar(item) && typeof item.value === 'string') {
+        if (hasBuildString(item.value)) builds++;
+        this.dependency(item.value, lineOf(item));
+      } else if (isMap(item) && item.has('pip')) {
+        pipSections.push(item.get('pip', true) as Node);
+      } else {
+        this.found.note(
+          `${lineOf(item)}: dependency ${quote(String(item))} not understood, skipped`,
+        );
+      }
+    }
+    this.source(channels);
+    if (builds > 0 && builds * 2 >= deps.items.length) {
+      this.found.note(
+        `${rel} looks like \`conda env export\` output (build strings); \`conda env export --from-history\` lists only what was asked for`,
+      );
+    }
+    for (const section of pipSections) await this.pipSection(section, lineOf, posix.dirname(rel));
+  }
+
+  private channels(node: Node | undefined, lineOf: (n: Node) => string): string[] {
+    if (!isSeq(node)) return [];
+    const channels: string[] = [];
+    for (const item of node.items as Node[]) {
+      if (!isScalar(item) || typeof item.value !== 'string') continue;
+      // A channel may be a URL; its last path segment is its name.
+      const name = item.value.replace(/\/+$/, '').split('/').pop() ?? '';
+      channels.push(name);
+      if (name === 'defaults') {
+        this.found.note(`${lineOf(item)}: channel defaults left out: envgen never uses it`);
+      }
+    }
+    return channels;
+  }
+
+  private async pipSection(node: Node, lineOf: (n: Node) => string, baseDir: string) {
+    if (!isSeq(node)) return;
+    for (const item of node.items as Node[]) {
+      if (isScalar(item) && typeof item.value === 'string') {
+        await this.requirements.requirementLine(item.value, lineOf(item), baseDir, 0);
+      }
+    }
+  }
+
+  private dependency(raw: string, where: string): void {
+    const entry = raw.replaceAll(/\s+/g, ' ').trim();
+    const parsed = parseCondaMatchSpec(entry);
+    if (!parsed.ok) {
+      this.found.note(`${where}: ${quote(entry)} is not a conda match spec, skipped`);
+      return;
+    }
+    const { name, version = '', build = '', channel } = parsed.value;
+    switch (name) {
+      case 'python':
+        this.python(version, where);
+        return;
+      case 'pip':
+        return;
+      case 'pytorch':
+      case 'torch':
+      case 'pytorch-gpu':
+      case 'pytorch-cpu':
+        this.torchPackage(name, version, build, where, channel);
+        return;
+      case 'torchvision':
+      case 'torchaudio':
+        this.found.markLibrary(name, where);
+        return;
+      case 'pytorch-cuda':
+      case 'cudatoolkit':
+      case 'cuda-version':
+        this.cuda(name, version, where);
+        return;
+      case 'cpuonly':
+        this.hints.pytorch ??= where;
+        this.found.propose('cuda', 'cpu', where, 'cpuonly');
+        return;
+    }
+    if (isCondaTorchBuild(name)) {
+      this.found.note(`${where}: ${name} left out: torch's CUDA build brings its own`);
+    } else this.found.addConda(entry, name, where);
+  }
+
+  private python(version: string, where: string): void {
+    const python = lowestPython(version);
+    if (python) this.found.propose('python', python, where);
+    else this.found.note(`python (no version) from ${where}`);
+  }
+
+  private torchPackage(
+    name: string,
+    version: string,
+    build: string,
+    where: string,
+    channel?: string,
+  ): void {
+    this.found.usesTorch();
+    this.torch ??= { where, ...(channel ? { channel } : {}) };
+    // pytorch-gpu and pytorch-cpu exist only on conda-forge.
+    if (name === 'pytorch-gpu' || name === 'pytorch-cpu') this.hints.condaForge ??= where;
+    const spec = condaTorchSpec(version);
+    if (spec) this.found.propose('torch', spec, where);
+    else this.found.note(`torch (no version) from ${where}`);
+    const cuda = name === 'pytorch-cpu' ? 'cpu' : cudaOfBuild(build);
+    if (cuda) this.found.propose('cuda', cuda, where, `${name} build ${build || 'cpu'}`);
+  }
+
+  private cuda(name: string, version: string, where: string): void {
+    if (name === 'pytorch-cuda') this.hints.pytorch ??= where;
+    if (name === 'cuda-version') this.hints.condaForge ??= where;
+    const cuda = /^={0,2}([0-9]+\.[0-9]+)(?:[.*].*)?$/.exec(version)?.[1];
+    if (cuda) this.found.propose('cuda', cuda, where, name);
+    else {
+      this.found.note(
+        `${where}: ${name} ${quote(version)} is not an X.Y version, cuda left to auto`,
+      );
+    }
+  }
+
+  /** Which channel the environment takes torch from. */
+  private source(channels: string[]): void {
+    const torch = this.torch;
+    if (!torch) return;
+    const byChannel = channelSource(torch.channel);
+    if (byChannel) {
+      this.found.propose('source', byChannel, torch.where, `${torch.channel}::`);
+    } else if (this.hints.pytorch) {
+      this.found.propose('source', 'pytorch', torch.where, `as ${this.hints.pytorch} needs`);
+    } else if (this.hints.condaForge) {
+      this.found.propose('source', 'conda-forge', torch.where, `as ${this.hints.condaForge} needs`);
+    } else {
+      const first = channels.find((c) => c === 'pytorch' || c === 'conda-forge');
+      const source = channelSource(first);
+      if (source) this.found.propose('source', source, torch.where, `channel ${first}`);
+      else {
+        this.found.note(`torch from ${torch.where} on no channel envgen uses; source left to auto`);
+      }
+    }
+  }
+}
+
+/** `name=version=build` or `name version build`: what `conda env export` writes. */
+function hasBuildString(entry: string): boolean {
+  return /^[^=<>!~\s]+=[^=<>!~,\s]+=\S/.test(entry) || /\S\s+\S+\s+\S/.test(entry.trim());
+}
+
+function channelSource(channel: string | undefined): Source | undefined {
+  if (channel === 'pytorch') return 'pytorch';
+  if (channel === 'conda-forge') return 'conda-forge';
+  return undefined;
+}

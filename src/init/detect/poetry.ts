@@ -1,0 +1,78 @@
+/**
+ * Poetry's dependency table as pip requirements and a Python version.
+ *
+ * Format: https://python-poetry.org/docs/dependency-specification/
+ */
+import type { DetectionCollector } from './collector.js';
+import { lowestPython } from './python-version.js';
+import type { RequirementsReader } from './requirements.js';
+import { record, stringsOf } from './toml-values.js';
+
+/** `[tool.poetry.dependencies]`: its `python` entry, and the rest as requirement lines. */
+export async function readPoetryDependencies(
+  deps: Record<string, unknown>,
+  atKey: (key: string) => string,
+  found: DetectionCollector,
+  requirements: RequirementsReader,
+): Promise<void> {
+  for (const [name, value] of Object.entries(deps)) {
+    const where = atKey(name);
+    if (name === 'python') {
+      const python = typeof value === 'string' ? lowestPython(poetryToPep440(value) ?? '') : '';
+      if (python) found.propose('python', python, where, 'poetry');
+      continue;
+    }
+    const requirement = poetryRequirement(name, value);
+    if (requirement.ok) await requirements.requirementLine(requirement.text, where, '', 0);
+    else found.note(`${where}: ${name} ${requirement.reason}, skipped`);
+  }
+}
+
+/** One dependency as a requirement line, or why it cannot be one. */
+function poetryRequirement(
+  name: string,
+  value: unknown,
+): { ok: true; text: string } | { ok: false; reason: string } {
+  const table = typeof value === 'string' ? { version: value } : record(value);
+  if (Array.isArray(value) || Object.keys(table).length === 0) {
+    return { ok: false, reason: 'has several or no constraints' };
+  }
+  if (table.git || table.path || table.url) return { ok: false, reason: 'is not from an index' };
+  if (table.optional === true) return { ok: false, reason: 'is optional (an extra)' };
+  const version = poetryToPep440(typeof table.version === 'string' ? table.version : '*');
+  if (version === undefined) return { ok: false, reason: 'has a version envgen cannot convert' };
+  const extras = stringsOf(table.extras);
+  const markers = typeof table.markers === 'string' ? `; ${table.markers}` : '';
+  return {
+    ok: true,
+    text: `${name}${extras.length > 0 ? `[${extras.join(',')}]` : ''}${version}${markers}`,
+  };
+}
+
+/** Poetry's version syntax (`^1.2`, `~1.2`, `1.2.3`, `>=1,<2`) as PEP 440; undefined for `||`. */
+function poetryToPep440(constraint: string): string | undefined {
+  const text = constraint.trim();
+  if (text === '' || text === '*') return '';
+  if (text.includes('||')) return undefined;
+  const parts = text.split(',').map((part) => poetryPart(part.replaceAll(/\s+/g, '')));
+  return parts.includes(undefined) ? undefined : parts.join(',');
+}
+
+function poetryPart(part: string): string | undefined {
+  const bounded = /^([\^~])([0-9]+(?:\.[0-9]+)*)$/.exec(part);
+  if (bounded?.[1] && bounded[2]) {
+    const numbers = bounded[2].split('.').map(Number);
+    let keep: number;
+    if (bounded[1] === '~') keep = Math.min(numbers.length, 2);
+    else {
+      const nonZero = numbers.findIndex((n) => n !== 0);
+      keep = (nonZero === -1 ? numbers.length - 1 : nonZero) + 1;
+    }
+    const upper = numbers.slice(0, keep);
+    upper[keep - 1] = (upper[keep - 1] ?? 0) + 1;
+    return `>=${bounded[2]},<${upper.join('.')}`;
+  }
+  if (/^[0-9]/.test(part)) return `==${part}`;
+  if (/^=[0-9]/.test(part)) return `=${part}`;
+  return /^(===|==|!=|>=|<=|~=|>|<)[0-9]/.test(part) ? part : undefined;
+}
