@@ -5,8 +5,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import {
+  access,
+  appendFile,
+  constants,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
+import { basename, delimiter, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface OutStream {
@@ -19,6 +31,30 @@ export interface DirEntry {
   name: string;
   isDirectory: boolean;
   isFile: boolean;
+}
+
+export interface ExecOptions {
+  cwd?: string;
+  /** Added to (and overriding) the inherited environment. */
+  env?: Record<string, string>;
+  /** Stop the process tree after this long. */
+  timeoutMs?: number;
+  /** Stop the process tree when this aborts (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Each line of output as it arrives (stdout and stderr). */
+  onLine?: (line: string) => void;
+}
+
+export interface ExecResult {
+  /** null when the process was killed or never started. */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  canceled: boolean;
+  /** The program does not exist (or is not executable). */
+  notFound: boolean;
 }
 
 export interface Io {
@@ -40,6 +76,14 @@ export interface Io {
   now(): number;
   /** Asks a question on the terminal (stderr) and returns the answer; only when stdinIsTTY. */
   prompt(question: string): Promise<string>;
+  /** Appends to a file (GitHub's step summary is appended to, not replaced). */
+  appendFile(path: string, content: string): Promise<void>;
+  /** Removes a file or folder tree; no error when it does not exist. */
+  remove(path: string): Promise<void>;
+  /** The executable a bare program name resolves to on PATH, or null. */
+  which(program: string): Promise<string | null>;
+  /** Runs a program with an argument array, never through a shell. */
+  exec(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
 }
 
 export function createNodeIo(): Io {
@@ -72,6 +116,10 @@ export function createNodeIo(): Io {
       })),
     writeFileAtomic,
     now: () => Date.now(),
+    appendFile: (path, content) => appendFile(path, content),
+    remove: (path) => rm(path, { recursive: true, force: true }),
+    which: (program) => which(program, process.env.PATH ?? ''),
+    exec: runProcess,
     prompt: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const terminal = createInterface({ input: process.stdin, output: process.stderr });
@@ -111,4 +159,111 @@ export function packageFile(relativePath: string): string {
     if (parent === dir) throw new Error(`envgen is installed without ${relativePath}`);
     dir = parent;
   }
+}
+
+async function which(program: string, path: string): Promise<string | null> {
+  const candidates =
+    isAbsolute(program) || program.includes('/')
+      ? [program]
+      : path
+          .split(delimiter)
+          .filter(Boolean)
+          .map((dir) => join(dir, program));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      if ((await stat(candidate)).isFile()) return candidate;
+    } catch {
+      // not here; try the next directory
+    }
+  }
+  return null;
+}
+
+/** How long a process tree gets between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 5000;
+/** How much of each stream is kept for reports: the tail is where tools put their errors. */
+const KEEP_CHARS = 64 * 1024;
+
+/**
+ * Runs a program in a process group of its own, so that on a timeout or Ctrl-C the whole tree
+ * (conda's pip, docker's helpers) is stopped, not just the direct child.
+ */
+async function runProcess(
+  file: string,
+  args: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
+  const { execa } = await import('execa');
+  const started = Date.now();
+  const child = execa(file, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    reject: false,
+    detached: true,
+    stdin: 'ignore',
+    buffer: false,
+  });
+  let stdout = '';
+  let stderr = '';
+  const keep = (text: string, chunk: string): string => (text + chunk).slice(-KEEP_CHARS);
+  const lines = (chunk: string, carry: { rest: string }): void => {
+    const parts = (carry.rest + chunk).split(/\r?\n/);
+    carry.rest = parts.pop() ?? '';
+    for (const line of parts) options.onLine?.(line);
+  };
+  const outCarry = { rest: '' };
+  const errCarry = { rest: '' };
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout = keep(stdout, chunk);
+    lines(chunk, outCarry);
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = keep(stderr, chunk);
+    lines(chunk, errCarry);
+  });
+
+  let timedOut = false;
+  let canceled = false;
+  const killTree = (): void => {
+    const pid = child.pid;
+    if (pid === undefined) return;
+    const signalGroup = (signal: NodeJS.Signals): void => {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // the group is already gone
+      }
+    };
+    signalGroup('SIGTERM');
+    setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS).unref();
+  };
+  const timer = options.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        killTree();
+      }, options.timeoutMs)
+    : undefined;
+  const onAbort = (): void => {
+    canceled = true;
+    killTree();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+
+  const result = await child;
+  if (timer) clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onAbort);
+  for (const carry of [outCarry, errCarry]) if (carry.rest) options.onLine?.(carry.rest);
+  const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
+  return {
+    exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
+    stdout,
+    stderr,
+    durationMs: Date.now() - started,
+    timedOut,
+    canceled,
+    notFound: code === 'ENOENT' || code === 'EACCES',
+  };
 }

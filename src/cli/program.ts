@@ -14,10 +14,6 @@ import { VERSION } from './version.js';
 
 /** Planned commands, and the issue that brings each. */
 const PLANNED: Record<string, { summary: string; issue: number }> = {
-  build: {
-    summary: 'create each environment with conda and prove it with a smoke check (CI)',
-    issue: 4,
-  },
   doctor: {
     summary: 'check this GPU machine: driver, GPUs, conda, Docker, and which models can run',
     issue: 5,
@@ -179,6 +175,51 @@ Examples:
   ).action(async (models: string[], options) => {
     const { runGenerate } = await import('./commands/generate.js');
     setExit(await runGenerate(context(options), models, options));
+  });
+
+  withCommon(
+    program
+      .command('build')
+      .summary('create each environment with conda and prove it with a smoke check (CI)')
+      .description(
+        "In CI: check that the generated files are current, create each model's environment with the conda tool found here (CONDA_OVERRIDE_CUDA set for GPU models, so a CPU-only runner solves the GPU build), run the smoke check in it and compare what it saw with the resolved pins; with --docker, build the images with BuildKit and run the smoke check inside them.",
+      )
+      .argument('[model...]', 'models to build (default: all)')
+      .option(
+        '--conda <path>',
+        'the conda, mamba or micromamba executable to use (default: $MAMBA_EXE, $CONDA_EXE, then PATH)',
+      )
+      .option(
+        '--docker',
+        'also build each image (docker buildx bake) and run the smoke check inside it',
+      )
+      .option(
+        '--gpu',
+        'require a visible GPU, its architecture in the build, and a working device operation',
+      )
+      .option('--jobs <n>', 'models built at once', '1')
+      .option('--timeout <duration>', 'limit per step: seconds, or 90s, 15m, 1h')
+      .option('--keep', 'keep the environment of a failed or stopped step for inspection')
+      .option('--write', 'regenerate the files first instead of failing when they are not current')
+      .option('--prefix-root <dir>', 'where environments are created (default: .envgen/envs)')
+      .option('--report <file>', 'write the JSON report to FILE')
+      .option('--junit <file>', 'write a JUnit XML report to FILE (CI test views)')
+      .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
+      .addHelpText(
+        'after',
+        '\nWith GITHUB_STEP_SUMMARY set (GitHub Actions), a Markdown summary is appended there.\n\nExamples:\n  $ envgen build\n  $ envgen build --jobs 2 --timeout 30m --junit build.xml\n  $ envgen build sentiment --docker --gpu      (on a GPU runner)',
+      ),
+  ).action(async (models: string[], options) => {
+    const { runBuild } = await import('./commands/build.js');
+    // Ctrl-C stops the running tools' process trees and removes half-made environments.
+    const controller = new AbortController();
+    const interrupt = (): void => controller.abort();
+    process.once('SIGINT', interrupt);
+    try {
+      setExit(await runBuild(context(options), models, options, controller.signal));
+    } finally {
+      process.removeListener('SIGINT', interrupt);
+    }
   });
 
   for (const [name, { summary, issue }] of Object.entries(PLANNED)) {

@@ -20,7 +20,7 @@ describe('envgen', () => {
     expect(stderr).toContain('--torch');
   });
 
-  it.each(['build', 'doctor', 'audit'])(
+  it.each(['doctor', 'audit'])(
     '%s says plainly it is not implemented yet (exit 2)',
     async (command) => {
       const { exitCode, stdout, stderr } = await runEnvgen([command, '--json']);

@@ -1,0 +1,68 @@
+/**
+ * `envgen build --docker`: builds the models' images with BuildKit through the generated bake
+ * file (one bake for all of them, so BuildKit builds them in parallel), then runs the same
+ * smoke check inside each image.
+ */
+import type { ResolvedModel } from '../compat/resolve.js';
+import type { Io } from '../io.js';
+import { bakeTarget } from '../render/plan.js';
+import type { BuildOptions, ModelBuild } from './run-build.js';
+import { runSmoke, step } from './run-build.js';
+
+export async function buildImages(
+  io: Io,
+  docker: string,
+  builds: ModelBuild[],
+  models: ResolvedModel[],
+  options: BuildOptions,
+): Promise<void> {
+  const ready = builds.filter((b) => b.ok);
+  if (ready.length === 0) return;
+  const targets = ready.map((b) => bakeTarget(b.name));
+  const bake = await step(
+    io,
+    options,
+    ready.length === 1 ? (ready[0] as ModelBuild).name : 'images',
+    'image',
+    docker,
+    ['buildx', 'bake', '--file', 'docker-bake.hcl', '--load', ...targets],
+    { DOCKER_BUILDKIT: '1' },
+    options.root,
+  );
+  for (const build of ready) {
+    build.steps.push(bake.step);
+    if (!bake.step.ok) {
+      build.ok = false;
+      build.problems.push({
+        ruleId: 'build/image',
+        severity: 'error',
+        message: `${build.name}: docker buildx bake failed${bake.step.timedOut ? ' (timed out)' : ''}: ${lastLine(bake.result.stderr)}`,
+        fix: 'read the step log; `docker buildx bake --file docker-bake.hcl` reproduces it',
+      });
+      continue;
+    }
+    const model = models.find((m) => m.name === build.name) as ResolvedModel;
+    const runArgs = [
+      'run',
+      '--rm',
+      ...(options.gpu ? ['--gpus', 'all'] : []),
+      `${build.name}:latest`,
+    ];
+    const smoke = await runSmoke(
+      io,
+      options,
+      model,
+      docker,
+      [...runArgs, '/opt/env/bin/python', '/opt/envgen/smoke_check.py'],
+      'image-smoke',
+    );
+    build.steps.push(smoke.step);
+    build.imageSmoke = smoke.report;
+    build.problems.push(...smoke.problems);
+    build.ok = build.ok && smoke.problems.length === 0 && smoke.step.ok;
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? '';
+}

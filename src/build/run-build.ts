@@ -1,0 +1,269 @@
+/**
+ * `envgen build`'s work for each model: create the environment with the conda tool at a prefix
+ * of its own, run the smoke check in it, and optionally build the image and run the same check
+ * inside it. Every step is recorded with its duration and the tail of its output; nothing here
+ * prints (progress goes through the `Progress` it is given).
+ */
+import { join } from 'node:path';
+import type { ResolvedModel } from '../compat/resolve.js';
+import type { ExecResult, Io } from '../io.js';
+import type { Problem } from '../problem.js';
+import { SMOKE_SCRIPT } from '../render/plan.js';
+import { type CondaTool, createArgs } from '../runner/conda-tool.js';
+import type { Spec } from '../spec/types.js';
+import { importsFor } from './import-names.js';
+import type { Progress } from './progress.js';
+import { type SmokeReport, smokeProblems } from './smoke-verdict.js';
+
+export type StepName = 'create' | 'smoke' | 'image' | 'image-smoke';
+
+export interface StepResult {
+  name: StepName;
+  ok: boolean;
+  durationMs: number;
+  /** The tail of the step's output (conda's own error message included). */
+  log: string;
+  timedOut?: boolean;
+}
+
+export interface ModelBuild {
+  name: string;
+  ok: boolean;
+  prefix: string;
+  steps: StepResult[];
+  smoke: SmokeReport | null;
+  imageSmoke?: SmokeReport | null;
+  problems: Problem[];
+}
+
+export interface BuildReport {
+  ok: boolean;
+  tool: { kind: string; path: string; version: string } | null;
+  models: ModelBuild[];
+}
+
+export interface BuildOptions {
+  root: string;
+  spec: Spec;
+  models: ResolvedModel[];
+  tool: CondaTool;
+  /** Where environments are created: `<prefixRoot>/<model>`. */
+  prefixRoot: string;
+  gpu: boolean;
+  jobs: number;
+  timeoutMs?: number;
+  keep: boolean;
+  signal: AbortSignal;
+  progress: Progress;
+}
+
+/** Lines of a failed step's output kept in the report. */
+const LOG_TAIL_LINES = 40;
+
+export async function buildEnvironments(io: Io, options: BuildOptions): Promise<ModelBuild[]> {
+  return pool(options.models, options.jobs, (model) => buildOne(io, model, options));
+}
+
+async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Promise<ModelBuild> {
+  const prefix = join(options.prefixRoot, model.name);
+  const build: ModelBuild = {
+    name: model.name,
+    ok: false,
+    prefix,
+    steps: [],
+    smoke: null,
+    problems: [],
+  };
+  const envFile = join(options.root, 'envs', model.name, 'environment.yml');
+  const env: Record<string, string> =
+    model.cuda === 'cpu' ? {} : { CONDA_OVERRIDE_CUDA: model.cuda };
+
+  const create = await step(
+    io,
+    options,
+    model.name,
+    'create',
+    options.tool.path,
+    createArgs(options.tool, envFile, prefix),
+    env,
+  );
+  build.steps.push(create.step);
+  if (!create.step.ok) {
+    build.problems.push(createProblem(model.name, create.result, options));
+    if (!options.keep) await io.remove(prefix);
+    return build;
+  }
+
+  const smoke = await runSmoke(
+    io,
+    options,
+    model,
+    join(prefix, 'bin', 'python'),
+    [join(options.root, SMOKE_SCRIPT)],
+    'smoke',
+  );
+  build.steps.push(smoke.step);
+  build.smoke = smoke.report;
+  build.problems.push(...smoke.problems);
+  build.ok = build.problems.length === 0;
+  return build;
+}
+
+/** Runs the smoke script (in an environment, or in an image) and judges what it printed. */
+export async function runSmoke(
+  io: Io,
+  options: Pick<BuildOptions, 'gpu' | 'timeoutMs' | 'signal' | 'progress' | 'spec'>,
+  model: ResolvedModel,
+  program: string,
+  leadingArgs: string[],
+  name: 'smoke' | 'image-smoke',
+): Promise<{ step: StepResult; report: SmokeReport | null; problems: Problem[] }> {
+  const spec = options.spec.models[model.name];
+  const imports = importsFor([...(spec?.conda ?? []), ...(spec?.pip ?? [])]);
+  const args = [
+    ...leadingArgs,
+    ...(options.gpu ? ['--device'] : []),
+    ...imports.flatMap((m) => ['--import', m]),
+  ];
+  const { step: result, result: raw } = await step(
+    io,
+    options,
+    model.name,
+    name,
+    program,
+    args,
+    {},
+  );
+  const report = parseReport(raw.stdout);
+  if (!report) {
+    const problem: Problem = {
+      ruleId: 'smoke/no-report',
+      severity: 'error',
+      message: `${model.name}: the smoke check printed no report (exit ${raw.exitCode ?? 'killed'})`,
+      fix: 'read the step log; the environment or image may lack Python',
+    };
+    return { step: { ...result, ok: false }, report: null, problems: [problem] };
+  }
+  const problems = smokeProblems(model, report, { gpu: options.gpu });
+  return { step: { ...result, ok: result.ok && problems.length === 0 }, report, problems };
+}
+
+/** Runs one step's command, reporting progress and keeping the tail of its output. */
+export async function step(
+  io: Io,
+  options: Pick<BuildOptions, 'timeoutMs' | 'signal' | 'progress'>,
+  model: string,
+  name: StepName,
+  program: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<{ step: StepResult; result: ExecResult }> {
+  options.progress.start(model, name);
+  const result = await io.exec(program, args, {
+    env,
+    ...(cwd ? { cwd } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    signal: options.signal,
+  });
+  const ok = result.exitCode === 0 && !result.timedOut && !result.canceled;
+  options.progress.finish(
+    model,
+    name,
+    ok,
+    result.durationMs,
+    result.timedOut ? 'timed out' : undefined,
+  );
+  return {
+    step: {
+      name,
+      ok,
+      durationMs: result.durationMs,
+      log: tail(`${result.stdout}\n${result.stderr}`),
+      ...(result.timedOut ? { timedOut: true } : {}),
+    },
+    result,
+  };
+}
+
+function createProblem(model: string, result: ExecResult, options: BuildOptions): Problem {
+  if (result.timedOut) {
+    return {
+      ruleId: 'build/timeout',
+      severity: 'error',
+      message: `${model}: creating the environment took longer than ${Math.round((options.timeoutMs ?? 0) / 1000)} s and was stopped`,
+      fix: 'raise --timeout, or check the network and channel mirrors',
+    };
+  }
+  if (result.canceled) {
+    return {
+      ruleId: 'build/canceled',
+      severity: 'error',
+      message: `${model}: interrupted`,
+      fix: 'run envgen build again',
+    };
+  }
+  const conda = condaError(result.stdout) ?? condaError(result.stderr);
+  return {
+    ruleId: 'build/solve',
+    severity: 'error',
+    message: `${model}: ${options.tool.kind} could not create the environment${conda ? `: ${conda}` : ` (exit ${result.exitCode})`}`,
+    fix: 'read the message above; `envgen resolve` shows the pins and why, and the environment.yml the tool was given',
+  };
+}
+
+/** conda's `--json` error object (`exception_name`, `message`), or its last error line. */
+function condaError(output: string): string | undefined {
+  const start = output.indexOf('{');
+  if (start >= 0) {
+    try {
+      const parsed = JSON.parse(output.slice(start)) as {
+        exception_name?: string;
+        message?: string;
+      };
+      if (parsed.message)
+        return `${parsed.exception_name ? `${parsed.exception_name}: ` : ''}${parsed.message.trim().replaceAll(/\s*\n\s*/g, ' ')}`;
+    } catch {
+      // not conda's JSON; fall back to the text
+    }
+  }
+  return output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /error|not available|conflict|nothing provides|could not/i.test(line))
+    .at(-1);
+}
+
+function parseReport(stdout: string): SmokeReport | null {
+  for (const line of stdout.trim().split('\n').reverse()) {
+    try {
+      const parsed = JSON.parse(line) as SmokeReport;
+      if (parsed && typeof parsed === 'object' && 'torch' in parsed) return parsed;
+    } catch {
+      // a line of other output
+    }
+  }
+  return null;
+}
+
+function tail(text: string): string {
+  return text.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+}
+
+/** Runs `work` over `items` with at most `jobs` at a time, keeping the order of the results. */
+async function pool<T, R>(
+  items: readonly T[],
+  jobs: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  return results;
+}

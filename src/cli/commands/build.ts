@@ -1,0 +1,168 @@
+/**
+ * `envgen build`: in CI, check the generated files are current, create each environment with
+ * the conda tool found here, prove it with the smoke check, optionally build and check the
+ * images, and report.
+ */
+import { join, resolve as resolvePath } from 'node:path';
+import { buildImages } from '../../build/build-images.js';
+import { createProgress } from '../../build/progress.js';
+import { type BuildReport, buildEnvironments } from '../../build/run-build.js';
+import { applyPlan } from '../../generate/apply-plan.js';
+import { UserError, usageError } from '../../problem.js';
+import { renderPlan } from '../../render/plan.js';
+import {
+  buildTable as buildSummary,
+  junitXml,
+  stepSummaryMarkdown,
+} from '../../report/build-report.js';
+import { findCondaTool, INSTALL_HINT } from '../../runner/conda-tool.js';
+import { SPEC_FILE } from '../../spec/load-spec.js';
+import type { CommandContext } from '../context.js';
+import { resolveSpecModels } from '../spec-models.js';
+import { VERSION } from '../version.js';
+
+export interface BuildFlags {
+  conda?: string;
+  docker?: boolean;
+  gpu?: boolean;
+  jobs?: string;
+  timeout?: string;
+  keep?: boolean;
+  write?: boolean;
+  report?: string;
+  junit?: string;
+  prefixRoot?: string;
+  rules?: string;
+}
+
+export async function runBuild(
+  ctx: CommandContext,
+  names: string[],
+  flags: BuildFlags,
+  signal: AbortSignal,
+): Promise<number> {
+  const { io, root } = ctx;
+  const jobs = positiveInt(flags.jobs ?? '1', '--jobs');
+  const timeoutMs = flags.timeout ? durationMs(flags.timeout) : undefined;
+
+  const { loaded, models, problems, selected } = await resolveSpecModels(ctx, names, {
+    ...(flags.rules ? { rules: flags.rules } : {}),
+    all: true,
+  });
+  if (problems.length > 0) throw new UserError(problems);
+
+  // The files CI builds must be the files the spec renders to, or the build proves nothing.
+  const plan = renderPlan({ specFile: SPEC_FILE, spec: loaded.spec, models, version: VERSION });
+  const files = await applyPlan(io, root, plan, { check: !flags.write, force: false });
+  const outOfDate = files.filter((f) => f.status !== 'unchanged' && !f.written);
+  if (outOfDate.length > 0) {
+    throw new UserError(
+      outOfDate.map((f) => ({
+        ruleId: 'generate/out-of-date',
+        severity: 'error' as const,
+        file: f.path,
+        message: `${f.path} is ${f.status}`,
+        fix:
+          f.status === 'edited'
+            ? 'move the edit into envgen.yaml and run `envgen generate --force`'
+            : 'run `envgen generate` (or `envgen build --write`) and commit the files',
+      })),
+      1,
+    );
+  }
+
+  const found = await findCondaTool(io, flags.conda ? resolvePath(io.cwd, flags.conda) : undefined);
+  if (!found.ok) {
+    throw new UserError(
+      [
+        {
+          ruleId: 'build/no-conda',
+          severity: 'error',
+          message: `no conda tool found (looked at: ${found.tried.join('; ')})`,
+          fix: INSTALL_HINT,
+        },
+      ],
+      3,
+    );
+  }
+  const docker = flags.docker ? await io.which('docker') : null;
+  if (flags.docker && !docker) {
+    throw new UserError(
+      [
+        {
+          ruleId: 'build/no-docker',
+          severity: 'error',
+          message: 'docker is not on PATH, and --docker needs it',
+          fix: 'install Docker (with BuildKit/buildx), or leave out --docker',
+        },
+      ],
+      3,
+    );
+  }
+
+  const chosen = models.filter((m) => selected.includes(m.name));
+  const progress = createProgress(io, { quiet: false });
+  const options = {
+    root,
+    spec: loaded.spec,
+    models: chosen,
+    tool: found.tool,
+    prefixRoot: flags.prefixRoot
+      ? resolvePath(io.cwd, flags.prefixRoot)
+      : join(root, '.envgen', 'envs'),
+    gpu: Boolean(flags.gpu),
+    jobs,
+    ...(timeoutMs ? { timeoutMs } : {}),
+    keep: Boolean(flags.keep),
+    signal,
+    progress,
+  };
+  let builds: BuildReport['models'];
+  try {
+    builds = await buildEnvironments(io, options);
+    if (docker && !signal.aborted) await buildImages(io, docker, builds, chosen, options);
+  } finally {
+    progress.close();
+  }
+
+  const report: BuildReport = {
+    ok: builds.every((b) => b.ok),
+    tool: { kind: found.tool.kind, path: found.tool.path, version: found.tool.version },
+    models: builds,
+  };
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (ctx.json) io.stdout.write(json);
+  else io.stdout.write(buildSummary(report, ctx.color));
+  if (flags.report) await io.writeFileAtomic(resolvePath(io.cwd, flags.report), json);
+  if (flags.junit) await io.writeFileAtomic(resolvePath(io.cwd, flags.junit), junitXml(report));
+  if (io.env.GITHUB_STEP_SUMMARY)
+    await io.appendFile(io.env.GITHUB_STEP_SUMMARY, stepSummaryMarkdown(report));
+
+  if (signal.aborted) return 130;
+  if (builds.some((b) => b.steps.some((s) => s.timedOut))) return 3;
+  return report.ok ? 0 : 1;
+}
+
+function positiveInt(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw usageError(
+      'usage/invalid-flag',
+      `${flag} '${text}' is not a whole number >= 1`,
+      `e.g. ${flag} 2`,
+    );
+  return value;
+}
+
+/** `90`, `90s`, `15m`, `1h` -> milliseconds. */
+export function durationMs(text: string): number {
+  const match = /^(\d+)(s|m|h)?$/.exec(text.trim());
+  if (!match)
+    throw usageError(
+      'usage/invalid-flag',
+      `--timeout '${text}' is not a duration`,
+      'write seconds (900), or 900s, 15m, 1h',
+    );
+  const unit = { s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
+  return Number(match[1]) * unit * 1000;
+}
