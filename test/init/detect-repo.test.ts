@@ -566,3 +566,127 @@ describe('detectRepo: fixture repos', () => {
     });
   });
 });
+
+describe('detectRepo: review fixes', () => {
+  it('never continues a comment-only line, as pip joins lines', async () => {
+    const found = await detect(
+      repo({
+        'requirements.txt': [
+          '# CUDA 11.8 wheels \\',
+          'torch==2.1.2',
+          'numpy \\',
+          '# between \\',
+          'scipy',
+        ].join('\n'),
+      }),
+    );
+    expect(found.torch).toBe('2.1.2');
+    expect(found.pip).toEqual(['numpy', 'scipy']);
+  });
+
+  it('reports the line that pip joins onto an inline comment', async () => {
+    // pip joins before it strips comments: `torch==2.1.2` ends up inside the comment.
+    const found = await detect(
+      repo({ 'requirements.txt': 'numpy  # pinned \\\ntorch==2.1.2\nscipy\n' }),
+    );
+    expect(found.pip).toEqual(['numpy', 'scipy']);
+    expect(found.torch).toBeUndefined();
+    expect(found.evidence.some((e) => e.startsWith('requirements.txt:2:'))).toBe(true);
+  });
+
+  it.each([
+    ['invalid YAML', 'dependencies:\n  - numpy\n - [broken\n'],
+    ['no dependencies list', 'name: x\nchannels: [pytorch]\n'],
+  ])('reads environment.yaml when environment.yml has %s', async (_problem, yml) => {
+    const found = await detect(
+      repo({
+        'environment.yml': yml,
+        'environment.yaml':
+          'channels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pytorch=2.3.1\n  - librosa\n',
+      }),
+    );
+    expect(found).toMatchObject({
+      python: '3.11',
+      torch: '2.3.1',
+      source: 'conda-forge',
+      conda: ['librosa'],
+    });
+  });
+
+  it('still ignores environment.yaml after a usable environment.yml', async () => {
+    const found = await detect(
+      repo({
+        'environment.yml': 'dependencies:\n  - python=3.10\n',
+        'environment.yaml': 'dependencies:\n  - python=3.11\n  - librosa\n',
+      }),
+    );
+    expect(found).toMatchObject({ python: '3.10', conda: [] });
+  });
+
+  it.each([
+    'requirements-development.txt',
+    'requirements-devel.txt',
+    'requirements_dev_gpu.txt',
+    'requirements-tests.txt',
+  ])('skips %s as development requirements', async (name) => {
+    const found = await detect(repo({ [name]: 'pytest\n', 'requirements-serve.txt': 'flask\n' }));
+    expect(found.pip).toEqual(['flask']);
+  });
+
+  it.each([
+    ['3.13.1t', '3.13t'],
+    ['3.13t', '3.13t'],
+    ['3.14t-dev', '3.14t'],
+    ['3.13+freethreaded', '3.13t'],
+    ['3.12.4', '3.12'],
+    ['cpython-3.11.9-linux-x86_64-gnu', '3.11'],
+  ])('reads .python-version %s as %s', async (text, python) => {
+    const found = await detect(repo({ '.python-version': `${text}\n` }));
+    expect(found.python).toBe(python);
+  });
+
+  it.each([
+    ['[tool.poetry.dependencies]\npython = "^3.8 || ^3.9"\n', 'pyproject.toml:2'],
+    ['[project]\nrequires-python = "<3.12"\n', 'pyproject.toml:2'],
+  ])('keeps evidence of a Python range it cannot read: %s', async (toml, where) => {
+    const found = await detect(repo({ 'pyproject.toml': toml }));
+    expect(found.python).toBeUndefined();
+    const python = found.evidence.filter((e) => e.startsWith('python ') && e.includes(where));
+    expect(python).toHaveLength(1);
+  });
+
+  it('keeps evidence of a conda python spec it cannot read', async () => {
+    const found = await detect(repo({ 'environment.yml': 'dependencies:\n  - python<3.12\n' }));
+    expect(found.python).toBeUndefined();
+    expect(found.evidence.filter((e) => e.startsWith('python "<3.12"'))).toHaveLength(1);
+  });
+
+  it('follows -rFILE and reads -iURL with the value attached', async () => {
+    const found = await detect(
+      repo({
+        'requirements.txt': '-rbase.txt\n-ihttps://download.pytorch.org/whl/cu121\n',
+        'base.txt': 'torch==2.2.1\nrequests\n',
+      }),
+    );
+    expect(found).toMatchObject({ torch: '2.2.1', cuda: '12.1', pip: ['requests'] });
+  });
+
+  it('keeps a package listed under different markers, and an identical one once', async () => {
+    const found = await detect(
+      repo({
+        'requirements.txt': [
+          'numpy<2; python_version<"3.12"',
+          "numpy>=2; python_version>='3.12'",
+          'numpy<2 ; python_version < "3.12"',
+          'scipy',
+          'scipy>=1.10',
+        ].join('\n'),
+      }),
+    );
+    expect(found.pip).toEqual([
+      'numpy<2; python_version<"3.12"',
+      "numpy>=2; python_version>='3.12'",
+      'scipy',
+    ]);
+  });
+});

@@ -45,7 +45,10 @@ const CONTROL = /\p{Cc}/gu;
 export class DetectionCollector {
   readonly detection: Detection;
   private readonly origins: Partial<Record<Pinned, string>> = {};
+  /** Where each pip package was first listed. */
   private readonly pipNames = new Map<string, string>();
+  /** Where each pip package was listed under each environment marker. */
+  private readonly pipMarkers = new Map<string, string>();
   private readonly condaNames = new Map<string, string>();
 
   constructor(name: string) {
@@ -58,11 +61,11 @@ export class DetectionCollector {
 
   propose(key: Pinned, value: string, where: string, detail = ''): void {
     const problem = invalidValue(key, value);
-    const suffix = detail ? ` (${detail})` : '';
     if (problem) {
-      this.note(`${key} ${quote(value)} from ${where}${suffix} dropped: ${problem}`);
+      this.reject(key, value, where, problem, detail);
       return;
     }
+    const suffix = detail ? ` (${detail})` : '';
     const first = this.origins[key];
     if (first === undefined) {
       Object.assign(this.detection, { [key]: value });
@@ -73,6 +76,12 @@ export class DetectionCollector {
         `${key} ${value} from ${where}${suffix} ignored: ${key} ${this.detection[key]} from ${first} came first`,
       );
     }
+  }
+
+  /** A value that cannot be used: dropped, saying why. */
+  reject(key: Pinned, value: string, where: string, problem: string, detail = ''): void {
+    const suffix = detail ? ` (${detail})` : '';
+    this.note(`${key} ${quote(value)} from ${where}${suffix} dropped: ${problem}`);
   }
 
   usesTorch(): void {
@@ -99,10 +108,15 @@ export class DetectionCollector {
     }
   }
 
-  /** A pip requirement for the spec, unless conda already provides the package. */
-  addPip(text: string, name: string, where: string): void {
+  /**
+   * A pip requirement for the spec, unless conda already provides the package. `marker` is its
+   * environment marker, normalised: the same package under different markers is kept once
+   * for each marker, as the requirements apply to different environments.
+   */
+  addPip(text: string, name: string, where: string, marker = ''): void {
     const inConda = this.condaNames.get(name);
-    const inPip = this.pipNames.get(name);
+    const key = `${name};${marker}`;
+    const inPip = this.pipMarkers.get(key);
     if (inConda) {
       this.note(`${where}: ${name} left out of pip: already a conda dependency (${inConda})`);
     } else if (inPip) {
@@ -110,7 +124,8 @@ export class DetectionCollector {
     } else if (text.length > 500) {
       this.note(`${where}: ${name} requirement longer than 500 characters, skipped`);
     } else {
-      this.pipNames.set(name, where);
+      this.pipMarkers.set(key, where);
+      if (!this.pipNames.has(name)) this.pipNames.set(name, where);
       this.detection.pip.push(text);
     }
   }

@@ -9,14 +9,14 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'y
 import { parseCondaMatchSpec } from '../../spec/package-entries.js';
 import { type Detection, type DetectionCollector, quote } from './collector.js';
 import { isCondaTorchBuild } from './package-filters.js';
-import { lowestPython } from './python-version.js';
+import { lowestPython, NO_LOWER_BOUND } from './python-version.js';
 import type { RepoFiles } from './repo-files.js';
 import type { RequirementsReader } from './requirements.js';
 import { condaTorchSpec, cudaOfBuild } from './torch-pins.js';
 
 type Source = NonNullable<Detection['source']>;
 
-/** environment.yml, or environment.yaml when there is none. */
+/** environment.yml, or environment.yaml when there is no usable environment.yml. */
 export async function readCondaEnv(
   files: RepoFiles,
   found: DetectionCollector,
@@ -30,8 +30,7 @@ export async function readCondaEnv(
       found.note(`${rel}: ignored, ${read} came first`);
       continue;
     }
-    read = rel;
-    await new EnvironmentFile(rel, found, requirements).read(text);
+    if (await new EnvironmentFile(rel, found, requirements).read(text)) read = rel;
   }
 }
 
@@ -54,7 +53,8 @@ class EnvironmentFile {
     private readonly requirements: RequirementsReader,
   ) {}
 
-  async read(text: string): Promise<void> {
+  /** Reads the file; false, with evidence, when it is not a usable environment file. */
+  async read(text: string): Promise<boolean> {
     const rel = this.rel;
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -63,20 +63,20 @@ class EnvironmentFile {
       this.found.note(
         `${rel}: not valid YAML (line ${lineCounter.linePos(error.pos[0]).line}), ignored`,
       );
-      return;
+      return false;
     }
     if (!isMap(doc.contents)) {
       this.found.note(`${rel}: not a conda environment file (no mapping), ignored`);
-      return;
+      return false;
+    }
+    const deps = doc.get('dependencies', true) as Node | undefined;
+    if (!isSeq(deps)) {
+      this.found.note(`${rel}: no dependencies list, ignored`);
+      return false;
     }
     const lineOf = (node: Node | null | undefined) =>
       `${rel}:${node?.range ? lineCounter.linePos(node.range[0]).line : 1}`;
     const channels = this.channels(doc.get('channels', true) as Node | undefined, lineOf);
-    const deps = doc.get('dependencies', true) as Node | undefined;
-    if (!isSeq(deps)) {
-      this.found.note(`${rel}: no dependencies list`);
-      return;
-    }
     const pipSections: Node[] = [];
     let builds = 0;
     for (const item of deps.items as Node[]) {
@@ -98,6 +98,7 @@ class EnvironmentFile {
       );
     }
     for (const section of pipSections) await this.pipSection(section, lineOf, posix.dirname(rel));
+    return true;
   }
 
   private channels(node: Node | undefined, lineOf: (n: Node) => string): string[] {
@@ -166,7 +167,9 @@ class EnvironmentFile {
   private python(version: string, where: string): void {
     const python = lowestPython(version);
     if (python) this.found.propose('python', python, where);
-    else this.found.note(`python (no version) from ${where}`);
+    else if (version.trim() === '' || /^=*\*$/.test(version.trim())) {
+      this.found.note(`python (no version) from ${where}`);
+    } else this.found.reject('python', version, where, NO_LOWER_BOUND);
   }
 
   private torchPackage(

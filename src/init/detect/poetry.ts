@@ -4,7 +4,7 @@
  * Format: https://python-poetry.org/docs/dependency-specification/
  */
 import type { DetectionCollector } from './collector.js';
-import { lowestPython } from './python-version.js';
+import { lowestPython, NO_LOWER_BOUND } from './python-version.js';
 import type { RequirementsReader } from './requirements.js';
 import { record, stringsOf } from './toml-values.js';
 
@@ -18,13 +18,28 @@ export async function readPoetryDependencies(
   for (const [name, value] of Object.entries(deps)) {
     const where = atKey(name);
     if (name === 'python') {
-      const python = typeof value === 'string' ? lowestPython(poetryToPep440(value) ?? '') : '';
-      if (python) found.propose('python', python, where, 'poetry');
+      poetryPython(value, where, found);
       continue;
     }
     const requirement = poetryRequirement(name, value);
     if (requirement.ok) await requirements.requirementLine(requirement.text, where, '', 0);
     else found.note(`${where}: ${name} ${requirement.reason}, skipped`);
+  }
+}
+
+/** The `python` entry: its lowest `X.Y`, or evidence of why there is none. */
+function poetryPython(value: unknown, where: string, found: DetectionCollector): void {
+  const pep440 = typeof value === 'string' ? poetryToPep440(value) : undefined;
+  if (pep440 === '') {
+    found.note(`python (no version) from ${where}`);
+    return;
+  }
+  const python = pep440 === undefined ? undefined : lowestPython(pep440);
+  if (python) found.propose('python', python, where, 'poetry');
+  else {
+    const written = typeof value === 'string' ? value : JSON.stringify(value);
+    const problem = pep440 === undefined ? 'not a constraint envgen can read' : NO_LOWER_BOUND;
+    found.reject('python', written, where, problem, 'poetry');
   }
 }
 

@@ -19,10 +19,16 @@ export async function readPythonVersion(
     .split(/\r?\n/)
     .map((line) => line.trim())
     .find((line) => line !== '' && !line.startsWith('#'));
-  const match = /^(?:cpython-)?(3\.[0-9]{1,2})(t?)(?:[.-].*)?$/.exec(first ?? '');
-  if (match) found.propose('python', `${match[1]}${match[2]}`, '.python-version');
+  // Free-threaded builds: pyenv's `3.13t` and `3.13.1t`, uv's `3.13+freethreaded`.
+  const match = /^(?:cpython-)?(3\.[0-9]{1,2})(?:\.[0-9]+)?(t|\+freethreaded)?(?:[.+-].*)?$/.exec(
+    first ?? '',
+  );
+  if (match) found.propose('python', `${match[1]}${match[2] ? 't' : ''}`, '.python-version');
   else found.note(`.python-version: ${quote(first ?? '')} is not a CPython 3 version, ignored`);
 }
+
+/** Why a Python version spec gave no `X.Y`. */
+export const NO_LOWER_BOUND = 'no lower bound envgen can read';
 
 /**
  * The lowest Python `X.Y` a spec allows, conda or PEP 440 (`>=3.10`, `3.11.*`, `=3.9.16`,

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { posix } from 'node:path';
-import type { Requirement, VersionSpec } from 'pip-requirements-js';
+import type { EnvironmentMarker, Requirement, VersionSpec } from 'pip-requirements-js';
 import { normalizeName } from '../../spec/package-entries.js';
 import { type DetectionCollector, quote } from './collector.js';
 import { compare } from './compare.js';
@@ -17,7 +17,9 @@ import { cudaOfLabel, pytorchIndexLabel, torchSpecFromPep440 } from './torch-pin
 const MAX_INCLUDE_DEPTH = 5;
 
 /** Requirement files for work on the repo, not for running the model. */
-const DEV_REQUIREMENTS = /^requirements[-_.](dev|develop|test|tests|testing|docs?|lint|ci)\b/;
+// Followed by a separator, not `\b`: `_` is a word character, and `dev` must not stop at `devel`.
+const DEV_REQUIREMENTS =
+  /^requirements[-_.](dev|devel|develop|development|test|tests|testing|docs?|lint|ci)(?=[-_.])/;
 
 /**
  * Reads pip requirements into the detection.
@@ -67,7 +69,7 @@ export class RequirementsReader {
       this.found.note(`${where}: ${name} left out: torch installs it for its own CUDA build`);
     } else if (isTorchFamily(name)) {
       this.found.note(`${where}: ${name} left out: envgen pins it from torch and cuda`);
-    } else this.found.addPip(text, name, where);
+    } else this.found.addPip(text, name, where, markerKey(parsed.environmentMarkerTree));
   }
 
   /** A package index or find-links URL: only a PyTorch one says anything (its CUDA). */
@@ -103,13 +105,20 @@ export class RequirementsReader {
     this.seen.add(rel);
     const text = await this.files.readText(rel, reportMissing);
     if (text === undefined) return;
-    for (const { text: line, number } of logicalLines(text)) {
+    for (const { text: line, number, swallowed } of logicalLines(text)) {
+      for (const lost of swallowed) {
+        this.found.note(
+          `${rel}:${lost}: joined onto a comment by a trailing \\, not read, as pip does`,
+        );
+      }
       await this.requirementLine(line, `${rel}:${number}`, posix.dirname(rel), depth);
     }
   }
 
   private async pipOption(line: string, where: string, baseDir: string, depth: number) {
-    const match = /^(-{1,2}[A-Za-z-]+)(?:[=\s]+(.*))?$/.exec(line);
+    // A long option takes `=value` or ` value`; a short one may also have it attached (`-rfile`).
+    const match =
+      /^(--[A-Za-z][A-Za-z-]*)(?:(?:=|\s+)(.*))?$/.exec(line) ?? /^(-[A-Za-z])=?(.*)$/.exec(line);
     const flag = match?.[1] ?? line;
     const value = match?.[2]?.trim() ?? '';
     if ((flag === '-r' || flag === '--requirement') && value) {
@@ -167,21 +176,37 @@ export class RequirementsReader {
   }
 }
 
-/** pip's physical-to-logical lines: a trailing backslash joins the next line. */
-function logicalLines(text: string): { text: string; number: number }[] {
-  const lines: { text: string; number: number }[] = [];
-  let pending: { text: string; number: number } | undefined;
+interface LogicalLine {
+  text: string;
+  /** The line it starts on. */
+  number: number;
+  /** Lines joined onto a comment, which pip then drops with the comment. */
+  swallowed: number[];
+}
+
+/**
+ * pip's physical-to-logical lines (`join_lines` in pip's req_file.py): a trailing backslash
+ * joins the next line, except on a line that is only a comment. Joining comes before comments
+ * are removed, so a line joined onto `pkg  # note \` ends up in the comment, as in pip.
+ */
+function logicalLines(text: string): LogicalLine[] {
+  const lines: LogicalLine[] = [];
+  let pending: LogicalLine | undefined;
   text.split(/\r?\n/).forEach((line, index) => {
-    const current = pending
-      ? { text: pending.text + line, number: pending.number }
-      : {
-          text: line,
-          number: index + 1,
-        };
-    if (current.text.endsWith('\\')) pending = { ...current, text: current.text.slice(0, -1) };
-    else {
+    const number = index + 1;
+    const commentLine = /^\s*#/.test(line);
+    if (pending) {
+      if (/(^|\s)#/.test(pending.text) && !commentLine && line.trim() !== '') {
+        pending.swallowed.push(number);
+      }
+      // pip puts a space before a comment line so that it is still seen as one.
+      pending.text += commentLine ? ` ${line}` : line;
+    } else pending = { text: line, number, swallowed: [] };
+    if (line.endsWith('\\') && !commentLine) {
+      pending.text = pending.text.replace(/\\+$/, '');
+    } else {
+      lines.push(pending);
       pending = undefined;
-      lines.push(current);
     }
   });
   if (pending) lines.push(pending);
@@ -191,6 +216,14 @@ function logicalLines(text: string): { text: string; number: number }[] {
 /** pip's comment rule: `#` at the start of a line or after whitespace. */
 function stripComment(line: string): string {
   return line.replace(/(^|\s)#.*$/, '').trim();
+}
+
+/** An environment marker as a comparable key: '' for none, quotes and spacing ignored. */
+function markerKey(marker: EnvironmentMarker | undefined): string {
+  if (marker === undefined) return '';
+  return JSON.stringify(marker, (_key, value: unknown) =>
+    typeof value === 'string' ? value.replace(/^(["'])(.*)\1$/, '$2') : value,
+  );
 }
 
 function safeDecode(url: string): string {
