@@ -86,10 +86,18 @@ export interface Io {
   exec(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
 }
 
-export function createNodeIo(): Io {
+/**
+ * The real Io. `env` is the environment envgen sees and hands to the programs it runs (PATH
+ * included); tests give their own instead of changing the process's.
+ */
+export function createNodeIo(env: Readonly<Record<string, string | undefined>> = process.env): Io {
+  const inherited = (): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
   return {
     cwd: process.cwd(),
-    env: process.env,
+    env,
     stdout: {
       write: (text) => process.stdout.write(text),
       isTTY: Boolean(process.stdout.isTTY),
@@ -118,8 +126,9 @@ export function createNodeIo(): Io {
     now: () => Date.now(),
     appendFile: (path, content) => appendFile(path, content),
     remove: (path) => rm(path, { recursive: true, force: true }),
-    which: (program) => which(program, process.env.PATH ?? ''),
-    exec: runProcess,
+    which: (program) => which(program, env.PATH ?? ''),
+    exec: (file, args, options = {}) =>
+      runProcess(file, args, { ...options, env: { ...inherited(), ...options.env } }),
     prompt: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const terminal = createInterface({ input: process.stdin, output: process.stderr });
@@ -199,7 +208,7 @@ async function runProcess(
   const child = execa(file, [...args], {
     cwd: options.cwd,
     env: options.env,
-    extendEnv: true,
+    extendEnv: false,
     reject: false,
     detached: true,
     stdin: 'ignore',

@@ -125,7 +125,24 @@ export async function runSmoke(
     ...(options.gpu ? ['--device'] : []),
     ...imports.flatMap((m) => ['--import', m]),
   ];
-  const { step: result, result: raw } = await step(
+  let report: SmokeReport | null = null;
+  let problems: Problem[] = [];
+  // The step passes only when the report says the environment is what was resolved.
+  const judge = (raw: ExecResult): boolean => {
+    report = parseReport(raw.stdout);
+    problems = report
+      ? smokeProblems(model, report, { gpu: options.gpu })
+      : [
+          {
+            ruleId: 'smoke/no-report',
+            severity: 'error',
+            message: `${model.name}: the smoke check printed no report (exit ${raw.exitCode ?? 'killed'})`,
+            fix: 'read the step log; the environment or image may lack Python',
+          },
+        ];
+    return problems.length === 0;
+  };
+  const { step: result } = await step(
     io,
     options,
     model.name,
@@ -133,19 +150,10 @@ export async function runSmoke(
     program,
     args,
     {},
+    undefined,
+    judge,
   );
-  const report = parseReport(raw.stdout);
-  if (!report) {
-    const problem: Problem = {
-      ruleId: 'smoke/no-report',
-      severity: 'error',
-      message: `${model.name}: the smoke check printed no report (exit ${raw.exitCode ?? 'killed'})`,
-      fix: 'read the step log; the environment or image may lack Python',
-    };
-    return { step: { ...result, ok: false }, report: null, problems: [problem] };
-  }
-  const problems = smokeProblems(model, report, { gpu: options.gpu });
-  return { step: { ...result, ok: result.ok && problems.length === 0 }, report, problems };
+  return { step: result, report, problems };
 }
 
 /** Runs one step's command, reporting progress and keeping the tail of its output. */
@@ -158,6 +166,7 @@ export async function step(
   args: string[],
   env: Record<string, string>,
   cwd?: string,
+  judge: (result: ExecResult) => boolean = () => true,
 ): Promise<{ step: StepResult; result: ExecResult }> {
   options.progress.start(model, name);
   const result = await io.exec(program, args, {
@@ -166,7 +175,8 @@ export async function step(
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     signal: options.signal,
   });
-  const ok = result.exitCode === 0 && !result.timedOut && !result.canceled;
+  const judged = !result.timedOut && !result.canceled && judge(result);
+  const ok = result.exitCode === 0 && judged;
   options.progress.finish(
     model,
     name,

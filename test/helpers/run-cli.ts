@@ -25,11 +25,12 @@ export async function runEnvgen(
   let stdout = '';
   const answers = [...(options.answers ?? [])];
   let stderr = '';
-  const base = createNodeIo();
+  const env = { ...process.env, NO_COLOR: '1', ...options.env };
+  const base = createNodeIo(env);
   const io: Io = {
     ...base,
     cwd: options.cwd ?? base.cwd,
-    env: { NO_COLOR: '1', ...options.env },
+    env,
     stdout: {
       write: (text) => {
         stdout += text;

@@ -1,0 +1,291 @@
+/**
+ * `envgen build` end to end. There is no conda, Docker or GPU here: fixtures/bin holds small
+ * fake `conda`/`micromamba`/`docker` executables (they record their arguments and environment)
+ * and fixtures/stub-torch a stand-in `torch` module, driven by STUB_* variables. The code path
+ * is the one used with the real tools.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runEnvgen } from '../helpers/run-cli.js';
+import { tmpDir } from '../helpers/tmp-dir.js';
+
+const BIN = resolve('fixtures/bin');
+
+interface LoggedCall {
+  tool: string;
+  argv: string[];
+  env: Record<string, string>;
+}
+
+const SPEC = `version: 1
+models:
+  chat:
+    torch: "2.1"
+    python: "3.11"
+    cuda: "11.8"
+    source: pytorch
+    conda: [numpy]
+  tagger:
+    torch: "2.1"
+    python: "3.11"
+    cuda: cpu
+    source: pip
+`;
+
+/** Whether a process is alive: a killed child whose parent is gone stays a zombie until reaped. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const status = existsSync(`/proc/${pid}/status`)
+    ? readFileSync(`/proc/${pid}/status`, 'utf8')
+    : '';
+  return !/^State:\s+Z/m.test(status);
+}
+
+/** A model repo with generated files, and the environment for the fakes. */
+async function repo(spec = SPEC) {
+  const dir = tmpDir({ 'envgen.yaml': spec });
+  expect((await runEnvgen(['generate'], { cwd: dir })).exitCode).toBe(0);
+  const log = join(dir, 'calls.jsonl');
+  const env = {
+    PATH: `${BIN}:${process.env.PATH}`,
+    ENVGEN_FAKE_LOG: log,
+    MAMBA_EXE: undefined,
+    CONDA_EXE: undefined,
+    GITHUB_STEP_SUMMARY: undefined,
+    PYTHONDONTWRITEBYTECODE: '1',
+    STUB_TORCH_VERSION: '2.1.2',
+    STUB_TORCH_CUDA: '11.8',
+    STUB_GPUS: '',
+  };
+  const calls = (): LoggedCall[] =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as LoggedCall)
+      : [];
+  return { dir, env, calls };
+}
+
+describe('envgen build', () => {
+  it('creates each environment with CONDA_OVERRIDE_CUDA for GPU models and passes the smoke check', async () => {
+    const { dir, env, calls } = await repo();
+    const result = await runEnvgen(['build', 'chat', '--json'], { cwd: dir, env });
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.ok).toBe(true);
+    expect(
+      report.models[0].steps.map((s: { name: string; ok: boolean }) => [s.name, s.ok]),
+    ).toEqual([
+      ['create', true],
+      ['smoke', true],
+    ]);
+    expect(report.models[0].smoke).toMatchObject({ torch: '2.1.2', cuda: '11.8' });
+    const create = calls().find((c) => c.argv.includes('create'));
+    expect(create?.tool).toBe('micromamba');
+    expect(create?.argv).toEqual([
+      'create',
+      '--yes',
+      '--prefix',
+      join(dir, '.envgen/envs/chat'),
+      '--file',
+      join(dir, 'envs/chat/environment.yml'),
+    ]);
+    expect(create?.env.CONDA_OVERRIDE_CUDA).toBe('11.8');
+  });
+
+  it('catches the CPU build of torch installed where CUDA was resolved', async () => {
+    const { dir, env } = await repo();
+    const result = await runEnvgen(['build', 'chat', '--json'], {
+      cwd: dir,
+      env: { ...env, STUB_TORCH_CUDA: '' },
+    });
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.models[0].problems.map((p: { ruleId: string }) => p.ruleId)).toEqual([
+      'smoke/cpu-build',
+    ]);
+  });
+
+  it('catches a wrong torch version and a CUDA build where the CPU build was resolved', async () => {
+    const { dir, env } = await repo();
+    const result = await runEnvgen(['build', 'tagger', '--json'], {
+      cwd: dir,
+      env: { ...env, STUB_TORCH_VERSION: '2.0.1' },
+    });
+    expect(result.exitCode).toBe(1);
+    const ids = JSON.parse(result.stdout).models[0].problems.map(
+      (p: { ruleId: string }) => p.ruleId,
+    );
+    expect(ids).toEqual(['smoke/torch-version', 'smoke/cuda-build']);
+  });
+
+  it('a package that does not solve fails with conda’s own message, and the prefix is removed', async () => {
+    const { dir, env } = await repo();
+    const result = await runEnvgen(['build', 'chat', '--json', '--conda', join(BIN, 'conda')], {
+      cwd: dir,
+      env: { ...env, FAKE_CONDA_FAIL: 'solve' },
+    });
+    expect(result.exitCode).toBe(1);
+    const model = JSON.parse(result.stdout).models[0];
+    expect(model.problems[0].ruleId).toBe('build/solve');
+    expect(model.problems[0].message).toContain('PackagesNotFoundError');
+    expect(model.steps[0].log).toContain('PackagesNotFoundError');
+    expect(existsSync(join(dir, '.envgen/envs/chat'))).toBe(false);
+  });
+
+  it('a failed environment is removed, unless --keep keeps it for inspection', async () => {
+    const { dir, env } = await repo();
+    const leftover = join(dir, '.envgen/envs/chat');
+    const failing = { cwd: dir, env: { ...env, FAKE_CONDA_FAIL: 'solve' } };
+    mkdirSync(leftover, { recursive: true });
+    await runEnvgen(['build', 'chat', '--conda', join(BIN, 'conda')], failing);
+    expect(existsSync(leftover)).toBe(false);
+    mkdirSync(leftover, { recursive: true });
+    await runEnvgen(['build', 'chat', '--keep', '--conda', join(BIN, 'conda')], failing);
+    expect(existsSync(leftover)).toBe(true);
+  });
+
+  it('a hanging tool is stopped with its whole process tree at --timeout (exit 3)', async () => {
+    const { dir, env } = await repo();
+    const pidFile = join(dir, 'child.pid');
+    const result = await runEnvgen(['build', 'chat', '--json', '--timeout', '2s'], {
+      cwd: dir,
+      env: { ...env, FAKE_CONDA_FAIL: 'hang', FAKE_CHILD_PID_FILE: pidFile },
+    });
+    expect(result.exitCode).toBe(3);
+    const model = JSON.parse(result.stdout).models[0];
+    expect(model.steps[0]).toMatchObject({ name: 'create', ok: false, timedOut: true });
+    expect(model.problems[0].ruleId).toBe('build/timeout');
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((done) => setTimeout(done, 300));
+    expect(isRunning(child)).toBe(false);
+  });
+
+  it('no conda tool: exit 3 with how to install one', async () => {
+    const { dir } = await repo();
+    const result = await runEnvgen(['build'], {
+      cwd: dir,
+      env: { PATH: '/nonexistent', MAMBA_EXE: undefined, CONDA_EXE: undefined },
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('[build/no-conda]');
+    expect(result.stderr).toContain('micromamba');
+  });
+
+  it('files that are not current stop the build (exit 1) unless --write', async () => {
+    const { dir, env } = await repo();
+    writeFileSync(join(dir, 'envgen.yaml'), SPEC.replace('cuda: "11.8"', 'cuda: "12.1"'));
+    const stale = await runEnvgen(['build', 'chat'], { cwd: dir, env });
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stderr).toContain('[generate/out-of-date]');
+    const written = await runEnvgen(['build', 'chat', '--write', '--json'], {
+      cwd: dir,
+      env: { ...env, STUB_TORCH_CUDA: '12.1' },
+    });
+    expect(written.exitCode).toBe(0);
+  });
+
+  it('several models in parallel, with JUnit and a GitHub step summary', async () => {
+    const { dir, env } = await repo();
+    const summary = join(dir, 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const result = await runEnvgen(
+      ['build', '--jobs', '2', '--junit', 'build.xml', '--report', 'report.json'],
+      {
+        cwd: dir,
+        env: { ...env, GITHUB_STEP_SUMMARY: summary },
+      },
+    );
+    // The stub has one torch for both: chat passes, tagger (the CPU build) sees a CUDA build.
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.models.map((m: { name: string; ok: boolean }) => [m.name, m.ok])).toEqual([
+      ['chat', true],
+      ['tagger', false],
+    ]);
+    const junit = readFileSync(join(dir, 'build.xml'), 'utf8');
+    expect(junit).toContain('<testsuites name="envgen build" tests="4" failures="1">');
+    expect(junit).toMatch(
+      /<testcase classname="envgen.build.tagger" name="smoke"[^>]*>\s*<failure/,
+    );
+    const markdown = readFileSync(summary, 'utf8');
+    expect(markdown.startsWith('# earlier step\n')).toBe(true);
+    expect(markdown).toContain('| chat |');
+    expect(result.stderr).toMatch(/\[\d\d:\d\d:\d\d\] chat: create \.\.\./);
+  });
+
+  it('--docker builds the images with bake and runs the smoke check inside them', async () => {
+    const { dir, env, calls } = await repo();
+    const script = join(dir, 'envs/smoke_check.py');
+    const result = await runEnvgen(['build', 'chat', '--docker', '--json'], {
+      cwd: dir,
+      env: { ...env, FAKE_DOCKER_SMOKE_SCRIPT: script },
+    });
+    expect(result.exitCode).toBe(0);
+    const model = JSON.parse(result.stdout).models[0];
+    expect(model.steps.map((s: { name: string }) => s.name)).toEqual([
+      'create',
+      'smoke',
+      'image',
+      'image-smoke',
+    ]);
+    const docker = calls().filter((c) => c.tool === 'docker');
+    expect(docker.map((c) => c.argv.slice(0, 2))).toEqual([
+      ['buildx', 'bake'],
+      ['run', '--rm'],
+    ]);
+    expect(docker[0]?.argv).toEqual([
+      'buildx',
+      'bake',
+      '--file',
+      'docker-bake.hcl',
+      '--load',
+      'chat',
+    ]);
+    expect(docker[1]?.argv).toContain('chat:latest');
+  });
+
+  it('--docker without docker: exit 3', async () => {
+    const { dir, env } = await repo();
+    const result = await runEnvgen(['build', 'chat', '--docker', '--conda', join(BIN, 'conda')], {
+      cwd: dir,
+      env: { ...env, PATH: '/usr/bin:/bin' },
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('[build/no-docker]');
+  });
+
+  it('--gpu requires a visible GPU whose architecture the build carries, and a working device', async () => {
+    const { dir, env } = await repo();
+    const none = await runEnvgen(['build', 'chat', '--gpu', '--json'], { cwd: dir, env });
+    expect(
+      JSON.parse(none.stdout).models[0].problems.map((p: { ruleId: string }) => p.ruleId),
+    ).toContain('smoke/no-gpu');
+    const gpus = {
+      ...env,
+      STUB_GPUS: 'NVIDIA H100 80GB HBM3=9.0',
+      STUB_ARCH_LIST: 'sm_50,sm_60,sm_70,sm_75,sm_80,sm_86',
+    };
+    const arch = await runEnvgen(['build', 'chat', '--gpu', '--json'], {
+      cwd: dir,
+      env: {
+        ...gpus,
+        STUB_MATMUL_ERROR: 'CUDA error: no kernel image is available for execution on the device',
+      },
+    });
+    expect(
+      JSON.parse(arch.stdout).models[0].problems.map((p: { ruleId: string }) => p.ruleId),
+    ).toEqual(['smoke/arch', 'smoke/device-op']);
+    const fine = await runEnvgen(['build', 'chat', '--gpu', '--json'], {
+      cwd: dir,
+      env: { ...gpus, STUB_ARCH_LIST: 'sm_80,sm_86,sm_90' },
+    });
+    expect(fine.exitCode).toBe(0);
+  });
+});
