@@ -288,4 +288,29 @@ describe('envgen build', () => {
     });
     expect(fine.exitCode).toBe(0);
   });
+
+  it('Ctrl-C stops the running tool tree, removes the half-made environment and exits 130', async () => {
+    const { dir, env } = await repo();
+    const pidFile = join(dir, 'child.pid');
+    const running = runEnvgen(['build', 'chat', '--json'], {
+      cwd: dir,
+      env: { ...env, FAKE_CONDA_FAIL: 'hang', FAKE_CHILD_PID_FILE: pidFile },
+    });
+    while (!existsSync(pidFile)) await new Promise((done) => setTimeout(done, 50));
+    process.emit('SIGINT');
+    const result = await running;
+    expect(result.exitCode).toBe(130);
+    expect(JSON.parse(result.stdout).models[0].problems[0].ruleId).toBe('build/canceled');
+    expect(existsSync(join(dir, '.envgen/envs/chat'))).toBe(false);
+    await new Promise((done) => setTimeout(done, 300));
+    expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+  });
+
+  it('on a terminal, progress is a live line per model', async () => {
+    const { dir, env } = await repo();
+    const result = await runEnvgen(['build', 'chat'], { cwd: dir, env, tty: true });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain('\u001b[2K  chat: create');
+    expect(result.stderr).toMatch(/chat: smoke ok \(\d+\.\ds\)/);
+  });
 });
