@@ -14,10 +14,6 @@ import { VERSION } from './version.js';
 
 /** Planned commands, and the issue that brings each. */
 const PLANNED: Record<string, { summary: string; issue: number }> = {
-  doctor: {
-    summary: 'check this GPU machine: driver, GPUs, conda, Docker, and which models can run',
-    issue: 5,
-  },
   audit: {
     summary: 'lint environment files, Dockerfiles and envgen.yaml against the rule catalogue',
     issue: 6,
@@ -220,6 +216,33 @@ Examples:
     } finally {
       process.removeListener('SIGINT', interrupt);
     }
+  });
+
+  withCommon(
+    program
+      .command('doctor')
+      .summary('check this GPU machine: driver, GPUs, conda, Docker, and which models can run')
+      .description(
+        "On a GPU machine: the driver and every GPU with its compute capability, the highest CUDA the driver supports, the conda tool and the CUDA it detects, Docker and the NVIDIA runtime, variables that shadow an environment's libraries; and for each model of envgen.yaml, whether it can run here (driver floors, GPU architectures, the smoke check in its environment when it exists). Every problem comes with the fix.",
+      )
+      .argument('[model...]', 'models to check (default: all)')
+      .option('--conda <path>', 'the conda, mamba or micromamba executable to look at')
+      .option(
+        '--docker',
+        'the models run in containers here: a missing Docker or NVIDIA runtime is an error',
+      )
+      .option(
+        '--prefix-root <dir>',
+        'where envgen build created the environments (default: .envgen/envs)',
+      )
+      .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen doctor\n  $ envgen doctor sentiment --json\n  $ envgen doctor --docker',
+      ),
+  ).action(async (models: string[], options) => {
+    const { runDoctor } = await import('./commands/doctor.js');
+    setExit(await runDoctor(context(options), models, options));
   });
 
   for (const [name, { summary, issue }] of Object.entries(PLANNED)) {

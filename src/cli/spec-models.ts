@@ -6,7 +6,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { loadOverlayFile } from '../compat/load-overlay.js';
 import type { FleetInput } from '../compat/resolve.js';
 import { resolveSpec, type SpecResolution } from '../compat/resolve-spec.js';
-import { buildTable } from '../compat/table.js';
+import { buildTable, type Table } from '../compat/table.js';
 import type { RulesOverlay } from '../compat/types.js';
 import { usageError } from '../problem.js';
 import { didYouMean } from '../spec/did-you-mean.js';
@@ -16,6 +16,8 @@ import type { CommandContext } from './context.js';
 
 export interface ResolvedSpec extends SpecResolution {
   loaded: LoadedSpec;
+  /** The table the models were resolved with (built-in, the spec's compat:, --rules). */
+  table: Table;
   /** The models asked for (all when none were named), in spec order. */
   selected: string[];
 }
@@ -49,11 +51,7 @@ export async function resolveSpecModels(
     }
   }
   const selected = names.length > 0 ? all.filter((name) => names.includes(name)) : all;
-  const resolution = resolveSpec(
-    buildTable(overlays),
-    loaded,
-    options.all ? all : selected,
-    options.fleet ?? {},
-  );
-  return { loaded, selected, ...resolution };
+  const table = buildTable(overlays);
+  const resolution = resolveSpec(table, loaded, options.all ? all : selected, options.fleet ?? {});
+  return { loaded, selected, table, ...resolution };
 }
