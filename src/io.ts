@@ -64,6 +64,8 @@ export interface Io {
   stdout: OutStream;
   stderr: OutStream;
   stdinIsTTY: boolean;
+  /** The machine's conda platform (`linux-64`, `linux-aarch64`, ...), for what can run here. */
+  hostPlatform: string;
   /** Reads a file; rejects with the Node error (ENOENT, EISDIR, ...) when it cannot. */
   readFile(path: string): Promise<Buffer>;
   /** Whether a path exists (file or directory). */
@@ -107,6 +109,7 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
       isTTY: Boolean(process.stderr.isTTY),
     },
     stdinIsTTY: Boolean(process.stdin.isTTY),
+    hostPlatform: `${process.platform === 'darwin' ? 'osx' : process.platform === 'win32' ? 'win' : process.platform}-${process.arch === 'x64' ? '64' : process.arch === 'arm64' ? (process.platform === 'linux' ? 'aarch64' : 'arm64') : process.arch}`,
     readFile: (path) => readFile(path),
     exists: async (path) => {
       try {
@@ -189,6 +192,21 @@ async function which(program: string, path: string): Promise<string | null> {
   return null;
 }
 
+/** Process groups of the programs running now, so a second Ctrl-C can stop them at once. */
+const running = new Set<number>();
+
+/** Kills every running program's process tree now (a second Ctrl-C, or a CI cancel). */
+export function stopAllProcesses(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
+}
+
 /** How long a process tree gets between SIGTERM and SIGKILL. */
 const KILL_GRACE_MS = 5000;
 /** How much of each stream is kept for reports: the tail is where tools put their errors. */
@@ -214,6 +232,7 @@ async function runProcess(
     stdin: 'ignore',
     buffer: false,
   });
+  if (child.pid !== undefined) running.add(child.pid);
   let stdout = '';
   let stderr = '';
   const keep = (text: string, chunk: string): string => (text + chunk).slice(-KEEP_CHARS);
@@ -262,6 +281,7 @@ async function runProcess(
   if (options.signal?.aborted) onAbort();
 
   const result = await child;
+  if (child.pid !== undefined) running.delete(child.pid);
   if (timer) clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
   for (const carry of [outCarry, errCarry]) if (carry.rest) options.onLine?.(carry.rest);

@@ -9,6 +9,8 @@ import { bakeTarget } from '../render/plan.js';
 import type { BuildOptions, ModelBuild } from './run-build.js';
 import { runSmoke, step } from './run-build.js';
 
+const CHECK_TAG = 'envgen-check';
+
 export async function buildImages(
   io: Io,
   docker: string,
@@ -26,7 +28,9 @@ export async function buildImages(
     'image',
     docker,
     ['buildx', 'bake', '--file', 'docker-bake.hcl', '--load', ...targets],
-    { DOCKER_BUILDKIT: '1' },
+    // A tag of its own, so the image checked is the one just built: not a `latest` already on
+    // the machine, and never one pulled from a registry (TAG/REGISTRY from the CI are ignored).
+    { DOCKER_BUILDKIT: '1', REGISTRY: '', TAG: CHECK_TAG },
     options.root,
   );
   for (const build of ready) {
@@ -42,12 +46,7 @@ export async function buildImages(
       continue;
     }
     const model = models.find((m) => m.name === build.name) as ResolvedModel;
-    const runArgs = [
-      'run',
-      '--rm',
-      ...(options.gpu ? ['--gpus', 'all'] : []),
-      `${build.name}:latest`,
-    ];
+    const runArgs = ['run', '--rm', '--pull=never', ...(options.gpu ? ['--gpus', 'all'] : []), `${build.name}:${CHECK_TAG}`];
     const smoke = await runSmoke(
       io,
       options,

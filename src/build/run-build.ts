@@ -9,7 +9,7 @@ import type { ResolvedModel } from '../compat/resolve.js';
 import type { ExecResult, Io } from '../io.js';
 import type { Problem } from '../problem.js';
 import { SMOKE_SCRIPT } from '../render/plan.js';
-import { type CondaTool, createArgs } from '../runner/conda-tool.js';
+import { type CondaTool, createArgs, platformEnv } from '../runner/conda-tool.js';
 import type { Spec } from '../spec/types.js';
 import { importsFor } from './import-names.js';
 import type { Progress } from './progress.js';
@@ -24,6 +24,9 @@ export interface StepResult {
   /** The tail of the step's output (conda's own error message included). */
   log: string;
   timedOut?: boolean;
+  canceled?: boolean;
+  /** The step could not run here (another platform's environment). */
+  skipped?: boolean;
 }
 
 export interface ModelBuild {
@@ -49,6 +52,8 @@ export interface BuildOptions {
   tool: CondaTool;
   /** Where environments are created: `<prefixRoot>/<model>`. */
   prefixRoot: string;
+  /** This machine's conda platform. */
+  hostPlatform: string;
   gpu: boolean;
   jobs: number;
   timeoutMs?: number;
@@ -61,6 +66,11 @@ export interface BuildOptions {
 const LOG_TAIL_LINES = 40;
 
 export async function buildEnvironments(io: Io, options: BuildOptions): Promise<ModelBuild[]> {
+  // Whole conda prefixes must stay out of git (and out of audit's file list).
+  await io.writeFileAtomic(
+    join(options.prefixRoot, '.gitignore'),
+    '# envgen build environments\n*\n',
+  );
   return pool(options.models, options.jobs, (model) => buildOne(io, model, options));
 }
 
@@ -75,8 +85,13 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
     problems: [],
   };
   const envFile = join(options.root, 'envs', model.name, 'environment.yml');
-  const env: Record<string, string> =
-    model.cuda === 'cpu' ? {} : { CONDA_OVERRIDE_CUDA: model.cuda };
+  // Another platform's environment (linux-aarch64 on an x86 runner) is solved and installed
+  // for that platform, but its programs cannot run here.
+  const foreign = model.platform !== options.hostPlatform ? model.platform : undefined;
+  const env: Record<string, string> = {
+    ...(model.cuda === 'cpu' ? {} : { CONDA_OVERRIDE_CUDA: model.cuda }),
+    ...platformEnv(options.tool, foreign),
+  };
 
   const create = await step(
     io,
@@ -84,7 +99,7 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
     model.name,
     'create',
     options.tool.path,
-    createArgs(options.tool, envFile, prefix),
+    createArgs(options.tool, envFile, prefix, foreign),
     env,
   );
   build.steps.push(create.step);
@@ -94,6 +109,17 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
     return build;
   }
 
+  if (foreign) {
+    build.steps.push({
+      name: 'smoke',
+      ok: true,
+      skipped: true,
+      durationMs: 0,
+      log: `a ${foreign} environment cannot run on this ${options.hostPlatform} machine: solved and installed, not smoke-checked`,
+    });
+    build.ok = true;
+    return build;
+  }
   const smoke = await runSmoke(
     io,
     options,
@@ -105,7 +131,7 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
   build.steps.push(smoke.step);
   build.smoke = smoke.report;
   build.problems.push(...smoke.problems);
-  build.ok = build.problems.length === 0;
+  build.ok = smoke.step.ok && build.problems.length === 0;
   return build;
 }
 
@@ -142,6 +168,14 @@ export async function runSmoke(
         ];
     return problems.length === 0;
   };
+  // Isolated from the caller's Python: no user site-packages, no PYTHONPATH or PYTHONHOME, so
+  // a torch installed elsewhere on the runner cannot stand in for the environment's own.
+  const isolated = {
+    PYTHONPATH: '',
+    PYTHONHOME: '',
+    PYTHONNOUSERSITE: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
   const { step: result } = await step(
     io,
     options,
@@ -149,10 +183,18 @@ export async function runSmoke(
     name,
     program,
     args,
-    {},
+    isolated,
     undefined,
     judge,
   );
+  if (!result.ok && problems.length === 0) {
+    problems.push({
+      ruleId: result.timedOut ? 'build/timeout' : result.canceled ? 'build/canceled' : 'smoke/exit',
+      severity: 'error',
+      message: `${model.name}: the ${name} step ${result.timedOut ? 'took too long and was stopped' : result.canceled ? 'was interrupted' : 'exited with an error after its report (a crash at shutdown?)'}`,
+      fix: 'read the step log',
+    });
+  }
   return { step: result, report, problems };
 }
 
@@ -191,6 +233,7 @@ export async function step(
       durationMs: result.durationMs,
       log: tail(`${result.stdout}\n${result.stderr}`),
       ...(result.timedOut ? { timedOut: true } : {}),
+      ...(result.canceled ? { canceled: true } : {}),
     },
     result,
   };

@@ -51,6 +51,15 @@ export function smokeProblems(
     );
     return problems;
   }
+  const python = report.python?.split('.').slice(0, 2).join('.');
+  const wanted = model.python.replace(/t$/, '');
+  if (python && python !== wanted) {
+    add(
+      'smoke/python-version',
+      `Python ${report.python} runs in the environment where ${model.python} was resolved`,
+      'regenerate the files and rebuild; check that nothing else in the environment pins python',
+    );
+  }
   const installed = report.torch.split('+')[0] ?? report.torch;
   if (installed !== model.torch) {
     add(

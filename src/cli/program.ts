@@ -5,7 +5,7 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { Io } from '../io.js';
+import { type Io, stopAllProcesses } from '../io.js';
 import { UserError } from '../problem.js';
 import { colorFor } from '../report/color.js';
 import { formatProblems } from '../report/problems.js';
@@ -25,8 +25,19 @@ interface CommonOptions {
   cwd?: string;
 }
 
-export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+export async function runCli(argv: readonly string[], givenIo: Io): Promise<number> {
   let exitCode = 0;
+  let wroteStdout = false;
+  const io: Io = {
+    ...givenIo,
+    stdout: {
+      isTTY: givenIo.stdout.isTTY,
+      write: (text) => {
+        wroteStdout = true;
+        givenIo.stdout.write(text);
+      },
+    },
+  };
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
@@ -39,6 +50,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     }
     if (error instanceof UserError) {
       io.stderr.write(formatProblems(error.problems, colorFor(io.stderr, io.env)));
+      // With --json, a script reading stdout gets the problems too, unless the command already
+      // printed its own JSON (resolve prints the models it could resolve, with the problems).
+      if (argv.includes('--json') && !wroteStdout) io.stdout.write(`${JSON.stringify({ problems: error.problems }, null, 2)}\n`);
       return error.exitCode;
     }
     throw error;
@@ -207,14 +221,22 @@ Examples:
       ),
   ).action(async (models: string[], options) => {
     const { runBuild } = await import('./commands/build.js');
-    // Ctrl-C stops the running tools' process trees and removes half-made environments.
+    // Ctrl-C (or a CI cancel: SIGTERM, SIGHUP) stops the running tools' process trees and
+    // removes half-made environments; a second one stops everything at once.
     const controller = new AbortController();
-    const interrupt = (): void => controller.abort();
-    process.once('SIGINT', interrupt);
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const interrupt = (): void => {
+      if (controller.signal.aborted) {
+        stopAllProcesses();
+        process.exit(130);
+      }
+      controller.abort();
+    };
+    for (const signal of signals) process.on(signal, interrupt);
     try {
       setExit(await runBuild(context(options), models, options, controller.signal));
     } finally {
-      process.removeListener('SIGINT', interrupt);
+      for (const signal of signals) process.removeListener(signal, interrupt);
     }
   });
 

@@ -80,6 +80,21 @@ export function checkArch(
   platform: Platform,
   gpu: string,
 ): ArchVerdict {
+  // A measured floor is a hard bound: below it the GPU fails even where a build's list would
+  // reach it through PTX (cog measured these with real kernels).
+  const floor = table.archFloors.find((f) => f.computeCapability === gpu);
+  const bounds = floor ? { minTorch: floor.minTorch, minCuda: floor.minCuda } : undefined;
+  if (
+    bounds &&
+    (compareDotted(release.torch, bounds.minTorch) < 0 ||
+      compareDotted(build.cuda, bounds.minCuda) < 0)
+  ) {
+    return {
+      kind: 'missing',
+      floor: bounds,
+      ...(build.archs?.[platform] ? { list: build.archs[platform] } : {}),
+    };
+  }
   const list = build.archs?.[platform];
   if (list) {
     const sass = list.sass
@@ -91,15 +106,7 @@ export function checkArch(
     if (list.ptx && compareDotted(list.ptx, gpu) <= 0) return { kind: 'ptx', via: list.ptx, list };
     return { kind: 'missing', list };
   }
-  const floor = table.archFloors.find((f) => f.computeCapability === gpu);
-  if (floor) {
-    const below =
-      compareDotted(release.torch, floor.minTorch) < 0 ||
-      compareDotted(build.cuda, floor.minCuda) < 0;
-    const bounds = { minTorch: floor.minTorch, minCuda: floor.minCuda };
-    return below ? { kind: 'missing', floor: bounds } : { kind: 'floor-ok', floor: bounds };
-  }
-  return { kind: 'unknown' };
+  return bounds ? { kind: 'floor-ok', floor: bounds } : { kind: 'unknown' };
 }
 
 /** `8.6` -> `8.6 (Ampere)` where the table names the architecture. */

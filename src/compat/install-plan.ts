@@ -28,11 +28,24 @@ export interface InstallPlan {
   reason: string;
 }
 
+/**
+ * conda has no `python=3.13t`: the free-threaded interpreter is `python=3.13` plus the
+ * `python-freethreading` package on conda-forge.
+ */
+export function pythonSpecs(python: string): string[] {
+  return python.endsWith('t')
+    ? [`python=${python.slice(0, -1)}`, 'python-freethreading']
+    : [`python=${python}`];
+}
+
 export function installPlan(input: InstallInput): InstallPlan {
-  const { build } = input;
-  if (build.source === 'pip') return pipPlan(input);
-  if (build.source === 'conda-forge') return condaForgePlan(input);
-  return pytorchChannelPlan(input);
+  const { build, release } = input;
+  const plan = build.source === 'pip' ? pipPlan(input) : build.source === 'conda-forge' ? condaForgePlan(input) : pytorchChannelPlan(input);
+  // A release's companion pins (numpy<2 before 2.3) go where that package would come from.
+  const pins = (release.requires ?? []).map((r) => r.spec);
+  return build.source === 'pip'
+    ? { ...plan, pip: [...plan.pip, ...pins] }
+    : { ...plan, dependencies: [...plan.dependencies, ...pins] };
 }
 
 function pytorchChannelPlan({
@@ -53,7 +66,7 @@ function pytorchChannelPlan({
         ? `cudatoolkit=${build.cuda}`
         : `pytorch-cuda=${build.cuda}`;
   const dependencies = [
-    `python=${python}`,
+    ...pythonSpecs(python),
     `pytorch==${torch}`,
     ...(torchvision ? [`torchvision==${torchvision}`] : []),
     ...(torchaudio ? [`torchaudio==${torchaudio}`] : []),
@@ -76,8 +89,10 @@ function condaForgePlan({
 }: InstallInput): InstallPlan {
   const gpu = build.cuda !== 'cpu';
   const dependencies = [
-    `python=${python}`,
-    `pytorch=${torch}=${gpu ? 'cuda*' : 'cpu*'}`,
+    ...pythonSpecs(python),
+    // The build string names the CUDA build (cuda126_...): `cuda*` alone would also accept an
+    // older CUDA build that cuda-version=X.Y still satisfies (12.0 under 12.6).
+    `pytorch=${torch}=${gpu ? `cuda${build.cuda.replace('.', '')}*` : 'cpu*'}`,
     ...(gpu ? [`cuda-version=${build.cuda}`] : []),
     ...(torchvision ? [`torchvision=${torchvision}`] : []),
     ...(torchaudio ? [`torchaudio=${torchaudio}`] : []),
@@ -87,7 +102,7 @@ function condaForgePlan({
     dependencies,
     pip: [],
     reason: gpu
-      ? `install: channel conda-forge; build string cuda* and cuda-version=${build.cuda} keep the solver off the CPU build [${build.sources.join(', ')}]`
+      ? `install: channel conda-forge; build string cuda${build.cuda.replace('.', '')}* and cuda-version=${build.cuda} select exactly the CUDA ${build.cuda} build, never the CPU one [${build.sources.join(', ')}]`
       : `install: channel conda-forge; build string cpu* selects the CPU build [${build.sources.join(', ')}]`,
   };
 }
@@ -116,7 +131,7 @@ function pipPlan({
   ];
   return {
     channels: ['conda-forge'],
-    dependencies: [`python=${python}`, 'pip'],
+    dependencies: [...pythonSpecs(python), 'pip'],
     pip,
     reason: `install: python and pip from conda-forge; torch==${torch}+${label} from ${url} as an extra index (PyPI stays the index for your packages; the +${label} label means pip can only take that wheel) [${build.sources.join(', ')}]`,
   };

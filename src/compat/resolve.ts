@@ -159,7 +159,18 @@ function resolveRelease(
   const python = pickPython(release, request.python, table.releases);
   if (!python.ok) return { ok: false, error: python.error };
 
-  const sources = request.source && request.source !== 'auto' ? [request.source] : SOURCES;
+  // Free-threaded Pythons (3.13t) have PyTorch wheels; the table records no conda builds for them.
+  const freeThreaded = python.version.endsWith('t');
+  const asked = request.source && request.source !== 'auto' ? [request.source] : SOURCES;
+  const sources = freeThreaded ? asked.filter((s) => s === 'pip') : asked;
+  if (sources.length === 0) {
+    return fail(
+      'resolve/no-build',
+      'python',
+      `free-threaded Python ${python.version} comes only with pip wheels, not from ${request.source}`,
+      'set source: pip, or a Python without the t',
+    );
+  }
   const cuda = request.cuda ?? 'auto';
   const tried: { source: Source; rejections: Rejection[]; available: string[] }[] = [];
   let chosen: (Candidate & { source: Source }) | undefined;
@@ -243,6 +254,10 @@ function resolveRelease(
     torchaudio: audio.ok ? audio.version : null,
   });
   reasons.push(plan.reason);
+  for (const requirement of release.requires ?? []) {
+    reasons.push(`${requirement.spec}: ${requirement.why}`);
+    if (requirement.unconfirmed) warnings.push(`${requirement.spec} for torch ${release.torch}: ${requirement.unconfirmed}`);
+  }
 
   return {
     ok: true,

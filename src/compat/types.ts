@@ -114,10 +114,21 @@ export interface Release {
   builds: Build[];
   /** The CUDA build plain `pip install torch` gets from PyPI on Linux x86_64, when known. */
   pypiDefaultCuda?: { cuda: string; sources: SourceId[]; unconfirmed?: string };
+  /** Packages the release needs pinned alongside it (numpy<2 before 2.3), as conda match specs. */
+  requires?: Requirement[];
   notes: string[];
   sources: SourceId[];
   /** Field name -> why it is not confirmed (`released`, `patches`, ...). */
   unconfirmed?: Record<string, string>;
+}
+
+/** A package pin a release needs, with why. */
+export interface Requirement {
+  /** A conda match spec that is also a valid pip requirement, e.g. `numpy<2`. */
+  spec: string;
+  why: string;
+  sources: SourceId[];
+  unconfirmed?: string;
 }
 
 /** The driver a CUDA toolkit release needs (NVIDIA's table, one row per update). */

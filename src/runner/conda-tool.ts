@@ -73,12 +73,31 @@ function firstLine(text: string): string {
  * (its `create --file` takes a package list, not YAML); micromamba and mamba 2 take the YAML
  * with `create --file`; mamba 1's `create --file` was broken for YAML, so it uses `env create`.
  */
-export function createArgs(tool: CondaTool, envFile: string, prefix: string): string[] {
+export function createArgs(
+  tool: CondaTool,
+  envFile: string,
+  prefix: string,
+  platform?: string,
+): string[] {
   const mamba2 = tool.kind === 'mamba' && !tool.version.startsWith('1.');
   if (tool.kind === 'micromamba' || mamba2) {
-    return ['create', '--yes', '--prefix', prefix, '--file', envFile];
+    return [
+      'create',
+      '--yes',
+      '--prefix',
+      prefix,
+      '--file',
+      envFile,
+      ...(platform ? ['--platform', platform] : []),
+    ];
   }
   return ['env', 'create', '--yes', '--file', envFile, '--prefix', prefix, '--json'];
+}
+
+/** conda has no `--platform` for `env create`; it solves for another platform through CONDA_SUBDIR. */
+export function platformEnv(tool: CondaTool, platform?: string): Record<string, string> {
+  const mamba2 = tool.kind === 'mamba' && !tool.version.startsWith('1.');
+  return platform && tool.kind !== 'micromamba' && !mamba2 ? { CONDA_SUBDIR: platform } : {};
 }
 
 export const INSTALL_HINT =

@@ -68,7 +68,7 @@ export function checkPackageEntries(spec: Spec, context: Context): Problem[] {
 
 /** Bundles name models of this spec, do not take a model's name, and share one platform. */
 export function checkBundles(spec: Spec, context: Context): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...checkTargetNames(spec, context)];
   const models = Object.keys(spec.models);
   for (const [bundle, members] of Object.entries(spec.bundles ?? {})) {
     const at = (path: (string | number)[]) => ({ file: context.file, ...context.locate(path) });
@@ -107,6 +107,35 @@ export function checkBundles(spec: Spec, context: Context): Problem[] {
         fix: 'bundle models of one platform together',
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * Models and bundles become bake targets, where `.` is written `_` (bake takes letters, digits,
+ * `_` and `-`): `a.b` and `a_b` would be one target, and one image would be lost.
+ */
+function checkTargetNames(spec: Spec, context: Context): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  const names: [string, 'models' | 'bundles'][] = [
+    ...Object.keys(spec.models).map((n): [string, 'models'] => [n, 'models']),
+    ...Object.keys(spec.bundles ?? {}).map((n): [string, 'bundles'] => [n, 'bundles']),
+  ];
+  for (const [name, section] of names) {
+    const target = name.replaceAll('.', '_');
+    const earlier = seen.get(target);
+    if (earlier !== undefined && earlier !== name) {
+      problems.push({
+        ruleId: 'spec/name-collision',
+        severity: 'error',
+        file: context.file,
+        ...context.locate([section, name]),
+        message: `'${name}' and '${earlier}' become the same build target '${target}'`,
+        fix: 'rename one of them',
+      });
+    }
+    seen.set(target, name);
   }
   return problems;
 }

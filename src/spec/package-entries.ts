@@ -111,6 +111,15 @@ const PIP_FORMS =
 /** Parses one pip requirement (PEP 508); requirement-file options are not accepted. */
 export function parsePipRequirement(entry: string): EntryCheck<PipRequirement> {
   pipParser ??= createRequire(import.meta.url)('pip-requirements-js') as PipParser;
+  // pip's requirements reader strips comments and joins a line ending in `\` with the next
+  // one, so either would silently change what is installed.
+  if (entry.includes(' #') || entry.trim().startsWith('#') || entry.trim().endsWith('\\')) {
+    return {
+      ok: false,
+      error: `'${entry}' holds a comment or a line continuation`,
+      fix: 'write the requirement alone; put notes in a YAML comment (# ...) after the entry',
+    };
+  }
   if (entry.trim().startsWith('-')) {
     return {
       ok: false,

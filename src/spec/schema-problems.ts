@@ -67,11 +67,12 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
 
 function toProblem(error: ErrorObject, context: SchemaContext): Problem {
   const path = [...(context.prefix ?? []), ...pointerToPath(error.instancePath)];
-  const where = describePath(path);
+  const where = describePath(path) || 'the file';
   const schema = error.parentSchema as
     | { description?: string; properties?: Record<string, unknown> }
     | undefined;
-  const accepted = schema?.description;
+  // The root schema's description is prose about the file, not a description of a value.
+  const accepted = path.length === 0 ? 'a YAML map with `version: 1` and `models:`' : schema?.description;
   const base = { severity: 'error' as const, file: context.file };
 
   if (error.propertyName !== undefined) {
@@ -93,7 +94,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
         ...base,
         ruleId: 'spec/unknown-key',
         ...context.locateKey(path, key),
-        message: `unknown key '${key}' in ${where || 'the top level'}`,
+        message: `unknown key '${key}' in ${where === 'the file' ? 'the top level' : where}`,
         fix: `${guess ? `did you mean '${guess}'? ` : ''}accepted keys: ${allowed.join(', ')}`,
       };
     }
@@ -103,7 +104,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
         ...base,
         ruleId: 'spec/missing-key',
         ...context.locate(path),
-        message: `${where || 'the spec'} has no '${key}'`,
+        message: `${where} has no '${key}'`,
         fix: missingKeyFix(key),
       };
     }
@@ -158,7 +159,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
         ...base,
         ruleId: 'spec/invalid-value',
         ...context.locate(path),
-        message: `${where || 'the spec'} ${error.message ?? 'is not valid'}`,
+        message: `${where} ${error.message ?? 'is not valid'}`,
         ...(accepted ? { fix: `expected ${accepted}` } : {}),
       };
   }

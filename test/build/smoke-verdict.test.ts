@@ -56,6 +56,12 @@ describe('smoke verdict', () => {
     expect(ids(model(), r)).toEqual(expected);
   });
 
+  it('another Python than the one resolved', () => {
+    expect(ids(model(), report({ python: '3.11.7' }))).toEqual(['smoke/python-version']);
+    expect(ids(model(), report({ python: '3.12.4' }))).toEqual([]);
+    expect(ids(model({ python: '3.13t' }), report({ python: '3.13.1' }))).toEqual([]);
+  });
+
   it('a CUDA build where the CPU build was resolved', () => {
     expect(ids(model({ cuda: 'cpu' }), report())).toEqual(['smoke/cuda-build']);
   });

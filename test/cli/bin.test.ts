@@ -45,7 +45,7 @@ describe('bin/envgen', () => {
       import { main } from './dist/envgen.js';
       import { readFile } from 'node:fs/promises';
       const quiet = { write() {}, isTTY: false };
-      await main(process.argv.slice(1), { cwd: process.cwd(), env: {}, stdinIsTTY: false, stdout: quiet,
+      await main(process.argv.slice(1), { cwd: process.cwd(), env: {}, stdinIsTTY: false, hostPlatform: 'linux-64', stdout: quiet,
         stderr: quiet, readFile, exists: async () => false, readDir: async () => [], writeFileAtomic: async () => {}, now: () => 0, prompt: async () => '' });
       const cache = Object.keys(createRequire(import.meta.url).cache);
       process.stdout.write(JSON.stringify({ rattler: cache.some((p) => p.includes('rattler')), ajv: cache.some((p) => p.includes('/ajv/')) }));

@@ -248,7 +248,9 @@ describe('envgen build', () => {
       '--load',
       'chat',
     ]);
-    expect(docker[1]?.argv).toContain('chat:latest');
+    // The image just built, under a tag of envgen's own, never pulled.
+    expect(docker[0]?.env).toMatchObject({ TAG: 'envgen-check' });
+    expect(docker[1]?.argv).toEqual(expect.arrayContaining(['--pull=never', 'chat:envgen-check']));
   });
 
   it('--docker without docker: exit 3', async () => {
@@ -312,5 +314,46 @@ describe('envgen build', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain('\u001b[2K  chat: create');
     expect(result.stderr).toMatch(/chat: smoke ok \(\d+\.\ds\)/);
+  });
+
+  it('another platform’s environment is solved for that platform, and not run here', async () => {
+    const { dir, env, calls } = await repo(
+      `${SPEC}  arm:\n    torch: "2.4"\n    python: "3.11"\n    cuda: cpu\n    source: pip\n    platform: linux-aarch64\n`,
+    );
+    const result = await runEnvgen(['build', 'arm', '--json'], { cwd: dir, env });
+    expect(result.exitCode).toBe(0);
+    const create = calls().find((c) => c.argv.includes('create'));
+    expect(create?.argv.slice(-2)).toEqual(['--platform', 'linux-aarch64']);
+    expect(JSON.parse(result.stdout).models[0].steps[1]).toMatchObject({
+      name: 'smoke',
+      skipped: true,
+    });
+  });
+
+  it('a smoke check that crashes after its report, or hangs, fails the model', async () => {
+    const { dir, env } = await repo();
+    // The stub torch stands in for a crash at interpreter exit (a common CUDA failure).
+    const crash = await runEnvgen(['build', 'chat', '--json'], {
+      cwd: dir,
+      env: { ...env, STUB_EXIT_CODE: '139' },
+    });
+    expect(crash.exitCode).toBe(1);
+    expect(
+      JSON.parse(crash.stdout).models[0].problems.map((p: { ruleId: string }) => p.ruleId),
+    ).toEqual(['smoke/exit']);
+    const hang = await runEnvgen(['build', 'chat', '--json', '--timeout', '2s'], {
+      cwd: dir,
+      env: { ...env, STUB_IMPORT_SLEEP: '30' },
+    });
+    expect(hang.exitCode).toBe(3);
+    const model = JSON.parse(hang.stdout).models[0];
+    expect(model.ok).toBe(false);
+    expect(model.problems.map((p: { ruleId: string }) => p.ruleId)).toEqual(['build/timeout']);
+  });
+
+  it('keeps environments out of git', async () => {
+    const { dir, env } = await repo();
+    await runEnvgen(['build', 'chat'], { cwd: dir, env });
+    expect(readFileSync(join(dir, '.envgen/envs/.gitignore'), 'utf8')).toContain('*');
   });
 });

@@ -130,13 +130,16 @@ describe('envgen resolve', () => {
     expect(stderr).toContain('[resolve/python]');
   });
 
-  it('an invalid spec: exit 2, every problem with its position, nothing on stdout', async () => {
+  it('an invalid spec: exit 2, every problem with its position; with --json, the problems as JSON', async () => {
     const dir = tmpDir({
       'envgen.yaml': 'version: 1\nmodels:\n  m:\n    toch: "2.1"\n    cuda: 12\n',
     });
     const { exitCode, stdout, stderr } = await runEnvgen(['resolve', '--json'], { cwd: dir });
     expect(exitCode).toBe(2);
-    expect(stdout).toBe('');
+    expect(JSON.parse(stdout).problems.map((p: { ruleId: string; line: number }) => [p.ruleId, p.line])).toEqual([
+      ['spec/unknown-key', 4],
+      ['spec/invalid-value', 5],
+    ]);
     expect(stderr).toContain('envgen.yaml:4:5: error');
     expect(stderr).toContain('envgen.yaml:5:11: error');
     expect(stderr).not.toMatch(/\n\s+at /);

@@ -171,7 +171,7 @@ describe('fleet', () => {
   it('a driver at the toolkit floor gets the newest build without a warning', () => {
     const model = resolveOk({ torch: '2.1', source: 'pytorch', fleet: { driver: '530.30.02' } });
     expect(model.cuda).toBe('12.1');
-    expect(model.warnings).toEqual([]);
+    expect(model.warnings.filter((w) => w.includes('driver'))).toEqual([]);
   });
 
   it('a driver below every floor is refused', () => {
@@ -223,6 +223,24 @@ describe('fleet', () => {
       fleet: { gpus: ['12.0'], driver: '580.65.06' },
     });
     expect(newer.cuda).toBe('13.0');
+  });
+
+  it('a measured floor is a hard bound, even where a build reaches the GPU through PTX', () => {
+    // conda-forge 2.6 CUDA 12.6 carries PTX 9.0, which would JIT for Blackwell; cog measured
+    // that Blackwell needs torch >= 2.7 on CUDA >= 12.8.
+    expect(
+      resolveError({ torch: '2.6', source: 'conda-forge', fleet: { gpus: ['12.0'] } }).ruleId,
+    ).toBe('resolve/fleet');
+    expect(resolveError({ torch: '2.1', fleet: { gpus: ['12.0'] } }).ruleId).toBe('resolve/fleet');
+  });
+
+  it('free-threaded Python comes from pip wheels, with conda’s python-freethreading', () => {
+    const model = resolveOk({ torch: '2.6', python: '3.13t', cuda: '12.4' });
+    expect(model.source).toBe('pip');
+    expect(model.dependencies).toEqual(['python=3.13', 'python-freethreading', 'pip']);
+    expect(resolveError({ torch: '2.6', python: '3.13t', source: 'conda-forge' }).ruleId).toBe(
+      'resolve/no-build',
+    );
   });
 
   it('Blackwell on a release before its floor is refused', () => {
@@ -286,6 +304,7 @@ describe('install plans', () => {
       '--extra-index-url https://download.pytorch.org/whl/cu118',
       'torch==2.1.2+cu118',
       'torchvision==0.16.2+cu118',
+      'numpy<2',
     ]);
     expect(model.dependencies).toEqual(['python=3.11', 'pip']);
     expect(model.channels).not.toContain('defaults');
@@ -294,7 +313,7 @@ describe('install plans', () => {
   it('conda-forge: a selector that cannot fall back to the CPU build', () => {
     const model = resolveOk({ torch: '2.11', source: 'conda-forge', cuda: '12.9' });
     expect(model.channels).toEqual(['conda-forge']);
-    expect(model.dependencies).toContain('pytorch=2.11.0=cuda*');
+    expect(model.dependencies).toContain('pytorch=2.11.0=cuda129*');
     expect(model.dependencies).toContain('cuda-version=12.9');
   });
 
@@ -327,6 +346,13 @@ describe('install plans', () => {
       audio: true,
     });
     expect([pip.torchvision, pip.torchaudio]).toEqual(['0.15.1', '2.0.1']);
+  });
+
+  it('releases built against NumPy 1.x get numpy<2, with the reason; later ones do not', () => {
+    const old = resolveOk({ torch: '2.2', source: 'pytorch', cuda: '12.1' });
+    expect(old.dependencies).toContain('numpy<2');
+    expect(old.reasons.some((r) => r.startsWith('numpy<2:'))).toBe(true);
+    expect(resolveOk({ torch: '2.3', source: 'pytorch', cuda: '12.1' }).dependencies).not.toContain('numpy<2');
   });
 
   it('driver floors come from the table', () => {

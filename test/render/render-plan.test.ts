@@ -166,7 +166,7 @@ describe('environment.yml', () => {
     const env = parseYaml(file('envs/vision-forge/environment.yml'));
     expect(env.channels).toEqual(['conda-forge', 'nodefaults']);
     expect(env.dependencies).toEqual(
-      expect.arrayContaining(['pytorch=2.11.0=cuda*', 'cuda-version=12.9']),
+      expect.arrayContaining(['pytorch=2.11.0=cuda129*', 'cuda-version=12.9']),
     );
   });
 

@@ -8,6 +8,8 @@ import { buildImages } from '../../build/build-images.js';
 import { createProgress } from '../../build/progress.js';
 import { type BuildReport, buildEnvironments } from '../../build/run-build.js';
 import { applyPlan } from '../../generate/apply-plan.js';
+import { colorFor } from '../../report/color.js';
+import { formatWarnings } from '../../report/warnings.js';
 import { UserError, usageError } from '../../problem.js';
 import { renderPlan } from '../../render/plan.js';
 import {
@@ -50,6 +52,7 @@ export async function runBuild(
     all: true,
   });
   if (problems.length > 0) throw new UserError(problems);
+  ctx.io.stderr.write(formatWarnings(models, colorFor(ctx.io.stderr, ctx.io.env)));
 
   // The files CI builds must be the files the spec renders to, or the build proves nothing.
   const plan = renderPlan({ specFile: SPEC_FILE, spec: loaded.spec, models, version: VERSION });
@@ -107,6 +110,7 @@ export async function runBuild(
     spec: loaded.spec,
     models: chosen,
     tool: found.tool,
+    hostPlatform: io.hostPlatform,
     prefixRoot: flags.prefixRoot
       ? resolvePath(io.cwd, flags.prefixRoot)
       : join(root, '.envgen', 'envs'),

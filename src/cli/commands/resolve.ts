@@ -65,6 +65,14 @@ export async function runResolve(
         ];
   } else {
     validateFlags(flags);
+    const ignored = (['vision', 'audio', 'platform'] as const).filter((flag) => flags[flag] !== undefined);
+    if (ignored.length > 0) {
+      throw usageError(
+        'usage/flag-needs-pins',
+        `${ignored.map((f) => `--${f}`).join(', ')} only apply when resolving from flags (with --torch, --python, --cuda or --source)`,
+        'set vision:, audio: or platform: on the model in envgen.yaml, or add --torch to resolve without the spec',
+      );
+    }
     ({ models, problems } = await resolveSpecModels(ctx, names, {
       ...(flags.rules ? { rules: flags.rules } : {}),
       fleet,
