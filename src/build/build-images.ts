@@ -46,7 +46,13 @@ export async function buildImages(
       continue;
     }
     const model = models.find((m) => m.name === build.name) as ResolvedModel;
-    const runArgs = ['run', '--rm', '--pull=never', ...(options.gpu ? ['--gpus', 'all'] : []), `${build.name}:${CHECK_TAG}`];
+    const runArgs = [
+      'run',
+      '--rm',
+      '--pull=never',
+      ...(options.gpu ? ['--gpus', 'all'] : []),
+      `${build.name}:${CHECK_TAG}`,
+    ];
     const smoke = await runSmoke(
       io,
       options,

@@ -67,3 +67,26 @@ export function importNameOf(requirement: string): string | null {
 export function importsFor(packages: readonly string[]): string[] {
   return [...new Set(packages.map(importNameOf).filter((name): name is string => name !== null))];
 }
+
+/**
+ * The declared packages for the smoke check: each name (without version or channel) and the
+ * module it is most likely imported as. The check itself asks the environment's metadata first.
+ */
+export function packagesFor(
+  requirements: readonly string[],
+): { name: string; guess: string | null }[] {
+  const seen = new Set<string>();
+  const out: { name: string; guess: string | null }[] = [];
+  for (const requirement of requirements) {
+    const name = (
+      /^(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9_.-]+)/.exec(requirement.trim())?.[1] ?? ''
+    ).toLowerCase();
+    if (!name || seen.has(name) || NOT_PYTHON.has(name)) continue;
+    seen.add(name);
+    out.push({ name, guess: importNameOf(requirement) });
+  }
+  return out;
+}
+
+/** Declared packages that are programs or the interpreter, never imported. */
+const NOT_PYTHON = new Set(['pip', 'python', 'python-freethreading']);

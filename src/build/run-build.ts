@@ -11,7 +11,7 @@ import type { Problem } from '../problem.js';
 import { SMOKE_SCRIPT } from '../render/plan.js';
 import { type CondaTool, createArgs, platformEnv } from '../runner/conda-tool.js';
 import type { Spec } from '../spec/types.js';
-import { importsFor } from './import-names.js';
+import { packagesFor } from './import-names.js';
 import type { Progress } from './progress.js';
 import { type SmokeReport, smokeProblems } from './smoke-verdict.js';
 
@@ -145,11 +145,11 @@ export async function runSmoke(
   name: 'smoke' | 'image-smoke',
 ): Promise<{ step: StepResult; report: SmokeReport | null; problems: Problem[] }> {
   const spec = options.spec.models[model.name];
-  const imports = importsFor([...(spec?.conda ?? []), ...(spec?.pip ?? [])]);
+  const packages = packagesFor([...(spec?.conda ?? []), ...(spec?.pip ?? [])]);
   const args = [
     ...leadingArgs,
     ...(options.gpu ? ['--device'] : []),
-    ...imports.flatMap((m) => ['--import', m]),
+    ...packages.flatMap((p) => ['--package', p.guess ? `${p.name}=${p.guess}` : p.name]),
   ];
   let report: SmokeReport | null = null;
   let problems: Problem[] = [];

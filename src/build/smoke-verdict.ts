@@ -20,7 +20,8 @@ export interface SmokeReport {
     capability: string;
     matmul?: { ok: boolean; error?: string };
   }[];
-  imports?: Record<string, { ok: boolean; error?: string }>;
+  /** ok null: the package has no Python distribution here (a C library), nothing to import. */
+  imports?: Record<string, { ok: boolean | null; error?: string; module?: string }>;
   errors?: string[];
 }
 
@@ -89,13 +90,14 @@ export function smokeProblems(
       'keep the CPU selector (cpuonly, pytorch=*=cpu*, or the /whl/cpu index) in environment.yml',
     );
   }
-  for (const [module, result] of Object.entries(report.imports ?? {})) {
-    if (!result.ok)
-      add(
-        'smoke/import',
-        `'import ${module}' fails: ${result.error ?? 'unknown error'}`,
-        `add the package that provides '${module}' to the model's conda or pip list, or fix its version`,
-      );
+  for (const [name, result] of Object.entries(report.imports ?? {})) {
+    if (result.ok !== false) continue;
+    const module = result.module ?? name;
+    add(
+      'smoke/import',
+      `'import ${module}'${module === name ? '' : ` (package ${name})`} fails: ${result.error ?? 'unknown error'}`,
+      `add what '${module}' needs to the model's conda or pip list, or fix its version`,
+    );
   }
   if (options.gpu) {
     if (!report.cudaAvailable) {

@@ -52,7 +52,8 @@ export async function runCli(argv: readonly string[], givenIo: Io): Promise<numb
       io.stderr.write(formatProblems(error.problems, colorFor(io.stderr, io.env)));
       // With --json, a script reading stdout gets the problems too, unless the command already
       // printed its own JSON (resolve prints the models it could resolve, with the problems).
-      if (argv.includes('--json') && !wroteStdout) io.stdout.write(`${JSON.stringify({ problems: error.problems }, null, 2)}\n`);
+      if (argv.includes('--json') && !wroteStdout)
+        io.stdout.write(`${JSON.stringify({ problems: error.problems }, null, 2)}\n`);
       return error.exitCode;
     }
     throw error;
@@ -177,6 +178,7 @@ Examples:
       .argument('[model...]', 'models to generate (default: all)')
       .option('--check', 'write nothing; exit 1 when a file is missing, stale or edited by hand')
       .option('--force', 'overwrite files edited by hand')
+      .option('--prune', 'delete files envgen wrote for models or bundles no longer in envgen.yaml')
       .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
       .addHelpText(
         'after',

@@ -40,7 +40,12 @@ export function pythonSpecs(python: string): string[] {
 
 export function installPlan(input: InstallInput): InstallPlan {
   const { build, release } = input;
-  const plan = build.source === 'pip' ? pipPlan(input) : build.source === 'conda-forge' ? condaForgePlan(input) : pytorchChannelPlan(input);
+  const plan =
+    build.source === 'pip'
+      ? pipPlan(input)
+      : build.source === 'conda-forge'
+        ? condaForgePlan(input)
+        : pytorchChannelPlan(input);
   // A release's companion pins (numpy<2 before 2.3) go where that package would come from.
   const pins = (release.requires ?? []).map((r) => r.spec);
   return build.source === 'pip'

@@ -100,11 +100,12 @@ function resolveWith(table: Table, request: ResolveRequest, explain: boolean): R
   if (matcher && 'error' in matcher) return { ok: false, error: matcher.error };
 
   const releases = [...table.releases].sort((a, b) => byDottedDescending(a.torch, b.torch));
-  // Without a torch spec, a release whose existence is not confirmed is not chosen for the user.
-  const unconfirmed = request.torch ? [] : releases.filter((r) => r.unconfirmed?.patches);
-  const matching = releases.filter(
-    (release) => !unconfirmed.includes(release) && patchesFor(release, matcher).length > 0,
-  );
+  // A release whose existence is not confirmed is chosen only when nothing confirmed matches
+  // (a spec that names it, like '2.14'), never as the newest of a range.
+  const all = releases.filter((release) => patchesFor(release, matcher).length > 0);
+  const confirmed = all.filter((r) => !r.unconfirmed?.patches);
+  const matching = confirmed.length > 0 ? confirmed : all;
+  const unconfirmed = all.filter((r) => !matching.includes(r));
   if (matching.length === 0) {
     const known = releases.map((r) => r.torch).reverse();
     return fail(
@@ -256,7 +257,8 @@ function resolveRelease(
   reasons.push(plan.reason);
   for (const requirement of release.requires ?? []) {
     reasons.push(`${requirement.spec}: ${requirement.why}`);
-    if (requirement.unconfirmed) warnings.push(`${requirement.spec} for torch ${release.torch}: ${requirement.unconfirmed}`);
+    if (requirement.unconfirmed)
+      warnings.push(`${requirement.spec} for torch ${release.torch}: ${requirement.unconfirmed}`);
   }
 
   return {

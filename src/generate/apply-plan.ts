@@ -1,28 +1,69 @@
 /**
  * Brings the files on disk in line with a plan, or (check mode) only says how they differ.
- * A file is written only when its content changes, atomically, and never over a hand edit
- * unless forced: the seal in each file's header tells envgen's own output from a person's.
+ * A file is written only when its content changes, atomically, and never over a hand edit or a
+ * file envgen did not write unless forced: the seal in each file's header tells envgen's own
+ * output from a person's.
+ *
+ * Nothing is written until every target has been read and every folder written to has been
+ * found writable: a target that cannot be read or written is a problem (`generate/unwritable`)
+ * and leaves the files as they were, not half generated.
  */
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { join, posix } from 'node:path';
 import type { Io } from '../io.js';
+import { type Problem, UserError } from '../problem.js';
 import type { PlannedFile } from '../render/plan.js';
 import { sealState } from '../render/seal.js';
+import { findOrphans } from './orphans.js';
 
-export type FileStatus = 'created' | 'updated' | 'unchanged' | 'missing' | 'stale' | 'edited';
+export type FileStatus =
+  /** Written: it did not exist. */
+  | 'created'
+  /** Written: it was envgen's (or forced) and its content changes. */
+  | 'updated'
+  | 'unchanged'
+  /** Check mode: it does not exist. */
+  | 'missing'
+  /** Check mode: envgen wrote it, the spec has moved on. */
+  | 'stale'
+  /** Its envgen seal is broken: a person changed it. Not overwritten without force. */
+  | 'edited'
+  /** It exists without an envgen seal: not envgen's. Not overwritten without force. */
+  | 'foreign'
+  /** Sealed by envgen, of a model or bundle no longer in the spec; kept. */
+  | 'orphaned'
+  /** An orphaned file, deleted (prune). */
+  | 'removed';
 
 export interface FileOutcome {
   path: string;
   status: FileStatus;
-  /** Whether envgen wrote the file in this run. */
+  /** Whether envgen wrote (or, for `removed`, deleted) the file in this run. */
   written: boolean;
 }
 
 export interface ApplyOptions {
-  /** Write nothing; report missing / stale / edited. */
+  /** Write nothing; report missing / stale / edited / foreign (and orphaned). */
   check: boolean;
-  /** Overwrite files edited by hand. */
+  /** Overwrite files edited by hand or not written by envgen. */
   force: boolean;
+  /**
+   * Every path the whole spec renders to (the plan may hold only some models). When given,
+   * envgen's files under `envs/*` and `bundles/*` outside it are reported `orphaned`.
+   */
+  everyPath?: readonly string[];
+  /** Delete orphaned files (reported `removed`). Ignored in check mode. */
+  prune?: boolean;
 }
+
+/** A target that cannot be read or written, and the exit code it calls for. */
+interface Refusal {
+  problem: Problem;
+  /** 2: a path in the way (a folder, or a file above it); 3: permissions, read-only, disk. */
+  exitCode: 2 | 3;
+}
+
+type Verb = 'read' | 'written' | 'deleted';
 
 export async function applyPlan(
   io: Io,
@@ -30,31 +71,232 @@ export async function applyPlan(
   plan: readonly PlannedFile[],
   options: ApplyOptions,
 ): Promise<FileOutcome[]> {
-  const outcomes: FileOutcome[] = [];
+  const refusals: Refusal[] = [];
+
+  // 1. Read every target and decide its status.
+  const decided: { file: PlannedFile; status: FileStatus; write: boolean }[] = [];
   for (const file of plan) {
-    const target = join(root, file.path);
-    const existing = await readIfExists(io, target);
-    const status = statusOf(file.content, existing, options);
+    const read = await readTarget(io, join(root, file.path));
+    if ('error' in read) {
+      refusals.push(await refusal(io, root, file.path, read.error, 'read'));
+      continue;
+    }
+    const status = statusOf(file.content, read.text, options);
     const write = !options.check && (status === 'created' || status === 'updated');
-    if (write) await io.writeFileAtomic(target, file.content);
+    decided.push({ file, status, write });
+  }
+  const orphans = options.everyPath ? await findOrphans(io, root, options.everyPath) : [];
+  const prune = Boolean(options.prune) && !options.check;
+
+  // 2. Every folder that is written to (or deleted from) must take a write.
+  const probes = new Map<string, Promise<NodeJS.ErrnoException | null>>();
+  const changes: [string, Verb][] = [
+    ...decided.filter((d) => d.write).map((d): [string, Verb] => [d.file.path, 'written']),
+    ...(prune ? orphans.map((path): [string, Verb] => [path, 'deleted']) : []),
+  ];
+  for (const [path, verb] of changes) {
+    const folder = await nearestFolder(io, root, posix.dirname(path));
+    let probe = probes.get(folder);
+    if (!probe) {
+      probe = probeWrite(io, join(root, folder));
+      probes.set(folder, probe);
+    }
+    const error = await probe;
+    if (error) refusals.push(await refusal(io, root, path, error, verb, folder));
+  }
+  if (refusals.length > 0) throw refused(refusals);
+
+  // 3. Only now write, then delete.
+  const outcomes: FileOutcome[] = [];
+  for (const { file, status, write } of decided) {
+    if (write)
+      await attempt(io, root, file.path, 'written', () =>
+        io.writeFileAtomic(join(root, file.path), file.content),
+      );
     outcomes.push({ path: file.path, status, written: write });
   }
-  return outcomes;
+  for (const path of orphans) {
+    if (prune) await attempt(io, root, path, 'deleted', () => io.remove(join(root, path)));
+    outcomes.push({ path, status: prune ? 'removed' : 'orphaned', written: prune });
+  }
+  if (prune) await removeEmptyFolders(io, root, orphans);
+  return outcomes.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 function statusOf(content: string, existing: string | null, options: ApplyOptions): FileStatus {
   if (existing === null) return options.check ? 'missing' : 'created';
   if (existing === content) return 'unchanged';
-  const intact = sealState(existing) === 'intact';
-  if (options.check) return intact ? 'stale' : 'edited';
-  return intact || options.force ? 'updated' : 'edited';
+  const seal = sealState(existing);
+  if (seal === 'intact') return options.check ? 'stale' : 'updated';
+  if (options.force && !options.check) return 'updated';
+  return seal === 'broken' ? 'edited' : 'foreign';
 }
 
-async function readIfExists(io: Io, path: string): Promise<string | null> {
+async function readTarget(
+  io: Io,
+  path: string,
+): Promise<{ text: string | null } | { error: NodeJS.ErrnoException }> {
   try {
-    return (await io.readFile(path)).toString('utf8');
+    return { text: (await io.readFile(path)).toString('utf8') };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    if (!isErrno(error)) throw error;
+    return error.code === 'ENOENT' ? { text: null } : { error };
   }
+}
+
+/** The closest folder at or above `dir` (relative) that exists; `.` is the root. */
+async function nearestFolder(io: Io, root: string, dir: string): Promise<string> {
+  let folder = dir;
+  while (folder !== '.' && !(await io.exists(join(root, folder)))) folder = posix.dirname(folder);
+  return folder;
+}
+
+/**
+ * Whether a folder takes a write: an empty file written there and removed again. (A read
+ * succeeding says nothing about a read-only mount or a folder without write permission.)
+ */
+async function probeWrite(io: Io, dir: string): Promise<NodeJS.ErrnoException | null> {
+  const probe = join(dir, `.envgen-probe-${randomBytes(6).toString('hex')}`);
+  try {
+    await io.writeFileAtomic(probe, '');
+    await io.remove(probe);
+    return null;
+  } catch (error) {
+    if (!isErrno(error)) throw error;
+    return error;
+  }
+}
+
+/** A write or delete after the checks passed can still fail (a full disk): a problem too. */
+async function attempt(
+  io: Io,
+  root: string,
+  path: string,
+  verb: Verb,
+  action: () => Promise<void>,
+): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (!isErrno(error)) throw error;
+    throw refused([await refusal(io, root, path, error, verb)]);
+  }
+}
+
+/** Folders that pruning left empty (`envs/<old>/`) go too; anything else in them stays. */
+async function removeEmptyFolders(io: Io, root: string, removed: readonly string[]): Promise<void> {
+  for (const folder of new Set(removed.map((path) => posix.dirname(path)))) {
+    const left = await io.readDir(join(root, folder)).catch(() => null);
+    if (left?.length === 0)
+      await attempt(io, root, folder, 'deleted', () => io.remove(join(root, folder)));
+  }
+}
+
+function refused(refusals: readonly Refusal[]): UserError {
+  const problems = refusals
+    .map((r) => r.problem)
+    .sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
+  return new UserError(problems, refusals.some((r) => r.exitCode === 3) ? 3 : 2);
+}
+
+async function refusal(
+  io: Io,
+  root: string,
+  path: string,
+  error: NodeJS.ErrnoException,
+  verb: Verb,
+  folder = posix.dirname(path),
+): Promise<Refusal> {
+  const problem = (message: string, fix: string): Problem => ({
+    ruleId: 'generate/unwritable',
+    severity: 'error',
+    file: path,
+    message,
+    fix,
+  });
+  const code = error.code ?? 'EIO';
+  switch (code) {
+    case 'EISDIR':
+      return {
+        exitCode: 2,
+        problem: problem(
+          'a folder stands where envgen writes this file',
+          `move or remove the folder ${path}, then run envgen generate again`,
+        ),
+      };
+    case 'ENOTDIR': {
+      const blocker = await fileInTheWay(io, root, path);
+      return {
+        exitCode: 2,
+        problem: problem(
+          `cannot be ${verb}: ${blocker} is a file, where envgen needs a folder`,
+          `move or remove the file ${blocker}, then run envgen generate again`,
+        ),
+      };
+    }
+    case 'ELOOP':
+    case 'ENAMETOOLONG':
+      return {
+        exitCode: 2,
+        problem: problem(
+          `cannot be ${verb} (${code})`,
+          `check ${path} and the folders above it (symbolic links that loop, names that are too long)`,
+        ),
+      };
+    case 'EACCES':
+    case 'EPERM':
+      return {
+        exitCode: 3,
+        problem: problem(
+          `cannot be ${verb}: permission denied`,
+          verb === 'read'
+            ? `give your user read access to ${path}`
+            : `give your user write access to ${folder === '.' ? 'the repository folder' : folder}`,
+        ),
+      };
+    case 'EROFS':
+      return {
+        exitCode: 3,
+        problem: problem(
+          `cannot be ${verb}: the file system is read-only`,
+          'run envgen generate in a writable checkout (or mount it read-write)',
+        ),
+      };
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return {
+        exitCode: 3,
+        problem: problem(
+          `cannot be ${verb}: no space left on the device`,
+          'free some disk space (or raise the quota), then run envgen generate again',
+        ),
+      };
+    default:
+      return {
+        exitCode: 3,
+        problem: problem(
+          `cannot be ${verb} (${code})`,
+          `check ${path}, the folders above it and the disk, then run envgen generate again`,
+        ),
+      };
+  }
+}
+
+/** The file that stands where a folder above `path` should be (ENOTDIR). */
+async function fileInTheWay(io: Io, root: string, path: string): Promise<string> {
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const prefix = parts.slice(0, i).join('/');
+    try {
+      await io.readDir(join(root, prefix));
+    } catch (error) {
+      if (isErrno(error) && error.code === 'ENOTDIR') return prefix;
+      break;
+    }
+  }
+  return posix.dirname(path);
+}
+
+function isErrno(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }

@@ -36,13 +36,18 @@ export async function detectRepo(io: Io, root: string): Promise<Detection> {
   return found.detection;
 }
 
-/** A folder name made into a model name envgen accepts (`My_Model Repo` -> `my_model-repo`). */
+/**
+ * A folder name (or a refused `--name`) made into a model name envgen accepts
+ * (`My_Model Repo` -> `my_model-repo`): the spec allows one `.`, `_` or `-` between
+ * letters and digits, so a run of them keeps its first.
+ */
 export function modelNameFromFolder(folder: string): string {
   const name = folder
     .normalize('NFKD')
     .replaceAll(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replaceAll(/[^a-z0-9._-]+/g, '-')
+    .replaceAll(/([._-])[._-]+/g, '$1')
     .replace(/^[^a-z0-9]+/, '')
     .slice(0, 63)
     .replace(/[._-]+$/, '');

@@ -6,5 +6,7 @@ import type { ResolvedModel } from '../compat/resolve.js';
  * PTX JIT) on stderr, so that generate, build and init say what resolve would have said.
  */
 export function formatWarnings(models: readonly ResolvedModel[], color: ChalkInstance): string {
-  return models.flatMap((m) => m.warnings.map((w) => `${color.yellow('warning')}: ${m.name}: ${w}\n`)).join('');
+  return models
+    .flatMap((m) => m.warnings.map((w) => `${color.yellow('warning')}: ${m.name}: ${w}\n`))
+    .join('');
 }

@@ -72,7 +72,8 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
     | { description?: string; properties?: Record<string, unknown> }
     | undefined;
   // The root schema's description is prose about the file, not a description of a value.
-  const accepted = path.length === 0 ? 'a YAML map with `version: 1` and `models:`' : schema?.description;
+  const accepted =
+    path.length === 0 ? 'a YAML map with `version: 1` and `models:`' : schema?.description;
   const base = { severity: 'error' as const, file: context.file };
 
   if (error.propertyName !== undefined) {

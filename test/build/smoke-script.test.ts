@@ -189,6 +189,25 @@ describe('smoke_check.py against the stub torch', () => {
     expect(report.errors).toEqual([]);
   });
 
+  it('finds a declared package’s module from the installed metadata, and skips packages without Python', async () => {
+    // pip is installed as a distribution in the machine's Python; cmake-like names are not.
+    const { report } = await smoke(
+      [
+        '--package',
+        'pip=pip',
+        '--package',
+        'no-such-c-library=no_such_c_library',
+        '--package',
+        'json-stdlib=json',
+      ],
+      {},
+    );
+    expect(report.imports.pip).toMatchObject({ ok: true, module: 'pip' });
+    expect(report.imports['no-such-c-library']).toMatchObject({ ok: null });
+    // No distribution of that name, but the guessed module imports: it is checked.
+    expect(report.imports['json-stdlib']).toMatchObject({ ok: true, module: 'json' });
+  });
+
   it('reports the torch version as found, for envgen to compare with the pin', async () => {
     const { report } = await smoke([], { STUB_TORCH_VERSION: '2.0.1', STUB_TORCH_CUDA: '11.7' });
     expect(report.torch).toBe('2.0.1');

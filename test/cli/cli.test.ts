@@ -136,7 +136,9 @@ describe('envgen resolve', () => {
     });
     const { exitCode, stdout, stderr } = await runEnvgen(['resolve', '--json'], { cwd: dir });
     expect(exitCode).toBe(2);
-    expect(JSON.parse(stdout).problems.map((p: { ruleId: string; line: number }) => [p.ruleId, p.line])).toEqual([
+    expect(
+      JSON.parse(stdout).problems.map((p: { ruleId: string; line: number }) => [p.ruleId, p.line]),
+    ).toEqual([
       ['spec/unknown-key', 4],
       ['spec/invalid-value', 5],
     ]);

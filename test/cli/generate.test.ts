@@ -1,13 +1,47 @@
 /** `envgen generate` end to end over a copy of the example repo: statuses, --check, --force. */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { type GenerateFlags, runGenerate } from '../../src/cli/commands/generate.js';
+import { createNodeIo } from '../../src/io.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 /** A fresh model repo with the example's spec and none of its generated files. */
 function exampleCopy(): string {
   return tmpDir({ 'envgen.yaml': readFileSync('fixtures/example-repo/envgen.yaml', 'utf8') });
+}
+
+/**
+ * `runGenerate` called directly, for flags that src/cli/program.ts does not register yet
+ * (`--prune`), with `--json` output captured.
+ */
+async function generateInProcess(
+  cwd: string,
+  flags: GenerateFlags,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    ...createNodeIo({ ...process.env, NO_COLOR: '1' }),
+    cwd,
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+      },
+      isTTY: false,
+    },
+    stderr: {
+      write: (text: string) => {
+        stderr += text;
+      },
+      isTTY: false,
+    },
+  };
+  const ctx = { io, root: cwd, json: true, color: new Chalk({ level: 0 }) };
+  const exitCode = await runGenerate(ctx, [], flags);
+  return { exitCode, stdout, stderr };
 }
 
 type Files = { path: string; status: string }[];
@@ -84,13 +118,96 @@ describe('envgen generate', () => {
     expect(readFileSync(dockerfile, 'utf8')).toContain('USER app');
   });
 
-  it('an existing file envgen did not write counts as edited', async () => {
+  it('a file envgen did not write is foreign: kept without --force (exit 1), replaced with it', async () => {
     const dir = exampleCopy();
     writeFileSync(join(dir, '.dockerignore'), 'node_modules\n');
+    writeFileSync(join(dir, 'docker-bake.hcl'), 'target "mine" {}\n');
     const result = await runEnvgen(['generate', '--json'], { cwd: dir });
     expect(result.exitCode).toBe(1);
-    expect(statuses(result.stdout)['.dockerignore']).toBe('edited');
+    expect(statuses(result.stdout)['.dockerignore']).toBe('foreign');
+    expect(statuses(result.stdout)['docker-bake.hcl']).toBe('foreign');
+    expect(result.stderr).toContain('[generate/foreign]');
+    expect(result.stderr).not.toContain('[generate/edited]');
     expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('node_modules\n');
+    expect(readFileSync(join(dir, 'docker-bake.hcl'), 'utf8')).toBe('target "mine" {}\n');
+
+    const check = await runEnvgen(['generate', '--check', '--json'], { cwd: dir });
+    expect(check.exitCode).toBe(1);
+    expect(statuses(check.stdout)['.dockerignore']).toBe('foreign');
+    expect(check.stderr).toContain('[generate/foreign]');
+
+    const forced = await runEnvgen(['generate', '--force', '--json'], { cwd: dir });
+    expect(forced.exitCode).toBe(0);
+    expect(statuses(forced.stdout)['.dockerignore']).toBe('updated');
+    expect(statuses(forced.stdout)['docker-bake.hcl']).toBe('updated');
+  });
+
+  it('prints the next step only when it succeeded', async () => {
+    const dir = exampleCopy();
+    writeFileSync(join(dir, '.dockerignore'), 'node_modules\n');
+    const refused = await runEnvgen(['generate'], { cwd: dir });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).not.toContain('docker buildx bake');
+    const forced = await runEnvgen(['generate', '--force'], { cwd: dir });
+    expect(forced.exitCode).toBe(0);
+    expect(forced.stdout).toContain('docker buildx bake');
+  });
+
+  it('a folder where a file goes: exit 2, each problem named, nothing written', async () => {
+    const dir = exampleCopy();
+    mkdirSync(join(dir, 'envs/sentiment/Dockerfile'), { recursive: true });
+    const result = await runEnvgen(['generate', '--json'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('envs/sentiment/Dockerfile');
+    expect(result.stderr).toContain('[generate/unwritable]');
+    expect(result.stderr).not.toContain('internal error');
+    for (const path of ['.dockerignore', 'docker-bake.hcl', 'envs/sentiment/environment.yml']) {
+      expect(existsSync(join(dir, path))).toBe(false);
+    }
+  });
+
+  it('a file where the envs folder goes: exit 2, nothing written', async () => {
+    const dir = exampleCopy();
+    writeFileSync(join(dir, 'envs'), 'not a folder\n');
+    const result = await runEnvgen(['generate'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('[generate/unwritable]');
+    expect(result.stderr).not.toContain('internal error');
+    expect(existsSync(join(dir, '.dockerignore'))).toBe(false);
+    expect(existsSync(join(dir, 'docker-bake.hcl'))).toBe(false);
+    expect(readFileSync(join(dir, 'envs'), 'utf8')).toBe('not a folder\n');
+  });
+
+  it('files of a renamed model are orphaned: reported, --check fails, --prune deletes them', async () => {
+    const dir = exampleCopy();
+    await runEnvgen(['generate'], { cwd: dir });
+    const spec = join(dir, 'envgen.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('  legacy-detector:', '  detector:'));
+    const old = ['envs/legacy-detector/Dockerfile', 'envs/legacy-detector/environment.yml'];
+
+    const generated = await runEnvgen(['generate', '--json'], { cwd: dir });
+    expect(generated.exitCode).toBe(0);
+    const got = statuses(generated.stdout);
+    expect(old.map((p) => got[p])).toEqual(['orphaned', 'orphaned']);
+    expect(got['envs/detector/Dockerfile']).toBe('created');
+    for (const path of old) expect(existsSync(join(dir, path))).toBe(true);
+
+    const check = await runEnvgen(['generate', '--check', '--json'], { cwd: dir });
+    expect(check.exitCode).toBe(1);
+    expect(old.map((p) => statuses(check.stdout)[p])).toEqual(['orphaned', 'orphaned']);
+    expect(check.stderr).toContain('[generate/orphaned]');
+
+    // Only the models named are generated, but the others' files are not orphans.
+    const one = await runEnvgen(['generate', 'sentiment', '--json'], { cwd: dir });
+    expect(Object.keys(statuses(one.stdout)).filter((p) => p.startsWith('envs/detector/'))).toEqual(
+      [],
+    );
+
+    const pruned = await generateInProcess(dir, { prune: true });
+    expect(pruned.exitCode).toBe(0);
+    expect(old.map((p) => statuses(pruned.stdout)[p])).toEqual(['removed', 'removed']);
+    expect(existsSync(join(dir, 'envs/legacy-detector'))).toBe(false);
+    expect((await runEnvgen(['generate', '--check'], { cwd: dir })).exitCode).toBe(0);
   });
 
   it('generates only the models named, plus the shared files', async () => {
@@ -120,7 +237,7 @@ describe('envgen generate', () => {
       '--cwd',
       'fixtures/example-repo',
     ]);
-    expect(check.stderr).toBe('');
+    expect(check.stderr).not.toMatch(/error/);
     expect(check.exitCode).toBe(0);
     expect(new Set(Object.values(statuses(check.stdout)))).toEqual(new Set(['unchanged']));
   });

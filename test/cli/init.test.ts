@@ -1,7 +1,14 @@
 /** `envgen init` end to end over the fixture model repos, copied to temp folders. */
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { type InitFlags, runInit } from '../../src/cli/commands/init.js';
+import { type ResolveRequest, resolveModel } from '../../src/compat/resolve.js';
+import { buildTable } from '../../src/compat/table.js';
+import { createNodeIo } from '../../src/io.js';
+import { type Problem, UserError } from '../../src/problem.js';
 import { parseSpecText } from '../../src/spec/load-spec.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -15,13 +22,61 @@ function repoCopy(name: string): string {
 const specOf = (dir: string) =>
   parseSpecText(readFileSync(join(dir, 'envgen.yaml'), 'utf8'), 'envgen.yaml').spec;
 
+/** A temp repo; keys may name nested files (`model-store/x.mar`). */
+function repo(files: Record<string, string>): string {
+  const dir = tmpDir();
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+/** The comment lines of the envgen.yaml init wrote (its evidence). */
+const commentsOf = (dir: string) =>
+  readFileSync(join(dir, 'envgen.yaml'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('#'));
+
+/** The pip section of a generated environment.yml. */
+function envPip(dir: string, model: string): string[] {
+  const env = parseYaml(readFileSync(join(dir, 'envs', model, 'environment.yml'), 'utf8'));
+  const section = (env.dependencies as unknown[]).find(
+    (d): d is { pip: string[] } => typeof d === 'object' && d !== null && 'pip' in d,
+  );
+  return section?.pip ?? [];
+}
+
+/** The problems `init` stops with, called as the CLI calls it. */
+async function initProblems(dir: string, flags: InitFlags): Promise<Problem[]> {
+  const io = { ...createNodeIo(), cwd: dir };
+  try {
+    await runInit({ io, root: dir, json: true, color: new Chalk({ level: 0 }) }, flags);
+  } catch (error) {
+    if (error instanceof UserError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+/** The torch series the resolver picks for a request. */
+function resolvedSeries(request: Omit<ResolveRequest, 'name'>): string {
+  const outcome = resolveModel(buildTable(), { name: 'x', ...request });
+  if (!outcome.ok) throw new Error(outcome.error.message);
+  return outcome.model.torch.split('.').slice(0, 2).join('.');
+}
+
+const FLASK_APP = 'from flask import Flask\napp = Flask(__name__)\n';
+const FASTAPI_APP = 'from fastapi import FastAPI\napp = FastAPI()\n';
+const HANDLER = 'from ts.torch_handler.base_handler import BaseHandler\n';
+
 describe('envgen init', () => {
   it('a Flask repo with a CUDA requirements file: pip source, the pinned torch, the app served', async () => {
     const dir = repoCopy('flask-sentiment');
     const result = await runEnvgen(['init', '--yes', '--json', '--name', 'sentiment'], {
       cwd: dir,
     });
-    expect(result.stderr).toBe('');
+    expect(result.stderr).not.toMatch(/error/);
     expect(result.exitCode).toBe(0);
     const out = JSON.parse(result.stdout);
     expect([out.model.torch, out.model.cuda, out.model.source]).toEqual(['2.1.2', '11.8', 'pip']);
@@ -154,5 +209,194 @@ describe('envgen init', () => {
     expect(result.exitCode).toBe(0);
     const model = specOf(dir).models.detector;
     expect([model?.torch, model?.python, model?.cuda]).toEqual(['2.4', '3.11', 'cpu']);
+  });
+});
+
+describe('envgen init: the server the command runs is installed', () => {
+  it('adds gunicorn to pip for a Flask app when no requirement lists it', async () => {
+    const dir = repo({ 'requirements.txt': 'torch==2.4.1\nflask\n', 'app.py': FLASK_APP });
+    const result = await runEnvgen(['init', '--yes', '--name', 'web'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    const model = specOf(dir).models.web;
+    expect(model?.serve?.command[0]).toBe('gunicorn');
+    expect(model?.pip).toEqual(['flask', 'gunicorn']);
+    expect(envPip(dir, 'web')).toContain('gunicorn');
+  });
+
+  it.each([
+    [
+      'uvicorn for a FastAPI app',
+      { 'requirements.txt': 'fastapi\n', 'main.py': FASTAPI_APP },
+      ['fastapi', 'uvicorn'],
+    ],
+    [
+      'nothing when fastapi[standard] brings uvicorn',
+      { 'requirements.txt': 'fastapi[standard]\n', 'main.py': FASTAPI_APP },
+      ['fastapi[standard]'],
+    ],
+    [
+      'nothing when the requirements list gunicorn',
+      { 'requirements.txt': 'flask\nGunicorn>=22\n', 'app.py': FLASK_APP },
+      ['flask', 'Gunicorn>=22'],
+    ],
+    [
+      'torchserve for model archives',
+      { 'requirements.txt': 'torch==2.4.1\n', 'handler.py': HANDLER, 'model-store/m.mar': 'PK' },
+      ['torchserve'],
+    ],
+  ])('adds %s', async (_what, files, pip) => {
+    const dir = repo(files);
+    const result = await runEnvgen(['init', '--yes', '--name', 'm'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(specOf(dir).models.m?.pip).toEqual(pip);
+  });
+
+  it('says TorchServe needs Java', async () => {
+    const dir = repo({ 'handler.py': HANDLER, 'model-store/m.mar': 'PK' });
+    expect((await runEnvgen(['init', '--yes', '--name', 'm'], { cwd: dir })).exitCode).toBe(0);
+    expect(commentsOf(dir).some((line) => /java/i.test(line))).toBe(true);
+  });
+
+  it('adds nothing when a conda dependency provides the server', async () => {
+    const dir = repoCopy('conda-legacy');
+    expect((await runEnvgen(['init', '--yes', '--name', 'legacy'], { cwd: dir })).exitCode).toBe(0);
+    const model = specOf(dir).models.legacy;
+    expect(model?.conda).toContain('gunicorn');
+    expect(model?.pip).toEqual(['albumentations==1.3.0', 'prometheus-flask-exporter']);
+  });
+
+  it('installs the server of a --serve command too', async () => {
+    const dir = tmpDir();
+    const args = ['init', '--yes', '--name', 'm', '--serve', 'uvicorn main:app --port 9000'];
+    expect((await runEnvgen(args, { cwd: dir })).exitCode).toBe(0);
+    expect(specOf(dir).models.m?.pip).toEqual(['uvicorn']);
+  });
+});
+
+describe('envgen init: flags are checked as flags', () => {
+  it.each<[string[], InitFlags]>([
+    [['--name', 'Bad_Name'], { name: 'Bad_Name' }],
+    [['--python', '3.x'], { python: '3.x' }],
+    [['--health', 'x y'], { health: 'x y' }],
+    [['--port', '0'], { port: '0' }],
+    [['--port', 'http'], { port: 'http' }],
+    [['--cuda', '11'], { cuda: '11' }],
+    [['--torch', '2..1'], { torch: '2..1' }],
+    [['--driver', '5'], { driver: '5' }],
+    [['--gpu', '8'], { gpu: ['8'] }],
+    [['--serve', ' '], { serve: ' ' }],
+  ])(
+    '%j: usage/invalid-flag naming the flag, no file or line, exit 2, nothing written',
+    async (args, flags) => {
+      const dir = repoCopy('flask-sentiment');
+      const before = readdirSync(dir, { recursive: true }).sort();
+      const result = await runEnvgen(['init', '--yes', ...args], { cwd: dir });
+      expect(result.exitCode).toBe(2);
+      expect(readdirSync(dir, { recursive: true }).sort()).toEqual(before);
+      const problems = await initProblems(dir, { yes: true, ...flags });
+      expect(problems.map(({ ruleId, file, line }) => ({ ruleId, file, line }))).toEqual([
+        { ruleId: 'usage/invalid-flag', file: undefined, line: undefined },
+      ]);
+      expect(problems[0]?.message.startsWith(`${args[0]} `)).toBe(true);
+      expect(readdirSync(dir, { recursive: true }).sort()).toEqual(before);
+    },
+  );
+
+  it('suggests a valid name for a bad --name, and that name works', async () => {
+    const dir = repoCopy('flask-sentiment');
+    const [problem] = await initProblems(dir, { yes: true, name: 'My_Model  Repo' });
+    expect(problem?.fix).toContain('my_model-repo');
+    const result = await runEnvgen(['init', '--yes', '--name', 'my_model-repo'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(Object.keys(specOf(dir).models)).toEqual(['my_model-repo']);
+  });
+
+  it.each<[string, InitFlags]>([
+    ['--port without a server', { port: '9000' }],
+    ['--health without a server', { health: '/healthz' }],
+    ['--health without a port', { serve: 'python serve.py', health: '/healthz' }],
+  ])('refuses %s', async (_what, flags) => {
+    const dir = tmpDir();
+    const problems = await initProblems(dir, { yes: true, name: 'm', ...flags });
+    expect(problems.map((p) => [p.ruleId, p.file])).toEqual([['usage/invalid-flag', undefined]]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('checks answers typed on a terminal the same way', async () => {
+    const dir = tmpDir();
+    const answers = ['Bad Name', '', '3.x', ''];
+    const result = await runEnvgen(['init'], { cwd: dir, stdinTTY: true, answers });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('[usage/invalid-answer]');
+    expect(result.stderr).not.toContain('envgen.yaml:');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('envgen init: Python ranges and torch ranges', () => {
+  const pyproject = (requiresPython: string, deps: string) =>
+    `[project]\nname = "x"\nrequires-python = "${requiresPython}"\ndependencies = [${deps}]\n`;
+
+  it('chooses torch first, then the newest Python of requires-python it supports', async () => {
+    const dir = repo({ 'pyproject.toml': pyproject('>=3.9,<3.12', '"torch>=2.2"') });
+    const result = await runEnvgen(['init', '--yes', '--json', '--name', 'x'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    const series = resolvedSeries({ torch: '>=2.2', source: 'pip' });
+    const model = specOf(dir).models.x;
+    expect([model?.torch, model?.python]).toEqual([series, '3.11']);
+    const out = JSON.parse(result.stdout);
+    expect([out.model.torch.startsWith(`${series}.`), out.model.python]).toEqual([true, '3.11']);
+    // The range the repo gave is kept as evidence.
+    expect(commentsOf(dir).some((line) => line.includes('>=2.2'))).toBe(true);
+    expect((await runEnvgen(['generate', '--check'], { cwd: dir })).exitCode).toBe(0);
+  });
+
+  it("takes the newest Python of Poetry's ^ range that the pinned torch supports", async () => {
+    const dir = repo({
+      'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.10"\ntorch = "2.4.1"\n',
+    });
+    expect((await runEnvgen(['init', '--yes', '--name', 'x'], { cwd: dir })).exitCode).toBe(0);
+    const model = specOf(dir).models.x;
+    expect([model?.torch, model?.python]).toEqual(['2.4.1', '3.12']);
+  });
+
+  it('takes an older torch when the newest supports none of the range', async () => {
+    const dir = repo({ 'pyproject.toml': pyproject('>=3.8,<3.10', '"torch"') });
+    expect((await runEnvgen(['init', '--yes', '--name', 'x'], { cwd: dir })).exitCode).toBe(0);
+    const model = specOf(dir).models.x;
+    expect([model?.torch, model?.python]).toEqual([
+      resolvedSeries({ python: '3.9', source: 'pip' }),
+      '3.9',
+    ]);
+  });
+
+  it.each([
+    ['.python-version', { '.python-version': '3.9\n', 'requirements.txt': 'torch>=2.2\n' }, 'pip'],
+    [
+      'environment.yml python=3.9',
+      {
+        'environment.yml':
+          'channels: [conda-forge]\ndependencies:\n  - python=3.9\n  - pytorch>=2.2\n',
+      },
+      'conda-forge',
+    ],
+  ] as const)(
+    'keeps a Python from %s as a pin, and writes the torch series',
+    async (_what, files, source) => {
+      const dir = repo(files);
+      expect((await runEnvgen(['init', '--yes', '--name', 'x'], { cwd: dir })).exitCode).toBe(0);
+      const model = specOf(dir).models.x;
+      expect([model?.python, model?.torch]).toEqual([
+        '3.9',
+        resolvedSeries({ torch: '>=2.2', python: '3.9', source }),
+      ]);
+    },
+  );
+
+  it('writes the series for a --torch range', async () => {
+    const dir = tmpDir();
+    const args = ['init', '--yes', '--name', 'x', '--torch', '>=2.1,<2.3', '--cuda', 'cpu'];
+    expect((await runEnvgen(args, { cwd: dir })).exitCode).toBe(0);
+    expect(specOf(dir).models.x?.torch).toBe('2.2');
   });
 });

@@ -352,7 +352,9 @@ describe('install plans', () => {
     const old = resolveOk({ torch: '2.2', source: 'pytorch', cuda: '12.1' });
     expect(old.dependencies).toContain('numpy<2');
     expect(old.reasons.some((r) => r.startsWith('numpy<2:'))).toBe(true);
-    expect(resolveOk({ torch: '2.3', source: 'pytorch', cuda: '12.1' }).dependencies).not.toContain('numpy<2');
+    expect(resolveOk({ torch: '2.3', source: 'pytorch', cuda: '12.1' }).dependencies).not.toContain(
+      'numpy<2',
+    );
   });
 
   it('driver floors come from the table', () => {

@@ -29,7 +29,13 @@ async function detect(root: string): Promise<Detection> {
 /** Whatever detection returns, `init` can write and envgen can load. */
 function expectUsableAsSpec(found: Detection): void {
   for (const line of found.evidence) expect(line).not.toMatch(/\p{Cc}/u);
-  const { name, evidence: _evidence, usesTorch: _usesTorch, ...model } = found;
+  const {
+    name,
+    evidence: _evidence,
+    usesTorch: _usesTorch,
+    pythonRange: _pythonRange,
+    ...model
+  } = found;
   const text = stringify({ version: 1, models: { [name]: model } });
   expect(() => parseSpecText(text, 'envgen.yaml')).not.toThrow();
 }
@@ -446,6 +452,9 @@ describe('detectRepo: names', () => {
     ['__Über Modell!!', 'uber-modell'],
     ['...', 'model'],
     ['a'.repeat(80), 'a'.repeat(63)],
+    ['a__b', 'a_b'],
+    ['x-._y', 'x-y'],
+    ['Bad_Name', 'bad_name'],
   ])('names the folder %s as %s', (folder, name) => {
     expect(modelNameFromFolder(folder)).toBe(name);
   });
@@ -688,5 +697,49 @@ describe('detectRepo: review fixes', () => {
       "numpy>=2; python_version>='3.12'",
       'scipy',
     ]);
+  });
+});
+
+describe('detectRepo: Python ranges', () => {
+  it.each([
+    [
+      'requires-python',
+      { 'pyproject.toml': '[project]\nrequires-python = ">=3.9,<3.12"\n' },
+      '3.9',
+      '>=3.9,<3.12',
+    ],
+    [
+      "Poetry's ^",
+      { 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.11"\n' },
+      '3.11',
+      '>=3.11,<4',
+    ],
+    ['a conda range', { 'environment.yml': 'dependencies:\n  - python>=3.10\n' }, '3.10', '>=3.10'],
+    [
+      'environment.yml python=3.9',
+      { 'environment.yml': 'dependencies:\n  - python=3.9\n' },
+      '3.9',
+      undefined,
+    ],
+    ['.python-version', { '.python-version': '3.10.4\n' }, '3.10', undefined],
+    [
+      'requires-python ==3.10.*',
+      { 'pyproject.toml': '[project]\nrequires-python = "==3.10.*"\n' },
+      '3.10',
+      undefined,
+    ],
+  ])('%s: python %s, range %s', async (_what, files, python, range) => {
+    const found = await detect(repo(files));
+    expect([found.python, found.pythonRange]).toEqual([python, range]);
+  });
+
+  it('keeps the range of the file that wins, not of a later one', async () => {
+    const found = await detect(
+      repo({
+        '.python-version': '3.10\n',
+        'pyproject.toml': '[project]\nrequires-python = ">=3.9"\n',
+      }),
+    );
+    expect([found.python, found.pythonRange]).toEqual(['3.10', undefined]);
   });
 });

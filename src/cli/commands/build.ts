@@ -8,8 +8,6 @@ import { buildImages } from '../../build/build-images.js';
 import { createProgress } from '../../build/progress.js';
 import { type BuildReport, buildEnvironments } from '../../build/run-build.js';
 import { applyPlan } from '../../generate/apply-plan.js';
-import { colorFor } from '../../report/color.js';
-import { formatWarnings } from '../../report/warnings.js';
 import { UserError, usageError } from '../../problem.js';
 import { renderPlan } from '../../render/plan.js';
 import {
@@ -17,6 +15,8 @@ import {
   junitXml,
   stepSummaryMarkdown,
 } from '../../report/build-report.js';
+import { colorFor } from '../../report/color.js';
+import { formatWarnings } from '../../report/warnings.js';
 import { findCondaTool, INSTALL_HINT } from '../../runner/conda-tool.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
@@ -68,7 +68,9 @@ export async function runBuild(
         fix:
           f.status === 'edited'
             ? 'move the edit into envgen.yaml and run `envgen generate --force`'
-            : 'run `envgen generate` (or `envgen build --write`) and commit the files',
+            : f.status === 'foreign'
+              ? 'this file was not written by envgen: `envgen generate --force` replaces it (keep a copy of your own)'
+              : 'run `envgen generate` (or `envgen build --write`) and commit the files',
       })),
       1,
     );

@@ -1,7 +1,10 @@
 /** `envgen generate`: render each model's files, write what changed, or (`--check`) only compare. */
-import { applyPlan, type FileOutcome } from '../../generate/apply-plan.js';
-import { UserError } from '../../problem.js';
+import { applyPlan, type FileOutcome, type FileStatus } from '../../generate/apply-plan.js';
+import { type Problem, UserError } from '../../problem.js';
 import { renderPlan } from '../../render/plan.js';
+import { colorFor } from '../../report/color.js';
+import { formatProblems } from '../../report/problems.js';
+import { formatWarnings } from '../../report/warnings.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
 import { resolveSpecModels } from '../spec-models.js';
@@ -10,85 +13,124 @@ import { VERSION } from '../version.js';
 export interface GenerateFlags {
   check?: boolean;
   force?: boolean;
+  /** Delete files envgen wrote for models or bundles no longer in the spec. */
+  prune?: boolean;
   rules?: string;
 }
+
+/** Statuses that fail the command (exit 1): with `--check`, anything but `unchanged`. */
+const REFUSED: ReadonlySet<FileStatus> = new Set(['edited', 'foreign']);
 
 export async function runGenerate(
   ctx: CommandContext,
   names: string[],
   flags: GenerateFlags,
 ): Promise<number> {
+  const check = Boolean(flags.check);
   // Shared files (bake file, bundles) list every model, so every model is resolved.
   const { loaded, models, problems, selected } = await resolveSpecModels(ctx, names, {
     ...(flags.rules ? { rules: flags.rules } : {}),
     all: true,
   });
   if (problems.length > 0) throw new UserError(problems);
-  const plan = renderPlan({
+  ctx.io.stderr.write(formatWarnings(models, colorFor(ctx.io.stderr, ctx.io.env)));
+  const whole = renderPlan({
     specFile: SPEC_FILE,
     spec: loaded.spec,
     models,
     version: VERSION,
-  }).filter(
+  });
+  const plan = whole.filter(
     (file) => !file.owner || selected.includes(file.owner) || !(file.owner in loaded.spec.models),
   );
   const outcomes = await applyPlan(ctx.io, ctx.root, plan, {
-    check: Boolean(flags.check),
+    check,
     force: Boolean(flags.force),
+    // Orphans are judged against every model's files, not only the models named.
+    everyPath: whole.map((file) => file.path),
+    prune: Boolean(flags.prune),
   });
-  const failed = outcomes.filter((o) =>
-    flags.check ? o.status !== 'unchanged' : o.status === 'edited',
-  );
+  const failed = outcomes.filter((o) => (check ? o.status !== 'unchanged' : REFUSED.has(o.status)));
 
   if (ctx.json) {
     ctx.io.stdout.write(
       `${JSON.stringify({ files: outcomes.map(({ path, status }) => ({ path, status })) }, null, 2)}\n`,
     );
   } else {
-    ctx.io.stdout.write(formatOutcomes(ctx, outcomes, Boolean(flags.check)));
+    ctx.io.stdout.write(formatOutcomes(ctx, outcomes, !check && failed.length === 0));
   }
-  if (failed.length > 0) {
-    ctx.io.stderr.write(failureAdvice(failed, Boolean(flags.check)));
-    return 1;
+  const advice = adviceFor(outcomes, check);
+  if (advice.length > 0) {
+    ctx.io.stderr.write(formatProblems(advice, colorFor(ctx.io.stderr, ctx.io.env)));
   }
-  return 0;
+  return failed.length > 0 ? 1 : 0;
 }
 
-function formatOutcomes(ctx: CommandContext, outcomes: FileOutcome[], check: boolean): string {
+function formatOutcomes(ctx: CommandContext, outcomes: FileOutcome[], succeeded: boolean): string {
   const c = ctx.color;
-  const paint: Record<string, (text: string) => string> = {
+  const paint: Record<FileStatus, (text: string) => string> = {
     created: c.green,
     updated: c.green,
     unchanged: c.dim,
     missing: c.red,
     stale: c.yellow,
     edited: c.red,
+    foreign: c.red,
+    orphaned: c.yellow,
+    removed: c.green,
   };
-  const lines = outcomes.map((o) => `${(paint[o.status] ?? String)(o.status.padEnd(9))} ${o.path}`);
+  const lines = outcomes.map((o) => `${paint[o.status](o.status.padEnd(9))} ${o.path}`);
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
   const summary = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
-  const next = check
-    ? ''
-    : '\nNext: `docker buildx bake` builds the images; `envgen generate --check` in CI keeps them current.';
+  const next = succeeded
+    ? '\nNext: `docker buildx bake` builds the images; `envgen generate --check` in CI keeps them current.'
+    : '';
   return `${lines.join('\n')}\n${summary}.${next}\n`;
 }
 
-function failureAdvice(failed: FileOutcome[], check: boolean): string {
-  const edited = failed.filter((o) => o.status === 'edited').map((o) => o.path);
-  const lines: string[] = [];
-  if (check) {
-    lines.push(
-      `error: ${failed.length} generated file(s) are not what envgen.yaml renders to [generate/out-of-date]`,
-    );
-    lines.push(
-      '  fix: run `envgen generate` (files edited by hand need `--force`, which overwrites the edits)',
-    );
-  } else {
-    lines.push(`error: not overwritten, edited by hand: ${edited.join(', ')} [generate/edited]`);
-    lines.push(
-      '  fix: move the change into envgen.yaml, then run `envgen generate --force` to overwrite',
+/** One problem per kind of trouble, each with its fix. */
+function adviceFor(outcomes: FileOutcome[], check: boolean): Problem[] {
+  const pathsOf = (...statuses: FileStatus[]): string[] =>
+    outcomes.filter((o) => statuses.includes(o.status)).map((o) => o.path);
+  const advice: Problem[] = [];
+  const error = (ruleId: string, message: string, fix: string): void => {
+    advice.push({ ruleId, severity: 'error', message, fix });
+  };
+
+  const outOfDate = pathsOf('missing', 'stale', 'edited');
+  if (check && outOfDate.length > 0) {
+    error(
+      'generate/out-of-date',
+      `${outOfDate.length} generated file(s) are not what ${SPEC_FILE} renders to`,
+      'run `envgen generate` (files edited by hand need `--force`, which overwrites the edits)',
     );
   }
-  return `${lines.join('\n')}\n`;
+  const edited = pathsOf('edited');
+  if (!check && edited.length > 0) {
+    error(
+      'generate/edited',
+      `not overwritten, edited by hand: ${edited.join(', ')}`,
+      `move the change into ${SPEC_FILE}, then run \`envgen generate --force\` to overwrite`,
+    );
+  }
+  const foreign = pathsOf('foreign');
+  if (foreign.length > 0) {
+    error(
+      'generate/foreign',
+      `not overwritten, not written by envgen: ${foreign.join(', ')}`,
+      "`--force` replaces it with envgen's (keep a copy of your own), or remove it",
+    );
+  }
+  const orphaned = pathsOf('orphaned');
+  if (orphaned.length > 0) {
+    advice.push({
+      ruleId: 'generate/orphaned',
+      // Kept files of a removed model fail --check; a plain generate only says so.
+      severity: check ? 'error' : 'warning',
+      message: `generated for models or bundles no longer in ${SPEC_FILE}: ${orphaned.join(', ')}`,
+      fix: '`envgen generate --prune` deletes them',
+    });
+  }
+  return advice;
 }

@@ -4,19 +4,31 @@
  * --force.
  */
 import { join } from 'node:path';
-import { resolveModel } from '../../compat/resolve.js';
+import { type ResolveOutcome, type ResolveRequest, resolveModel } from '../../compat/resolve.js';
 import { resolveSpec } from '../../compat/resolve-spec.js';
 import { buildTable } from '../../compat/table.js';
 import type { Source } from '../../compat/types.js';
 import { applyPlan } from '../../generate/apply-plan.js';
+import { type InitValues, serveCommand, valueProblems } from '../../init/check-flags.js';
+import { resolveInPythonRange, seriesOf } from '../../init/choose-python.js';
+import { quote } from '../../init/detect/collector.js';
 import { detectRepo } from '../../init/detect-repo.js';
+import { addServerPackage } from '../../init/server-package.js';
 import { specText } from '../../init/spec-text.js';
 import { UserError, usageError } from '../../problem.js';
 import { renderPlan } from '../../render/plan.js';
+import { colorFor } from '../../report/color.js';
+import { formatWarnings } from '../../report/warnings.js';
 import { parseSpecText, SPEC_FILE } from '../../spec/load-spec.js';
 import type { Base, ModelSpec, PlatformName } from '../../spec/types.js';
 import type { CommandContext } from '../context.js';
 import { VERSION } from '../version.js';
+
+/** A torch spec that names a version or a series (`2.1`, `2.1.2`, `2.1.*`), not a range. */
+const TORCH_PIN = /^[0-9]+(\.[0-9]+)+(\.\*)?$/;
+
+/** What a check of the targets says of a file init must not replace without --force. */
+const REFUSED: readonly string[] = ['edited', 'stale', 'foreign'];
 
 export interface InitFlags {
   name?: string;
@@ -39,6 +51,10 @@ export interface InitFlags {
 
 export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<number> {
   const { io, root } = ctx;
+  // A bad flag is reported as the flag, before anything is read or written: checking it as
+  // part of the spec text would point at lines of an envgen.yaml that does not exist.
+  const flagProblems = valueProblems(flags);
+  if (flagProblems.length > 0) throw new UserError(flagProblems);
   const specPath = join(root, SPEC_FILE);
   if (!flags.force && (await io.exists(specPath))) {
     throw usageError(
@@ -51,9 +67,11 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   const found = await detectRepo(io, root);
   const evidence = [...found.evidence];
   let name = flags.name ?? found.name;
+  // A Python the repo gives as a range is chosen inside it once torch is known (below).
+  let pythonRange = flags.python === undefined ? found.pythonRange : undefined;
   const model: ModelSpec = {
     ...pick('torch', flags.torch, found.torch),
-    ...pick('python', flags.python, found.python),
+    ...pick('python', flags.python, pythonRange === undefined ? found.python : undefined),
     ...pick('cuda', flags.cuda, found.cuda),
     ...pick('source', flags.source, found.source),
     ...pick('base', flags.base, undefined),
@@ -63,17 +81,50 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
     ...(found.conda.length ? { conda: found.conda } : {}),
     ...(found.pip.length ? { pip: found.pip } : {}),
   };
+  let pythonFromRepo = flags.python === undefined && model.python !== undefined;
+  let torchFrom = flags.torch !== undefined ? '--torch' : 'the repo';
   const serve = serveFrom(flags, found.serve);
   if (serve) model.serve = serve;
+  else if (flags.port !== undefined || flags.health !== undefined) {
+    throw usageError(
+      'usage/invalid-flag',
+      `${flags.port !== undefined ? '--port' : '--health'} needs a server command, and the repo shows none`,
+      "give one with --serve, e.g. --serve 'gunicorn -b 0.0.0.0:8080 app:app'",
+    );
+  }
+  if (serve?.health !== undefined && serve.port === undefined) {
+    throw usageError('usage/invalid-flag', '--health needs --port', 'give the port with --port');
+  }
 
   if (io.stdinIsTTY && !flags.yes && !ctx.json) {
-    name = (await io.prompt(`Model name [${name}]: `)).trim() || name;
+    const answers: InitValues = {};
+    const answer = (await io.prompt(`Model name [${name}]: `)).trim();
+    if (answer) name = answers.name = answer;
     for (const key of ['torch', 'python', 'cuda'] as const) {
-      const shown = model[key] ?? (key === 'cuda' ? 'auto' : 'newest that fits');
+      const shown =
+        model[key] ??
+        (key === 'cuda'
+          ? 'auto'
+          : key === 'python' && pythonRange
+            ? `newest in ${pythonRange} that fits`
+            : 'newest that fits');
       const answer = (await io.prompt(`${key} [${shown}]: `)).trim();
-      if (answer) model[key] = answer;
+      if (!answer) continue;
+      model[key] = answers[key] = answer;
+      if (key === 'torch') torchFrom = 'your answer';
+      if (key === 'python') {
+        pythonRange = undefined;
+        pythonFromRepo = false;
+      }
     }
+    const problems = valueProblems(
+      answers,
+      (key) => `the answer for ${key}`,
+      'usage/invalid-answer',
+    );
+    if (problems.length > 0) throw new UserError(problems);
   }
+  addServerPackage(model, evidence);
 
   const fleet = {
     ...(flags.driver ? { driver: flags.driver } : {}),
@@ -82,26 +133,32 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
 
   // Pin what the resolver chose, so the spec says exactly what the files will hold and a newer
   // envgen does not silently move it: the torch series, the Python, the CUDA build, the source.
-  const draft = parseSpecText(specText({ name, model, fleet, evidence }), SPEC_FILE);
-  const resolveDraft = () =>
-    resolveModel(buildTable(), {
-      name,
-      ...(model.torch ? { torch: model.torch } : {}),
-      ...(model.python ? { python: model.python } : {}),
-      ...(model.cuda ? { cuda: model.cuda } : {}),
-      ...(model.source ? { source: model.source } : {}),
-      ...(model.platform ? { platform: model.platform } : {}),
-      fleet: draft.spec.fleet ?? {},
-    });
-  let outcome = resolveDraft();
-  // A Python found in the repo (often a `requires-python` floor) is a hint, not a demand: when
-  // torch does not support it, take the Python the resolver picks, and say so.
-  if (!outcome.ok && outcome.error.ruleId === 'resolve/python' && !flags.python && model.python) {
-    evidence.push(
-      `python ${model.python} from the repo does not fit: ${outcome.error.message}; using the resolver's choice`,
-    );
-    delete model.python;
-    outcome = resolveDraft();
+  const table = buildTable();
+  const request = (python = model.python, torch = model.torch): ResolveRequest => ({
+    name,
+    ...(torch ? { torch } : {}),
+    ...(python ? { python } : {}),
+    ...(model.cuda ? { cuda: model.cuda } : {}),
+    ...(model.source ? { source: model.source } : {}),
+    ...(model.platform ? { platform: model.platform } : {}),
+    fleet,
+  });
+  let outcome: ResolveOutcome;
+  if (pythonRange !== undefined) {
+    const choice = resolveInPythonRange(table, pythonRange, (python) => request(python));
+    outcome = choice.outcome;
+    if (outcome.ok) evidence.push(choice.evidence);
+  } else {
+    outcome = resolveModel(table, request());
+    // A pinned Python from the repo is a hint, not a demand: when torch does not support it,
+    // take the Python the resolver picks, and say so.
+    if (!outcome.ok && outcome.error.ruleId === 'resolve/python' && pythonFromRepo) {
+      evidence.push(
+        `python ${model.python} from the repo does not fit: ${outcome.error.message}; using the resolver's choice`,
+      );
+      delete model.python;
+      outcome = resolveModel(table, request());
+    }
   }
   if (!outcome.ok) {
     throw new UserError([
@@ -114,8 +171,19 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
     ]);
   }
   const resolved = outcome.model;
-  model.torch ??= resolved.torch.split('.').slice(0, 2).join('.');
-  model.python ??= resolved.python;
+  model.python = resolved.python;
+  if (model.torch === undefined) model.torch = seriesOf(resolved.torch);
+  else if (!TORCH_PIN.test(model.torch)) {
+    // A range would let a newer envgen move torch: write the series chosen (the exact version
+    // when the range leaves out patches the series would take), and keep the range as evidence.
+    const series = seriesOf(resolved.torch);
+    const same = resolveModel(table, request(resolved.python, series));
+    const chosen = same.ok && same.model.torch === resolved.torch ? series : resolved.torch;
+    evidence.push(
+      `torch ${quote(model.torch)} from ${torchFrom}: written as ${chosen}, the resolver's choice`,
+    );
+    model.torch = chosen;
+  }
   if (model.cuda !== 'auto') model.cuda = resolved.cuda;
   model.source ??= resolved.source;
 
@@ -123,6 +191,7 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   const loaded = parseSpecText(text, SPEC_FILE);
   const resolution = resolveSpec(buildTable(), loaded, [name]);
   if (resolution.problems.length > 0) throw new UserError(resolution.problems);
+  io.stderr.write(formatWarnings(resolution.models, colorFor(io.stderr, io.env)));
   const plan = renderPlan({
     specFile: SPEC_FILE,
     spec: loaded.spec,
@@ -132,9 +201,7 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
 
   // Check every target before writing anything, so a refused file leaves nothing half done.
   const preview = await applyPlan(io, root, plan, { check: true, force: false });
-  const blocked = preview
-    .filter((f) => f.status === 'edited' || f.status === 'stale')
-    .map((f) => f.path);
+  const blocked = preview.filter((f) => REFUSED.includes(f.status)).map((f) => f.path);
   if (blocked.length > 0 && !flags.force) {
     throw usageError(
       'init/files-exist',
@@ -172,31 +239,15 @@ function pick<K extends keyof ModelSpec>(
   return value === undefined ? {} : { [key]: value };
 }
 
+/** The serve command from the flags (already checked) laid over the one detected. */
 function serveFrom(flags: InitFlags, found: ModelSpec['serve']): ModelSpec['serve'] {
-  if (!flags.serve) {
-    if (!found) return undefined;
-    return {
-      ...found,
-      ...(flags.port ? { port: portOf(flags.port) } : {}),
-      ...(flags.health ? { health: flags.health } : {}),
-    };
-  }
-  const command = flags.serve.trim().split(/\s+/);
+  const port = flags.port !== undefined ? { port: Number(flags.port) } : {};
+  const health = flags.health !== undefined ? { health: flags.health } : {};
+  if (flags.serve === undefined) return found ? { ...found, ...port, ...health } : undefined;
   return {
-    command,
-    ...(flags.port ? { port: portOf(flags.port) } : found?.port ? { port: found.port } : {}),
-    ...(flags.health ? { health: flags.health } : {}),
+    command: serveCommand(flags.serve),
+    ...(found?.port !== undefined ? { port: found.port } : {}),
+    ...port,
+    ...health,
   };
-}
-
-function portOf(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw usageError(
-      'usage/invalid-flag',
-      `--port '${text}' is not a TCP port`,
-      'give a whole number from 1 to 65535',
-    );
-  }
-  return port;
 }

@@ -65,7 +65,9 @@ export async function runResolve(
         ];
   } else {
     validateFlags(flags);
-    const ignored = (['vision', 'audio', 'platform'] as const).filter((flag) => flags[flag] !== undefined);
+    const ignored = (['vision', 'audio', 'platform'] as const).filter(
+      (flag) => flags[flag] !== undefined,
+    );
     if (ignored.length > 0) {
       throw usageError(
         'usage/flag-needs-pins',

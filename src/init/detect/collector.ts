@@ -10,8 +10,14 @@ export interface Detection {
   torch?: string;
   /** Whether anything in the repo requires or imports torch, pinned or not. */
   usesTorch?: boolean;
-  /** 'X.Y' (or 'X.Yt'). */
+  /** 'X.Y' (or 'X.Yt'); when `pythonRange` is set, the lowest `X.Y` of that range. */
   python?: string;
+  /**
+   * The version spec `python` came from, when it allows more than one `X.Y`
+   * (`requires-python = ">=3.9,<3.12"`, Poetry's `^3.11` as `>=3.11,<4`); absent for a pin
+   * (`python=3.9` in environment.yml, `.python-version`).
+   */
+  pythonRange?: string;
   /** 'X.Y' or 'cpu'. */
   cuda?: string;
   source?: 'pytorch' | 'conda-forge' | 'pip';
@@ -59,7 +65,8 @@ export class DetectionCollector {
     this.detection.evidence.push(line.replaceAll(CONTROL, '?'));
   }
 
-  propose(key: Pinned, value: string, where: string, detail = ''): void {
+  /** `range`: for python, the spec `value` is the lowest `X.Y` of, when it allows several. */
+  propose(key: Pinned, value: string, where: string, detail = '', range?: string): void {
     const problem = invalidValue(key, value);
     if (problem) {
       this.reject(key, value, where, problem, detail);
@@ -70,7 +77,10 @@ export class DetectionCollector {
     if (first === undefined) {
       Object.assign(this.detection, { [key]: value });
       this.origins[key] = where;
-      this.note(`${key} ${value} from ${where}${suffix}`);
+      if (key === 'python' && range !== undefined) {
+        this.detection.pythonRange = range;
+        this.note(`python ${quote(range)} from ${where}${suffix}: a range, lowest ${value}`);
+      } else this.note(`${key} ${value} from ${where}${suffix}`);
     } else if (this.detection[key] !== value) {
       this.note(
         `${key} ${value} from ${where}${suffix} ignored: ${key} ${this.detection[key]} from ${first} came first`,

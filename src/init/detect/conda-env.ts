@@ -9,7 +9,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'y
 import { parseCondaMatchSpec } from '../../spec/package-entries.js';
 import { type Detection, type DetectionCollector, quote } from './collector.js';
 import { isCondaTorchBuild } from './package-filters.js';
-import { lowestPython, NO_LOWER_BOUND } from './python-version.js';
+import { isPythonRange, lowestPython, NO_LOWER_BOUND } from './python-version.js';
 import type { RepoFiles } from './repo-files.js';
 import type { RequirementsReader } from './requirements.js';
 import { condaTorchSpec, cudaOfBuild } from './torch-pins.js';
@@ -166,7 +166,9 @@ class EnvironmentFile {
 
   private python(version: string, where: string): void {
     const python = lowestPython(version);
-    if (python) this.found.propose('python', python, where);
+    // `python=3.9` pins; `python>=3.9` is a range, as in pyproject.toml.
+    const range = isPythonRange(version) ? version.trim() : undefined;
+    if (python) this.found.propose('python', python, where, '', range);
     else if (version.trim() === '' || /^=*\*$/.test(version.trim())) {
       this.found.note(`python (no version) from ${where}`);
     } else this.found.reject('python', version, where, NO_LOWER_BOUND);

@@ -4,7 +4,7 @@
  * Format: https://python-poetry.org/docs/dependency-specification/
  */
 import type { DetectionCollector } from './collector.js';
-import { lowestPython, NO_LOWER_BOUND } from './python-version.js';
+import { isPythonRange, lowestPython, NO_LOWER_BOUND } from './python-version.js';
 import type { RequirementsReader } from './requirements.js';
 import { record, stringsOf } from './toml-values.js';
 
@@ -35,8 +35,9 @@ function poetryPython(value: unknown, where: string, found: DetectionCollector):
     return;
   }
   const python = pep440 === undefined ? undefined : lowestPython(pep440);
-  if (python) found.propose('python', python, where, 'poetry');
-  else {
+  if (python && pep440 !== undefined) {
+    found.propose('python', python, where, 'poetry', isPythonRange(pep440) ? pep440 : undefined);
+  } else {
     const written = typeof value === 'string' ? value : JSON.stringify(value);
     const problem = pep440 === undefined ? 'not a constraint envgen can read' : NO_LOWER_BOUND;
     found.reject('python', written, where, problem, 'poetry');

@@ -7,7 +7,7 @@
 import { parse as parseToml } from 'smol-toml';
 import type { DetectionCollector } from './collector.js';
 import { readPoetryDependencies } from './poetry.js';
-import { lowestPython, NO_LOWER_BOUND } from './python-version.js';
+import { isPythonRange, lowestPython, NO_LOWER_BOUND } from './python-version.js';
 import type { RepoFiles } from './repo-files.js';
 import type { RequirementsReader } from './requirements.js';
 import { record, stringsOf } from './toml-values.js';
@@ -35,8 +35,10 @@ export async function readPyproject(
   if (typeof requiresPython === 'string') {
     const where = atKey('requires-python');
     const python = lowestPython(requiresPython);
-    if (python) found.propose('python', python, where, 'requires-python');
-    else found.reject('python', requiresPython, where, NO_LOWER_BOUND, 'requires-python');
+    if (python) {
+      const range = isPythonRange(requiresPython) ? requiresPython.trim() : undefined;
+      found.propose('python', python, where, 'requires-python', range);
+    } else found.reject('python', requiresPython, where, NO_LOWER_BOUND, 'requires-python');
   }
   for (const dep of stringsOf(project.dependencies)) {
     await requirements.requirementLine(dep, at(`"${dep}"`, `'${dep}'`, dep), '', 0);

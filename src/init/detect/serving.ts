@@ -14,7 +14,11 @@ const PORT = 8080;
 /** Files a server conventionally lives in, best first. */
 const SERVER_FILES = ['app', 'main', 'server', 'serve', 'api', 'wsgi', 'asgi'];
 
-/** Sets `serve` from the best app outside the tests, else from TorchServe model archives. */
+/**
+ * Sets `serve` from the best app outside the tests, else from TorchServe model archives.
+ * `init` sees that the server itself gets installed (server-package.ts), once flags have had
+ * their say on the command.
+ */
 export async function chooseServe(
   files: RepoFiles,
   found: DetectionCollector,
@@ -44,7 +48,6 @@ function serveApp(found: DetectionCollector, app: AppCandidate, others: AppCandi
   if (others.length > 0) {
     found.note(`serve: also found ${others.map((o) => `${o.target} (${o.rel})`).join(', ')}`);
   }
-  noteServerPackage(found, command[0] ?? '');
 }
 
 /**
@@ -83,17 +86,9 @@ async function serveTorchServe(
   const servePort = port >= 1 && port <= 65535 ? port : PORT;
   found.detection.serve = { command, port: servePort, health: '/ping' };
   found.note(`serve: TorchServe with the model archives in ${store || '.'}, port ${servePort}`);
-  noteServerPackage(found, 'torchserve');
-  found.note('serve: TorchServe needs Java 11 or newer in the image (conda-forge openjdk)');
   found.note(
     'serve: TorchServe 0.11 and later require an API token unless started with --disable-token-auth',
   );
-}
-
-function noteServerPackage(found: DetectionCollector, server: string): void {
-  if (!found.isListed(server)) {
-    found.note(`serve: the command needs ${server}, which no requirement lists`);
-  }
 }
 
 function isTestFile(rel: string): boolean {

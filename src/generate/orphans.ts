@@ -1,0 +1,53 @@
+/**
+ * Files envgen wrote for models or bundles that are no longer in the spec: after a model is
+ * renamed or removed, `envs/<old>/` stays behind, and nothing else would notice.
+ */
+import { join } from 'node:path';
+import type { DirEntry, Io } from '../io.js';
+import { sealState } from '../render/seal.js';
+
+/** The folders whose sub-folders hold one model's or bundle's files. */
+const OWNED_FOLDERS = ['envs', 'bundles'] as const;
+/** The files envgen writes in those sub-folders. */
+const OWNED_FILES = new Set(['Dockerfile', 'environment.yml', 'envgen-run']);
+
+/**
+ * Paths (relative, POSIX) of `envs/<x>/…` and `bundles/<x>/…` files that carry an intact
+ * envgen seal but are not among `everyPath` (every path the whole spec renders to). A file
+ * without a seal, or with a broken one, is a person's and is left out.
+ */
+export async function findOrphans(
+  io: Io,
+  root: string,
+  everyPath: readonly string[],
+): Promise<string[]> {
+  const known = new Set(everyPath);
+  const found: string[] = [];
+  for (const top of OWNED_FOLDERS) {
+    for (const folder of await entries(io, join(root, top))) {
+      if (!folder.isDirectory) continue;
+      for (const file of await entries(io, join(root, top, folder.name))) {
+        const path = `${top}/${folder.name}/${file.name}`;
+        if (!file.isFile || !OWNED_FILES.has(file.name) || known.has(path)) continue;
+        const text = await io.readFile(join(root, path)).then(
+          (bytes) => bytes.toString('utf8'),
+          () => null,
+        );
+        if (text !== null && sealState(text) === 'intact') found.push(path);
+      }
+    }
+  }
+  return found.sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * A folder's entries; none when it is missing or cannot be read. (A folder the plan writes
+ * into and cannot read is reported by the plan's own reads.)
+ */
+async function entries(io: Io, dir: string): Promise<DirEntry[]> {
+  try {
+    return await io.readDir(dir);
+  } catch {
+    return [];
+  }
+}
