@@ -1,0 +1,174 @@
+/**
+ * Parses the files audit reads into the contexts rules work on: an environment file as a YAML
+ * document with positions and its dependencies parsed; a Dockerfile through dockerfile-ast,
+ * with its stages and the environment files it copies. A file that does not parse becomes a
+ * finding with its line (ENV000 / DKR000), never a crash.
+ */
+import { posix } from 'node:path';
+import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { parseCondaMatchSpec } from '../spec/package-entries.js';
+import type { Dependency, DockerfileContext, DockerInstruction, DockerStage, EnvironmentContext, Project } from './types.js';
+
+export type Parsed<T> = { ok: true; context: T } | { ok: false; line: number; column: number; message: string };
+
+export function environmentContext(file: string, text: string, project: Project): Parsed<EnvironmentContext> {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const error = document.errors[0];
+  if (error) return { ok: false, ...at(error.pos[0]), message: error.message.split('\n')[0] ?? 'not valid YAML' };
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch {
+    return { ok: false, line: 1, column: 1, message: 'the file expands YAML aliases too many times' };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, line: 1, column: 1, message: 'an environment file is a YAML map (name, channels, dependencies)' };
+  }
+  const locate = (path: readonly (string | number)[]) => {
+    const node = (path.length === 0 ? document.contents : document.getIn(path, true)) as { range?: [number, number, number] } | undefined;
+    return node?.range ? at(node.range[0]) : undefined;
+  };
+  const channels: EnvironmentContext['channels'] = [];
+  const channelNode = document.get('channels', true);
+  if (isSeq(channelNode)) {
+    for (const item of channelNode.items) {
+      if (isScalar(item) && item.range) channels.push({ name: String(item.value), ...at(item.range[0]) });
+    }
+  }
+  const dependencies: Dependency[] = [];
+  let pipSection: EnvironmentContext['pipSection'];
+  const depNode = document.get('dependencies', true);
+  if (isSeq(depNode)) {
+    for (const item of depNode.items) {
+      if (isScalar(item) && item.range) {
+        const entry = String(item.value);
+        const parsed = parseCondaMatchSpec(entry);
+        dependencies.push({
+          text: entry,
+          kind: 'conda',
+          ...at(item.range[0]),
+          name: parsed.ok ? parsed.value.name : (entry.split(/[\s=<>!~[]/)[0] ?? entry).replace(/^.*::/, '').toLowerCase(),
+          ...(parsed.ok ? { conda: parsed.value } : {}),
+        });
+      } else if (isMap(item)) {
+        const pip = item.get('pip', true);
+        const pair = item.items[0];
+        if (pair && isScalar(pair.key) && pair.key.range) pipSection = at(pair.key.range[0]);
+        if (isSeq(pip)) {
+          for (const entry of pip.items) {
+            if (!isScalar(entry) || !entry.range) continue;
+            const textValue = String(entry.value);
+            dependencies.push({
+              text: textValue,
+              kind: 'pip',
+              ...at(entry.range[0]),
+              name: (/^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(textValue.trim())?.[1] ?? textValue).toLowerCase(),
+            });
+          }
+        }
+      }
+    }
+  }
+  const model = modelFor(file, 'environment.yml', project);
+  return {
+    ok: true,
+    context: {
+      file,
+      text,
+      lines: text.split('\n'),
+      project,
+      document: document as Document.Parsed,
+      value: value as Record<string, unknown>,
+      locate,
+      channels,
+      dependencies,
+      ...(pipSection ? { pipSection } : {}),
+      ...(model ? { model } : {}),
+    },
+  };
+}
+
+export function dockerfileContext(file: string, text: string, project: Project): Parsed<DockerfileContext> {
+  let dockerfile: ReturnType<typeof DockerfileParser.parse>;
+  try {
+    dockerfile = DockerfileParser.parse(text);
+  } catch (error) {
+    return { ok: false, line: 1, column: 1, message: `not a Dockerfile: ${String(error)}` };
+  }
+  const instructions = dockerfile.getInstructions().map(toInstruction);
+  if (!instructions.some((i) => i.keyword === 'FROM')) {
+    return { ok: false, line: 1, column: 1, message: 'no FROM instruction: this is not a Dockerfile envgen can read' };
+  }
+  const stages: DockerStage[] = [];
+  const globalArgs = new Map<string, string | undefined>();
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') {
+      const from = instruction.raw as unknown as { getImage(): string | null; getBuildStage(): string | null };
+      const name = from.getBuildStage() ?? undefined;
+      stages.push({ index: stages.length, ...(name ? { name } : {}), image: from.getImage() ?? '', instructions: [instruction], from: instruction });
+    } else if (stages.length > 0) {
+      stages.at(-1)?.instructions.push(instruction);
+    } else if (instruction.keyword === 'ARG') {
+      const [name, value] = instruction.args.split('=', 2);
+      if (name) globalArgs.set(name.trim(), value?.trim() || undefined);
+    }
+  }
+  const dir = posix.dirname(file);
+  const environments = instructions
+    .filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')
+    .flatMap((i) => i.args.split(/\s+/).slice(0, -1))
+    .filter((source) => /\.ya?ml$/.test(source) && !source.startsWith('--'))
+    .flatMap((source) => {
+      for (const candidate of [posix.normalize(source), posix.join(dir, source)]) {
+        const body = project.text(candidate);
+        if (body === undefined) continue;
+        const parsed = environmentContext(candidate, body, project);
+        return parsed.ok && Array.isArray(parsed.context.value.dependencies) ? [parsed.context] : [];
+      }
+      return [];
+    });
+  const model = modelFor(file, 'Dockerfile', project);
+  return {
+    ok: true,
+    context: {
+      file,
+      text,
+      lines: text.split('\n'),
+      project,
+      dockerfile,
+      instructions,
+      stages,
+      ...(stages.length > 0 ? { final: stages.at(-1) } : {}),
+      globalArgs,
+      environments,
+      ...(model ? { model } : {}),
+      hasDockerignore: project.text('.dockerignore') !== undefined || project.text(posix.join(dir, '.dockerignore')) !== undefined,
+    },
+  };
+}
+
+function toInstruction(raw: Instruction): DockerInstruction {
+  const range = raw.getRange();
+  const withFlags = raw as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+  return {
+    keyword: raw.getKeyword().toUpperCase(),
+    args: (raw.getArgumentsContent() ?? '').replaceAll(/\s+/g, ' ').trim(),
+    flags: (withFlags.getFlags?.() ?? []).map((flag) => ({ name: flag.getName(), value: flag.getValue() ?? '' })),
+    line: range.start.line + 1,
+    column: range.start.character + 1,
+    endLine: range.end.line + 1,
+    raw,
+  };
+}
+
+/** envs/<model>/<name> of the spec belongs to that model. */
+function modelFor(file: string, name: string, project: Project) {
+  const match = new RegExp(`^envs/([^/]+)/${name.replace('.', '\\.')}$`).exec(file);
+  return match ? project.models.find((m) => m.name === match[1]) : undefined;
+}

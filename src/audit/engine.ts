@@ -1,0 +1,166 @@
+/**
+ * Runs the catalogue over files: parses each into its context, runs the rules for its kind,
+ * drops what configuration and inline pragmas ignore, and stamps each finding's effective
+ * severity. Findings are data; reporters format them.
+ */
+import { posix } from 'node:path';
+import { CATALOGUE } from './catalogue.js';
+import { dockerfileContext, environmentContext, type Parsed } from './contexts.js';
+import type { BaseContext, Edit, Project, Rule, RuleSeverity, Target } from './types.js';
+
+export type Level = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  ruleId: string;
+  /** The effective level (`style` is reported as `info`). */
+  severity: Level;
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  fix?: string;
+  /** `--fix` can apply the fix. */
+  fixable: boolean;
+}
+
+export interface AuditConfig {
+  /** Rule ids (or aliases) turned off. */
+  ignore: string[];
+  /** Rule id -> severity, or `off`. */
+  severity: Record<string, RuleSeverity | 'off'>;
+  trustedRegistries: string[];
+}
+
+export interface FileInput {
+  /** Path relative to the project root. */
+  file: string;
+  text: string;
+  kind: Target;
+}
+
+export interface AuditResult {
+  diagnostics: Diagnostic[];
+  /** Mechanical fixes per file, in the order found. */
+  edits: Map<string, Edit[]>;
+  /** Whether any file could not be parsed (exit 2). */
+  unparseable: boolean;
+}
+
+export function auditTexts(files: readonly FileInput[], project: Project, config: AuditConfig): AuditResult {
+  const diagnostics: Diagnostic[] = [];
+  const edits = new Map<string, Edit[]>();
+  let unparseable = false;
+  for (const input of files) {
+    const parsed = parse(input, project);
+    if (!parsed.ok) {
+      unparseable = true;
+      diagnostics.push({
+        ruleId: input.kind === 'dockerfile' ? 'DKR000' : input.kind === 'environment' ? 'ENV000' : 'SPEC000',
+        severity: 'error',
+        file: input.file,
+        line: parsed.line,
+        column: parsed.column,
+        message: parsed.message,
+        fix: 'fix the syntax at this line; the other rules could not run on this file',
+        fixable: false,
+      });
+      continue;
+    }
+    const ignored = pragmas(input, parsed.context);
+    for (const rule of CATALOGUE.filter((r) => r.target === input.kind)) {
+      const level = effectiveLevel(rule, config);
+      if (level === 'off' || ignoredBy(rule, config.ignore) || ignored.file.some((id) => matches(rule, id))) continue;
+      for (const finding of (rule as Rule).check(parsed.context as never)) {
+        const lineIgnores = ignored.lines.get(finding.line) ?? [];
+        if (lineIgnores.some((id) => matches(rule, id))) continue;
+        diagnostics.push({
+          ruleId: rule.id,
+          severity: level === 'style' ? 'info' : level,
+          file: input.file,
+          line: finding.line,
+          column: finding.column ?? 1,
+          message: finding.message,
+          ...(finding.fix ? { fix: finding.fix } : {}),
+          fixable: Boolean(finding.edit),
+        });
+        if (finding.edit) edits.set(input.file, [...(edits.get(input.file) ?? []), finding.edit]);
+      }
+    }
+  }
+  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return { diagnostics, edits, unparseable };
+}
+
+function parse(input: FileInput, project: Project): Parsed<BaseContext> {
+  if (input.kind === 'dockerfile') return dockerfileContext(input.file, input.text, project);
+  if (input.kind === 'environment') return environmentContext(input.file, input.text, project);
+  const spec = project.spec;
+  if (!spec) return { ok: false, line: 1, column: 1, message: 'the spec could not be loaded' };
+  return { ok: true, context: { file: input.file, text: input.text, lines: input.text.split('\n'), project, spec } as BaseContext };
+}
+
+function effectiveLevel(rule: Rule, config: AuditConfig): RuleSeverity | 'off' {
+  const byId = config.severity[rule.id] ?? rule.aliases?.map((a) => config.severity[a]).find(Boolean);
+  return byId ?? rule.severity;
+}
+
+function ignoredBy(rule: Rule, ignore: readonly string[]): boolean {
+  return ignore.some((id) => matches(rule, id));
+}
+
+function matches(rule: Rule, id: string): boolean {
+  const wanted = id.toUpperCase();
+  return rule.id === wanted || (rule.aliases ?? []).some((alias) => alias.toUpperCase() === wanted);
+}
+
+const PRAGMA = /#\s*envgen\s+ignore(-file)?=([A-Za-z0-9_,-]+)/;
+
+/**
+ * `# envgen ignore=DKR008 <reason>` ignores the rules it names on the next instruction or line
+ * (or on its own line, as a trailing comment); `# envgen ignore-file=ID,ID` for the whole file.
+ */
+function pragmas(input: FileInput, context: BaseContext): { file: string[]; lines: Map<number, string[]> } {
+  const file: string[] = [];
+  const lines = new Map<number, string[]>();
+  const add = (line: number, ids: string[]): void => {
+    lines.set(line, [...(lines.get(line) ?? []), ...ids]);
+  };
+  const texts = context.lines;
+  texts.forEach((text, index) => {
+    const match = PRAGMA.exec(text);
+    if (!match?.[2]) return;
+    const ids = match[2].split(',').filter(Boolean);
+    if (match[1]) {
+      file.push(...ids);
+      return;
+    }
+    const line = index + 1;
+    add(line, ids);
+    if (!text.trimStart().startsWith('#')) return;
+    // A comment line: the next line that is not blank or a comment.
+    let next = index + 1;
+    while (next < texts.length && /^\s*(#.*)?$/.test(texts[next] ?? '')) next++;
+    if (next >= texts.length) return;
+    const target = next + 1;
+    if (input.kind === 'dockerfile') {
+      const instruction = (context as unknown as { instructions: { line: number; endLine: number }[] }).instructions.find(
+        (i) => i.line <= target && target <= i.endLine,
+      );
+      for (let l = instruction?.line ?? target; l <= (instruction?.endLine ?? target); l++) add(l, ids);
+    } else {
+      add(target, ids);
+    }
+  });
+  return { file, lines };
+}
+
+/** Which kind of file a path is, by its name (environment files also by content, elsewhere). */
+export function kindByName(path: string): Target | undefined {
+  const name = posix.basename(path);
+  if (name === 'envgen.yaml' || name === 'envgen.yml') return 'spec';
+  if (name === 'Dockerfile' || name === 'Containerfile' || name.endsWith('.Dockerfile') || name.startsWith('Dockerfile.')) {
+    return 'dockerfile';
+  }
+  if (/^environment[\w.-]*\.ya?ml$/.test(name)) return 'environment';
+  return undefined;
+}

@@ -1,0 +1,150 @@
+/**
+ * The shapes of `envgen audit`: a rule is a module with an id, a default severity, docs,
+ * examples (which are also its tests) and a pure `check` that returns findings with lines.
+ * Rules never print, read files or decide their final severity.
+ */
+import type { Dockerfile, Instruction } from 'dockerfile-ast';
+import type { Document } from 'yaml';
+import type { ResolvedModel } from '../compat/resolve.js';
+import type { CondaMatchSpec } from '../spec/package-entries.js';
+import type { LoadedSpec, Position } from '../spec/types.js';
+
+/** hadolint's scale; `style` is reported as info where a format has no such level (SARIF note). */
+export type RuleSeverity = 'error' | 'warning' | 'info' | 'style';
+
+export type Target = 'environment' | 'dockerfile' | 'spec';
+
+/** A mechanical fix: the whole new text of the file. */
+export interface Edit {
+  description: string;
+  apply(text: string): string;
+}
+
+export interface Finding {
+  /** 1-based. */
+  line: number;
+  column?: number;
+  message: string;
+  /** What to change, in words. */
+  fix?: string;
+  /** When the fix is mechanical, `--fix` applies it. */
+  edit?: Edit;
+}
+
+/** A rule's example: files of a tiny project; the first one is audited. */
+export interface Example {
+  files: Record<string, string>;
+  /** Invalid examples: the lines the rule reports (in order). */
+  lines?: number[];
+}
+
+export interface Rule<T extends Target = Target> {
+  /** Catalogue id: ENV001, DKR008, SPEC003. */
+  id: string;
+  /** Short kebab-case name. */
+  name: string;
+  target: T;
+  severity: RuleSeverity;
+  /** One sentence. */
+  description: string;
+  /** Why it matters and what to do, for `--explain` and SARIF help (Markdown). */
+  docs: string;
+  /** hadolint / BuildKit codes the rule mirrors; inline ignores accept them too. */
+  aliases?: string[];
+  check(context: ContextFor<T>): Finding[];
+  examples: { valid: Example[]; invalid: Example[] };
+}
+
+export type ContextFor<T extends Target> = T extends 'environment'
+  ? EnvironmentContext
+  : T extends 'dockerfile'
+    ? DockerfileContext
+    : SpecContext;
+
+/** What rules may know about the project around the file: the spec, its models, other files. */
+export interface Project {
+  root: string;
+  spec?: LoadedSpec;
+  /** The spec's models, resolved (when the spec resolves). */
+  models: ResolvedModel[];
+  /** A file of the project by path relative to the root, read once, or undefined. */
+  text(relativePath: string): string | undefined;
+  /** Trusted registries (audit config): base images from them are not flagged for tags. */
+  trustedRegistries: string[];
+}
+
+export interface BaseContext {
+  /** Path relative to the project root. */
+  file: string;
+  text: string;
+  lines: string[];
+  project: Project;
+}
+
+export interface Dependency {
+  /** The entry as written. */
+  text: string;
+  kind: 'conda' | 'pip';
+  line: number;
+  column: number;
+  /** Lower-case package name (conda: without the channel). */
+  name: string;
+  /** conda only: the parsed match spec, when it parses. */
+  conda?: CondaMatchSpec;
+}
+
+export interface EnvironmentContext extends BaseContext {
+  document: Document.Parsed;
+  /** The YAML value (a conda environment: `name`, `channels`, `dependencies`, ...). */
+  value: Record<string, unknown>;
+  locate(path: readonly (string | number)[]): Position | undefined;
+  channels: { name: string; line: number; column: number }[];
+  /** conda entries, then the entries of the `pip:` list. */
+  dependencies: Dependency[];
+  /** The `pip:` item itself, when there is one. */
+  pipSection?: { line: number; column: number };
+  /** The model this file belongs to (envs/<model>/environment.yml of the spec), when known. */
+  model?: ResolvedModel;
+}
+
+export interface DockerInstruction {
+  keyword: string;
+  /** Arguments as written, continuation lines joined. */
+  args: string;
+  /** `--mount=...` and the like, as `name=value`. */
+  flags: { name: string; value: string }[];
+  line: number;
+  column: number;
+  /** Last line of the instruction (continuations). */
+  endLine: number;
+  raw: Instruction;
+}
+
+export interface DockerStage {
+  index: number;
+  /** `AS name`, if any. */
+  name?: string;
+  /** The image as written (`continuumio/miniconda3:25.3.1-1`), or a stage name. */
+  image: string;
+  instructions: DockerInstruction[];
+  from: DockerInstruction;
+}
+
+export interface DockerfileContext extends BaseContext {
+  dockerfile: Dockerfile;
+  instructions: DockerInstruction[];
+  stages: DockerStage[];
+  final?: DockerStage;
+  /** Global ARGs declared before the first FROM. */
+  globalArgs: Map<string, string | undefined>;
+  /** Environment files this Dockerfile COPYs (by path relative to the root), parsed. */
+  environments: EnvironmentContext[];
+  /** The model this Dockerfile belongs to (envs/<model>/Dockerfile of the spec), when known. */
+  model?: ResolvedModel;
+  /** Whether a .dockerignore sits at the build context root. */
+  hasDockerignore: boolean;
+}
+
+export interface SpecContext extends BaseContext {
+  spec: LoadedSpec;
+}
