@@ -8,9 +8,15 @@ import { ENVIRONMENT_RULES } from './rules/environment/index.js';
 import { SPEC_RULES } from './rules/spec/index.js';
 import type { Rule } from './types.js';
 
-export const CATALOGUE: readonly Rule[] = [...ENVIRONMENT_RULES, ...DOCKERFILE_RULES, ...SPEC_RULES] as Rule[];
+export const CATALOGUE: readonly Rule[] = [
+  ...ENVIRONMENT_RULES,
+  ...DOCKERFILE_RULES,
+  ...SPEC_RULES,
+] as Rule[];
 
 export function ruleById(id: string): Rule | undefined {
   const wanted = id.toUpperCase();
-  return CATALOGUE.find((r) => r.id === wanted || (r.aliases ?? []).some((a) => a.toUpperCase() === wanted));
+  return CATALOGUE.find(
+    (r) => r.id === wanted || (r.aliases ?? []).some((a) => a.toUpperCase() === wanted),
+  );
 }

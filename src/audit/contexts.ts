@@ -6,13 +6,26 @@
  */
 import { posix } from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { parseCondaMatchSpec } from '../spec/package-entries.js';
-import type { Dependency, DockerfileContext, DockerInstruction, DockerStage, EnvironmentContext, Project } from './types.js';
+import type {
+  Dependency,
+  DockerfileContext,
+  DockerInstruction,
+  DockerStage,
+  EnvironmentContext,
+  Project,
+} from './types.js';
 
-export type Parsed<T> = { ok: true; context: T } | { ok: false; line: number; column: number; message: string };
+export type Parsed<T> =
+  | { ok: true; context: T }
+  | { ok: false; line: number; column: number; message: string };
 
-export function environmentContext(file: string, text: string, project: Project): Parsed<EnvironmentContext> {
+export function environmentContext(
+  file: string,
+  text: string,
+  project: Project,
+): Parsed<EnvironmentContext> {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {
@@ -20,25 +33,43 @@ export function environmentContext(file: string, text: string, project: Project)
     return { line, column: col };
   };
   const error = document.errors[0];
-  if (error) return { ok: false, ...at(error.pos[0]), message: error.message.split('\n')[0] ?? 'not valid YAML' };
+  if (error)
+    return {
+      ok: false,
+      ...at(error.pos[0]),
+      message: error.message.split('\n')[0] ?? 'not valid YAML',
+    };
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: 100 });
   } catch {
-    return { ok: false, line: 1, column: 1, message: 'the file expands YAML aliases too many times' };
+    return {
+      ok: false,
+      line: 1,
+      column: 1,
+      message: 'the file expands YAML aliases too many times',
+    };
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, line: 1, column: 1, message: 'an environment file is a YAML map (name, channels, dependencies)' };
+    return {
+      ok: false,
+      line: 1,
+      column: 1,
+      message: 'an environment file is a YAML map (name, channels, dependencies)',
+    };
   }
   const locate = (path: readonly (string | number)[]) => {
-    const node = (path.length === 0 ? document.contents : document.getIn(path, true)) as { range?: [number, number, number] } | undefined;
+    const node = (path.length === 0 ? document.contents : document.getIn(path, true)) as
+      | { range?: [number, number, number] }
+      | undefined;
     return node?.range ? at(node.range[0]) : undefined;
   };
   const channels: EnvironmentContext['channels'] = [];
   const channelNode = document.get('channels', true);
   if (isSeq(channelNode)) {
     for (const item of channelNode.items) {
-      if (isScalar(item) && item.range) channels.push({ name: String(item.value), ...at(item.range[0]) });
+      if (isScalar(item) && item.range)
+        channels.push({ name: String(item.value), ...at(item.range[0]) });
     }
   }
   const dependencies: Dependency[] = [];
@@ -53,7 +84,9 @@ export function environmentContext(file: string, text: string, project: Project)
           text: entry,
           kind: 'conda',
           ...at(item.range[0]),
-          name: parsed.ok ? parsed.value.name : (entry.split(/[\s=<>!~[]/)[0] ?? entry).replace(/^.*::/, '').toLowerCase(),
+          name: parsed.ok
+            ? parsed.value.name
+            : (entry.split(/[\s=<>!~[]/)[0] ?? entry).replace(/^.*::/, '').toLowerCase(),
           ...(parsed.ok ? { conda: parsed.value } : {}),
         });
       } else if (isMap(item)) {
@@ -68,7 +101,9 @@ export function environmentContext(file: string, text: string, project: Project)
               text: textValue,
               kind: 'pip',
               ...at(entry.range[0]),
-              name: (/^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(textValue.trim())?.[1] ?? textValue).toLowerCase(),
+              name: (
+                /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(textValue.trim())?.[1] ?? textValue
+              ).toLowerCase(),
             });
           }
         }
@@ -94,7 +129,11 @@ export function environmentContext(file: string, text: string, project: Project)
   };
 }
 
-export function dockerfileContext(file: string, text: string, project: Project): Parsed<DockerfileContext> {
+export function dockerfileContext(
+  file: string,
+  text: string,
+  project: Project,
+): Parsed<DockerfileContext> {
   let dockerfile: ReturnType<typeof DockerfileParser.parse>;
   try {
     dockerfile = DockerfileParser.parse(text);
@@ -103,15 +142,29 @@ export function dockerfileContext(file: string, text: string, project: Project):
   }
   const instructions = dockerfile.getInstructions().map(toInstruction);
   if (!instructions.some((i) => i.keyword === 'FROM')) {
-    return { ok: false, line: 1, column: 1, message: 'no FROM instruction: this is not a Dockerfile envgen can read' };
+    return {
+      ok: false,
+      line: 1,
+      column: 1,
+      message: 'no FROM instruction: this is not a Dockerfile envgen can read',
+    };
   }
   const stages: DockerStage[] = [];
   const globalArgs = new Map<string, string | undefined>();
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
-      const from = instruction.raw as unknown as { getImage(): string | null; getBuildStage(): string | null };
+      const from = instruction.raw as unknown as {
+        getImage(): string | null;
+        getBuildStage(): string | null;
+      };
       const name = from.getBuildStage() ?? undefined;
-      stages.push({ index: stages.length, ...(name ? { name } : {}), image: from.getImage() ?? '', instructions: [instruction], from: instruction });
+      stages.push({
+        index: stages.length,
+        ...(name ? { name } : {}),
+        image: from.getImage() ?? '',
+        instructions: [instruction],
+        from: instruction,
+      });
     } else if (stages.length > 0) {
       stages.at(-1)?.instructions.push(instruction);
     } else if (instruction.keyword === 'ARG') {
@@ -129,7 +182,9 @@ export function dockerfileContext(file: string, text: string, project: Project):
         const body = project.text(candidate);
         if (body === undefined) continue;
         const parsed = environmentContext(candidate, body, project);
-        return parsed.ok && Array.isArray(parsed.context.value.dependencies) ? [parsed.context] : [];
+        return parsed.ok && Array.isArray(parsed.context.value.dependencies)
+          ? [parsed.context]
+          : [];
       }
       return [];
     });
@@ -148,18 +203,25 @@ export function dockerfileContext(file: string, text: string, project: Project):
       globalArgs,
       environments,
       ...(model ? { model } : {}),
-      hasDockerignore: project.text('.dockerignore') !== undefined || project.text(posix.join(dir, '.dockerignore')) !== undefined,
+      hasDockerignore:
+        project.text('.dockerignore') !== undefined ||
+        project.text(posix.join(dir, '.dockerignore')) !== undefined,
     },
   };
 }
 
 function toInstruction(raw: Instruction): DockerInstruction {
   const range = raw.getRange();
-  const withFlags = raw as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+  const withFlags = raw as unknown as {
+    getFlags?: () => { getName(): string; getValue(): string | null }[];
+  };
   return {
     keyword: raw.getKeyword().toUpperCase(),
     args: (raw.getArgumentsContent() ?? '').replaceAll(/\s+/g, ' ').trim(),
-    flags: (withFlags.getFlags?.() ?? []).map((flag) => ({ name: flag.getName(), value: flag.getValue() ?? '' })),
+    flags: (withFlags.getFlags?.() ?? []).map((flag) => ({
+      name: flag.getName(),
+      value: flag.getValue() ?? '',
+    })),
     line: range.start.line + 1,
     column: range.start.character + 1,
     endLine: range.end.line + 1,

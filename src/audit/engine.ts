@@ -46,7 +46,11 @@ export interface AuditResult {
   unparseable: boolean;
 }
 
-export function auditTexts(files: readonly FileInput[], project: Project, config: AuditConfig): AuditResult {
+export function auditTexts(
+  files: readonly FileInput[],
+  project: Project,
+  config: AuditConfig,
+): AuditResult {
   const diagnostics: Diagnostic[] = [];
   const edits = new Map<string, Edit[]>();
   let unparseable = false;
@@ -55,7 +59,12 @@ export function auditTexts(files: readonly FileInput[], project: Project, config
     if (!parsed.ok) {
       unparseable = true;
       diagnostics.push({
-        ruleId: input.kind === 'dockerfile' ? 'DKR000' : input.kind === 'environment' ? 'ENV000' : 'SPEC000',
+        ruleId:
+          input.kind === 'dockerfile'
+            ? 'DKR000'
+            : input.kind === 'environment'
+              ? 'ENV000'
+              : 'SPEC000',
         severity: 'error',
         file: input.file,
         line: parsed.line,
@@ -69,7 +78,12 @@ export function auditTexts(files: readonly FileInput[], project: Project, config
     const ignored = pragmas(input, parsed.context);
     for (const rule of CATALOGUE.filter((r) => r.target === input.kind)) {
       const level = effectiveLevel(rule, config);
-      if (level === 'off' || ignoredBy(rule, config.ignore) || ignored.file.some((id) => matches(rule, id))) continue;
+      if (
+        level === 'off' ||
+        ignoredBy(rule, config.ignore) ||
+        ignored.file.some((id) => matches(rule, id))
+      )
+        continue;
       for (const finding of (rule as Rule).check(parsed.context as never)) {
         const lineIgnores = ignored.lines.get(finding.line) ?? [];
         if (lineIgnores.some((id) => matches(rule, id))) continue;
@@ -87,7 +101,13 @@ export function auditTexts(files: readonly FileInput[], project: Project, config
       }
     }
   }
-  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  diagnostics.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
   return { diagnostics, edits, unparseable };
 }
 
@@ -96,11 +116,21 @@ function parse(input: FileInput, project: Project): Parsed<BaseContext> {
   if (input.kind === 'environment') return environmentContext(input.file, input.text, project);
   const spec = project.spec;
   if (!spec) return { ok: false, line: 1, column: 1, message: 'the spec could not be loaded' };
-  return { ok: true, context: { file: input.file, text: input.text, lines: input.text.split('\n'), project, spec } as BaseContext };
+  return {
+    ok: true,
+    context: {
+      file: input.file,
+      text: input.text,
+      lines: input.text.split('\n'),
+      project,
+      spec,
+    } as BaseContext,
+  };
 }
 
 function effectiveLevel(rule: Rule, config: AuditConfig): RuleSeverity | 'off' {
-  const byId = config.severity[rule.id] ?? rule.aliases?.map((a) => config.severity[a]).find(Boolean);
+  const byId =
+    config.severity[rule.id] ?? rule.aliases?.map((a) => config.severity[a]).find(Boolean);
   return byId ?? rule.severity;
 }
 
@@ -119,7 +149,10 @@ const PRAGMA = /#\s*envgen\s+ignore(-file)?=([A-Za-z0-9_,-]+)/;
  * `# envgen ignore=DKR008 <reason>` ignores the rules it names on the next instruction or line
  * (or on its own line, as a trailing comment); `# envgen ignore-file=ID,ID` for the whole file.
  */
-function pragmas(input: FileInput, context: BaseContext): { file: string[]; lines: Map<number, string[]> } {
+function pragmas(
+  input: FileInput,
+  context: BaseContext,
+): { file: string[]; lines: Map<number, string[]> } {
   const file: string[] = [];
   const lines = new Map<number, string[]>();
   const add = (line: number, ids: string[]): void => {
@@ -143,10 +176,11 @@ function pragmas(input: FileInput, context: BaseContext): { file: string[]; line
     if (next >= texts.length) return;
     const target = next + 1;
     if (input.kind === 'dockerfile') {
-      const instruction = (context as unknown as { instructions: { line: number; endLine: number }[] }).instructions.find(
-        (i) => i.line <= target && target <= i.endLine,
-      );
-      for (let l = instruction?.line ?? target; l <= (instruction?.endLine ?? target); l++) add(l, ids);
+      const instruction = (
+        context as unknown as { instructions: { line: number; endLine: number }[] }
+      ).instructions.find((i) => i.line <= target && target <= i.endLine);
+      for (let l = instruction?.line ?? target; l <= (instruction?.endLine ?? target); l++)
+        add(l, ids);
     } else {
       add(target, ids);
     }
@@ -158,7 +192,12 @@ function pragmas(input: FileInput, context: BaseContext): { file: string[]; line
 export function kindByName(path: string): Target | undefined {
   const name = posix.basename(path);
   if (name === 'envgen.yaml' || name === 'envgen.yml') return 'spec';
-  if (name === 'Dockerfile' || name === 'Containerfile' || name.endsWith('.Dockerfile') || name.startsWith('Dockerfile.')) {
+  if (
+    name === 'Dockerfile' ||
+    name === 'Containerfile' ||
+    name.endsWith('.Dockerfile') ||
+    name.startsWith('Dockerfile.')
+  ) {
     return 'dockerfile';
   }
   if (/^environment[\w.-]*\.ya?ml$/.test(name)) return 'environment';

@@ -9,7 +9,11 @@ import { parseSpecText } from '../spec/load-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
 import type { Project } from './types.js';
 
-export function makeProject(root: string, files: ReadonlyMap<string, string>, trustedRegistries: string[] = []): Project {
+export function makeProject(
+  root: string,
+  files: ReadonlyMap<string, string>,
+  trustedRegistries: string[] = [],
+): Project {
   let spec: LoadedSpec | undefined;
   const specText = files.get('envgen.yaml');
   if (specText !== undefined) {
@@ -20,7 +24,11 @@ export function makeProject(root: string, files: ReadonlyMap<string, string>, tr
     }
   }
   const models = spec
-    ? resolveSpec(buildTable(spec.spec.compat ? [spec.spec.compat] : []), spec, Object.keys(spec.spec.models)).models
+    ? resolveSpec(
+        buildTable(spec.spec.compat ? [spec.spec.compat] : []),
+        spec,
+        Object.keys(spec.spec.models),
+      ).models
     : [];
   return {
     root,

@@ -12,14 +12,6 @@ import { formatProblems } from '../report/problems.js';
 import type { CommandContext } from './context.js';
 import { VERSION } from './version.js';
 
-/** Planned commands, and the issue that brings each. */
-const PLANNED: Record<string, { summary: string; issue: number }> = {
-  audit: {
-    summary: 'lint environment files, Dockerfiles and envgen.yaml against the rule catalogue',
-    issue: 6,
-  },
-};
-
 interface CommonOptions {
   json?: boolean;
   cwd?: string;
@@ -269,20 +261,36 @@ Examples:
     setExit(await runDoctor(context(options), models, options));
   });
 
-  for (const [name, { summary, issue }] of Object.entries(PLANNED)) {
-    withCommon(
-      program
-        .command(name)
-        .summary(`${summary} (not implemented yet)`)
-        .allowUnknownOption()
-        .allowExcessArguments(),
-    ).action(() => {
-      io.stderr.write(
-        `error: envgen ${name} is not implemented yet in envgen ${VERSION} (it is planned in issue ${issue}).\n  envgen resolve and envgen rules work today.\n`,
-      );
-      setExit(2);
-    });
-  }
+  withCommon(
+    program
+      .command('audit')
+      .summary('lint environment files, Dockerfiles and envgen.yaml against the rule catalogue')
+      .description(
+        'Lint conda environment files, Dockerfiles and envgen.yaml for the mistakes that break GPU images (rules ENV001-ENV021, DKR001-DKR030, SPEC001-SPEC006). With no files: every Dockerfile and environment file under the folder that git does not ignore, and envgen.yaml.',
+      )
+      .argument('[file...]', 'files to audit (default: all found)')
+      .addOption(
+        new Option('--format <format>', 'output format')
+          .choices(['text', 'json', 'sarif', 'github'])
+          .default('text'),
+      )
+      .addOption(
+        new Option(
+          '--fail-on <level>',
+          'the lowest severity that fails (exit 1); default warning, or audit.failOn in envgen.yaml',
+        ).choices(['error', 'warning', 'info']),
+      )
+      .option('--fix', 'apply the mechanical fixes (atomically, only to files with findings)')
+      .option('--explain <rule>', 'print what a rule checks, why, and how to fix it')
+      .addHelpText(
+        'after',
+        '\nIgnore one instruction or line with a comment above it: # envgen ignore=DKR008 <reason>\nIgnore a rule in a whole file: # envgen ignore-file=ENV012\n\nExamples:\n  $ envgen audit\n  $ envgen audit Dockerfile environment.yml --fail-on error\n  $ envgen audit --format sarif > envgen.sarif      (GitHub code scanning)\n  $ envgen audit --format github                    (annotations in GitHub Actions)\n  $ envgen audit --explain DKR008',
+      ),
+  ).action(async (files: string[], options) => {
+    const { runAudit } = await import('./commands/audit.js');
+    setExit(await runAudit(context(options), files, options));
+  });
+
   return program;
 }
 

@@ -79,9 +79,19 @@ export function requestFor(
 
 /** The model's own packages follow envgen's pins; a pip section needs pip from conda. */
 function withUserPackages(resolved: ResolvedModel, model: ModelSpec): ResolvedModel {
-  const conda = model.conda ?? [];
-  const pip = model.pip ?? [];
+  // A bare user entry (`numpy`) is already covered by envgen's pin of it (`numpy<2`).
+  const pinnedNames = new Set([...resolved.dependencies, ...resolved.pip].map(packageName));
+  const bare = (entry: string): boolean =>
+    /^[A-Za-z0-9_.-]+$/.test(entry.trim()) && pinnedNames.has(packageName(entry));
+  const conda = (model.conda ?? []).filter((entry) => !bare(entry));
+  const pip = (model.pip ?? []).filter((entry) => !bare(entry));
   const dependencies = [...resolved.dependencies, ...conda];
   if (pip.length > 0 && !dependencies.includes('pip')) dependencies.push('pip');
   return { ...resolved, dependencies, pip: [...resolved.pip, ...pip] };
+}
+
+function packageName(entry: string): string {
+  return (
+    /^(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9_.-]+)/.exec(entry.trim())?.[1] ?? entry
+  ).toLowerCase();
 }

@@ -50,6 +50,13 @@ export interface Spec {
   models: Record<string, ModelSpec>;
   /** Images that carry several models: bundle name -> model names. */
   bundles?: Record<string, string[]>;
+  /** How `envgen audit` judges the repository. */
+  audit?: {
+    ignore?: string[];
+    severity?: Record<string, 'error' | 'warning' | 'info' | 'style' | 'off'>;
+    failOn?: 'error' | 'warning' | 'info';
+    trustedRegistries?: string[];
+  };
   compat?: RulesOverlay;
 }
 

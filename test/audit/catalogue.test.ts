@@ -10,7 +10,10 @@ import { type AuditConfig, auditTexts, kindByName } from '../../src/audit/engine
 import { makeProject } from '../../src/audit/project.js';
 import type { Example, Rule } from '../../src/audit/types.js';
 
-const REFERENCE_IDS = readFileSync(new URL('../../fixtures/reference/audit-rule-ids.txt', import.meta.url), 'utf8')
+const REFERENCE_IDS = readFileSync(
+  new URL('../../fixtures/reference/audit-rule-ids.txt', import.meta.url),
+  'utf8',
+)
   .split('\n')
   .map((line) => line.trim())
   .filter((line) => /^[A-Z]+\d{3}$/.test(line));
@@ -31,22 +34,31 @@ describe('the audit catalogue', () => {
     expect(CATALOGUE.map((r) => r.id)).toEqual(REFERENCE_IDS);
   });
 
-  it.each(CATALOGUE.map((r) => [r.id, r] as const))('%s has a name, docs, and valid and invalid examples', (_id, rule) => {
-    expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-    expect(rule.description.length).toBeGreaterThan(10);
-    expect(rule.docs.length).toBeGreaterThan(40);
-    expect(rule.examples.valid.length).toBeGreaterThan(0);
-    expect(rule.examples.invalid.length).toBeGreaterThan(0);
-  });
+  it.each(CATALOGUE.map((r) => [r.id, r] as const))(
+    '%s has a name, docs, and valid and invalid examples',
+    (_id, rule) => {
+      expect(rule.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(rule.description.length).toBeGreaterThan(10);
+      expect(rule.docs.length).toBeGreaterThan(40);
+      expect(rule.examples.valid.length).toBeGreaterThan(0);
+      expect(rule.examples.invalid.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe.each(CATALOGUE.map((r) => [r.id, r] as const))('%s examples', (_id, rule) => {
-  it.each(rule.examples.valid.map((e, i) => [i, e] as const))('valid example %i has no finding', (_i, example) => {
-    expect(run(rule, example)).toEqual([]);
-  });
-  it.each(rule.examples.invalid.map((e, i) => [i, e] as const))('invalid example %i is reported at its lines', (_i, example) => {
-    const found = run(rule, example);
-    expect(found.length).toBeGreaterThan(0);
-    if (example.lines) expect(found.map((d) => d.line)).toEqual(example.lines);
-  });
+  it.each(rule.examples.valid.map((e, i) => [i, e] as const))(
+    'valid example %i has no finding',
+    (_i, example) => {
+      expect(run(rule, example)).toEqual([]);
+    },
+  );
+  it.each(rule.examples.invalid.map((e, i) => [i, e] as const))(
+    'invalid example %i is reported at its lines',
+    (_i, example) => {
+      const found = run(rule, example);
+      expect(found.length).toBeGreaterThan(0);
+      if (example.lines) expect(found.map((d) => d.line)).toEqual(example.lines);
+    },
+  );
 });

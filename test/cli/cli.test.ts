@@ -19,13 +19,6 @@ describe('envgen', () => {
     expect(exitCode).toBe(2);
     expect(stderr).toContain('--torch');
   });
-
-  it.each(['audit'])('%s says plainly it is not implemented yet (exit 2)', async (command) => {
-    const { exitCode, stdout, stderr } = await runEnvgen([command, '--json']);
-    expect(exitCode).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toContain('not implemented yet');
-  });
 });
 
 describe('envgen resolve', () => {

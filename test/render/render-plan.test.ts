@@ -3,7 +3,7 @@
  * a bundle; Dockerfiles read back with a real Dockerfile parser (dockerfile-ast) and YAML read
  * back with the yaml parser; hostile values shown not to leak.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
@@ -16,55 +16,10 @@ import { type PlannedFile, renderPlan } from '../../src/render/plan.js';
 import { sealState } from '../../src/render/seal.js';
 import { parseSpecText } from '../../src/spec/load-spec.js';
 
-const MATRIX = `version: 1
-defaults:
-  python: "3.11"
-models:
-  chat:
-    torch: "2.1"
-    cuda: "11.8"
-    source: pytorch
-    vision: true
-    conda: [numpy, "transformers>=4.35", gunicorn]
-    pip: [opentelemetry-sdk]
-    serve:
-      command: [gunicorn, -b, "0.0.0.0:8080", "app:app"]
-      port: 8080
-      health: /healthz
-  tagger:
-    torch: "2.5"
-    cuda: cpu
-    source: pytorch
-  vision-forge:
-    torch: "2.11"
-    python: "3.12"
-    cuda: "12.9"
-    source: conda-forge
-    base: miniforge
-    vision: true
-    serve:
-      command: [python, -m, server]
-      port: 9000
-  wheels:
-    torch: "2.8"
-    python: "3.12"
-    cuda: "12.8"
-    source: pip
-    base: micromamba
-    audio: true
-    pip: ["fastapi>=0.110", "uvicorn[standard]"]
-    serve:
-      command: [uvicorn, "main:app", --host, 0.0.0.0, --port, "8000"]
-      port: 8000
-      health: /health
-  batch:
-    torch: "2.4"
-    cuda: cpu
-    source: pip
-    platform: linux-aarch64
-bundles:
-  serving: [chat, vision-forge]
-`;
+const MATRIX = readFileSync(
+  new URL('../../fixtures/render-matrix/envgen.yaml', import.meta.url),
+  'utf8',
+);
 
 function plan(specText: string): PlannedFile[] {
   const loaded = parseSpecText(specText, 'envgen.yaml');

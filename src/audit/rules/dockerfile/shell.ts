@@ -63,14 +63,19 @@ export function commandsOf(script: string): ShellCommand[] {
 
 /** The conda tool a command runs (`conda`, `mamba`, `micromamba`, by name or path), if any. */
 export function condaTool(command: ShellCommand): 'conda' | 'mamba' | 'micromamba' | undefined {
-  const program = (command.words.find((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w)) ?? '').split('/').at(-1) ?? '';
-  return program === 'conda' || program === 'mamba' || program === 'micromamba' ? program : undefined;
+  const program =
+    (command.words.find((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w)) ?? '').split('/').at(-1) ?? '';
+  return program === 'conda' || program === 'mamba' || program === 'micromamba'
+    ? program
+    : undefined;
 }
 
 /** The subcommand of a conda tool command (`install`, `env create` -> `env create`). */
 export function condaVerb(command: ShellCommand): string | undefined {
   if (!condaTool(command)) return undefined;
-  const args = command.words.slice(command.words.findIndex((w) => condaTool({ words: [w], text: w, next: null })) + 1);
+  const args = command.words.slice(
+    command.words.findIndex((w) => condaTool({ words: [w], text: w, next: null })) + 1,
+  );
   const positional = args.filter((w) => !w.startsWith('-'));
   if (positional[0] === 'env') return `env ${positional[1] ?? ''}`.trim();
   return positional[0];

@@ -1,0 +1,62 @@
+/**
+ * Which files `envgen audit` looks at when none are named: every Dockerfile and conda
+ * environment file under the folder that git does not ignore (outside git: every file, minus
+ * the usual build and dependency folders), and envgen.yaml.
+ */
+import { join, posix, relative, sep } from 'node:path';
+import { parse } from 'yaml';
+import type { Io } from '../io.js';
+import { kindByName } from './engine.js';
+import type { Target } from './types.js';
+
+const SKIP = new Set([
+  '.git',
+  'node_modules',
+  '.envgen',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'dist',
+  'build',
+  '.tox',
+  '.mypy_cache',
+]);
+const MAX_FILES = 20_000;
+
+/** Every candidate file (relative, POSIX), from git when the folder is in a repository. */
+export async function listFiles(io: Io, root: string): Promise<string[]> {
+  const git = await io.which('git');
+  if (git) {
+    const result = await io.exec(
+      git,
+      ['ls-files', '--cached', '--others', '--exclude-standard', '-z'],
+      { cwd: root, timeoutMs: 60_000 },
+    );
+    if (result.exitCode === 0) return result.stdout.split('\0').filter(Boolean);
+  }
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    if (out.length >= MAX_FILES) return;
+    for (const entry of await io.readDir(dir).catch(() => [])) {
+      if (entry.isDirectory && !SKIP.has(entry.name)) await walk(join(dir, entry.name));
+      else if (entry.isFile) out.push(relative(root, join(dir, entry.name)).split(sep).join('/'));
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+/** The kind of a file: by name, or for other YAML files, a top level that is a conda environment. */
+export function kindOf(path: string, text: () => string | undefined): Target | undefined {
+  const byName = kindByName(path);
+  if (byName) return byName;
+  if (!/\.ya?ml$/.test(path) || posix.basename(path).startsWith('.')) return undefined;
+  try {
+    const value = parse(text() ?? '', { maxAliasCount: 100 }) as Record<string, unknown> | null;
+    return value && typeof value === 'object' && Array.isArray(value.dependencies)
+      ? 'environment'
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,130 @@
+import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
+import { anacondaUse, type Solve, solvesIn } from './a-anaconda.js';
+import { inheritedInstructions } from './a-images.js';
+import { commandsIn, inlineAssignments, isTruthy, variables } from './a-run.js';
+import { condaTool, condaVerb } from './shell.js';
+
+const AUTO_ACCEPT = 'CONDA_PLUGINS_AUTO_ACCEPT_TOS';
+
+/**
+ * Whether the build accepts Anaconda's ToS before the solve: `conda tos accept`, a
+ * `plugins.auto_accept_tos` setting, or CONDA_PLUGINS_AUTO_ACCEPT_TOS (ENV, ARG, or inline).
+ */
+function tosHandled(context: DockerfileContext, stage: DockerStage, solve: Solve): boolean {
+  const before = inheritedInstructions(context, stage).filter((i) => i.line < solve.run.line);
+  if (
+    isTruthy(variables(before).get(AUTO_ACCEPT)) ||
+    isTruthy(inlineAssignments(solve.command).get(AUTO_ACCEPT))
+  )
+    return true;
+  const runs = [...before.filter((i) => i.keyword === 'RUN'), solve.run];
+  return runs.some((run) => {
+    const commands = commandsIn(context, run);
+    return (run === solve.run ? commands.slice(0, solve.index) : commands).some((command) => {
+      const text = command.words.join(' ');
+      if (new RegExp(`^export ${AUTO_ACCEPT}=`).test(text)) return isTruthy(text.split('=')[1]);
+      return (
+        Boolean(condaTool(command)) &&
+        (/\btos accept\b/.test(text) || /\bauto_accept_tos\b/.test(text))
+      );
+    });
+  });
+}
+
+export const dkr002: Rule<'dockerfile'> = {
+  id: 'DKR002',
+  name: 'anaconda-tos',
+  target: 'dockerfile',
+  severity: 'error',
+  description:
+    "A conda solve during the build uses Anaconda's channels (defaults, main, r, repo.anaconda.com) and nothing accepts their Terms of Service, so the build stops with CondaToSNonInteractiveError.",
+  docs: [
+    "Since July 2025 conda's ToS plugin refuses Anaconda's channels (`defaults` = repo.anaconda.com `main`/`r`) in a",
+    'non-interactive session until their Terms of Service are accepted: `docker build` stops with',
+    '`CondaToSNonInteractiveError` (pytorch/xla#9661, mlrun/mlrun#8322). A solve uses them when it names them',
+    "(`-c defaults`, `main::pkg`, an environment file's `channels:`) or, on an Anaconda image or installer, when",
+    "it does not exclude the `.condarc`'s `defaults` (`nodefaults`, `--override-channels`).",
+    '',
+    'Fix: use conda-forge only (`channels: [conda-forge, nodefaults]`, a Miniforge or micromamba base). If your',
+    "organisation may use Anaconda's repository, accept the ToS explicitly before the solve: `RUN conda tos accept",
+    '--override-channels --channel https://repo.anaconda.com/pkgs/main` (and `/pkgs/r`), or',
+    "`ENV CONDA_PLUGINS_AUTO_ACCEPT_TOS=yes`; that accepts the ToS on the organisation's behalf.",
+  ].join('\n'),
+  check(context) {
+    const findings: Finding[] = [];
+    for (const stage of context.stages) {
+      for (const solve of solvesIn(context, stage)) {
+        const { use, channel } = anacondaUse(context, stage, solve);
+        if ((use !== 'named' && use !== 'implicit') || tosHandled(context, stage, solve)) continue;
+        const what = `${condaTool(solve.command)} ${condaVerb(solve.command)}`;
+        findings.push({
+          line: solve.line,
+          column: solve.run.column,
+          message:
+            use === 'named'
+              ? `\`${what}\` uses Anaconda's channel ${channel} and the build never accepts its Terms of Service: conda stops with CondaToSNonInteractiveError`
+              : `\`${what}\` runs on an Anaconda base whose .condarc adds \`defaults\`, and the build never accepts its Terms of Service: conda stops with CondaToSNonInteractiveError`,
+          fix: "use conda-forge only (`nodefaults` in the environment file, or `--override-channels -c conda-forge`); or, if your organisation may use Anaconda's repository, `RUN conda tos accept --override-channels --channel https://repo.anaconda.com/pkgs/main` before the solve",
+        });
+      }
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM condaforge/miniforge3:25.3.0-1',
+            'RUN conda install --yes -c conda-forge numpy=1.26 && conda clean -afy',
+          ].join('\n'),
+        },
+      },
+      {
+        // ToS accepted explicitly (an organisational decision DKR002 leaves to the user).
+        files: {
+          Dockerfile: [
+            'FROM continuumio/miniconda3:25.3.1-1',
+            'RUN conda tos accept --override-channels --channel https://repo.anaconda.com/pkgs/main \\',
+            '    && conda install --yes numpy=1.26 && conda clean -afy',
+          ].join('\n'),
+        },
+      },
+      {
+        // The environment file excludes the image's defaults.
+        files: {
+          Dockerfile: [
+            'FROM continuumio/miniconda3:25.3.1-1 AS build',
+            'COPY environment.yml /tmp/environment.yml',
+            'RUN conda env create --yes --file /tmp/environment.yml --prefix /opt/env',
+          ].join('\n'),
+          'environment.yml':
+            'name: app\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.11\n',
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM continuumio/miniconda3:25.3.1-1',
+            'RUN conda install --yes -c conda-forge numpy=1.26 && conda clean -afy',
+          ].join('\n'),
+        },
+        lines: [2],
+      },
+      {
+        files: {
+          Dockerfile: [
+            'FROM condaforge/miniforge3:25.3.0-1',
+            'COPY environment.yml /tmp/environment.yml',
+            'RUN conda env create --yes -f /tmp/environment.yml \\',
+            '    && conda clean -afy',
+          ].join('\n'),
+          'environment.yml': 'name: app\nchannels:\n  - defaults\ndependencies:\n  - python=3.11\n',
+        },
+        lines: [3],
+      },
+    ],
+  },
+};

@@ -1,0 +1,124 @@
+import type { DockerInstruction, Finding, Rule } from '../../types.js';
+import { cacheMountTargets, commandsIn, hasOption, SOLVE_VERBS } from './a-run.js';
+import { condaTool, condaVerb, type ShellCommand } from './shell.js';
+
+/** `conda clean -afy`, `micromamba clean --all --yes`, the old `-tipsy`, or `rm -rf <...>/pkgs`. */
+function cleans(command: ShellCommand): boolean {
+  if (condaVerb(command) === 'clean') {
+    return (
+      hasOption(command, ['all'], 'a') ||
+      (hasOption(command, ['tarballs'], 't') && hasOption(command, ['packages'], 'p'))
+    );
+  }
+  return command.words[0] === 'rm' && command.words.some((w) => /\/pkgs(\/\*?)?$/.test(w));
+}
+
+/**
+ * A cache mount on the package cache keeps downloads out of the layer (hadolint exempts
+ * cache mounts the same way in DL3009/DL3042): any `.../pkgs` (`/opt/conda/pkgs`,
+ * `$MAMBA_ROOT_PREFIX/pkgs`), `$CONDA_PKGS_DIRS`, or a conda/mamba cache under /root/.cache.
+ */
+function cachesPackages(run: DockerInstruction): boolean {
+  return cacheMountTargets(run).some(
+    (target) =>
+      /\/pkgs$/.test(target) ||
+      /^\$\{?CONDA_PKGS_DIRS\}?$/.test(target) ||
+      (/^(\/root|~|\$HOME|\$\{HOME\})\/\.cache\//.test(target) && !/\/\.cache\/pip\b/.test(target)),
+  );
+}
+
+export const dkr003: Rule<'dockerfile'> = {
+  id: 'DKR003',
+  name: 'conda-clean',
+  target: 'dockerfile',
+  severity: 'warning',
+  description:
+    'A conda/mamba/micromamba install, create or update runs without `conda clean -afy` (`micromamba clean --all --yes`) in the same RUN, so the package cache stays in the layer.',
+  docs: [
+    'conda keeps every downloaded tarball and extracted package in its package cache (`/opt/conda/pkgs`). Unless',
+    'the same RUN removes it, the cache is committed into that layer and a later RUN cannot shrink the image:',
+    'seqeralabs/wave#1038 saw images 2-5x larger without `micromamba clean -a -y`. This is the conda analogue of',
+    "hadolint's DL3009/DL3032/DL3036/DL3040/DL3042/DL3060.",
+    '',
+    'Fix: end the RUN with `&& conda clean -afy` (`micromamba clean --all --yes`), or mount the package cache',
+    '(`RUN --mount=type=cache,target=/opt/conda/pkgs ...`), which keeps it out of the image and between builds.',
+  ].join('\n'),
+  check(context) {
+    const findings: Finding[] = [];
+    for (const run of context.instructions.filter((i) => i.keyword === 'RUN')) {
+      if (cachesPackages(run)) continue;
+      const commands = commandsIn(context, run);
+      if (commands.some(cleans)) continue;
+      const solve = commands.find((c) => SOLVE_VERBS.has(condaVerb(c) ?? ''));
+      if (!solve) continue;
+      const tool = condaTool(solve) ?? 'conda';
+      const clean = tool === 'micromamba' ? 'micromamba clean --all --yes' : `${tool} clean -afy`;
+      findings.push({
+        line: solve.line,
+        column: run.column,
+        message: `\`${tool} ${condaVerb(solve)}\` leaves its package cache in this layer: the RUN has no \`${clean}\` and no cache mount on the pkgs directory`,
+        fix: `append \`&& ${clean}\` to this RUN, or add \`--mount=type=cache,target=/opt/conda/pkgs\` to it`,
+      });
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM mambaorg/micromamba:1.5.8',
+            'COPY env.yaml /tmp/env.yaml',
+            'RUN micromamba install -y -n base -f /tmp/env.yaml && micromamba clean --all --yes',
+          ].join('\n'),
+        },
+      },
+      {
+        // The cache mount exemption, as in envgen's generated Dockerfiles.
+        files: {
+          Dockerfile: [
+            'FROM condaforge/miniforge3:25.3.0-1 AS build',
+            'COPY environment.yml /tmp/environment.yml',
+            'RUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked \\',
+            '    --mount=type=cache,target=/root/.cache/pip,sharing=locked \\',
+            '    conda env create --yes --file /tmp/environment.yml --prefix /opt/env \\',
+            "    && find /opt/env -name '*.a' -delete",
+          ].join('\n'),
+        },
+      },
+      {
+        files: {
+          Dockerfile: [
+            'FROM mambaorg/micromamba:1.5.8',
+            'RUN --mount=type=cache,target=$MAMBA_ROOT_PREFIX/pkgs micromamba install -y -n base python=3.11',
+          ].join('\n'),
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM condaforge/miniforge3:25.3.0-1',
+            'COPY environment.yml /tmp/environment.yml',
+            'RUN conda env create --yes -f /tmp/environment.yml',
+            'RUN conda clean -afy',
+          ].join('\n'),
+        },
+        lines: [3],
+      },
+      {
+        // A pip cache mount does not hold conda's packages.
+        files: {
+          Dockerfile: [
+            'FROM condaforge/miniforge3:25.3.0-1',
+            'RUN --mount=type=cache,target=/root/.cache/pip \\',
+            '    pip install --no-cache-dir requests==2.32.3 \\',
+            '    && mamba install -y numpy=1.26',
+          ].join('\n'),
+        },
+        lines: [4],
+      },
+    ],
+  },
+};

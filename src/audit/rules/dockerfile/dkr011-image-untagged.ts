@@ -1,0 +1,68 @@
+import type { Finding, Rule } from '../../types.js';
+import { baseImages, imageColumn } from './a-images.js';
+
+export const dkr011: Rule<'dockerfile'> = {
+  id: 'DKR011',
+  name: 'image-untagged',
+  target: 'dockerfile',
+  severity: 'warning',
+  description:
+    'A base image has no tag or digest, so it means `latest`, whatever that is on the day of the build.',
+  docs: [
+    '`FROM condaforge/miniforge3` pulls `:latest`: the next build may get another conda, another Python, another',
+    'glibc, and an image that built yesterday stops building (hadolint DL3006). Images from trusted registries',
+    'are not exempt: a trusted source still changes under an unpinned name. `scratch`, earlier stage names and',
+    'images chosen by a build argument without a default are not reported.',
+    '',
+    'Fix: name a version tag (`condaforge/miniforge3:25.3.0-1`), or better a digest',
+    '(`condaforge/miniforge3:25.3.0-1@sha256:...`), which cannot move.',
+  ].join('\n'),
+  aliases: ['DL3006'],
+  check(context) {
+    const findings: Finding[] = [];
+    for (const { stage, image } of baseImages(context)) {
+      if (image.tag || image.digest || image.unresolved || image.repository === 'scratch') continue;
+      findings.push({
+        line: stage.from.line,
+        column: imageColumn(stage.from),
+        message: `the base image \`${image.text}\` has no tag or digest, so every build pulls whatever \`latest\` is then`,
+        fix: `name a version tag (\`${image.text}:<version>\`), or pin a digest (\`${image.text}@sha256:<digest>\`)`,
+      });
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: [
+            'ARG BASE',
+            'FROM $BASE AS tool',
+            'FROM condaforge/miniforge3@sha256:1e4c9a6b2f4b5d0c0e37c39d5bd9e8e1b8f5b7e8f7d1a0c3e2b4f6a8c9d0e1f2 AS build',
+            'FROM build',
+            'COPY --from=tool /bin/tool /bin/tool',
+          ].join('\n'),
+        },
+      },
+      {
+        files: { Dockerfile: ['FROM scratch', 'COPY app /app'].join('\n') },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM mambaorg/micromamba:1.5.8 AS build',
+            'FROM docker.io/library/debian',
+            'COPY --from=build /opt/conda /opt/conda',
+          ].join('\n'),
+        },
+        lines: [2],
+      },
+      {
+        files: { Dockerfile: ['ARG BASE=condaforge/miniforge3', 'FROM $BASE'].join('\n') },
+        lines: [2],
+      },
+    ],
+  },
+};

@@ -1,0 +1,61 @@
+import type { Finding, Rule } from '../../types.js';
+import { baseImages, imageColumn } from './a-images.js';
+
+export const dkr012: Rule<'dockerfile'> = {
+  id: 'DKR012',
+  name: 'image-latest',
+  target: 'dockerfile',
+  severity: 'warning',
+  description:
+    'A base image uses the `:latest` tag (e.g. `continuumio/miniconda3:latest`, `condaforge/miniforge3:latest`), which moves with every release.',
+  docs: [
+    '`:latest` is a moving tag: each release of the image re-points it, so the same Dockerfile builds a different',
+    'conda, Python and OS from one week to the next and a build that passed may fail (hadolint DL3007). Images',
+    'from trusted registries are not exempt. A `:latest` tag pinned by digest (`:latest@sha256:...`) is not',
+    'reported, since the digest decides.',
+    '',
+    'Fix: replace `latest` with the version tag it points to today (`condaforge/miniforge3:25.3.0-1`), or add',
+    'its digest.',
+  ].join('\n'),
+  aliases: ['DL3007'],
+  check(context) {
+    const findings: Finding[] = [];
+    for (const { stage, image } of baseImages(context)) {
+      if (image.tag?.toLowerCase() !== 'latest' || image.digest) continue;
+      findings.push({
+        line: stage.from.line,
+        column: imageColumn(stage.from),
+        message: `the base image \`${image.text}\` uses \`:latest\`, which re-points with each release: rebuilds get a different image`,
+        fix: `replace \`latest\` with a version tag (\`${image.text.replace(/:latest$/i, ':<version>')}\`), or pin a digest`,
+      });
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: ['FROM condaforge/miniforge3:25.3.0-1 AS build', 'FROM build'].join('\n'),
+        },
+      },
+      {
+        files: {
+          Dockerfile:
+            'FROM mambaorg/micromamba:latest@sha256:1e4c9a6b2f4b5d0c0e37c39d5bd9e8e1b8f5b7e8f7d1a0c3e2b4f6a8c9d0e1f2',
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'ARG TAG=latest',
+            'FROM continuumio/miniconda3:latest AS build',
+            `FROM condaforge/miniforge3:\${TAG}`,
+          ].join('\n'),
+        },
+        lines: [2, 3],
+      },
+    ],
+  },
+};

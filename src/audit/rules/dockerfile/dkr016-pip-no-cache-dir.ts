@@ -1,0 +1,132 @@
+import type { Finding, Rule } from '../../types.js';
+import { insertAfterMatch, replaceInstruction } from './b-edit.js';
+import { pipInstallIndex } from './b-installers.js';
+import { mountTargets, runCommands, runScript } from './b-run.js';
+import { excerpt, lineage, shippedStages, unquote, valueIn } from './b-stages.js';
+
+/** pip reads PIP_NO_CACHE_DIR as a boolean; these are the values that turn the cache off (as hadolint). */
+const TRUTHY = /^(1|true|on|yes)$/i;
+const PIP_INSTALL = /(?<!\buv\s+)\b(?:pip[0-9.]*|-m\s*pip)((?:\s+-[-\w=]+)*)\s+install(?=\s|$)/;
+
+export const dkr016: Rule<'dockerfile'> = {
+  id: 'DKR016',
+  name: 'pip-no-cache-dir',
+  target: 'dockerfile',
+  severity: 'warning',
+  description:
+    '`pip install` in a stage of the final image runs without `--no-cache-dir`, so the wheel cache ships in the layer.',
+  docs: [
+    'pip keeps every downloaded wheel under `~/.cache/pip`. In a RUN that cache is written into the layer, and for',
+    'PyTorch (torch and the `nvidia-*` wheels) that is gigabytes of dead weight (hadolint **DL3042**).',
+    '',
+    'Only stages that end up in the final image are checked: a builder stage that is only `COPY --from`ed does not',
+    'ship its cache. Not reported when the RUN mounts a cache on `.cache/pip`',
+    '(`--mount=type=cache,target=/root/.cache/pip`), or `PIP_NO_CACHE_DIR` is set (ENV, ARG or inline).',
+    '',
+    'Fix: `pip install --no-cache-dir ...`, or keep the cache outside the image with a BuildKit cache mount.',
+  ].join('\n'),
+  aliases: ['DL3042'],
+  check(context) {
+    const shipped = shippedStages(context);
+    const findings: Finding[] = [];
+    for (const stage of context.stages) {
+      if (!shipped.has(stage.index)) continue;
+      const env = TRUTHY.test(
+        unquote(valueIn(lineage(context, stage), 'PIP_NO_CACHE_DIR', ['ENV', 'ARG']) ?? ''),
+      );
+      for (const instruction of stage.instructions) {
+        if (instruction.keyword !== 'RUN' || env) continue;
+        if (
+          mountTargets(instruction, ['cache', 'tmpfs']).some((t) =>
+            t.replace(/\/+$/, '').endsWith('.cache/pip'),
+          )
+        )
+          continue;
+        if (/\bPIP_NO_CACHE_DIR=["']?(1|true|on|yes)\b/i.test(runScript(instruction) ?? ''))
+          continue;
+        const installs = runCommands(instruction).filter((c) => pipInstallIndex(c) >= 0);
+        const missing = installs
+          .map((c, i) => [c, i] as const)
+          .filter(([c]) => !c.words.some((w) => w.startsWith('--no-cache-dir')));
+        if (missing.length === 0) continue;
+        const fixed = insertAfterMatch(
+          context,
+          instruction,
+          PIP_INSTALL,
+          installs.length,
+          new Map(missing.map(([, i]) => [i, ' --no-cache-dir'])),
+        );
+        const edit =
+          fixed === undefined
+            ? undefined
+            : replaceInstruction(context, instruction, fixed, 'add --no-cache-dir to pip install');
+        for (const [command] of missing) {
+          findings.push({
+            line: command.line,
+            column: command.column,
+            message: `\`${excerpt(command.text)}\` keeps pip's download cache in a layer of the final image`,
+            fix: 'add `--no-cache-dir`, or mount a cache: `RUN --mount=type=cache,target=/root/.cache/pip pip install ...`',
+            ...(edit ? { edit } : {}),
+          });
+        }
+      }
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: 'FROM python:3.11.9-slim\nRUN pip install --no-cache-dir "torch==2.4.1"\n',
+        },
+      },
+      {
+        // The cache mount keeps the cache out of the layer.
+        files: {
+          Dockerfile:
+            'FROM python:3.11.9-slim\nRUN --mount=type=cache,target=/root/.cache/pip \\\n    python -m pip install "torch==2.4.1"\n',
+        },
+      },
+      {
+        files: {
+          Dockerfile:
+            'FROM python:3.11.9-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip3 install "torch==2.4.1"\n',
+        },
+      },
+      {
+        // Only the final image counts: the builder is only COPY --from'ed.
+        files: {
+          Dockerfile: [
+            'FROM python:3.11.9-slim AS build',
+            'RUN pip install --prefix /install "torch==2.4.1"',
+            'FROM python:3.11.9-slim',
+            'COPY --from=build /install /usr/local',
+            '',
+          ].join('\n'),
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile:
+            'FROM python:3.11.9-slim\nRUN apt-get update \\\n    && pip install "torch==2.4.1"\n',
+        },
+        lines: [3],
+      },
+      {
+        // A builder the final stage is built FROM ships its layers.
+        files: {
+          Dockerfile: [
+            'FROM python:3.11.9-slim AS base',
+            'RUN /opt/env/bin/pip install "numpy==1.26.4" && conda run -n app pip install "flask==3.0.3"',
+            'FROM base',
+            'CMD ["python"]',
+            '',
+          ].join('\n'),
+        },
+        lines: [2, 2],
+      },
+    ],
+  },
+};

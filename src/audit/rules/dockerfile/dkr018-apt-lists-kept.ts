@@ -1,0 +1,128 @@
+import type { Finding, Rule } from '../../types.js';
+import { instructionText, replaceInstruction } from './b-edit.js';
+import { aptVerb } from './b-installers.js';
+import { mountTargets, programOf, runCommands, runScript } from './b-run.js';
+import { shippedStages } from './b-stages.js';
+
+const CLEANUP = ' \\\n    && rm -rf /var/lib/apt/lists/*';
+
+export const dkr018: Rule<'dockerfile'> = {
+  id: 'DKR018',
+  name: 'apt-lists-kept',
+  target: 'dockerfile',
+  severity: 'info',
+  description:
+    'A RUN in the final image runs `apt-get update` but does not remove `/var/lib/apt/lists` in the same RUN.',
+  docs: [
+    '`apt-get update` downloads the package lists (tens of MB) into `/var/lib/apt/lists`. Removing them in a later RUN',
+    'does not shrink the image: the layer that wrote them keeps them (hadolint **DL3009**).',
+    '',
+    'Only stages that end up in the final image are checked (a builder that is only `COPY --from`ed does not ship',
+    'its lists). Not reported when the RUN mounts a cache on `/var/lib/apt/lists` (or on `/var/lib/apt`).',
+    '',
+    'Fix: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use',
+    '`RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked ...`.',
+  ].join('\n'),
+  aliases: ['DL3009'],
+  check(context) {
+    const shipped = shippedStages(context);
+    const findings: Finding[] = [];
+    for (const stage of context.stages) {
+      if (!shipped.has(stage.index)) continue;
+      for (const instruction of stage.instructions) {
+        if (instruction.keyword !== 'RUN') continue;
+        const mounts = mountTargets(instruction, ['cache', 'tmpfs']).map((t) =>
+          t.replace(/\/+$/, ''),
+        );
+        if (mounts.some((t) => t === '/var/lib/apt' || t.startsWith('/var/lib/apt/lists')))
+          continue;
+        const commands = runCommands(instruction);
+        const update = commands.find((c) => aptVerb(c)?.verb === 'update');
+        if (!update) continue;
+        const cleaned = commands.some(
+          (c) =>
+            programOf(c) === 'rm' &&
+            c.words.some((w) => /^-[a-zA-Z]*[rR]/.test(w) || w === '--recursive') &&
+            c.words.some((w) => w.startsWith('/var/lib/apt/lists')),
+        );
+        if (cleaned) continue;
+        // The cleanup is appended as one more `&&` step, only where that is plainly safe.
+        const script = runScript(instruction) ?? '';
+        const content = instruction.raw.getArgumentsContent() ?? '';
+        const lastLine = context.lines[instruction.endLine - 1] ?? '';
+        const simple =
+          !/^\s*[[<]/.test(content) &&
+          !content.includes('<<') &&
+          !lastLine.includes('#') &&
+          !/[;&|]\s*$/.test(script.trim());
+        const original = instructionText(context, instruction);
+        const edit = simple
+          ? replaceInstruction(
+              context,
+              instruction,
+              original.replace(/\s*$/, '') + CLEANUP,
+              'remove the apt lists in the same RUN',
+            )
+          : undefined;
+        findings.push({
+          line: update.line,
+          column: update.column,
+          message: '`apt-get update` leaves /var/lib/apt/lists in this layer of the final image',
+          fix: 'end this RUN with `&& rm -rf /var/lib/apt/lists/*` (or mount a cache on /var/lib/apt/lists)',
+          ...(edit ? { edit } : {}),
+        });
+      }
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN apt-get update \\',
+            '    && apt-get install -y --no-install-recommends ca-certificates \\',
+            '    && rm -rf /var/lib/apt/lists/*',
+            '',
+          ].join('\n'),
+        },
+      },
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\',
+            '    apt-get update && apt-get install -y --no-install-recommends curl',
+            '',
+          ].join('\n'),
+        },
+      },
+      {
+        // A builder stage that is only COPY --from'ed does not ship its lists.
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim AS build',
+            'RUN apt-get update && apt-get install -y --no-install-recommends build-essential',
+            'FROM debian:12.11-slim',
+            'COPY --from=build /usr/bin/make /usr/bin/make',
+            '',
+          ].join('\n'),
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN apt-get update \\',
+            '    && apt-get install -y --no-install-recommends curl',
+            '',
+          ].join('\n'),
+        },
+        lines: [2],
+      },
+    ],
+  },
+};

@@ -1,0 +1,116 @@
+import type { Finding, Rule } from '../../types.js';
+import { insertAfterMatch, replaceInstruction } from './b-edit.js';
+import { aptVerb } from './b-installers.js';
+import { runCommands } from './b-run.js';
+import type { ShellCommand } from './shell.js';
+
+const APT_INSTALL = /\bapt(?:-get)?((?:\s+-[-\w:=]+)*)\s+install(?=\s|$)/;
+
+export const dkr019: Rule<'dockerfile'> = {
+  id: 'DKR019',
+  name: 'apt-install-flags',
+  target: 'dockerfile',
+  severity: 'info',
+  description: '`apt-get install` runs without `--no-install-recommends`, or without `-y`.',
+  docs: [
+    'Without `--no-install-recommends` apt also installs every "recommended" package, often hundreds of MB that the',
+    'image never uses (hadolint **DL3015**). Without `-y` apt asks for confirmation, which a build cannot answer',
+    '(hadolint **DL3014**; `-qq` and `--yes`/`--assume-yes` count as `-y`).',
+    'Pinning apt versions (hadolint DL3008) is deliberately not checked: Debian removes superseded versions from',
+    'its mirrors, so pinned apt versions break builds.',
+    '',
+    'Fix: `apt-get install -y --no-install-recommends <packages>`.',
+  ].join('\n'),
+  aliases: ['DL3015', 'DL3014'],
+  check(context) {
+    const findings: Finding[] = [];
+    for (const instruction of context.instructions) {
+      if (instruction.keyword !== 'RUN') continue;
+      const installs = runCommands(instruction).filter((c) => aptVerb(c)?.verb === 'install');
+      const missing = installs
+        .map((command, index) => ({ command, index, flags: missingFlags(command) }))
+        .filter((m) => m.flags.length > 0);
+      if (missing.length === 0) continue;
+      const fixed = insertAfterMatch(
+        context,
+        instruction,
+        APT_INSTALL,
+        installs.length,
+        new Map(missing.map((m) => [m.index, ` ${m.flags.join(' ')}`])),
+      );
+      const edit =
+        fixed === undefined
+          ? undefined
+          : replaceInstruction(
+              context,
+              instruction,
+              fixed,
+              'add -y / --no-install-recommends to apt-get install',
+            );
+      for (const { command, flags } of missing) {
+        findings.push({
+          line: command.line,
+          column: command.column,
+          message: `\`${aptVerb(command)?.program} install\` runs without ${flags.map((f) => `\`${f}\``).join(' and ')}`,
+          fix: `add ${flags.join(' ')} after \`install\``,
+          ...(edit ? { edit } : {}),
+        });
+      }
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN apt-get update \\',
+            '    && apt-get -qq install --no-install-recommends curl \\',
+            '    && apt-get install --yes -o APT::Install-Recommends=false git \\',
+            '    && rm -rf /var/lib/apt/lists/*',
+            '',
+          ].join('\n'),
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN apt-get update \\',
+            '    && apt-get install curl \\',
+            '    && apt-get install -y git \\',
+            '    && rm -rf /var/lib/apt/lists/*',
+            '',
+          ].join('\n'),
+        },
+        lines: [3, 4],
+      },
+    ],
+  },
+};
+
+function missingFlags(command: ShellCommand): string[] {
+  const words = command.words;
+  const option = (name: RegExp) =>
+    words.some(
+      (w, i) =>
+        (w === '-o' && name.test(words[i + 1] ?? '')) ||
+        (w.startsWith('-o') && name.test(w.slice(2))),
+    );
+  const yes =
+    words.some(
+      (w) =>
+        w === '--yes' ||
+        w === '--assume-yes' ||
+        w === '--force-yes' ||
+        w === '-q=2' ||
+        /^-[a-zA-Z]*y[a-zA-Z]*$/.test(w) ||
+        /^-[a-z]*qq/.test(w),
+    ) || option(/^APT::Get::Assume-Yes=(1|true|yes)$/i);
+  const noRecommends =
+    words.includes('--no-install-recommends') || option(/^APT::Install-Recommends=(0|false|no)$/i);
+  return [...(yes ? [] : ['-y']), ...(noRecommends ? [] : ['--no-install-recommends'])];
+}

@@ -1,0 +1,135 @@
+import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
+import { programOf, runCommands } from './b-run.js';
+import { excerpt, stageNamed } from './b-stages.js';
+
+const NON_POSIX = /^(pwsh|powershell|cmd)(\.exe)?$/i;
+
+export const dkr020: Rule<'dockerfile'> = {
+  id: 'DKR020',
+  name: 'pipe-without-pipefail',
+  target: 'dockerfile',
+  severity: 'warning',
+  description:
+    'A RUN pipes one command into another while the shell has no `-o pipefail`, so a failure before the pipe is ignored.',
+  docs: [
+    'A pipeline returns the status of its last command: in `curl -fsSL <url> | bash` a failed download gives bash',
+    'an empty script, the RUN succeeds, and the image is built without the tool (hadolint **DL4006**).',
+    '',
+    'Not reported when an earlier `SHELL` of the stage (or of the stage it is built FROM) passes `-o pipefail`,',
+    'when the RUN itself starts with `set -o pipefail` (e.g. `set -euo pipefail`), or for a non-POSIX shell.',
+    '',
+    'Fix: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN (the image needs bash; on the micromamba',
+    'image set `set -o pipefail` inside the RUN instead, since replacing its SHELL turns off activation), or download',
+    'to a file, verify it, and run it.',
+  ].join('\n'),
+  aliases: ['DL4006'],
+  check(context) {
+    const findings: Finding[] = [];
+    const safe = new Map<number, boolean>();
+    for (const stage of context.stages) {
+      let pipefail = inherited(context, stage, safe);
+      for (const instruction of stage.instructions) {
+        if (instruction.keyword === 'SHELL') pipefail = shellHasPipefail(instruction.args);
+        if (instruction.keyword !== 'RUN' || pipefail) continue;
+        const commands = runCommands(instruction);
+        const pipe = commands.findIndex((c) => c.next === '|');
+        if (pipe < 0) continue;
+        const setsPipefail = commands
+          .slice(0, pipe)
+          .some((c) => programOf(c) === 'set' && setPipefail(c.words));
+        if (setsPipefail) continue;
+        const command = commands[pipe];
+        if (!command) continue;
+        findings.push({
+          line: command.line,
+          column: command.column,
+          message: `\`${excerpt(command.text, 50)} | ${commands[pipe + 1]?.words[0] ?? '...'}\`: the pipe hides a failure of \`${command.words[0]}\` because the shell has no -o pipefail`,
+          fix: 'add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN, or start the RUN with `set -o pipefail &&`',
+        });
+      }
+      safe.set(stage.index, pipefail);
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+            'RUN curl -fsSL https://example.com/install.sh | bash',
+            '',
+          ].join('\n'),
+        },
+      },
+      {
+        files: {
+          Dockerfile: [
+            'FROM mambaorg/micromamba:1.5.8',
+            'RUN set -euo pipefail; micromamba env export | grep -v prefix > /tmp/env.yml',
+            '',
+          ].join('\n'),
+        },
+      },
+      {
+        // `||` is not a pipe; a pipe character inside quotes is not either.
+        files: { Dockerfile: 'FROM debian:12.11-slim\nRUN test -d /opt || echo "a | b"\n' },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN apt-get update \\',
+            '    && curl -fsSL https://example.com/install.sh | bash',
+            '',
+          ].join('\n'),
+        },
+        lines: [3],
+      },
+      {
+        // SHELL does not carry over to a new FROM of another image.
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim AS build',
+            'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+            'RUN curl -fsSL https://example.com/a.tar.gz | tar -xz',
+            'FROM debian:12.11-slim',
+            'RUN curl -fsSL https://example.com/b.tar.gz | tar -xz',
+            '',
+          ].join('\n'),
+        },
+        lines: [5],
+      },
+    ],
+  },
+};
+
+/** A stage built FROM an earlier stage keeps that stage's SHELL. */
+function inherited(
+  context: DockerfileContext,
+  stage: DockerStage,
+  safe: ReadonlyMap<number, boolean>,
+): boolean {
+  const parent = stageNamed(context, stage.image, stage.index);
+  return parent ? (safe.get(parent.index) ?? false) : false;
+}
+
+function shellHasPipefail(args: string): boolean {
+  let words: unknown;
+  try {
+    words = JSON.parse(args);
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(words)) return false;
+  const strings = words.map(String);
+  if (NON_POSIX.test(strings[0]?.split(/[/\\]/).at(-1) ?? '')) return true;
+  return setPipefail(strings);
+}
+
+function setPipefail(words: readonly string[]): boolean {
+  return words.some((w, i) => /^-[a-zA-Z]*o$/.test(w) && words[i + 1] === 'pipefail');
+}

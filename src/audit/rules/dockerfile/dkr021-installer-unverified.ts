@@ -1,0 +1,136 @@
+import type { DockerInstruction, Finding, Rule } from '../../types.js';
+import { programOf, runCommands, runScript } from './b-run.js';
+
+/** Miniforge / Mambaforge / Miniconda / Anaconda installers and micromamba downloads. */
+const INSTALLER = /(miniforge|mambaforge|miniconda|anaconda3?-\d|micro\.mamba\.pm|micromamba)/i;
+const DOWNLOADERS = new Set(['curl', 'wget', 'aria2c']);
+const SUM_TOOLS = new Set(['sha256sum', 'sha512sum', 'shasum', 'sha384sum']);
+
+export const dkr021: Rule<'dockerfile'> = {
+  id: 'DKR021',
+  name: 'installer-unverified',
+  target: 'dockerfile',
+  severity: 'warning',
+  description:
+    'A conda installer (Miniforge, Miniconda, micromamba) is downloaded and run without checking its checksum.',
+  docs: [
+    'The installer runs as root and decides every binary of the environment. Without a checksum a compromised mirror,',
+    'a moved `latest` URL or a truncated download goes straight into the image (**envgen-native**; Miniforge and',
+    'Miniconda publish a SHA-256 next to each installer).',
+    '',
+    'Not reported when the stage verifies a checksum (`sha256sum -c`, `shasum -a 256 -c`, a `sha256sum` compared',
+    'with a literal hash, `gpg --verify`), or when `ADD --checksum=sha256:...` downloads it. Piping the download',
+    'straight into a shell can never be verified.',
+    '',
+    'Fix: download to a file, then `echo "<sha256>  Miniforge3.sh" | sha256sum -c -` before running it; or use the',
+    '`condaforge/miniforge3` / `mambaorg/micromamba` image pinned by digest.',
+  ].join('\n'),
+  check(context) {
+    const findings: Finding[] = [];
+    for (const stage of context.stages) {
+      const verified = stage.instructions.some((i) => i.keyword === 'RUN' && verifies(i));
+      for (const instruction of stage.instructions) {
+        if (instruction.keyword === 'ADD') {
+          const sources = instruction.args.split(/\s+/).slice(0, -1);
+          const url = sources.find((s) => /^https?:\/\//.test(s) && INSTALLER.test(s));
+          if (!url || verified || instruction.flags.some((f) => f.name === 'checksum')) continue;
+          findings.push({
+            line: instruction.line,
+            column: instruction.column,
+            message: `ADD downloads the installer ${url} without a checksum`,
+            fix: 'add `--checksum=sha256:<hash>` to the ADD (BuildKit), or verify it with `sha256sum -c` before running it',
+          });
+        }
+        if (instruction.keyword !== 'RUN') continue;
+        const commands = runCommands(instruction);
+        for (const [index, command] of commands.entries()) {
+          if (!DOWNLOADERS.has(programOf(command))) continue;
+          const url = command.words.find((w) => INSTALLER.test(w));
+          if (!url) continue;
+          const next = commands[index + 1];
+          const piped =
+            command.next === '|' && next && ['sh', 'bash', 'zsh'].includes(programOf(next));
+          if (verified && !piped) continue;
+          findings.push({
+            line: command.line,
+            column: command.column,
+            message: piped
+              ? `the installer from ${url} is piped straight into ${programOf(next)}: it cannot be checked before it runs`
+              : `the installer from ${url} is downloaded without a checksum check`,
+            fix: 'download to a file and check it first: `echo "<sha256>  <file>" | sha256sum -c -` (the hash is published next to the installer)',
+          });
+        }
+      }
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'ARG MINIFORGE_SHA256=5f1a9e4a1a7c3b3e0e9f7f1e7c2d8a4b6a1f0e6b7c9d2e4f6a8b0c1d3e5f7a9b',
+            'RUN curl -fsSLo /tmp/miniforge.sh \\',
+            '      https://github.com/conda-forge/miniforge/releases/download/25.3.0-1/Miniforge3-25.3.0-1-Linux-x86_64.sh \\',
+            `    && echo "\${MINIFORGE_SHA256}  /tmp/miniforge.sh" | sha256sum -c - \\`,
+            '    && bash /tmp/miniforge.sh -b -p /opt/conda && rm /tmp/miniforge.sh',
+            '',
+          ].join('\n'),
+        },
+      },
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'ADD --checksum=sha256:5f1a9e4a1a7c3b3e0e9f7f1e7c2d8a4b6a1f0e6b7c9d2e4f6a8b0c1d3e5f7a9b \\',
+            '    https://github.com/conda-forge/miniforge/releases/download/25.3.0-1/Miniforge3-25.3.0-1-Linux-x86_64.sh /tmp/miniforge.sh',
+            'RUN bash /tmp/miniforge.sh -b -p /opt/conda',
+            '',
+          ].join('\n'),
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN wget -q https://repo.anaconda.com/miniconda/Miniconda3-py311_24.7.1-0-Linux-x86_64.sh -O /tmp/mc.sh \\',
+            '    && bash /tmp/mc.sh -b -p /opt/conda',
+            '',
+          ].join('\n'),
+        },
+        lines: [2],
+      },
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN echo "abc  /tmp/x" | sha256sum -c - || true',
+            'RUN curl -L micro.mamba.pm/install.sh | bash',
+            '',
+          ].join('\n'),
+        },
+        lines: [3],
+      },
+    ],
+  },
+};
+
+/** Whether a RUN checks a checksum or a signature. */
+function verifies(instruction: DockerInstruction): boolean {
+  const commands = runCommands(instruction);
+  const check = commands.some((c) => {
+    const program = programOf(c);
+    if (SUM_TOOLS.has(program))
+      return c.words.some((w) => w === '-c' || w === '--check' || /^-[a-zA-Z]*c$/.test(w));
+    if (program === 'gpg' || program === 'gpgv')
+      return program === 'gpgv' || c.words.includes('--verify');
+    return false;
+  });
+  if (check) return true;
+  // `test "$(sha256sum f | cut -d' ' -f1)" = "<hash>"` and the like: a sum next to a literal hash.
+  const script = runScript(instruction) ?? '';
+  return /\bsha(256|384|512)?sum\b|\bshasum\b/.test(script) && /\b[0-9a-f]{64,128}\b/i.test(script);
+}

@@ -1,0 +1,108 @@
+import type { Rule } from '../../types.js';
+import { lineage, serviceReason } from './b-stages.js';
+
+const SERVICE_SPEC = (command: string) =>
+  [
+    'version: 1',
+    'models:',
+    '  chat:',
+    '    torch: "2.1"',
+    '    python: "3.11"',
+    '    cuda: "11.8"',
+    '    serve:',
+    `      command: ${command}`,
+    '      port: 8080',
+    '',
+  ].join('\n');
+
+export const dkr022: Rule<'dockerfile'> = {
+  id: 'DKR022',
+  name: 'no-healthcheck',
+  target: 'dockerfile',
+  severity: 'info',
+  description:
+    'An inference-service image (EXPOSE, or a model with `serve:` in envgen.yaml) has no HEALTHCHECK.',
+  docs: [
+    'Without a HEALTHCHECK, Docker and Compose report a container "running" while the model is still loading or the',
+    'server has hung; `depends_on: condition: service_healthy` and rollouts cannot wait for it (hadolint **DL3057**,',
+    'off by default there; envgen turns it on for services only).',
+    '',
+    'A service image is one whose final stage EXPOSEs a port, or whose model (or a model of its bundle) has a `serve:`',
+    'section in envgen.yaml; other images get no finding. `HEALTHCHECK NONE`, or one inherited from an earlier stage,',
+    'counts as a decision.',
+    '',
+    'Fix: set `serve.health` in envgen.yaml and regenerate, or add',
+    '`HEALTHCHECK CMD ["/opt/env/bin/python", "-c", "import urllib.request; urllib.request.urlopen(\'http://127.0.0.1:8080/healthz\', timeout=4)"]`.',
+  ].join('\n'),
+  aliases: ['DL3057'],
+  check(context) {
+    const final = context.final;
+    if (!final) return [];
+    const reason = serviceReason(context);
+    if (!reason) return [];
+    if (
+      lineage(context, final).some((s) => s.instructions.some((i) => i.keyword === 'HEALTHCHECK'))
+    )
+      return [];
+    return [
+      {
+        line: final.from.line,
+        column: final.from.column,
+        message: `this is a service image (${reason}) but the final stage has no HEALTHCHECK`,
+        fix: 'add a HEALTHCHECK that probes the server (with envgen: set `serve.health` in envgen.yaml and run `envgen generate`)',
+      },
+    ];
+  },
+  examples: {
+    valid: [
+      {
+        // envgen's own output for a served model (trimmed).
+        files: {
+          'envs/chat/Dockerfile': [
+            'FROM continuumio/miniconda3:25.3.1-1 AS build',
+            'RUN conda env create --yes --file /tmp/envgen/environment.yml --prefix /opt/env',
+            'FROM debian:12.11-slim AS runtime',
+            'COPY --from=build /opt/env /opt/env',
+            'USER app',
+            'EXPOSE 8080',
+            'HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \\',
+            '    CMD ["/opt/env/bin/python","-c","import urllib.request; urllib.request.urlopen(\'http://127.0.0.1:8080/healthz\', timeout=4)"]',
+            'CMD ["/opt/env/bin/gunicorn","-b","0.0.0.0:8080","app:app"]',
+            '',
+          ].join('\n'),
+          'envgen.yaml': SERVICE_SPEC('[gunicorn, -b, "0.0.0.0:8080", "app:app"]'),
+        },
+      },
+      {
+        // A batch image: nothing exposed, no serve: section.
+        files: {
+          Dockerfile:
+            'FROM debian:12.11-slim\nCOPY job.py /app/job.py\nCMD ["python", "/app/job.py"]\n',
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM continuumio/miniconda3:25.3.1-1 AS build',
+            'FROM debian:12.11-slim AS runtime',
+            'EXPOSE 9000',
+            'CMD ["/opt/env/bin/python","-m","server"]',
+            '',
+          ].join('\n'),
+        },
+        lines: [2],
+      },
+      {
+        // No EXPOSE, but envgen.yaml says the model serves.
+        files: {
+          'envs/chat/Dockerfile':
+            'FROM debian:12.11-slim\nCMD ["/opt/env/bin/python","-m","server"]\n',
+          'envgen.yaml': SERVICE_SPEC('[python, -m, server]'),
+        },
+        lines: [1],
+      },
+    ],
+  },
+};

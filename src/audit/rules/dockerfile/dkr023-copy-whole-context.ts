@@ -1,0 +1,148 @@
+import { posix } from 'node:path';
+import type { DockerfileContext, Finding, Rule } from '../../types.js';
+import { unquote } from './b-stages.js';
+
+const WHOLE = new Set(['.', './', './.', '*', './*']);
+/** What a whole-context COPY must not take along: the repository and local secrets. */
+const MUST_EXCLUDE = ['.git', '.env'];
+
+const DOCKERIGNORE = ['.git', '.env', '.env.*', '**/*.pt', '**/*.safetensors', ''].join('\n');
+
+export const dkr023: Rule<'dockerfile'> = {
+  id: 'DKR023',
+  name: 'copy-whole-context',
+  target: 'dockerfile',
+  severity: 'warning',
+  description:
+    '`COPY . <dest>` copies the whole build context with no `.dockerignore` that keeps `.git` and `.env` out.',
+  docs: [
+    '`COPY . /app` takes everything in the build context: `.git` (history, sometimes tokens in remotes), `.env`',
+    'files, model weights and datasets. Each one lands in a layer, and any change to any file invalidates the layer',
+    'cache from there on (hadolint **DL4007**; BuildKit **CopyIgnoredFile** checks the converse).',
+    '',
+    'Reported when the context has no `.dockerignore` (nor `<Dockerfile>.dockerignore`), or when the one it has does',
+    "not exclude `.git` and `.env`. With such a `.dockerignore` the copy is a choice and is not reported (envgen's",
+    'generated Dockerfiles copy `.` next to the `.dockerignore` it writes).',
+    '',
+    'Fix: copy only what the service needs (`COPY app/ /app/app/`), or add a `.dockerignore` with at least `.git`,',
+    '`.env*`, and weight files (`**/*.pt`, `**/*.safetensors`); `envgen generate` writes one.',
+  ].join('\n'),
+  aliases: ['DL4007', 'CopyIgnoredFile'],
+  check(context) {
+    const copies = context.instructions.filter(
+      (i) =>
+        (i.keyword === 'COPY' || i.keyword === 'ADD') &&
+        !i.flags.some((f) => f.name === 'from') &&
+        sources(i.args).some((s) => WHOLE.has(s)),
+    );
+    if (copies.length === 0) return [];
+    const ignore = dockerignoreText(context);
+    let problem: string | undefined;
+    if (ignore === undefined) {
+      problem = context.hasDockerignore ? undefined : 'the build context has no .dockerignore';
+    } else {
+      const leaked = MUST_EXCLUDE.filter((path) => !excluded(ignore, path));
+      if (leaked.length > 0) problem = `the .dockerignore does not exclude ${leaked.join(' or ')}`;
+    }
+    if (!problem) return [];
+    return copies.map(
+      (i): Finding => ({
+        line: i.line,
+        column: i.column,
+        message: `\`${i.keyword} ${i.args}\` copies the whole build context and ${problem}: .git, .env files and weights go into the image`,
+        fix: 'copy only the files the service needs, or add a .dockerignore excluding .git, .env* and weight files',
+      }),
+    );
+  },
+  examples: {
+    valid: [
+      {
+        // envgen's own runtime stage (trimmed), next to its .dockerignore.
+        files: {
+          'envs/chat/Dockerfile': [
+            'FROM debian:12.11-slim AS runtime',
+            'WORKDIR /app',
+            'COPY --chown=app:app . /app',
+            'USER app',
+            '',
+          ].join('\n'),
+          '.dockerignore': DOCKERIGNORE,
+        },
+      },
+      {
+        files: {
+          Dockerfile: 'FROM debian:12.11-slim\nCOPY app/ /app/app/\nCOPY --from=build / /\n',
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: { Dockerfile: 'FROM debian:12.11-slim\nWORKDIR /app\nCOPY . .\n' },
+        lines: [3],
+      },
+      {
+        // A .dockerignore that re-includes .env does not protect it.
+        files: {
+          Dockerfile: 'FROM debian:12.11-slim\nCOPY ./ /app\n',
+          '.dockerignore': '.git\n*.env\n!.env\n',
+        },
+        lines: [2],
+      },
+    ],
+  },
+};
+
+function sources(args: string): string[] {
+  const trimmed = args.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      const words = JSON.parse(trimmed) as unknown;
+      if (Array.isArray(words)) return words.slice(0, -1).map(String);
+    } catch {
+      // Not JSON after all: read it as the plain form.
+    }
+  }
+  return trimmed.split(/\s+/).slice(0, -1).map(unquote);
+}
+
+/** The .dockerignore BuildKit uses for this Dockerfile: `<Dockerfile>.dockerignore` first. */
+function dockerignoreText(context: DockerfileContext): string | undefined {
+  return (
+    context.project.text(`${context.file}.dockerignore`) ??
+    context.project.text('.dockerignore') ??
+    context.project.text(posix.join(posix.dirname(context.file), '.dockerignore'))
+  );
+}
+
+/** Whether the .dockerignore patterns exclude `path` (the last matching pattern wins, `!` re-includes). */
+function excluded(ignore: string, path: string): boolean {
+  let result = false;
+  for (const raw of ignore.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const negated = line.startsWith('!');
+    const pattern = posix
+      .normalize((negated ? line.slice(1) : line).trim())
+      .replace(/^\/+/, '')
+      .replace(/\/+$/, '');
+    if (matches(pattern, path)) result = !negated;
+  }
+  return result;
+}
+
+function matches(pattern: string, path: string): boolean {
+  if (pattern === '.' || pattern === '') return false;
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    if (ch === '*' && pattern[i + 1] === '*') {
+      source += '.*';
+      i++;
+      if (pattern[i + 1] === '/') i++;
+    } else if (ch === '*') source += '[^/]*';
+    else if (ch === '?') source += '[^/]';
+    else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  // A pattern that matches a parent directory excludes what is inside it.
+  return new RegExp(`^${source}(/.*)?$`).test(path);
+}

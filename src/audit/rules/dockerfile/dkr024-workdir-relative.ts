@@ -1,0 +1,101 @@
+import type { Finding, Rule } from '../../types.js';
+import { runCommands } from './b-run.js';
+import { excerpt, lineage, unquote } from './b-stages.js';
+
+export const dkr024: Rule<'dockerfile'> = {
+  id: 'DKR024',
+  name: 'workdir-relative',
+  target: 'dockerfile',
+  severity: 'warning',
+  description: 'A relative `WORKDIR` before any absolute one, or `cd` inside a RUN.',
+  docs: [
+    "A relative WORKDIR resolves against the base image's working directory, which changes when the base does",
+    '(BuildKit **WorkdirRelativePath**, hadolint **DL3000**). A `cd` in a RUN lasts for that RUN only, so later',
+    'instructions run elsewhere than they read (hadolint **DL3003**).',
+    '',
+    'A relative WORKDIR after an absolute one in the same stage (or a stage it is built FROM) is fine, as is a',
+    'WORKDIR from a variable. A `cd` inside a subshell, `(cd dir && make)`, is not reported.',
+    '',
+    'Fix: `WORKDIR /app` with an absolute path; replace `cd dir && cmd` with `WORKDIR /abs/dir` or with the',
+    "tool's own directory option (`make -C dir`, `tar -C dir`, `pip install ./dir`).",
+  ].join('\n'),
+  aliases: ['DL3000', 'DL3003', 'WorkdirRelativePath'],
+  check(context) {
+    const findings: Finding[] = [];
+    for (const stage of context.stages) {
+      let absolute = lineage(context, stage)
+        .slice(0, -1)
+        .some((s) => s.instructions.some((i) => i.keyword === 'WORKDIR' && isAbsolute(i.args)));
+      for (const instruction of stage.instructions) {
+        if (instruction.keyword === 'WORKDIR') {
+          if (isAbsolute(instruction.args)) absolute = true;
+          else if (!absolute) {
+            findings.push({
+              line: instruction.line,
+              column: instruction.column,
+              message: `WORKDIR ${instruction.args} is relative and no absolute WORKDIR precedes it: it depends on the base image's working directory`,
+              fix: `use an absolute path, e.g. \`WORKDIR /${unquote(instruction.args).replace(/^\.\/?/, '')}\``,
+            });
+          }
+        }
+        if (instruction.keyword !== 'RUN') continue;
+        for (const command of runCommands(instruction)) {
+          if (command.words[0] !== 'cd') continue;
+          findings.push({
+            line: command.line,
+            column: command.column,
+            message: `\`${excerpt(command.text)}\` changes directory for this RUN only`,
+            fix: "use WORKDIR with an absolute path, or the command's own directory option (`make -C`, `tar -C`)",
+          });
+        }
+      }
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'WORKDIR /app',
+            'WORKDIR src',
+            'RUN (cd /tmp && tar -xzf /tmp/a.tar.gz) && make -C /app/src',
+            '',
+          ].join('\n'),
+        },
+      },
+      {
+        // The absolute WORKDIR of the stage it is built FROM still holds.
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim AS base',
+            'WORKDIR /app',
+            'FROM base',
+            'WORKDIR models',
+            '',
+          ].join('\n'),
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'WORKDIR app',
+            'RUN mkdir -p /opt/build \\',
+            '    && cd /opt/build && make',
+            '',
+          ].join('\n'),
+        },
+        lines: [2, 4],
+      },
+    ],
+  },
+};
+
+function isAbsolute(args: string): boolean {
+  const path = unquote(args);
+  return path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path);
+}

@@ -1,0 +1,88 @@
+import type { DockerInstruction, Finding, Rule } from '../../types.js';
+import { runCommands } from './b-run.js';
+
+export const dkr029: Rule<'dockerfile'> = {
+  id: 'DKR029',
+  name: 'consecutive-runs',
+  target: 'dockerfile',
+  severity: 'style',
+  description: 'Consecutive short RUN instructions with the same mounts could be one layer.',
+  docs: [
+    'Each RUN is a layer: files that one RUN downloads and the next deletes still ship in the first layer, and every',
+    'layer adds pull time (hadolint **DL3059**). Joining them with `&&` lets the cleanup happen in the same layer.',
+    '',
+    'As in hadolint, RUNs with different `--mount`/`--network` flags, or where either already chains more than two',
+    'commands, are left alone: that split is usually deliberate (e.g. to cache a slow step).',
+    '',
+    'Fix: join the RUNs with `&& \\`.',
+  ].join('\n'),
+  aliases: ['DL3059'],
+  check(context) {
+    const findings: Finding[] = [];
+    for (const stage of context.stages) {
+      let previous: DockerInstruction | undefined;
+      for (const instruction of stage.instructions) {
+        if (instruction.keyword !== 'RUN') {
+          previous = undefined;
+          continue;
+        }
+        if (previous && sameFlags(previous, instruction) && small(previous) && small(instruction)) {
+          findings.push({
+            line: instruction.line,
+            column: instruction.column,
+            message: `this RUN directly follows the RUN at line ${previous.line}: two layers where one would do`,
+            fix: `join it to the RUN at line ${previous.line} with \`&& \\\``,
+          });
+          continue;
+        }
+        previous = instruction;
+      }
+    }
+    return findings;
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN groupadd --system --gid 10001 app \\',
+            '    && useradd --system --uid 10001 --gid app app',
+            'COPY --from=build /opt/env /opt/env',
+            'RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir "flask==3.0.3"',
+            'RUN /opt/env/bin/python -c "import flask"',
+            '',
+          ].join('\n'),
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim',
+            'RUN apt-get update',
+            'RUN apt-get install -y --no-install-recommends curl',
+            '# comments do not separate layers',
+            'RUN rm -rf /var/lib/apt/lists/*',
+            '',
+          ].join('\n'),
+        },
+        lines: [3, 5],
+      },
+    ],
+  },
+};
+
+function sameFlags(a: DockerInstruction, b: DockerInstruction): boolean {
+  const key = (i: DockerInstruction) =>
+    i.flags
+      .map((f) => `${f.name}=${f.value}`)
+      .sort()
+      .join(' ');
+  return key(a) === key(b);
+}
+
+function small(instruction: DockerInstruction): boolean {
+  return runCommands(instruction).length <= 2;
+}

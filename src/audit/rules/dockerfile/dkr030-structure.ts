@@ -1,0 +1,202 @@
+import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
+import { instructionText, replaceInstruction } from './b-edit.js';
+
+const RESERVED = new Set(['scratch', 'context']);
+const ONCE = ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'];
+
+export const dkr030: Rule<'dockerfile'> = {
+  id: 'DKR030',
+  name: 'structure',
+  target: 'dockerfile',
+  severity: 'error',
+  description:
+    'Structural mistakes: duplicate or reserved stage names, COPY --from an unknown or its own stage, several CMD/ENTRYPOINT/HEALTHCHECK in one stage, MAINTAINER.',
+  docs: [
+    '- Two stages with the same name (compared case-insensitively): `--from` and `--target` can only reach one',
+    '  (hadolint **DL3024**, BuildKit **DuplicateStageName**). `scratch` and `context` are reserved (**ReservedStageName**, DL3063).',
+    '- `COPY --from=<name>` (or `RUN --mount=from=<name>`) naming the stage itself (DL3023), a stage defined later, or no',
+    '  stage at all: BuildKit then pulls an image of that name, almost always a typo (DL3022).',
+    '- Only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage count; earlier ones are dead code (DL4003, DL4004,',
+    '  DL3012, BuildKit **MultipleInstructionsDisallowed**). The earlier ones are reported.',
+    '- `MAINTAINER` is deprecated (DL4000, **MaintainerDeprecated**): use `LABEL org.opencontainers.image.authors=...`',
+    '  (`--fix` rewrites it).',
+  ].join('\n'),
+  aliases: [
+    'DL3022',
+    'DL3023',
+    'DL3024',
+    'DL4003',
+    'DL4004',
+    'DL4000',
+    'DL3063',
+    'DL3012',
+    'DuplicateStageName',
+    'MultipleInstructionsDisallowed',
+    'MaintainerDeprecated',
+    'ReservedStageName',
+  ],
+  check(context) {
+    const findings: Finding[] = [];
+    const seen = new Map<string, DockerStage>();
+    for (const stage of context.stages) {
+      const name = stage.name?.toLowerCase();
+      if (name) {
+        const first = seen.get(name);
+        if (first) {
+          findings.push({
+            line: stage.from.line,
+            column: stage.from.column,
+            message: `the stage name "${stage.name}" is already used by the stage at line ${first.from.line}`,
+            fix: 'give each stage a distinct name',
+          });
+        } else seen.set(name, stage);
+        if (RESERVED.has(name)) {
+          findings.push({
+            line: stage.from.line,
+            column: stage.from.column,
+            message: `"${stage.name}" is a reserved name and cannot name a stage`,
+            fix: 'rename the stage (e.g. `AS base`)',
+          });
+        }
+      }
+      findings.push(...references(context, stage), ...repeated(stage));
+      for (const instruction of stage.instructions) {
+        if (instruction.keyword !== 'MAINTAINER') continue;
+        const text = instructionText(context, instruction);
+        const author = instruction.args.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
+        const head = /^\s*/.exec(text)?.[0] ?? '';
+        const edit =
+          instruction.line === instruction.endLine
+            ? replaceInstruction(
+                context,
+                instruction,
+                `${head}LABEL org.opencontainers.image.authors="${author}"`,
+                'replace MAINTAINER with an OCI authors label',
+              )
+            : undefined;
+        findings.push({
+          line: instruction.line,
+          column: instruction.column,
+          message: 'MAINTAINER is deprecated',
+          fix: `write \`LABEL org.opencontainers.image.authors="${author}"\``,
+          ...(edit ? { edit } : {}),
+        });
+      }
+    }
+    return findings.sort((a, b) => a.line - b.line);
+  },
+  examples: {
+    valid: [
+      {
+        // envgen's bundle layout (trimmed): two named builders, one runtime.
+        files: {
+          'bundles/serving/Dockerfile': [
+            'FROM continuumio/miniconda3:25.3.1-1 AS build-chat',
+            'FROM condaforge/miniforge3:25.3.0-1 AS build-vision-forge',
+            'FROM debian:12.11-slim AS runtime',
+            'COPY --from=build-chat /opt/envs/chat /opt/envs/chat',
+            'COPY --from=build-vision-forge /opt/envs/vision-forge /opt/envs/vision-forge',
+            'COPY --from=0 /etc/os-release /tmp/os-release',
+            'COPY --from=ghcr.io/astral-sh/uv:0.4.0 /uv /bin/uv',
+            'ENTRYPOINT ["/usr/local/bin/envgen-run"]',
+            'CMD []',
+            '',
+          ].join('\n'),
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile: [
+            'FROM debian:12.11-slim AS build',
+            'MAINTAINER ML team <ml@example.com>',
+            'FROM debian:12.11-slim AS Build',
+            'FROM debian:12.11-slim AS runtime',
+            'COPY --from=biuld /opt/env /opt/env',
+            'COPY --from=runtime /opt/env /opt/env2',
+            'CMD ["python", "a.py"]',
+            'CMD ["python", "b.py"]',
+            'FROM debian:12.11-slim AS scratch',
+            '',
+          ].join('\n'),
+        },
+        lines: [2, 3, 5, 6, 7, 9],
+      },
+    ],
+  },
+};
+
+/** COPY --from and RUN --mount=from= that do not name an earlier stage. */
+function references(context: DockerfileContext, stage: DockerStage): Finding[] {
+  const findings: Finding[] = [];
+  for (const instruction of stage.instructions) {
+    const targets =
+      instruction.keyword === 'COPY'
+        ? instruction.flags.filter((f) => f.name === 'from').map((f) => f.value)
+        : instruction.keyword === 'RUN'
+          ? instruction.flags
+              .filter((f) => f.name === 'mount')
+              .flatMap((f) =>
+                f.value
+                  .split(',')
+                  .flatMap((pair) => (pair.startsWith('from=') ? [pair.slice(5)] : [])),
+              )
+          : [];
+    for (const target of targets) {
+      const problem = referenceProblem(context, stage, target);
+      if (!problem) continue;
+      findings.push({
+        line: instruction.line,
+        column: instruction.column,
+        message: `--from=${target} ${problem}`,
+        fix: 'name a stage defined above this one (or a tagged image, `name:tag`)',
+      });
+    }
+  }
+  return findings;
+}
+
+function referenceProblem(
+  context: DockerfileContext,
+  stage: DockerStage,
+  target: string,
+): string | undefined {
+  if (!target || target.includes('$')) return undefined;
+  if (/^\d+$/.test(target)) {
+    const index = Number(target);
+    if (index === stage.index) return 'refers to the stage it is in';
+    return index > stage.index ? `refers to stage ${index}, which comes later` : undefined;
+  }
+  const wanted = target.toLowerCase();
+  const match = context.stages.find(
+    (s) => s.name?.toLowerCase() === wanted && s.index >= stage.index,
+  );
+  const earlier = context.stages.some(
+    (s) => s.name?.toLowerCase() === wanted && s.index < stage.index,
+  );
+  if (earlier) return undefined;
+  if (match)
+    return match.index === stage.index
+      ? 'refers to the stage it is in'
+      : `refers to the stage "${match.name}", defined later`;
+  // An image reference (registry path, tag or digest) is legitimate; a bare unknown name is most likely a typo.
+  if (/[:/@.]/.test(target)) return undefined;
+  return `names no stage of this Dockerfile (stages: ${context.stages.flatMap((s) => (s.name ? [s.name] : [])).join(', ') || 'none named'}); BuildKit would pull an image "${target}"`;
+}
+
+/** Earlier CMD/ENTRYPOINT/HEALTHCHECK of a stage that a later one overrides. */
+function repeated(stage: DockerStage): Finding[] {
+  return ONCE.flatMap((keyword) => {
+    const all = stage.instructions.filter((i) => i.keyword === keyword);
+    const last = all.at(-1);
+    return all.slice(0, -1).map(
+      (i): Finding => ({
+        line: i.line,
+        column: i.column,
+        message: `only the last ${keyword} of a stage counts: this one is overridden by the ${keyword} at line ${last?.line}`,
+        fix: `remove this ${keyword}`,
+      }),
+    );
+  });
+}

@@ -1,0 +1,65 @@
+import type { Rule } from '../../types.js';
+import { isAnacondaChannel, isCondaForge, namedChannels } from './conda-env.js';
+
+export const env001: Rule<'environment'> = {
+  id: 'ENV001',
+  name: 'defaults-with-conda-forge',
+  target: 'environment',
+  severity: 'error',
+  description:
+    'Anaconda channels (defaults, main, r, anaconda, repo.anaconda.com) are mixed with conda-forge.',
+  docs: [
+    'conda-forge and the Anaconda `defaults` channels build against different toolchains and pins:',
+    'conda-forge says "conda-forge and defaults are not 100% compatible" (https://conda-forge.org/docs/user/tipsandtricks.html),',
+    'and conda\'s "Managing channels" page advises against mixing channels in one environment.',
+    'A solve that takes some packages from each can break at import time (ABI mismatches) or change with every release.',
+    '',
+    'Fix: drop `defaults` (and `main`, `r`, `anaconda`, `repo.anaconda.com/...`, `defaults::` specs) and',
+    'add `nodefaults`, so the environment comes from conda-forge alone.',
+  ].join('\n'),
+  check(context) {
+    const channels = namedChannels(context);
+    if (!channels.some((c) => isCondaForge(c.raw))) return [];
+    return channels
+      .filter((c) => isAnacondaChannel(c.raw))
+      .map((c) => ({
+        line: c.line,
+        column: c.column,
+        message: `'${c.raw}' is an Anaconda channel, and this environment also uses conda-forge; the two are not binary compatible`,
+        fix: c.inSpec
+          ? `take the package from conda-forge: drop the '${c.raw}::' prefix`
+          : `remove '${c.raw}' from channels and add 'nodefaults'`,
+      }));
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          'environment.yml':
+            'name: app\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.11\n',
+        },
+      },
+      {
+        files: {
+          'environment.yml': 'name: app\nchannels:\n  - defaults\ndependencies:\n  - python=3.11\n',
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          'environment.yml':
+            'name: app\nchannels:\n  - conda-forge\n  - defaults\ndependencies:\n  - python=3.11\n',
+        },
+        lines: [4],
+      },
+      {
+        files: {
+          'environment.yml':
+            'name: app\nchannels:\n  - https://repo.anaconda.com/pkgs/main\n  - conda-forge\ndependencies:\n  - python=3.11\n  - anaconda::mkl\n',
+        },
+        lines: [3, 7],
+      },
+    ],
+  },
+};

@@ -1,0 +1,61 @@
+import type { Rule } from '../../types.js';
+import { condaDeps, gpuTarget } from './conda-env.js';
+
+const SPEC =
+  'version: 1\nmodels:\n  serve:\n    torch: "2.5"\n    cuda: "12.4"\n    source: pytorch\n';
+
+export const env008: Rule<'environment'> = {
+  id: 'ENV008',
+  name: 'cpuonly-on-gpu',
+  target: 'environment',
+  severity: 'error',
+  description: 'cpuonly is present in an environment whose target is a GPU.',
+  docs: [
+    "`cpuonly` is the `pytorch` channel's selector for the CPU build (`conda install pytorch cpuonly -c pytorch`,",
+    'quoted in conda-forge/pytorch-cpu-feedstock#187). In a GPU environment it forces the CPU build, or makes the',
+    'solve fail next to `pytorch-cuda`; `torch.cuda.is_available()` is then False on every GPU.',
+    "The target is the spec's model (envs/<model>/environment.yml); without a spec, a file that also asks for CUDA",
+    '(`pytorch-cuda`, `cuda-version`, `cudatoolkit`, a `cuda*` build string, a `/whl/cuXXX` index) is a GPU target.',
+    '',
+    'Fix: remove `cpuonly` and select the CUDA build (`pytorch-cuda=X.Y` on the pytorch channel, `pytorch=*=cuda*` on conda-forge).',
+  ].join('\n'),
+  check(context) {
+    const target = gpuTarget(context);
+    if (!target?.gpu) return [];
+    return condaDeps(context)
+      .filter((d) => d.name === 'cpuonly')
+      .map((d) => ({
+        line: d.line,
+        column: d.column,
+        message: `'${d.text}' selects the CPU build of PyTorch, but ${target.because}`,
+        fix: "remove 'cpuonly' and select the CUDA build (pytorch-cuda=X.Y on the pytorch channel, pytorch=*=cuda* on conda-forge)",
+      }));
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          'environment.yml':
+            'name: cpu\nchannels:\n  - pytorch\n  - conda-forge\ndependencies:\n  - pytorch==2.5.1\n  - cpuonly\n',
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          'envs/serve/environment.yml':
+            'name: serve\nchannels:\n  - pytorch\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pytorch==2.5.1\n  - cpuonly\n',
+          'envgen.yaml': SPEC,
+        },
+        lines: [8],
+      },
+      {
+        files: {
+          'environment.yml':
+            'name: app\nchannels:\n  - pytorch\n  - nvidia\ndependencies:\n  - pytorch==2.5.1\n  - pytorch-cuda=12.4\n  - cpuonly\n',
+        },
+        lines: [8],
+      },
+    ],
+  },
+};

@@ -1,0 +1,108 @@
+import { posix } from 'node:path';
+import type { EnvironmentContext, Rule } from '../../types.js';
+import { isLinux64Lock, topLevelKeys } from './conda-env.js';
+
+const PLATFORMS = ['linux-64', 'linux-aarch64', 'osx-64', 'osx-arm64', 'win-64'];
+
+/** Lock files by their usual names, in the file's folder and at the project root. */
+function lockCandidates(context: EnvironmentContext): string[] {
+  const dir = posix.dirname(context.file);
+  const stem = posix.basename(context.file).replace(/\.ya?ml$/, '');
+  const name = typeof context.value?.name === 'string' ? context.value.name : undefined;
+  const names = [
+    'conda-lock.yml',
+    'conda-lock.yaml',
+    `${stem}.conda-lock.yml`,
+    'pixi.lock',
+    ...PLATFORMS.flatMap((p) => [
+      `conda-${p}.lock`,
+      `conda-${p}.lock.yml`,
+      `${p}.lock`,
+      `${stem}-${p}.lock`,
+      `${stem}.${p}.lock`,
+    ]),
+    `${stem}.lock`,
+    `${stem}.lock.yml`,
+    'env.lock',
+    ...(name ? [`${name}.lock`] : []),
+    'spec-file.txt',
+    'explicit.txt',
+  ];
+  const dirs = [...new Set([dir === '.' ? '' : dir, ''])];
+  return dirs.flatMap((d) => names.map((n) => (d ? `${d}/${n}` : n)));
+}
+
+export const env019: Rule<'environment'> = {
+  id: 'ENV019',
+  name: 'no-lock',
+  target: 'environment',
+  severity: 'info',
+  description:
+    'No lock (conda-lock.yml, an @EXPLICIT list, pixi.lock) sits next to the environment file, so rebuilds are not reproducible.',
+  docs: [
+    'An `environment.yml` states intent; the solver picks the versions on the day of the build, so a rebuild months',
+    'later can differ even with every top-level package pinned. A lock records every package, its build and its',
+    'hash: Jupyter\'s guidance is to "mature these into fully-reproducible lockfiles with e.g. conda-lock", and tools',
+    'such as jake read `conda list --explicit --md5`. Looked for, next to the file and at the project root:',
+    '`conda-lock.yml`, `<name>.conda-lock.yml`, `conda-<platform>.lock` and other `*.lock` names, `pixi.lock`, and',
+    'text files that start an explicit list with `@EXPLICIT` (`spec-file.txt`, `explicit.txt`).',
+    '',
+    'Fix: `conda-lock -f environment.yml -p linux-64` (or `conda list --explicit --md5 > conda-linux-64.lock` from a',
+    'built environment), commit it, and install from it in the image.',
+  ].join('\n'),
+  check(context) {
+    if (isLinux64Lock(context)) return [];
+    const found = lockCandidates(context).some((path) => {
+      const body = context.project?.text(path);
+      if (body === undefined) return false;
+      return path.endsWith('.txt') ? body.includes('@EXPLICIT') : true;
+    });
+    if (found) return [];
+    const keys = topLevelKeys(context);
+    const key = keys.find((k) => k.key === 'dependencies') ?? keys[0];
+    const dir = posix.dirname(context.file);
+    return [
+      {
+        line: key?.line ?? 1,
+        column: key?.column ?? 1,
+        message: `no lock file next to ${context.file} (conda-lock.yml, conda-linux-64.lock, pixi.lock, an @EXPLICIT list): each build solves anew`,
+        fix: `run 'conda-lock -f ${context.file} -p linux-64'${dir === '.' ? '' : ` in ${dir}/`} (or save 'conda list --explicit --md5' as conda-linux-64.lock) and commit it`,
+      },
+    ];
+  },
+  examples: {
+    valid: [
+      {
+        files: {
+          'environment.yml':
+            'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n',
+          'conda-lock.yml': 'version: 1\nmetadata: {}\npackage: []\n',
+        },
+      },
+      {
+        files: {
+          'envs/serve/environment.yml':
+            'name: serve\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n',
+          'envs/serve/spec-file.txt':
+            '# platform: linux-64\n@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/linux-64/python-3.11.9-hb806964_0_cpython.conda\n',
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          'environment.yml':
+            '# my service\nname: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n',
+        },
+        lines: [5],
+      },
+      {
+        files: {
+          'envs/serve/environment.yml': 'name: serve\ndependencies:\n  - python=3.11\n',
+          'envs/serve/spec-file.txt': 'numpy==1.26.4\n',
+        },
+        lines: [2],
+      },
+    ],
+  },
+};

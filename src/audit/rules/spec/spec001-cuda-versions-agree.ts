@@ -1,0 +1,188 @@
+import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
+import type { DockerfileContext, DockerInstruction, Finding, Rule } from '../../types.js';
+import { condaTool } from '../dockerfile/shell.js';
+import {
+  type CudaClaim,
+  commandSpecs,
+  condaSpecCuda,
+  cudaDrift,
+  environmentCopies,
+  environmentCudaClaims,
+  expandArgs,
+  imageCuda,
+  runCommands,
+  wheelLabelCuda,
+} from './image.js';
+
+/** CUDA named inside a RUN: a wheel index, a `+cuXXX` pin, a conda CUDA pin on the command line. */
+function runClaims(instruction: DockerInstruction): CudaClaim[] {
+  const claims: CudaClaim[] = [];
+  const add = (what: string, cuda: string | undefined): void => {
+    if (cuda) claims.push({ cuda, what, line: instruction.line, column: instruction.column });
+  };
+  for (const command of runCommands(instruction)) {
+    for (const word of command.words) {
+      const index = /\/whl\/cu(\d+)\b/.exec(word)?.[1];
+      if (index) add(`wheel index ${word}`, wheelLabelCuda(index));
+      const local = /^(torch|torchvision|torchaudio)\b.*\+cu(\d+)\b/i.exec(word)?.[2];
+      if (local) add(word, wheelLabelCuda(local));
+    }
+    if (!condaTool(command)) continue;
+    for (const spec of commandSpecs(command)) {
+      const parsed = parseCondaMatchSpec(spec);
+      if (parsed.ok) add(spec, condaSpecCuda(parsed.value));
+    }
+  }
+  return claims;
+}
+
+function check(ctx: DockerfileContext): Finding[] {
+  const bases: CudaClaim[] = ctx.stages.flatMap((stage) => {
+    const image = expandArgs(stage.image, ctx.globalArgs);
+    const cuda = imageCuda(image);
+    return cuda ? [{ cuda, what: `base image ${image}`, ...position(stage.from) }] : [];
+  });
+  const runs = ctx.instructions.flatMap(runClaims);
+  const copies = environmentCopies(ctx);
+  // Each environment is compared on its own: a bundle image carries several, each with its CUDA.
+  const groups = copies.length > 0 ? copies : [undefined];
+  const byLine = new Map<number, { column: number; messages: Set<string> }>();
+  for (const copy of groups) {
+    // Entries of the environment file are reported on the COPY that brings it in.
+    const envClaims = copy
+      ? environmentCudaClaims(copy.env).map((c) => ({ ...c, ...position(copy.instruction) }))
+      : [];
+    const model = ctx.model;
+    const reference: CudaClaim | undefined = model
+      ? { cuda: model.cuda, what: `envgen.yaml (model '${model.name}')`, line: 0, column: 0 }
+      : (envClaims[0] ?? runs[0] ?? bases[0]);
+    if (!reference) continue;
+    for (const claim of [...envClaims, ...runs, ...bases]) {
+      if (claim === reference) continue;
+      const drift = reference.cuda === 'cpu' ? 'major' : cudaDrift(claim.cuda, reference.cuda);
+      if (!drift) continue;
+      const wanted = reference.cuda === 'cpu' ? 'a CPU build' : `CUDA ${reference.cuda}`;
+      const message =
+        drift === 'major'
+          ? `CUDA major mismatch: ${claim.what} means CUDA ${claim.cuda}, but ${reference.what} means ${wanted}`
+          : `CUDA minor-version drift (warning-level): ${claim.what} means CUDA ${claim.cuda}, but ${reference.what} means ${wanted}`;
+      const entry = byLine.get(claim.line) ?? { column: claim.column, messages: new Set() };
+      entry.messages.add(message);
+      byLine.set(claim.line, entry);
+    }
+  }
+  const spec = Boolean(ctx.model);
+  return [...byLine.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([line, { column, messages }]) => ({
+      line,
+      column,
+      message: [...messages].join('; '),
+      fix: spec
+        ? 'make the image follow envgen.yaml: run `envgen generate`, or change this base image tag, pin or wheel index to the CUDA the spec resolves'
+        : 'use one CUDA version for the whole image: the base image tag, cuda-version/pytorch-cuda/cudatoolkit and the /whl/cuXXX index should name the same major.minor',
+    }));
+}
+
+function position(instruction: DockerInstruction): { line: number; column: number } {
+  return { line: instruction.line, column: instruction.column };
+}
+
+const SPEC = `version: 1
+fleet:
+  driver: "535.104.05"
+models:
+  detector:
+    torch: "2.1"
+    python: "3.11"
+    cuda: "11.8"
+`;
+
+const GENERATED = `FROM condaforge/miniforge3:25.3.0-1 AS build
+ENV CONDA_OVERRIDE_CUDA=11.8
+COPY envs/detector/environment.yml /tmp/envgen/environment.yml
+RUN conda env create --yes --file /tmp/envgen/environment.yml --prefix /opt/env
+FROM debian:12.11-slim AS runtime
+COPY --from=build /opt/env /opt/env
+CMD ["/opt/env/bin/python", "serve.py"]
+`;
+
+const ENV_118 = `name: detector
+channels: [pytorch, nvidia, conda-forge, nodefaults]
+dependencies:
+  - python=3.11
+  - pytorch==2.1.2
+  - pytorch-cuda=11.8
+`;
+
+export const spec001: Rule<'dockerfile'> = {
+  id: 'SPEC001',
+  name: 'cuda-versions-agree',
+  target: 'dockerfile',
+  severity: 'error',
+  description:
+    "The CUDA version of the base image tag, the environment file's CUDA pins, the pip wheel index and the spec agree.",
+  docs: `An image names its CUDA version in several places: the base image tag (\`nvidia/cuda:12.4.1-…\`), the environment it copies (\`cuda-version\`, \`pytorch-cuda\`, \`cudatoolkit\`, a \`cuda12x\` build string, a \`/whl/cu121\` index or \`+cu121\` pin) and, for files envgen generates, the model in envgen.yaml. When they disagree, the image ships two CUDA runtimes or a torch built for a CUDA the rest of the image does not have ("cu129 wheels won't run cleanly on a 12.1 runtime base", saturncloud/images#472).
+
+A different major is a mismatch (reported as an error). A different minor within one major is drift that minor-version compatibility usually absorbs, so its message says it is warning-level; the cuda-version-feedstock README recommends \`cuda-version >=X.0,<X+1\` for that reason, and such a range agrees with any X.Y.
+
+The reference is the spec's model when the Dockerfile is \`envs/<model>/Dockerfile\`, otherwise the copied environment file. Each environment of a bundle image is compared on its own. Fix: regenerate from envgen.yaml, or change the tag, pin or index so they name one CUDA.`,
+  check,
+  examples: {
+    valid: [
+      {
+        files: {
+          'envs/detector/Dockerfile': GENERATED,
+          'envs/detector/environment.yml': ENV_118,
+          'envgen.yaml': SPEC,
+        },
+      },
+      {
+        // A range within one major agrees with any minor of that major.
+        files: {
+          Dockerfile:
+            'FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nCOPY environment.yml /tmp/environment.yml\n',
+          'environment.yml':
+            'channels: [conda-forge, nodefaults]\ndependencies:\n  - python=3.12\n  - pytorch=2.5.1=cuda12*\n  - cuda-version>=12.0,<13\n',
+        },
+      },
+      {
+        files: {
+          Dockerfile:
+            'FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04\nRUN pip install --no-cache-dir torch==2.3.1 --index-url https://download.pytorch.org/whl/cu121\n',
+        },
+      },
+    ],
+    invalid: [
+      {
+        // The spec says 11.8; the environment was edited to 12.1.
+        files: {
+          'envs/detector/Dockerfile': GENERATED,
+          'envs/detector/environment.yml': ENV_118.replace(
+            'pytorch-cuda=11.8',
+            'pytorch-cuda=12.1',
+          ),
+          'envgen.yaml': SPEC,
+        },
+        lines: [3],
+      },
+      {
+        // No spec: the environment is the reference, and the base image's major differs.
+        files: {
+          Dockerfile:
+            'FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nCOPY environment.yml /tmp/environment.yml\nRUN conda env create -f /tmp/environment.yml\n',
+          'environment.yml': ENV_118,
+        },
+        lines: [1],
+      },
+      {
+        // Minor drift between the base image and the wheel index.
+        files: {
+          Dockerfile:
+            'FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install --no-cache-dir torch==2.3.1 --index-url https://download.pytorch.org/whl/cu121\n',
+        },
+        lines: [1],
+      },
+    ],
+  },
+};

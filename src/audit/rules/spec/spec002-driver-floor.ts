@@ -1,0 +1,126 @@
+import { compareDriver, driverFloors } from '../../../compat/fleet.js';
+import { buildTable } from '../../../compat/table.js';
+import type { CompatFloor } from '../../../compat/types.js';
+import type { Position } from '../../../spec/types.js';
+import type { Finding, Rule, SpecContext } from '../../types.js';
+
+interface Below {
+  at: Position;
+  models: string[];
+  cuda: string;
+  floor: CompatFloor;
+}
+
+function check(ctx: SpecContext): Finding[] {
+  const { spec, locate } = ctx.spec;
+  const driver = spec.fleet?.driver;
+  if (!driver) return [];
+  // The same table the resolver used, so a `compat:` overlay moves the floors here too.
+  const table = buildTable(spec.compat ? [spec.compat] : []);
+  const fallback = locate(['fleet', 'driver']) ?? locate(['fleet']) ?? { line: 1, column: 1 };
+  const found = new Map<string, Below>();
+  const add = (at: Position, model: string, cuda: string, floor: CompatFloor): void => {
+    const key = `${at.line}:${at.column}:${floor.cudaMajor}`;
+    const entry = found.get(key) ?? { at, models: [], cuda, floor };
+    entry.models.push(model);
+    found.set(key, entry);
+  };
+  const floors = [...table.compatFloors].sort((a, b) => compareDriver(a.linux, b.linux));
+  for (const [name, model] of Object.entries(spec.models ?? {})) {
+    const resolved = ctx.project.models.find((m) => m.name === name);
+    const asked = model.cuda ?? spec.defaults?.cuda;
+    const cuda = resolved?.cuda ?? asked ?? 'auto';
+    if (cuda === 'cpu') continue;
+    if (cuda === 'auto') {
+      // The resolver found no CUDA build for this driver; say so only when no family at all runs.
+      const lowest = floors[0];
+      if (!resolved && lowest && compareDriver(driver, lowest.linux) < 0) {
+        add(fallback, name, 'auto', lowest);
+      }
+      continue;
+    }
+    const floor = driverFloors(table, cuda).compat;
+    if (!floor || compareDriver(driver, floor.linux) >= 0) continue;
+    const at =
+      (model.cuda ? locate(['models', name, 'cuda']) : undefined) ??
+      (spec.defaults?.cuda ? locate(['defaults', 'cuda']) : undefined) ??
+      fallback;
+    add(at, name, cuda, floor);
+  }
+  const runnable = floors
+    .filter((f) => compareDriver(driver, f.linux) >= 0)
+    .map((f) => f.cudaMajor)
+    .at(-1);
+  return [...found.values()]
+    .sort((a, b) => a.at.line - b.at.line)
+    .map(({ at, models, cuda, floor }) => {
+      const names = `model${models.length > 1 ? 's' : ''} ${models.map((m) => `'${m}'`).join(', ')}`;
+      const which =
+        cuda === 'auto'
+          ? `so no CUDA build runs on it, and ${names} ask${models.length > 1 ? '' : 's'} for one (cuda: auto)`
+          : `but ${names} use${models.length > 1 ? '' : 's'} CUDA ${cuda}`;
+      return {
+        line: at.line,
+        column: at.column,
+        message: `fleet driver ${driver} is below ${floor.linux}, the oldest driver that runs CUDA ${floor.cudaMajor}.x (minor-version compatibility floor), ${which}`,
+        fix: `upgrade the fleet to driver >= ${floor.linux} and set fleet.driver${runnable ? `, or use a CUDA ${runnable}.x build (cuda: auto picks the newest this driver runs)` : ''}`,
+      };
+    });
+}
+
+export const spec002: Rule<'spec'> = {
+  id: 'SPEC002',
+  name: 'driver-floor',
+  target: 'spec',
+  severity: 'warning',
+  description:
+    "The fleet's oldest driver (fleet.driver) is at or above the driver floor of the CUDA major each model uses.",
+  docs: `A CUDA build runs on a driver of its own major family or newer: NVIDIA's minor-version compatibility floors are 13.x >= 580, 12.x >= 525 and 11.x >= 450.80.02 ("CUDA Minor Version Compatibility", Table 1, docs.nvidia.com/deploy/cuda-compatibility/minor-version-compatibility.html). Below the floor, \`torch.cuda.is_available()\` is False or the first kernel fails with "driver too old".
+
+The floors come from envgen's compatibility table (with the spec's \`compat:\` overlay), not from this rule. The rule reports on the model's \`cuda:\` (or \`defaults.cuda\`), and on \`fleet.driver\` when \`cuda: auto\` finds no CUDA family that this driver runs.
+
+Fix: upgrade the fleet's driver and update \`fleet.driver\`, or choose a CUDA version of a family the driver runs (\`cuda: auto\` picks the newest).`,
+  check,
+  examples: {
+    valid: [
+      {
+        files: {
+          'envgen.yaml':
+            'version: 1\nfleet:\n  driver: "535.104.05"\nmodels:\n  detector:\n    torch: "2.1"\n    cuda: "12.1"\n',
+        },
+      },
+      {
+        // Between the 11.x floor and 11.8's own driver: minor-version compatibility runs it.
+        files: {
+          'envgen.yaml':
+            'version: 1\nfleet:\n  driver: "470.57.02"\nmodels:\n  detector:\n    torch: "2.1"\n    cuda: "11.8"\n',
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          'envgen.yaml':
+            'version: 1\nfleet:\n  driver: "470.57.02"\nmodels:\n  legacy:\n    torch: "2.1"\n    cuda: "11.8"\n  detector:\n    torch: "2.1"\n    cuda: "12.1"\n',
+        },
+        lines: [10],
+      },
+      {
+        // From the defaults, for both models: one finding on the line that sets it.
+        files: {
+          'envgen.yaml':
+            'version: 1\ndefaults:\n  cuda: "12.4"\nfleet:\n  driver: "515.65.01"\nmodels:\n  a:\n    torch: "2.4"\n  b:\n    torch: "2.5"\n',
+        },
+        lines: [3],
+      },
+      {
+        // cuda: auto, and the driver is older than every CUDA family: reported on fleet.driver.
+        files: {
+          'envgen.yaml':
+            'version: 1\nfleet:\n  driver: "418.40.04"\nmodels:\n  detector:\n    torch: "2.1"\n',
+        },
+        lines: [3],
+      },
+    ],
+  },
+};

@@ -1,0 +1,225 @@
+import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
+import type {
+  DockerfileContext,
+  DockerInstruction,
+  DockerStage,
+  Edit,
+  Finding,
+  Rule,
+} from '../../types.js';
+import type { ShellCommand } from '../dockerfile/shell.js';
+import {
+  assignments,
+  commandSpecs,
+  condaSpecCuda,
+  environmentCopies,
+  environmentCudaClaims,
+  expandArgs,
+  isCudaCondaSpec,
+  isGpuEnvironment,
+  isSolve,
+  runCommands,
+  solvedEnvironment,
+  solveFile,
+  stageChain,
+  workdirAt,
+} from './image.js';
+
+const NAME = 'CONDA_OVERRIDE_CUDA';
+
+/** The override a RUN sees: `set`, set but empty (pretends no GPU), or `unset`. */
+function overrideFor(
+  ctx: DockerfileContext,
+  chain: readonly DockerStage[],
+  run: DockerInstruction,
+): 'set' | 'empty' | 'unset' {
+  const inline = [...run.args.matchAll(/\bCONDA_OVERRIDE_CUDA=("[^"]*"|'[^']*'|[^\s;&|]*)/g)];
+  if (inline.length > 0) return /^["']?["']?$/.test(inline.at(-1)?.[1] ?? '') ? 'empty' : 'set';
+  // micromamba's CUDA-tagged images set it themselves (micromamba-docker#620).
+  const root = expandArgs(chain[0]?.image ?? '', ctx.globalArgs);
+  if (/micromamba:.*cuda/i.test(root)) return 'set';
+  let state: 'set' | 'empty' | 'unset' = 'unset';
+  for (const instruction of chain.flatMap((stage) => stage.instructions)) {
+    if (instruction.line >= run.line) break;
+    if (instruction.keyword === 'RUN' && instruction.args.includes('override_virtual_packages')) {
+      state = 'set';
+    }
+    for (const { name, value } of assignments(instruction)) {
+      if (name !== NAME) continue;
+      // A bare `ARG CONDA_OVERRIDE_CUDA` is meant to come from --build-arg.
+      if (value === null) state = instruction.keyword === 'ARG' ? 'set' : state;
+      else state = value.replaceAll(/["']/g, '').trim() === '' ? 'empty' : 'set';
+    }
+  }
+  return state;
+}
+
+/** What makes a solve a GPU solve, for the message; undefined when it is not one. */
+function gpuReason(
+  ctx: DockerfileContext,
+  command: ShellCommand,
+  stage: DockerStage,
+  line: number,
+) {
+  const chain = stageChain(ctx, stage);
+  const copies = environmentCopies(ctx).filter((c) => chain.includes(c.stage));
+  const file = solveFile(command);
+  if (file && !/\.ya?ml$/.test(file)) return undefined;
+  const workdir = workdirAt(ctx, stage, line);
+  const copy =
+    solvedEnvironment(file, copies, workdir) ?? (copies.length === 1 ? copies[0] : undefined);
+  if (file && copy && isGpuEnvironment(copy.env)) {
+    const cuda = environmentCudaClaims(copy.env).find((c) => c.cuda.includes('.'))?.cuda;
+    return { what: copy.env.file, cuda };
+  }
+  if (file && !copy && ctx.model && ctx.model.cuda !== 'cpu' && ctx.model.source !== 'pip') {
+    return { what: `model '${ctx.model.name}' (CUDA ${ctx.model.cuda})`, cuda: ctx.model.cuda };
+  }
+  const specs = commandSpecs(command)
+    .map((spec) => parseCondaMatchSpec(spec))
+    .flatMap((parsed) => (parsed.ok ? [parsed.value] : []))
+    .filter((spec) => isCudaCondaSpec(spec.name, spec.build));
+  if (specs.length === 0) return undefined;
+  const cuda = specs.map(condaSpecCuda).find((c) => c?.includes('.'));
+  return { what: specs.map((s) => s.name).join(', '), cuda };
+}
+
+/** Inserts `ENV CONDA_OVERRIDE_CUDA=<cuda>` above the RUN, found by its text (lines may move). */
+function insertOverride(runLine: string, cuda: string): Edit {
+  return {
+    description: `set ${NAME}=${cuda} before the RUN that solves the GPU environment`,
+    apply(text) {
+      const lines = text.split('\n');
+      const index = lines.indexOf(runLine);
+      if (index < 0) return text;
+      let above = index - 1;
+      while (above >= 0 && /^\s*(#.*)?$/.test(lines[above] ?? '')) above--;
+      if (new RegExp(`^\\s*(ENV|ARG)\\s+${NAME}\\b`, 'i').test(lines[above] ?? '')) return text;
+      const indent = /^\s*/.exec(runLine)?.[0] ?? '';
+      lines.splice(index, 0, `${indent}ENV ${NAME}=${cuda}`);
+      return lines.join('\n');
+    },
+  };
+}
+
+function check(ctx: DockerfileContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const stage of ctx.stages) {
+    const chain = stageChain(ctx, stage);
+    for (const run of stage.instructions.filter((i) => i.keyword === 'RUN')) {
+      const solve = runCommands(run).find(isSolve);
+      if (!solve) continue;
+      const reason = gpuReason(ctx, solve, stage, run.line);
+      if (!reason) continue;
+      const state = overrideFor(ctx, chain, run);
+      if (state === 'set') continue;
+      const cuda = (ctx.model?.cuda !== 'cpu' ? ctx.model?.cuda : undefined) ?? reason.cuda;
+      const value = cuda ?? '<major.minor>';
+      const runLine = ctx.lines[run.line - 1];
+      findings.push({
+        line: run.line,
+        column: run.column,
+        message:
+          state === 'empty'
+            ? `this RUN solves a GPU environment (${reason.what}) with ${NAME} empty, which tells conda there is no CUDA driver: the solve picks CPU builds or fails`
+            : `this RUN solves a GPU environment (${reason.what}) during docker build, where there is no GPU and so no __cuda virtual package, and ${NAME} is not set for it: conda-forge then picks CPU builds or refuses __cuda-dependent packages`,
+        fix: `set \`ENV ${NAME}=${value}\` in this stage before the RUN, or prefix the command with \`${NAME}=${value}\``,
+        ...(state === 'unset' && cuda && runLine !== undefined
+          ? { edit: insertOverride(runLine, cuda) }
+          : {}),
+      });
+    }
+  }
+  return findings;
+}
+
+const ENV_124 = `channels: [conda-forge, nodefaults]
+dependencies:
+  - python=3.12
+  - pytorch=2.5.1=cuda124*
+  - cuda-version=12.4
+`;
+
+export const spec003: Rule<'dockerfile'> = {
+  id: 'SPEC003',
+  name: 'cuda-override-in-build',
+  target: 'dockerfile',
+  severity: 'warning',
+  description:
+    'A RUN that solves a GPU conda environment during docker build has CONDA_OVERRIDE_CUDA set (ENV or ARG in its stage, or on the command).',
+  docs: `\`docker build\` runs without a GPU, so conda sees no \`__cuda\` virtual package. A GPU environment (\`cuda-version\`, \`pytorch=*=cuda*\`, \`pytorch-cuda\`, \`cudatoolkit\`, \`cuda-*\`, \`cudnn\`, the \`nvidia\` channel) then solves to CPU builds without an error, or fails on packages that require \`__cuda\`. conda-forge's CUDA docs ("Installing CUDA packages without a GPU") and the cuda-version README say to set \`CONDA_OVERRIDE_CUDA=<major.minor>\` for the solve; the override must reach every command that solves.
+
+The rule accepts \`ENV\`/\`ARG CONDA_OVERRIDE_CUDA\` earlier in the RUN's stage or in a stage it builds on (\`FROM build AS next\`), the variable on the RUN itself, \`override_virtual_packages\` set by an earlier RUN, and micromamba's CUDA-tagged images, which set it. An empty value tells conda there is no driver and is reported. Solves from an explicit lock (\`--file *.txt\`/\`*.lock\`) do not solve and are skipped.
+
+Fix: \`ENV CONDA_OVERRIDE_CUDA=12.4\` before the RUN (\`--fix\` inserts it when the CUDA version is known).`,
+  check,
+  examples: {
+    valid: [
+      {
+        files: {
+          Dockerfile:
+            'FROM condaforge/miniforge3:25.3.0-1 AS build\nENV CONDA_OVERRIDE_CUDA=12.4\nCOPY environment.yml /tmp/environment.yml\nRUN conda env create --yes --file /tmp/environment.yml --prefix /opt/env\n',
+          'environment.yml': ENV_124,
+        },
+      },
+      {
+        // Inherited from the stage this one builds on.
+        files: {
+          Dockerfile:
+            'FROM condaforge/miniforge3:25.3.0-1 AS base\nENV CONDA_OVERRIDE_CUDA=12.4\nFROM base AS build\nCOPY environment.yml /tmp/environment.yml\nRUN conda env create --yes --file /tmp/environment.yml --prefix /opt/env\n',
+          'environment.yml': ENV_124,
+        },
+      },
+      {
+        files: {
+          Dockerfile:
+            'FROM mambaorg/micromamba:1.5.8\nRUN CONDA_OVERRIDE_CUDA=12.6 micromamba install -y -n base pytorch=2.6.0=cuda126* cuda-version=12.6\n',
+        },
+      },
+      {
+        // A CPU environment needs no override.
+        files: {
+          Dockerfile:
+            'FROM condaforge/miniforge3:25.3.0-1\nCOPY environment.yml /tmp/environment.yml\nRUN conda env create --yes --file /tmp/environment.yml\n',
+          'environment.yml':
+            'channels: [conda-forge, nodefaults]\ndependencies:\n  - python=3.12\n  - pytorch=2.5.1=cpu*\n',
+        },
+      },
+    ],
+    invalid: [
+      {
+        files: {
+          Dockerfile:
+            'FROM condaforge/miniforge3:25.3.0-1 AS build\nCOPY environment.yml /tmp/environment.yml\nRUN conda env create --yes --file /tmp/environment.yml --prefix /opt/env\n',
+          'environment.yml': ENV_124,
+        },
+        lines: [3],
+      },
+      {
+        // Set in another stage, which this one does not build on.
+        files: {
+          Dockerfile:
+            'FROM condaforge/miniforge3:25.3.0-1 AS tools\nENV CONDA_OVERRIDE_CUDA=12.6\nFROM condaforge/miniforge3:25.3.0-1 AS build\nRUN mamba install -y pytorch=2.6.0=cuda126* cuda-version=12.6\n',
+        },
+        lines: [4],
+      },
+      {
+        // The environment comes in with the whole build context and is solved by its path.
+        files: {
+          Dockerfile:
+            'FROM condaforge/miniforge3:25.3.0-1\nWORKDIR /app\nCOPY . .\nRUN conda env create --yes -f environment.yml\n',
+          'environment.yml': ENV_124,
+        },
+        lines: [4],
+      },
+      {
+        files: {
+          Dockerfile:
+            'FROM condaforge/miniforge3:25.3.0-1\nENV CONDA_OVERRIDE_CUDA=""\nCOPY environment.yml /tmp/environment.yml\nRUN conda env create --yes --file /tmp/environment.yml\n',
+          'environment.yml': ENV_124,
+        },
+        lines: [4],
+      },
+    ],
+  },
+};

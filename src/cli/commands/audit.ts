@@ -1,0 +1,172 @@
+/** `envgen audit`: lint environment files, Dockerfiles and envgen.yaml against the rule catalogue. */
+import { join, relative, resolve as resolvePath, sep } from 'node:path';
+import { CATALOGUE, ruleById } from '../../audit/catalogue.js';
+import { kindOf, listFiles } from '../../audit/discover.js';
+import {
+  type AuditConfig,
+  type AuditResult,
+  auditTexts,
+  type FileInput,
+  type Level,
+} from '../../audit/engine.js';
+import { makeProject } from '../../audit/project.js';
+import { formatGithub } from '../../audit/report/github.js';
+import { formatJson } from '../../audit/report/json.js';
+import { formatSarif } from '../../audit/report/sarif.js';
+import { formatText } from '../../audit/report/text.js';
+import type { Project } from '../../audit/types.js';
+import { usageError } from '../../problem.js';
+import { didYouMean } from '../../spec/did-you-mean.js';
+import type { CommandContext } from '../context.js';
+import { VERSION } from '../version.js';
+
+export interface AuditFlags {
+  format?: 'text' | 'json' | 'sarif' | 'github';
+  failOn?: Level;
+  fix?: boolean;
+  explain?: string;
+}
+
+const RANK: Record<Level, number> = { info: 0, warning: 1, error: 2 };
+
+/**
+ * Files rules may look at besides the audited ones: a lock next to a spec, the .dockerignore,
+ * requirement files a Dockerfile installs, the Python module a model serves.
+ */
+const CONTEXT_FILE =
+  /(^|\/)(\.dockerignore|envgen\.ya?ml|conda-lock\.ya?ml|pixi\.lock|[^/]*\.lock|[^/]*\.ya?ml|[^/]*\.py|requirements[^/]*\.txt)$/;
+
+export async function runAudit(
+  ctx: CommandContext,
+  named: string[],
+  flags: AuditFlags,
+): Promise<number> {
+  const { io, root } = ctx;
+  if (flags.explain) return explain(ctx, flags.explain);
+
+  const listed = await listFiles(io, root);
+  const namedRelative = named.map((file) =>
+    relative(root, resolvePath(io.cwd, file)).split(sep).join('/'),
+  );
+  const texts = new Map<string, string>();
+  for (const file of new Set([
+    ...listed.filter(
+      (f) => CONTEXT_FILE.test(f) || /(^|\/)(Dockerfile|Containerfile)[^/]*$|\.Dockerfile$/.test(f),
+    ),
+    ...namedRelative,
+  ])) {
+    try {
+      texts.set(file, (await io.readFile(join(root, file))).toString('utf8'));
+    } catch (error) {
+      if (namedRelative.includes(file)) {
+        throw usageError(
+          'audit/unreadable',
+          `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`,
+          'name an existing environment file, Dockerfile or envgen.yaml',
+        );
+      }
+    }
+  }
+  const targets = named.length > 0 ? namedRelative : [...texts.keys()];
+  const inputs: FileInput[] = [];
+  for (const file of targets) {
+    const kind = kindOf(file, () => texts.get(file));
+    if (!kind) {
+      if (named.length > 0) {
+        throw usageError(
+          'audit/unknown-kind',
+          `${file} is not an environment file, a Dockerfile or envgen.yaml`,
+          'environment files are YAML with a `dependencies:` list; Dockerfiles are named Dockerfile, *.Dockerfile, Dockerfile.* or Containerfile',
+        );
+      }
+      continue;
+    }
+    inputs.push({ file, text: texts.get(file) ?? '', kind });
+  }
+
+  const project = makeProject(root, texts);
+  const config = configOf(project);
+  project.trustedRegistries.push(...config.trustedRegistries);
+  let result = auditTexts(inputs, project, config);
+
+  if (flags.fix && result.edits.size > 0) {
+    for (const [file, edits] of result.edits) {
+      const fixed = edits.reduce((text, edit) => edit.apply(text), texts.get(file) ?? '');
+      await io.writeFileAtomic(join(root, file), fixed);
+      texts.set(file, fixed);
+      const input = inputs.find((i) => i.file === file);
+      if (input) input.text = fixed;
+    }
+    const fixedCount = [...result.edits.values()].reduce((n, e) => n + e.length, 0);
+    io.stderr.write(
+      `fixed ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${result.edits.size} file${result.edits.size === 1 ? '' : 's'}\n`,
+    );
+    result = auditTexts(inputs, makeProject(root, texts, config.trustedRegistries), config);
+  }
+
+  io.stdout.write(render(ctx, flags, result, inputs.length, texts));
+  if (result.unparseable) return 2;
+  const threshold = RANK[flags.failOn ?? project.spec?.spec.audit?.failOn ?? 'warning'];
+  return result.diagnostics.some((d) => RANK[d.severity] >= threshold) ? 1 : 0;
+}
+
+function configOf(project: Project): AuditConfig {
+  const audit = project.spec?.spec.audit;
+  return {
+    ignore: audit?.ignore ?? [],
+    severity: audit?.severity ?? {},
+    trustedRegistries: audit?.trustedRegistries ?? [],
+  };
+}
+
+function render(
+  ctx: CommandContext,
+  flags: AuditFlags,
+  result: AuditResult,
+  files: number,
+  texts: Map<string, string>,
+): string {
+  const format = ctx.json ? 'json' : (flags.format ?? 'text');
+  if (format === 'json') return formatJson(result.diagnostics, files);
+  if (format === 'github') return formatGithub(result.diagnostics);
+  if (format === 'sarif') {
+    return formatSarif(
+      result.diagnostics,
+      CATALOGUE,
+      VERSION,
+      (file, line) => texts.get(file)?.split('\n')[line - 1] ?? '',
+    );
+  }
+  return formatText(result.diagnostics, files, ctx.color);
+}
+
+function explain(ctx: CommandContext, id: string): number {
+  const rule = ruleById(id);
+  if (!rule) {
+    const guess = didYouMean(
+      id.toUpperCase(),
+      CATALOGUE.map((r) => r.id),
+    );
+    throw usageError(
+      'audit/unknown-rule',
+      `no rule '${id}'`,
+      `${guess ? `did you mean ${guess}? ` : ''}rules: ${CATALOGUE.map((r) => r.id).join(', ')}`,
+    );
+  }
+  const c = ctx.color;
+  const lines = [
+    `${c.bold(rule.id)} ${rule.name} (${rule.severity}, ${rule.target})${rule.aliases?.length ? `  also: ${rule.aliases.join(', ')}` : ''}`,
+    '',
+    rule.description,
+    '',
+    rule.docs.trim(),
+    '',
+    `Turn it off for one line with \`# envgen ignore=${rule.id} <reason>\` above it, or in envgen.yaml: audit: { ignore: [${rule.id}] }.`,
+  ];
+  if (ctx.json)
+    ctx.io.stdout.write(
+      `${JSON.stringify({ id: rule.id, name: rule.name, severity: rule.severity, target: rule.target, aliases: rule.aliases ?? [], description: rule.description, docs: rule.docs }, null, 2)}\n`,
+    );
+  else ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

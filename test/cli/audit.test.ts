@@ -1,0 +1,162 @@
+/** `envgen audit` end to end: discovery, formats, exit codes, configuration, ignores, --fix. */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import Ajv4 from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { runEnvgen } from '../helpers/run-cli.js';
+import { tmpDir } from '../helpers/tmp-dir.js';
+
+interface Diagnostic {
+  ruleId: string;
+  severity: string;
+  file: string;
+  line: number;
+}
+
+function classicRepo(): string {
+  const dir = tmpDir();
+  cpSync('fixtures/audit/classic', dir, { recursive: true });
+  return dir;
+}
+
+async function audit(dir: string, args: string[] = []) {
+  const result = await runEnvgen(['audit', '--format', 'json', ...args], { cwd: dir });
+  return {
+    ...result,
+    diagnostics: (JSON.parse(result.stdout || '{"diagnostics":[]}').diagnostics ??
+      []) as Diagnostic[],
+  };
+}
+
+const ids = (diagnostics: Diagnostic[], file?: string) =>
+  [...new Set(diagnostics.filter((d) => !file || d.file === file).map((d) => d.ruleId))].sort();
+
+describe('envgen audit', () => {
+  it('catches the classic mistakes', async () => {
+    const { exitCode, diagnostics } = await audit(classicRepo());
+    expect(exitCode).toBe(1);
+    // Single stage from miniconda3:latest, conda run as root, conda activate in RUN, a secret in ENV.
+    expect(ids(diagnostics, 'Dockerfile')).toEqual(
+      expect.arrayContaining(['DKR001', 'DKR007', 'DKR008', 'DKR012', 'DKR014', 'DKR015']),
+    );
+    // defaults mixed with conda-forge, the pytorch channel with cudatoolkit, torch from conda and pip.
+    expect(ids(diagnostics, 'environment.yml')).toEqual(
+      expect.arrayContaining(['ENV001', 'ENV004', 'ENV006', 'ENV009']),
+    );
+    // A devel CUDA image as the runtime.
+    expect(ids(diagnostics, 'devel.Dockerfile')).toContain('DKR010');
+  });
+
+  it('everything envgen generates audits clean at the default threshold', async () => {
+    for (const dir of ['fixtures/example-repo', 'test/render/__golden__/matrix']) {
+      const copy = tmpDir();
+      cpSync(dir, copy, { recursive: true });
+      // The golden files' spec, so cross-file rules see the models they were rendered from.
+      if (dir.includes('matrix'))
+        cpSync('fixtures/render-matrix/envgen.yaml', join(copy, 'envgen.yaml'));
+      const { diagnostics } = await audit(copy);
+      const blocking = diagnostics.filter((d) => d.severity !== 'info');
+      expect(blocking, `${dir}: ${JSON.stringify(blocking, null, 1)}`).toEqual([]);
+    }
+  });
+
+  it('--fail-on error passes warnings; info alone passes the default', async () => {
+    const dir = tmpDir({ Dockerfile: 'FROM debian:12.11-slim\nUSER nobody\nCMD ["sleep", "1"]\n' });
+    const strict = await audit(dir, ['--fail-on', 'info']);
+    const lenient = await audit(dir, ['--fail-on', 'error']);
+    expect(lenient.exitCode).toBe(0);
+    expect(strict.exitCode).toBe(strict.diagnostics.length > 0 ? 1 : 0);
+  });
+
+  it('an unparseable file is a finding with its line, and exit 2', async () => {
+    const dir = tmpDir({ 'environment.yml': 'name: x\ndependencies:\n  - numpy\n  - [\n' });
+    const { exitCode, diagnostics } = await audit(dir, ['environment.yml']);
+    expect(exitCode).toBe(2);
+    expect(diagnostics[0]).toMatchObject({ ruleId: 'ENV000', file: 'environment.yml' });
+  });
+
+  it('inline and file-level ignores, and envgen.yaml configuration', async () => {
+    const dir = classicRepo();
+    const dockerfile = join(dir, 'Dockerfile');
+    const text = readFileSync(dockerfile, 'utf8');
+    writeFileSync(
+      dockerfile,
+      text.replace('CMD conda run', '# envgen ignore=DKR008 the logs go to a file\nCMD conda run'),
+    );
+    const inline = await audit(dir);
+    expect(ids(inline.diagnostics, 'Dockerfile')).not.toContain('DKR008');
+    writeFileSync(dockerfile, `# envgen ignore-file=DL3007\n${text}`);
+    expect(ids((await audit(dir)).diagnostics, 'Dockerfile')).not.toContain('DKR012');
+    writeFileSync(
+      join(dir, 'envgen.yaml'),
+      'version: 1\nmodels:\n  serve: {}\naudit:\n  ignore: [ENV001]\n  severity:\n    ENV004: error\n',
+    );
+    const configured = await audit(dir);
+    expect(ids(configured.diagnostics)).not.toContain('ENV001');
+    expect(configured.diagnostics.find((d) => d.ruleId === 'ENV004')?.severity).toBe('error');
+  });
+
+  it('--fix applies the mechanical fixes, atomically, and only where there were findings', async () => {
+    const dir = tmpDir({
+      Dockerfile:
+        'FROM debian:12.11-slim\nUSER app\nCMD ["conda", "run", "-n", "serve", "python", "app.py"]\n',
+      'environment.yml': 'name: x\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n',
+      'other.Dockerfile': 'FROM debian:12.11-slim\nUSER app\nCMD ["sleep", "1"]\n',
+    });
+    const before = readFileSync(join(dir, 'other.Dockerfile'), 'utf8');
+    const result = await runEnvgen(['audit', '--fix', '--format', 'json'], { cwd: dir });
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('--no-capture-output');
+    expect(readFileSync(join(dir, 'environment.yml'), 'utf8')).toContain('nodefaults');
+    expect(readFileSync(join(dir, 'other.Dockerfile'), 'utf8')).toBe(before);
+    const after = JSON.parse(result.stdout).diagnostics as Diagnostic[];
+    expect(ids(after)).not.toContain('DKR008');
+    expect(ids(after)).not.toContain('ENV002');
+  });
+
+  it('--explain prints a rule’s documentation; an unknown rule gets a suggestion', async () => {
+    const known = await runEnvgen(['audit', '--explain', 'DKR008']);
+    expect(known.exitCode).toBe(0);
+    expect(known.stdout).toContain('DKR008');
+    expect(known.stdout).toContain('--no-capture-output');
+    const alias = await runEnvgen(['audit', '--explain', 'DL3025']);
+    expect(alias.stdout).toContain('DKR009');
+    const unknown = await runEnvgen(['audit', '--explain', 'DKR80']);
+    expect(unknown.exitCode).toBe(2);
+  });
+
+  it('SARIF output is accepted by the SARIF 2.1.0 JSON schema', async () => {
+    const result = await runEnvgen(['audit', '--format', 'sarif'], { cwd: classicRepo() });
+    const sarif = JSON.parse(result.stdout);
+    const require = createRequire(import.meta.url);
+    const schema = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+    const validate = new Ajv4({ allErrors: true, strict: false, unicodeRegExp: false }).compile(
+      schema,
+    );
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const run = sarif.runs[0];
+    expect(run.results.length).toBeGreaterThan(0);
+    for (const r of run.results) {
+      expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+      expect(r.locations[0].physicalLocation.artifactLocation.uri).not.toMatch(/^\//);
+      expect(r.partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+
+  it('github format escapes what workflow commands need escaped', async () => {
+    const dir = tmpDir({
+      'environment.yml':
+        'name: x\nchannels:\n  - defaults\n  - conda-forge\ndependencies:\n  - python=3.11\n',
+    });
+    const result = await runEnvgen(['audit', '--format', 'github'], { cwd: dir });
+    const lines = result.stdout.trim().split('\n');
+    expect(
+      lines.every((line) =>
+        /^::(error|warning|notice) file=environment\.yml,line=\d+,col=\d+,title=envgen [A-Z]+\d{3}::/.test(
+          line,
+        ),
+      ),
+    ).toBe(true);
+    expect(result.stdout).not.toMatch(/::[^\n]*\r/);
+  });
+});
