@@ -13,6 +13,7 @@ export function makeProject(
   root: string,
   files: ReadonlyMap<string, string>,
   trustedRegistries: string[] = [],
+  pins: Record<string, string> = {},
 ): Project {
   let spec: LoadedSpec | undefined;
   const specText = files.get('envgen.yaml');
@@ -36,5 +37,6 @@ export function makeProject(
     models,
     text: (path) => files.get(path.replace(/^\.\//, '')),
     trustedRegistries,
+    pins,
   };
 }

@@ -71,6 +71,8 @@ export interface Project {
   text(relativePath: string): string | undefined;
   /** Trusted registries (audit config): base images from them are not flagged for tags. */
   trustedRegistries: string[];
+  /** Tags the user names for base images (`--pin IMAGE=TAG`, audit.pins): `--fix` applies them. */
+  pins: Record<string, string>;
 }
 
 export interface BaseContext {

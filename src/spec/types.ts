@@ -56,6 +56,8 @@ export interface Spec {
     severity?: Record<string, 'error' | 'warning' | 'info' | 'style' | 'off'>;
     failOn?: 'error' | 'warning' | 'info';
     trustedRegistries?: string[];
+    /** Base image -> the tag `audit --fix` pins it to. */
+    pins?: Record<string, string>;
   };
   compat?: RulesOverlay;
 }

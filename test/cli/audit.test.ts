@@ -160,3 +160,21 @@ describe('envgen audit', () => {
     expect(result.stdout).not.toMatch(/::[^\n]*\r/);
   });
 });
+
+describe('envgen audit --fix --pin', () => {
+  it('pins a base image to the tag the user names', async () => {
+    const dir = tmpDir({
+      Dockerfile:
+        'FROM continuumio/miniconda3:latest AS build\nFROM debian:12.11-slim\nUSER app\nCMD ["sleep", "1"]\n',
+    });
+    await runEnvgen(
+      ['audit', '--fix', '--pin', 'continuumio/miniconda3=25.3.1-1', '--format', 'json'],
+      { cwd: dir },
+    );
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8').split('\n')[0]).toBe(
+      'FROM continuumio/miniconda3:25.3.1-1 AS build',
+    );
+    const bad = await runEnvgen(['audit', '--pin', 'not an image'], { cwd: dir });
+    expect(bad.exitCode).toBe(2);
+  });
+});

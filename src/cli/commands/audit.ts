@@ -25,6 +25,8 @@ export interface AuditFlags {
   failOn?: Level;
   fix?: boolean;
   explain?: string;
+  /** `IMAGE=TAG`: the tag `--fix` pins a base image to. */
+  pin?: string[];
 }
 
 const RANK: Record<Level, number> = { info: 0, warning: 1, error: 2 };
@@ -87,6 +89,7 @@ export async function runAudit(
   const project = makeProject(root, texts);
   const config = configOf(project);
   project.trustedRegistries.push(...config.trustedRegistries);
+  Object.assign(project.pins, project.spec?.spec.audit?.pins ?? {}, pinsFrom(flags.pin ?? []));
   let result = auditTexts(inputs, project, config);
 
   if (flags.fix && result.edits.size > 0) {
@@ -101,13 +104,36 @@ export async function runAudit(
     io.stderr.write(
       `fixed ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${result.edits.size} file${result.edits.size === 1 ? '' : 's'}\n`,
     );
-    result = auditTexts(inputs, makeProject(root, texts, config.trustedRegistries), config);
+    result = auditTexts(
+      inputs,
+      makeProject(root, texts, config.trustedRegistries, project.pins),
+      config,
+    );
   }
 
   io.stdout.write(render(ctx, flags, result, inputs.length, texts));
   if (result.unparseable) return 2;
   const threshold = RANK[flags.failOn ?? project.spec?.spec.audit?.failOn ?? 'warning'];
   return result.diagnostics.some((d) => RANK[d.severity] >= threshold) ? 1 : 0;
+}
+
+function pinsFrom(values: string[]): Record<string, string> {
+  const pins: Record<string, string> = {};
+  for (const value of values) {
+    const match =
+      /^([a-z0-9.-]+(?::[0-9]+)?(?:\/[a-z0-9._-]+)*)[=:]([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(
+        value.trim(),
+      );
+    if (!match?.[1] || !match[2]) {
+      throw usageError(
+        'usage/invalid-flag',
+        `--pin '${value}' is not IMAGE=TAG`,
+        'e.g. --pin continuumio/miniconda3=25.3.1-1',
+      );
+    }
+    pins[match[1]] = match[2];
+  }
+  return pins;
 }
 
 function configOf(project: Project): AuditConfig {

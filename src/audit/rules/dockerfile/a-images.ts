@@ -3,7 +3,7 @@
  * digest after global ARG defaults are substituted, and the chain of stages a stage is built
  * on (`FROM build` inherits USER, ENV and the image of the `build` stage).
  */
-import type { DockerfileContext, DockerInstruction, DockerStage } from '../../types.js';
+import type { DockerfileContext, DockerInstruction, DockerStage, Edit } from '../../types.js';
 
 export interface ImageRef {
   /** The reference after global ARG defaults are substituted. */
@@ -124,4 +124,30 @@ export function baseImages(context: DockerfileContext): { stage: DockerStage; im
   return context.stages
     .filter((stage) => stage.image && !parentStage(context, stage))
     .map((stage) => ({ stage, image: parseImage(stage.image, context.globalArgs) }));
+}
+
+/**
+ * The edit that pins a base image to the tag the user named (`--pin IMAGE=TAG`), replacing
+ * the image on its FROM line; undefined when no pin names this image.
+ */
+export function pinEdit(
+  context: DockerfileContext,
+  stage: DockerStage,
+  image: ImageRef,
+): Edit | undefined {
+  const name = image.registry ? `${image.registry}/${image.repository}` : image.repository;
+  const tag = context.project.pins[name] ?? context.project.pins[image.repository];
+  if (!tag) return undefined;
+  const pinned = `${name}:${tag}`;
+  const line = stage.from.line;
+  return {
+    description: `pin ${image.text} to ${pinned}`,
+    apply(text) {
+      const lines = text.split('\n');
+      const current = lines[line - 1];
+      if (current === undefined || !current.includes(image.text)) return text;
+      lines[line - 1] = current.replace(image.text, pinned);
+      return lines.join('\n');
+    },
+  };
 }

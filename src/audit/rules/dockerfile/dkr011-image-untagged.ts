@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../../types.js';
-import { baseImages, imageColumn } from './a-images.js';
+import { baseImages, imageColumn, pinEdit } from './a-images.js';
 
 export const dkr011: Rule<'dockerfile'> = {
   id: 'DKR011',
@@ -22,9 +22,11 @@ export const dkr011: Rule<'dockerfile'> = {
     const findings: Finding[] = [];
     for (const { stage, image } of baseImages(context)) {
       if (image.tag || image.digest || image.unresolved || image.repository === 'scratch') continue;
+      const edit = pinEdit(context, stage, image);
       findings.push({
         line: stage.from.line,
         column: imageColumn(stage.from),
+        ...(edit ? { edit } : {}),
         message: `the base image \`${image.text}\` has no tag or digest, so every build pulls whatever \`latest\` is then`,
         fix: `name a version tag (\`${image.text}:<version>\`), or pin a digest (\`${image.text}@sha256:<digest>\`)`,
       });

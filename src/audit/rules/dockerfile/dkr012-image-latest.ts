@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../../types.js';
-import { baseImages, imageColumn } from './a-images.js';
+import { baseImages, imageColumn, pinEdit } from './a-images.js';
 
 export const dkr012: Rule<'dockerfile'> = {
   id: 'DKR012',
@@ -22,9 +22,11 @@ export const dkr012: Rule<'dockerfile'> = {
     const findings: Finding[] = [];
     for (const { stage, image } of baseImages(context)) {
       if (image.tag?.toLowerCase() !== 'latest' || image.digest) continue;
+      const edit = pinEdit(context, stage, image);
       findings.push({
         line: stage.from.line,
         column: imageColumn(stage.from),
+        ...(edit ? { edit } : {}),
         message: `the base image \`${image.text}\` uses \`:latest\`, which re-points with each release: rebuilds get a different image`,
         fix: `replace \`latest\` with a version tag (\`${image.text.replace(/:latest$/i, ':<version>')}\`), or pin a digest`,
       });
