@@ -227,10 +227,9 @@ function resolveRelease(
       reasons.push(
         `archs: the ${chosen.source} CUDA ${build.cuda} build carries sm ${archList.sass.join(', ')}${archList.ptx ? ` + PTX ${archList.ptx}` : ''} [${archList.sources.join(', ')}]`,
       );
-      if (archList.unconfirmed)
-        warnings.push(
-          `arch list of the ${chosen.source} CUDA ${build.cuda} build: ${archList.unconfirmed}`,
-        );
+      // Said in the reasons; a warning only where a fleet GPU depends on the disputed part
+      // (fleetVerdict warns for those), so models without a fleet are not flooded.
+      if (archList.unconfirmed) reasons.push(`archs (unconfirmed): ${archList.unconfirmed}`);
     } else {
       reasons.push(
         `archs: the table does not know which GPU architectures the ${chosen.source} CUDA ${build.cuda} build of torch ${release.torch} carries`,
@@ -256,9 +255,9 @@ function resolveRelease(
   });
   reasons.push(plan.reason);
   for (const requirement of release.requires ?? []) {
-    reasons.push(`${requirement.spec}: ${requirement.why}`);
-    if (requirement.unconfirmed)
-      warnings.push(`${requirement.spec} for torch ${release.torch}: ${requirement.unconfirmed}`);
+    reasons.push(
+      `${requirement.spec}: ${requirement.why}${requirement.unconfirmed ? ` (unconfirmed: ${requirement.unconfirmed})` : ''}`,
+    );
   }
 
   return {

@@ -3,10 +3,23 @@ import type { ResolvedModel } from '../compat/resolve.js';
 
 /**
  * The resolver's warnings (unconfirmed data, minor-version compatibility, experimental Python,
- * PTX JIT) on stderr, so that generate, build and init say what resolve would have said.
+ * PTX JIT) on stderr, so that generate, build and init say what resolve would have said: one
+ * line per distinct warning, naming the models it concerns (a spec of 400 models on one torch
+ * release would otherwise print the same line 400 times).
  */
 export function formatWarnings(models: readonly ResolvedModel[], color: ChalkInstance): string {
-  return models
-    .flatMap((m) => m.warnings.map((w) => `${color.yellow('warning')}: ${m.name}: ${w}\n`))
+  const byText = new Map<string, string[]>();
+  for (const model of models) {
+    for (const warning of model.warnings)
+      byText.set(warning, [...(byText.get(warning) ?? []), model.name]);
+  }
+  return [...byText]
+    .map(([warning, names]) => {
+      const who =
+        names.length <= 3
+          ? names.join(', ')
+          : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+      return `${color.yellow('warning')}: ${who}: ${warning}\n`;
+    })
     .join('');
 }
