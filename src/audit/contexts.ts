@@ -21,7 +21,31 @@ export type Parsed<T> =
   | { ok: true; context: T }
   | { ok: false; line: number; column: number; message: string };
 
+/**
+ * Parsed environment files per project: a Dockerfile's COPY names the same file the audit reads
+ * on its own, and with hundreds of models each would otherwise be parsed twice.
+ */
+const parsedEnvironments = new WeakMap<Project, Map<string, Parsed<EnvironmentContext>>>();
+
 export function environmentContext(
+  file: string,
+  text: string,
+  project: Project,
+): Parsed<EnvironmentContext> {
+  let cache = parsedEnvironments.get(project);
+  if (!cache) {
+    cache = new Map();
+    parsedEnvironments.set(project, cache);
+  }
+  const key = `${file}\0${text}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const parsed = parseEnvironment(file, text, project);
+  cache.set(key, parsed);
+  return parsed;
+}
+
+function parseEnvironment(
   file: string,
   text: string,
   project: Project,

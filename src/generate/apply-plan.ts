@@ -75,8 +75,11 @@ export async function applyPlan(
 
   // 1. Read every target and decide its status.
   const decided: { file: PlannedFile; status: FileStatus; write: boolean }[] = [];
-  for (const file of plan) {
-    const read = await readTarget(io, join(root, file.path));
+  // Reads run side by side (a spec of hundreds of models means hundreds of files); the
+  // decisions keep the plan's order.
+  const reads = await mapLimit(plan, IO_AT_ONCE, (file) => readTarget(io, join(root, file.path)));
+  for (const [index, file] of plan.entries()) {
+    const read = reads[index] as Awaited<ReturnType<typeof readTarget>>;
     if ('error' in read) {
       refusals.push(await refusal(io, root, file.path, read.error, 'read'));
       continue;
@@ -107,14 +110,19 @@ export async function applyPlan(
   if (refusals.length > 0) throw refused(refusals);
 
   // 3. Only now write, then delete.
-  const outcomes: FileOutcome[] = [];
-  for (const { file, status, write } of decided) {
-    if (write)
-      await attempt(io, root, file.path, 'written', () =>
+  const outcomes: FileOutcome[] = decided.map(({ file, status, write }) => ({
+    path: file.path,
+    status,
+    written: write,
+  }));
+  await mapLimit(
+    decided.filter((d) => d.write),
+    IO_AT_ONCE,
+    ({ file }) =>
+      attempt(io, root, file.path, 'written', () =>
         io.writeFileAtomic(join(root, file.path), file.content),
-      );
-    outcomes.push({ path: file.path, status, written: write });
-  }
+      ),
+  );
   for (const path of orphans) {
     if (prune) await attempt(io, root, path, 'deleted', () => io.remove(join(root, path)));
     outcomes.push({ path, status: prune ? 'removed' : 'orphaned', written: prune });
@@ -299,4 +307,25 @@ async function fileInTheWay(io: Io, root: string, path: string): Promise<string>
 
 function isErrno(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+/** File operations in flight at once: enough to overlap I/O, few enough for any ulimit. */
+const IO_AT_ONCE = 32;
+
+/** `work` over `items`, at most `limit` at a time; results in the items' order. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -1,4 +1,6 @@
 /** `envgen resolve`: pins for each model of envgen.yaml, or for the flags given. */
+
+import envgenSchema from '../../../schemas/envgen.schema.json';
 import { type FleetInput, type ResolvedModel, resolveModel } from '../../compat/resolve.js';
 import { buildTable } from '../../compat/table.js';
 import type { Source } from '../../compat/types.js';
@@ -101,8 +103,29 @@ function fleetFromFlags(flags: ResolveFlags): FleetInput {
   };
 }
 
+function matchesSchemaPatterns(flags: ResolveFlags): boolean {
+  const { definitions, properties } = envgenSchema;
+  const fleet = properties.fleet.properties;
+  const checks: [string | undefined, string][] = [
+    [flags.torch, definitions.model.properties.torch.pattern],
+    [flags.python, definitions.python.pattern],
+    [flags.cuda, definitions.cuda.pattern],
+    [flags.driver, fleet.driver.pattern],
+    ...(flags.gpu ?? []).map((gpu): [string, string] => [gpu, fleet.gpus.items.pattern]),
+  ];
+  const torchFits =
+    flags.torch === undefined || flags.torch.length <= definitions.model.properties.torch.maxLength;
+  return (
+    torchFits &&
+    checks.every(([value, pattern]) => value === undefined || new RegExp(pattern).test(value))
+  );
+}
+
 /** Flags get the same checks as the spec's fields, by validating them as a one-model spec. */
 function validateFlags(flags: ResolveFlags): void {
+  // Valid flags (the usual case) are checked against the schema's own patterns, without
+  // compiling the schema: start-up matters for a command scripts call in loops.
+  if (matchesSchemaPatterns(flags)) return;
   const model = {
     ...(flags.torch !== undefined ? { torch: flags.torch } : {}),
     ...(flags.python !== undefined ? { python: flags.python } : {}),
