@@ -24,3 +24,18 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The JSON Schemas' validators, compiled now rather than at every start (Ajv's compiler is most
+// of the time a spec validation takes). CommonJS, so the CLI can load it synchronously.
+const { default: Ajv } = await import('ajv');
+const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
+const { readFileSync, writeFileSync } = await import('node:fs');
+// The same options as src/schemas.ts uses at run time, so both validate alike.
+const options = JSON.parse(readFileSync('scripts/ajv-options.json', 'utf8'));
+const ajv = new Ajv({ ...options, code: { source: true } });
+ajv.addSchema(JSON.parse(readFileSync('schemas/rules.schema.json', 'utf8')), 'rules.schema.json');
+ajv.addSchema(JSON.parse(readFileSync('schemas/envgen.schema.json', 'utf8')), 'envgen.schema.json');
+writeFileSync(
+  'dist/validators.cjs',
+  standaloneCode(ajv, { envgen: 'envgen.schema.json', rules: 'rules.schema.json' }),
+);
