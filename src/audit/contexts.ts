@@ -235,6 +235,14 @@ export function dockerfileContext(
 }
 
 function toInstruction(raw: Instruction): DockerInstruction {
+  // dockerfile-ast recomputes an instruction's arguments on every call, and many rules ask for
+  // them; the parsed file does not change, so each instruction computes them once.
+  const getArguments = raw.getArguments.bind(raw);
+  let argumentsOnce: ReturnType<Instruction['getArguments']> | undefined;
+  raw.getArguments = () => {
+    argumentsOnce ??= getArguments();
+    return argumentsOnce;
+  };
   const range = raw.getRange();
   const withFlags = raw as unknown as {
     getFlags?: () => { getName(): string; getValue(): string | null }[];

@@ -63,7 +63,21 @@ export interface LocatedCommand extends ShellCommand {
 }
 
 /** The commands an instruction runs, each with the line it starts on. */
+/** Commands per instruction: a dozen rules ask for the same RUN's commands. */
+const commandsCache = new WeakMap<DockerInstruction, LocatedCommand[]>();
+
 export function commandsIn(
+  context: DockerfileContext,
+  instruction: DockerInstruction,
+): LocatedCommand[] {
+  const cached = commandsCache.get(instruction);
+  if (cached) return cached;
+  const commands = locateCommands(context, instruction);
+  commandsCache.set(instruction, commands);
+  return commands;
+}
+
+function locateCommands(
   context: DockerfileContext,
   instruction: DockerInstruction,
 ): LocatedCommand[] {

@@ -48,7 +48,18 @@ export function runScript(instruction: DockerInstruction): string | undefined {
 }
 
 /** The commands of a RUN, each with the position of its first word in the file. */
+/** Commands per instruction: several rules ask for the same RUN's commands. */
+const runCache = new WeakMap<DockerInstruction, LocatedCommand[]>();
+
 export function runCommands(instruction: DockerInstruction): LocatedCommand[] {
+  const cached = runCache.get(instruction);
+  if (cached) return cached;
+  const commands = locateRunCommands(instruction);
+  runCache.set(instruction, commands);
+  return commands;
+}
+
+function locateRunCommands(instruction: DockerInstruction): LocatedCommand[] {
   const script = runScript(instruction);
   if (!script) return [];
   const args = instruction.raw.getArguments();
