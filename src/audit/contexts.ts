@@ -263,6 +263,7 @@ function toInstruction(raw: Instruction): DockerInstruction {
 
 /** envs/<model>/<name> of the spec belongs to that model. */
 function modelFor(file: string, name: string, project: Project) {
-  const match = new RegExp(`^envs/([^/]+)/${name.replace('.', '\\.')}$`).exec(file);
-  return match ? project.models.find((m) => m.name === match[1]) : undefined;
+  const [top, model, base, ...rest] = file.split('/');
+  if (top !== 'envs' || base !== name || rest.length > 0) return undefined;
+  return project.models.find((m) => m.name === model);
 }

@@ -4,7 +4,7 @@
  * environment variables that shadow an environment's libraries, and for each model of the spec:
  * the driver floors, the architectures, and the smoke check where its environment exists.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runSmoke } from '../../build/run-build.js';
 import type { ResolvedModel } from '../../compat/resolve.js';
 import { requestFor } from '../../compat/resolve-spec.js';
@@ -193,7 +193,7 @@ async function smokeHere(
   gpu: boolean,
 ): Promise<Problem[]> {
   const prefix = join(
-    flags.prefixRoot ? join(ctx.io.cwd, flags.prefixRoot) : join(ctx.root, '.envgen', 'envs'),
+    flags.prefixRoot ? resolve(ctx.io.cwd, flags.prefixRoot) : join(ctx.root, '.envgen', 'envs'),
     model.name,
   );
   const python = join(prefix, 'bin', 'python');
