@@ -73,7 +73,7 @@ export interface Io {
   /** The entries of a directory (not recursive); rejects when it cannot be read. */
   readDir(path: string): Promise<DirEntry[]>;
   /** Writes a file whole or not at all: a temp file beside it, then a rename. */
-  writeFileAtomic(path: string, content: string): Promise<void>;
+  writeFileAtomic(path: string, content: string | Uint8Array): Promise<void>;
   /** Milliseconds since the epoch. */
   now(): number;
   /** Asks a question on the terminal (stderr) and returns the answer; only when stdinIsTTY. */
@@ -86,6 +86,27 @@ export interface Io {
   which(program: string): Promise<string | null>;
   /** Runs a program with an argument array, never through a shell. */
   exec(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** An HTTP(S) request (the platform's fetch): repodata for `lock`. */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Serves `handler` on 127.0.0.1 at a free port until `close`: the channel `lock` shows the
+   * solver (see src/lock/channel-proxy.ts). Nothing outside this machine can reach it.
+   */
+  serveLoopback(handler: LoopbackHandler): Promise<LoopbackServer>;
+}
+
+export interface LoopbackResponse {
+  status: number;
+  body?: Uint8Array | string;
+  headers?: Record<string, string>;
+}
+
+export type LoopbackHandler = (path: string) => Promise<LoopbackResponse>;
+
+export interface LoopbackServer {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string;
+  close(): Promise<void>;
 }
 
 /**
@@ -132,6 +153,8 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
     which: (program) => which(program, env.PATH ?? ''),
     exec: (file, args, options = {}) =>
       runProcess(file, args, { ...options, env: { ...inherited(), ...options.env } }),
+    fetch: (url, init) => fetch(url, init),
+    serveLoopback,
     prompt: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const terminal = createInterface({ input: process.stdin, output: process.stderr });
@@ -144,7 +167,7 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
   };
 }
 
-async function writeFileAtomic(path: string, content: string): Promise<void> {
+async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   // Same directory as the target so the rename stays on one file system (atomic on POSIX).
@@ -156,6 +179,37 @@ async function writeFileAtomic(path: string, content: string): Promise<void> {
     await unlink(tmp).catch(() => undefined);
     throw error;
   }
+}
+
+async function serveLoopback(handler: LoopbackHandler): Promise<LoopbackServer> {
+  const { createServer } = await import('node:http');
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    handler(path).then(
+      (answer) => {
+        response.writeHead(answer.status, answer.headers);
+        response.end(answer.body);
+      },
+      (error: unknown) => {
+        response.writeHead(500);
+        response.end(String(error));
+      },
+    );
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', done);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
 }
 
 /**

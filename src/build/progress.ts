@@ -6,13 +6,18 @@ import type { Io } from '../io.js';
 
 export interface Progress {
   start(model: string, step: string): void;
+  /** New text for a running step (bytes downloaded); shown live on a terminal only. */
+  update(model: string, step: string): void;
   finish(model: string, step: string, ok: boolean, durationMs: number, note?: string): void;
   /** Stops the live display (it leaves the last state on screen). */
   close(): void;
 }
 
+/** Shows nothing: for steps run inside another command's display. */
+export const QUIET_PROGRESS: Progress = { start() {}, update() {}, finish() {}, close() {} };
+
 export function createProgress(io: Io, options: { quiet: boolean }): Progress {
-  if (options.quiet) return { start() {}, finish() {}, close() {} };
+  if (options.quiet) return QUIET_PROGRESS;
   return io.stderr.isTTY ? liveProgress(io) : plainProgress(io);
 }
 
@@ -22,6 +27,7 @@ function plainProgress(io: Io): Progress {
   const stamp = (): string => new Date(io.now()).toISOString().slice(11, 19);
   return {
     start: (model, step) => io.stderr.write(`[${stamp()}] ${model}: ${step} ...\n`),
+    update() {},
     finish: (model, step, ok, ms, note) =>
       io.stderr.write(
         `[${stamp()}] ${model}: ${step} ${ok ? 'ok' : (note ?? 'failed')} (${seconds(ms)})\n`,
@@ -51,6 +57,10 @@ function liveProgress(io: Io): Progress {
     start(model, step) {
       rows.set(model, { step, since: io.now() });
       draw();
+    },
+    update(model, step) {
+      const row = rows.get(model);
+      if (row && !row.done) row.step = step;
     },
     finish(model, step, ok, ms, note) {
       const row = rows.get(model);

@@ -9,13 +9,18 @@ import type { ResolvedModel } from '../compat/resolve.js';
 import type { ExecResult, Io } from '../io.js';
 import type { Problem } from '../problem.js';
 import { SMOKE_SCRIPT } from '../render/plan.js';
-import { type CondaTool, createArgs, platformEnv } from '../runner/conda-tool.js';
+import {
+  type CondaTool,
+  createArgs,
+  createFromLockArgs,
+  platformEnv,
+} from '../runner/conda-tool.js';
 import type { Spec } from '../spec/types.js';
 import { packagesFor } from './import-names.js';
 import type { Progress } from './progress.js';
 import { type SmokeReport, smokeProblems } from './smoke-verdict.js';
 
-export type StepName = 'create' | 'smoke' | 'image' | 'image-smoke';
+export type StepName = 'create' | 'pip' | 'smoke' | 'image' | 'image-smoke';
 
 export interface StepResult {
   name: StepName;
@@ -60,6 +65,11 @@ export interface BuildOptions {
   keep: boolean;
   signal: AbortSignal;
   progress: Progress;
+  /**
+   * Models installed from their lock (`envgen lock`), not solved: the explicit lock and the
+   * pip companion (null when the model has no pip requirements), absolute paths.
+   */
+  locks: ReadonlyMap<string, { conda: string; pip: string | null }>;
 }
 
 /** Lines of a failed step's output kept in the report. */
@@ -93,13 +103,16 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
     ...platformEnv(options.tool, foreign),
   };
 
+  const lock = options.locks.get(model.name);
   const create = await step(
     io,
     options,
     model.name,
     'create',
     options.tool.path,
-    createArgs(options.tool, envFile, prefix, foreign),
+    lock
+      ? createFromLockArgs(options.tool, lock.conda, prefix, model.channels)
+      : createArgs(options.tool, envFile, prefix, foreign),
     env,
   );
   build.steps.push(create.step);
@@ -107,6 +120,29 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
     build.problems.push(createProblem(model.name, create.result, options));
     if (!options.keep) await io.remove(prefix);
     return build;
+  }
+  // The lock holds the conda packages; the pip requirements go in after, as in the image.
+  if (lock?.pip && !foreign) {
+    const pip = await step(
+      io,
+      options,
+      model.name,
+      'pip',
+      join(prefix, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--requirement', lock.pip],
+      { PYTHONNOUSERSITE: '1' },
+    );
+    build.steps.push(pip.step);
+    if (!pip.step.ok) {
+      build.problems.push({
+        ruleId: pip.result.timedOut ? 'build/timeout' : 'build/pip-failed',
+        severity: 'error',
+        message: `${model.name}: pip could not install ${lock.pip} (exit ${pip.result.exitCode ?? 'killed'})`,
+        fix: 'read the step log; pin the requirement pip names, or check the index URLs',
+      });
+      if (!options.keep) await io.remove(prefix);
+      return build;
+    }
   }
 
   if (foreign) {

@@ -183,6 +183,39 @@ Examples:
 
   withCommon(
     program
+      .command('lock')
+      .summary('solve each environment with a real conda solver and write explicit locks')
+      .description(
+        "Solve each model's environment for its platform (and envgen.yaml `lock.platforms`) with rattler, conda's solver in WASM, against the channels' repodata and the virtual packages of the target (__cuda at the model's CUDA, __glibc of the runtime image), not this machine's. Writes envs/<model>/conda-<platform>.lock (@EXPLICIT: each package's URL and MD5; `conda create --file` installs it without a solve) and envs/<model>/pip-requirements.txt, then switches the Dockerfiles to install from them. A lock whose inputs (spec, compatibility table, envgen version) have not changed is kept; --update solves again. Repodata is cached with ETags in $ENVGEN_CACHE_DIR (default ~/.cache/envgen).",
+      )
+      .argument('[model...]', 'models to lock (default: all)')
+      .option(
+        '--check',
+        'solve nothing, fetch nothing; exit 1 when a lock is missing, stale or edited',
+      )
+      .option('--update', 'solve again even where the lock is current (newer packages)')
+      .option('--force', 'overwrite locks edited by hand')
+      .option(
+        '--platform <platform...>',
+        "lock for these platforms instead of each model's own and lock.platforms (linux-64, linux-aarch64)",
+      )
+      .option(
+        '--mirror <channel=url...>',
+        'fetch a channel from a mirror, e.g. conda-forge=https://mirror.example.com/conda-forge',
+      )
+      .option('--offline', 'use cached repodata only; never touch the network')
+      .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen lock\n  $ envgen lock sentiment --update\n  $ envgen lock --platform linux-64 linux-aarch64\n  $ envgen lock --mirror conda-forge=https://mirror.example.com/conda-forge\n  $ envgen lock --check            (in CI: exit 1 when a lock is stale)',
+      ),
+  ).action(async (models: string[], options) => {
+    const { runLockCommand } = await import('./commands/lock.js');
+    setExit(await runLockCommand(context(options), models, options));
+  });
+
+  withCommon(
+    program
       .command('build')
       .summary('create each environment with conda and prove it with a smoke check (CI)')
       .description(

@@ -43,3 +43,10 @@ export const BUILD_IMAGES: Record<Base, BuildImage> = {
  * breaks them), no conda, no compilers.
  */
 export const RUNTIME_IMAGE = 'debian:12.11-slim';
+
+/**
+ * The glibc of {@link RUNTIME_IMAGE} (Debian 12 "bookworm" ships glibc 2.36:
+ * packages.debian.org/bookworm/libc6). `lock` solves with it as `__glibc`, so no package that
+ * needs a newer glibc than the image has gets into a lock. Change it with the image.
+ */
+export const RUNTIME_GLIBC = '2.36';

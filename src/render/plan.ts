@@ -8,6 +8,7 @@
  * checked once more here before rendering.
  */
 import type { ResolvedModel } from '../compat/resolve.js';
+import { lockPath, pipLockPath } from '../lock/lock-file.js';
 import type { Base, ModelSpec, Spec } from '../spec/types.js';
 import { BUILD_IMAGES, RUNTIME_IMAGE } from './base-images.js';
 import { headerFor, seal } from './seal.js';
@@ -29,6 +30,11 @@ export interface PlanInput {
   /** Resolved pins of every model of the spec, in spec order. */
   models: ResolvedModel[];
   version: string;
+  /**
+   * Models with a lock for their platform (`envgen lock`): their images install from it, with
+   * no solve in the image build.
+   */
+  locked?: ReadonlySet<string>;
 }
 
 export const SMOKE_SCRIPT = 'envs/smoke_check.py';
@@ -42,6 +48,12 @@ interface EnvironmentContext {
   pkgsDir: string;
   micromamba: boolean;
   cudaOverride: string | false;
+  /** The explicit lock to install from, when the model has one. */
+  lockFile: string | false;
+  /** The pip companion of the lock, when the model has pip requirements. */
+  pipFile: string | false;
+  /** `--channel pytorch --channel conda-forge`: the environment's channels, for conda. */
+  channelArgs: string;
 }
 
 export function renderPlan(input: PlanInput, render: Render = templates()): PlannedFile[] {
@@ -66,7 +78,7 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
       environmentContext(model, header(model.name)),
       model.name,
     );
-    const env = environmentFor(model, spec, input.spec, 'build', SINGLE_PREFIX);
+    const env = environmentFor(model, spec, input, 'build', SINGLE_PREFIX);
     add(
       `${dir}/Dockerfile`,
       'Dockerfile',
@@ -116,7 +128,7 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
           environmentFor(
             m,
             input.spec.models[m.name] as ModelSpec,
-            input.spec,
+            input,
             `build-${m.name}`,
             prefixOf(m.name),
           ),
@@ -156,12 +168,13 @@ function environmentContext(model: ResolvedModel, header: string): object {
 function environmentFor(
   model: ResolvedModel,
   spec: ModelSpec,
-  whole: Spec,
+  input: PlanInput,
   stage: string,
   prefix: string,
 ): EnvironmentContext {
-  const base: Base = spec.base ?? whole.defaults?.base ?? 'miniconda';
+  const base: Base = spec.base ?? input.spec.defaults?.base ?? 'miniconda';
   const image = BUILD_IMAGES[base];
+  const locked = input.locked?.has(model.name) ?? false;
   return {
     stage,
     prefix,
@@ -170,6 +183,9 @@ function environmentFor(
     pkgsDir: image.pkgsDir,
     micromamba: image.tool === 'micromamba',
     cudaOverride: model.cuda === 'cpu' ? false : model.cuda,
+    lockFile: locked ? lockPath(model.name, model.platform) : false,
+    pipFile: locked && model.pip.length > 0 ? pipLockPath(model.name) : false,
+    channelArgs: model.channels.map((c) => `--channel ${c}`).join(' '),
   };
 }
 

@@ -94,6 +94,31 @@ export function createArgs(
   return ['env', 'create', '--yes', '--file', envFile, '--prefix', prefix, '--json'];
 }
 
+/**
+ * The command that installs an explicit lock at a prefix, with no solve: `create --file` takes
+ * an `@EXPLICIT` list in conda, mamba and micromamba alike. conda gets the environment's
+ * channels with `--override-channels`, so a `.condarc` that lists `defaults` does not bring in
+ * Anaconda's Terms of Service check.
+ */
+export function createFromLockArgs(
+  tool: CondaTool,
+  lockFile: string,
+  prefix: string,
+  channels: readonly string[],
+): string[] {
+  const conda = tool.kind === 'conda';
+  return [
+    'create',
+    '--yes',
+    '--prefix',
+    prefix,
+    ...(conda ? ['--override-channels', ...channels.flatMap((c) => ['--channel', c])] : []),
+    '--file',
+    lockFile,
+    ...(conda ? ['--json'] : []),
+  ];
+}
+
 /** conda has no `--platform` for `env create`; it solves for another platform through CONDA_SUBDIR. */
 export function platformEnv(tool: CondaTool, platform?: string): Record<string, string> {
   const mamba2 = tool.kind === 'mamba' && !tool.version.startsWith('1.');

@@ -59,6 +59,13 @@ export interface Spec {
     /** Base image -> the tag `audit --fix` pins it to. */
     pins?: Record<string, string>;
   };
+  /** How `envgen lock` solves. */
+  lock?: {
+    /** Platforms every model is locked for, besides its own. */
+    platforms?: PlatformName[];
+    /** Channel (name or URL) -> the mirror that replaces it. */
+    mirrors?: Record<string, string>;
+  };
   compat?: RulesOverlay;
 }
 

@@ -5,9 +5,13 @@
  */
 import { join, resolve as resolvePath } from 'node:path';
 import { buildImages } from '../../build/build-images.js';
-import { createProgress } from '../../build/progress.js';
+import { createProgress, QUIET_PROGRESS } from '../../build/progress.js';
 import { type BuildReport, buildEnvironments } from '../../build/run-build.js';
 import { applyPlan } from '../../generate/apply-plan.js';
+import { lockedModels } from '../../lock/find-locks.js';
+import { lockPath, pipLockPath } from '../../lock/lock-file.js';
+import { lockTargets, type TargetInput } from '../../lock/lock-targets.js';
+import { runLock } from '../../lock/run-lock.js';
 import { UserError, usageError } from '../../problem.js';
 import { renderPlan } from '../../render/plan.js';
 import {
@@ -47,7 +51,7 @@ export async function runBuild(
   const jobs = positiveInt(flags.jobs ?? '1', '--jobs');
   const timeoutMs = flags.timeout ? durationMs(flags.timeout) : undefined;
 
-  const { loaded, models, problems, selected } = await resolveSpecModels(ctx, names, {
+  const { loaded, models, problems, selected, table } = await resolveSpecModels(ctx, names, {
     ...(flags.rules ? { rules: flags.rules } : {}),
     all: true,
   });
@@ -55,7 +59,14 @@ export async function runBuild(
   ctx.io.stderr.write(formatWarnings(models, colorFor(ctx.io.stderr, ctx.io.env)));
 
   // The files CI builds must be the files the spec renders to, or the build proves nothing.
-  const plan = renderPlan({ specFile: SPEC_FILE, spec: loaded.spec, models, version: VERSION });
+  const locked = await lockedModels(io, root, models);
+  const plan = renderPlan({
+    specFile: SPEC_FILE,
+    spec: loaded.spec,
+    models,
+    version: VERSION,
+    locked,
+  });
   const files = await applyPlan(io, root, plan, { check: !flags.write, force: false });
   const outOfDate = files.filter((f) => f.status !== 'unchanged' && !f.written);
   if (outOfDate.length > 0) {
@@ -75,6 +86,8 @@ export async function runBuild(
       1,
     );
   }
+
+  const locks = await currentLocks(ctx, { loaded, models, selected, table }, locked);
 
   const found = await findCondaTool(io, flags.conda ? resolvePath(io.cwd, flags.conda) : undefined);
   if (!found.ok) {
@@ -122,6 +135,7 @@ export async function runBuild(
     keep: Boolean(flags.keep),
     signal,
     progress,
+    locks,
   };
   let builds: BuildReport['models'];
   try {
@@ -147,6 +161,56 @@ export async function runBuild(
   if (signal.aborted) return 130;
   if (builds.some((b) => b.steps.some((s) => s.timedOut))) return 3;
   return report.ok ? 0 : 1;
+}
+
+/**
+ * The locks of the models being built, after checking each is what envgen.yaml locks to now: a
+ * stale lock would prove an environment the spec no longer describes.
+ */
+async function currentLocks(
+  ctx: CommandContext,
+  input: TargetInput,
+  locked: ReadonlySet<string>,
+): Promise<Map<string, { conda: string; pip: string | null }>> {
+  const chosen = input.selected.filter((name) => locked.has(name));
+  const { targets } = lockTargets({ ...input, selected: chosen }, [], true);
+  const result = await runLock(ctx.io, targets, {
+    root: ctx.root,
+    specFile: SPEC_FILE,
+    version: VERSION,
+    table: input.table,
+    check: true,
+    update: false,
+    force: false,
+    offline: true,
+    cacheDir: '',
+    mirrors: input.loaded.spec.lock?.mirrors ?? {},
+    progress: QUIET_PROGRESS,
+  });
+  const behind = result.outcomes.filter((o) => o.status !== 'unchanged');
+  if (behind.length > 0) {
+    throw new UserError(
+      behind.map((o) => ({
+        ruleId: 'lock/out-of-date',
+        severity: 'error' as const,
+        file: o.path,
+        message: `${o.path} is ${o.status}: it is not what ${SPEC_FILE} locks to now`,
+        fix:
+          o.status === 'edited'
+            ? 'run `envgen lock --force` to replace the edited lock'
+            : 'run `envgen lock` and commit the locks',
+      })),
+      1,
+    );
+  }
+  const locks = new Map<string, { conda: string; pip: string | null }>();
+  for (const { model } of targets) {
+    locks.set(model.name, {
+      conda: join(ctx.root, lockPath(model.name, model.platform)),
+      pip: model.pip.length > 0 ? join(ctx.root, pipLockPath(model.name)) : null,
+    });
+  }
+  return locks;
 }
 
 function positiveInt(text: string, flag: string): number {

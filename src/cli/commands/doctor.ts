@@ -4,7 +4,9 @@
  * environment variables that shadow an environment's libraries, and for each model of the spec:
  * the driver floors, the architectures, and the smoke check where its environment exists.
  */
+
 import { join, resolve } from 'node:path';
+import { QUIET_PROGRESS } from '../../build/progress.js';
 import { runSmoke } from '../../build/run-build.js';
 import type { ResolvedModel } from '../../compat/resolve.js';
 import { requestFor } from '../../compat/resolve-spec.js';
@@ -198,10 +200,15 @@ async function smokeHere(
   );
   const python = join(prefix, 'bin', 'python');
   if (!(await ctx.io.exists(python))) return [];
-  const quiet = { start() {}, finish() {}, close() {} };
   const smoke = await runSmoke(
     ctx.io,
-    { gpu, timeoutMs: 300_000, signal: new AbortController().signal, progress: quiet, spec },
+    {
+      gpu,
+      timeoutMs: 300_000,
+      signal: new AbortController().signal,
+      progress: QUIET_PROGRESS,
+      spec,
+    },
     model,
     python,
     [join(ctx.root, SMOKE_SCRIPT)],

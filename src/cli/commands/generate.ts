@@ -1,5 +1,6 @@
 /** `envgen generate`: render each model's files, write what changed, or (`--check`) only compare. */
 import { applyPlan, type FileOutcome, type FileStatus } from '../../generate/apply-plan.js';
+import { lockedModels } from '../../lock/find-locks.js';
 import { type Problem, UserError } from '../../problem.js';
 import { renderPlan } from '../../render/plan.js';
 import { colorFor } from '../../report/color.js';
@@ -39,6 +40,7 @@ export async function runGenerate(
     spec: loaded.spec,
     models,
     version: VERSION,
+    locked: await lockedModels(ctx.io, ctx.root, models),
   });
   const plan = whole.filter(
     (file) => !file.owner || selected.includes(file.owner) || !(file.owner in loaded.spec.models),

@@ -1,0 +1,177 @@
+/**
+ * `envgen lock`: solve each model's environment for each of its platforms with a real conda
+ * solver, write explicit locks (and the pip companion), then bring the generated Dockerfiles
+ * over to installing from them. `--check` compares only: no network, exit 1 when a lock is
+ * missing, stale or edited.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createProgress } from '../../build/progress.js';
+import { PLATFORMS, type Platform } from '../../compat/types.js';
+import { applyPlan, type FileOutcome } from '../../generate/apply-plan.js';
+import type { Io } from '../../io.js';
+import { parseMirrorFlag } from '../../lock/channels.js';
+import { lockedModels } from '../../lock/find-locks.js';
+import { lockTargets } from '../../lock/lock-targets.js';
+import { type LockOutcome, runLock } from '../../lock/run-lock.js';
+import { type Problem, UserError, usageError } from '../../problem.js';
+import { renderPlan } from '../../render/plan.js';
+import { colorFor } from '../../report/color.js';
+import { formatProblems } from '../../report/problems.js';
+import { formatWarnings } from '../../report/warnings.js';
+import { SPEC_FILE } from '../../spec/load-spec.js';
+import type { CommandContext } from '../context.js';
+import { type ResolvedSpec, resolveSpecModels } from '../spec-models.js';
+import { VERSION } from '../version.js';
+
+export interface LockFlags {
+  check?: boolean;
+  update?: boolean;
+  force?: boolean;
+  offline?: boolean;
+  platform?: string[];
+  mirror?: string[];
+  rules?: string;
+}
+
+export async function runLockCommand(
+  ctx: CommandContext,
+  names: string[],
+  flags: LockFlags,
+): Promise<number> {
+  const { io, root } = ctx;
+  const platforms = (flags.platform ?? []).map(checkPlatform);
+  const flagMirrors = Object.fromEntries((flags.mirror ?? []).map(parseMirrorFlag));
+  // Every model is resolved: the Dockerfiles regenerated afterwards list them all.
+  const resolved = await resolveSpecModels(ctx, names, {
+    ...(flags.rules ? { rules: flags.rules } : {}),
+    all: true,
+  });
+  if (resolved.problems.length > 0) throw new UserError(resolved.problems);
+  io.stderr.write(formatWarnings(resolved.models, colorFor(io.stderr, io.env)));
+
+  const targets = lockTargets(resolved, platforms);
+  if (targets.problems.length > 0) throw new UserError(targets.problems);
+  const progress = createProgress(io, { quiet: false });
+  const result = await runLock(io, targets.targets, {
+    root,
+    specFile: SPEC_FILE,
+    version: VERSION,
+    table: resolved.table,
+    check: Boolean(flags.check),
+    update: Boolean(flags.update),
+    force: Boolean(flags.force),
+    offline: Boolean(flags.offline),
+    cacheDir: cacheDir(io),
+    mirrors: { ...resolved.loaded.spec.lock?.mirrors, ...flagMirrors },
+    progress,
+  }).finally(() => progress.close());
+
+  const problems: Problem[] = [...result.problems];
+  for (const { model, requirements } of result.unpinned) {
+    problems.push({
+      ruleId: 'lock/pip-unpinned',
+      severity: 'warning',
+      message: `model '${model}': pip requirements not pinned with ==, so pip may install other versions on the next build: ${requirements.join(', ')}`,
+      fix: 'pin them in envgen.yaml `pip:` (e.g. name==1.2.3)',
+    });
+  }
+  if (flags.check) {
+    const failing = result.outcomes.filter((o) => o.status !== 'unchanged');
+    if (failing.length > 0) {
+      problems.unshift({
+        ruleId: 'lock/out-of-date',
+        severity: 'error',
+        message: `${failing.length} lock file(s) are not what ${SPEC_FILE} locks to: ${failing.map((o) => `${o.path} (${o.status})`).join(', ')}`,
+        fix: 'run `envgen lock` and commit the locks (an edited lock needs `--force`)',
+      });
+    }
+  }
+
+  let files: FileOutcome[] = [];
+  let exitCode = result.exitCode;
+  if (!flags.check && result.exitCode === 0) {
+    files = await regenerate(ctx, resolved);
+    const refused = files.filter((f) => f.status === 'edited' || f.status === 'foreign');
+    if (refused.length > 0) {
+      exitCode = 1;
+      problems.push({
+        ruleId: 'generate/edited',
+        severity: 'error',
+        message: `not switched to the lock, edited by hand or not envgen's: ${refused.map((f) => f.path).join(', ')}`,
+        fix: 'move the change into envgen.yaml, then run `envgen generate --force`',
+      });
+    }
+  }
+
+  if (ctx.json) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          locks: result.outcomes,
+          files: files.map(({ path, status }) => ({ path, status })),
+          problems,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    io.stdout.write(formatOutcomes(ctx, result.outcomes, files));
+  }
+  if (problems.length > 0) io.stderr.write(formatProblems(problems, colorFor(io.stderr, io.env)));
+  return exitCode;
+}
+
+function checkPlatform(text: string): Platform {
+  if ((PLATFORMS as readonly string[]).includes(text)) return text as Platform;
+  throw usageError(
+    'usage/bad-platform',
+    `--platform ${JSON.stringify(text)} is not a platform envgen builds for`,
+    `use one of: ${PLATFORMS.join(', ')}`,
+  );
+}
+
+/** Where repodata is cached: $ENVGEN_CACHE_DIR, else the XDG cache folder. */
+function cacheDir(io: Io): string {
+  const own = io.env.ENVGEN_CACHE_DIR;
+  if (own) return join(own, 'repodata');
+  const base = io.env.XDG_CACHE_HOME || join(io.env.HOME || homedir(), '.cache');
+  return join(base, 'envgen', 'repodata');
+}
+
+/** The generated files, now that the locks exist: the Dockerfiles install from them. */
+async function regenerate(ctx: CommandContext, resolved: ResolvedSpec): Promise<FileOutcome[]> {
+  const { loaded, models, selected } = resolved;
+  const whole = renderPlan({
+    specFile: SPEC_FILE,
+    spec: loaded.spec,
+    models,
+    version: VERSION,
+    locked: await lockedModels(ctx.io, ctx.root, models),
+  });
+  const plan = whole.filter(
+    (file) => !file.owner || selected.includes(file.owner) || !(file.owner in loaded.spec.models),
+  );
+  const outcomes = await applyPlan(ctx.io, ctx.root, plan, { check: false, force: false });
+  return outcomes.filter((o) => o.status !== 'unchanged');
+}
+
+function formatOutcomes(ctx: CommandContext, locks: LockOutcome[], files: FileOutcome[]): string {
+  const c = ctx.color;
+  const good = new Set(['created', 'updated', 'removed']);
+  const paint = (status: string): string =>
+    (good.has(status) ? c.green : status === 'unchanged' ? c.dim : c.red)(status.padEnd(9));
+  const lines = locks.map(
+    (o) =>
+      `${paint(o.status)} ${o.path}${o.packages !== undefined ? c.dim(` (${o.packages} ${o.platform ? 'packages' : 'requirements'})`) : ''}`,
+  );
+  const counts = new Map<string, number>();
+  for (const o of locks) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+  const summary = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+  const generated =
+    files.length > 0
+      ? `Generated files brought to the locks:\n${files.map((f) => `${paint(f.status)} ${f.path}\n`).join('')}`
+      : '';
+  return `${lines.join('\n')}\n${summary}.\n${generated}`;
+}

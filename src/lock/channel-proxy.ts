@@ -1,0 +1,161 @@
+/**
+ * The channels the solver sees: one HTTP server on 127.0.0.1, started for one `envgen lock`.
+ *
+ * rattler's JavaScript binding fetches repodata itself and takes no virtual packages as an
+ * argument: it solves against what the channels hold, plus nothing about the target machine.
+ * Two routes give it the rest, without patching rattler or writing files for it to read:
+ *
+ * - `/c/<n>/...` forwards to the n-th real channel (or its mirror) through {@link fetchCached}:
+ *   one cache, one progress display, and one place that knows why a channel failed, for every
+ *   file rattler asks for (sharded index, `.zst`, `.json`); rattler's own errors only say
+ *   "error sending request".
+ * - `/v/<subdir>/repodata.json` is a channel whose packages are the target's virtual packages
+ *   (`__cuda`, `__glibc`, ...): real records to the solver, so a package that depends on
+ *   `__cuda >=11.8` is solvable exactly when the target has it. They are dropped from the lock.
+ *
+ * Package URLs in the solution point at this server; {@link ChannelProxy.upstreamOf} maps them
+ * back to the channel they came from.
+ */
+import { type Progress, QUIET_PROGRESS } from '../build/progress.js';
+import type { Io, LoopbackResponse } from '../io.js';
+import type { LockChannel } from './channels.js';
+import { type CacheOptions, fetchCached } from './repodata-cache.js';
+import { type VirtualPackage, virtualRepodata } from './virtual-packages.js';
+
+export interface ChannelTrouble {
+  channel: LockChannel;
+  url: string;
+  /** `unreachable`: no answer; `status`: an HTTP error other than 404. */
+  kind: 'unreachable' | 'status';
+  detail: string;
+}
+
+export interface ChannelProxy {
+  /** The address the solver is given for each channel, in the channels' order. */
+  channelUrls: string[];
+  /** The virtual-package channel for a set of packages (one per model and platform). */
+  virtualUrl(packages: readonly VirtualPackage[]): string;
+  /** A solved package's URL on the real channel (or mirror). */
+  upstreamOf(url: string): string;
+  /** The solver's text with this server's addresses replaced by what they stand for. */
+  describe(text: string): string;
+  /** What went wrong with each channel so far. */
+  troubles(): ChannelTrouble[];
+  /** Channels that answered 404 for every repodata file asked (a wrong name or mirror URL). */
+  empty(): LockChannel[];
+  close(): Promise<void>;
+}
+
+export async function startChannelProxy(
+  io: Io,
+  channels: readonly LockChannel[],
+  cache: Omit<CacheOptions, 'onProgress'>,
+  progress: Progress,
+): Promise<ChannelProxy> {
+  const inFlight = new Map<string, Promise<LoopbackResponse>>();
+  const troubles: ChannelTrouble[] = [];
+  const found = new Set<number>();
+  const asked = new Set<number>();
+  const virtualSets: VirtualPackage[][] = [];
+
+  const forward = async (index: number, rest: string): Promise<LoopbackResponse> => {
+    const channel = channels[index] as LockChannel;
+    const url = `${channel.url}/${rest}`;
+    const label = `${channel.name}/${rest}`;
+    // Index files are shown; the shards a sharded index points at (hundreds) are not.
+    const isRepodata = /(^|\/)repodata[^/]*$/.test(rest);
+    const shown = isRepodata ? progress : QUIET_PROGRESS;
+    if (isRepodata) asked.add(index);
+    // Shown from its first byte: a variant that is not there (404) shows nothing.
+    let started = false;
+    const begin = (): void => {
+      if (!started) shown.start(label, 'fetching');
+      started = true;
+    };
+    const since = io.now();
+    const result = await fetchCached(io, url, {
+      ...cache,
+      onProgress: (_url, received, total) => {
+        begin();
+        shown.update(
+          label,
+          `fetching ${megabytes(received)}${total ? ` of ${megabytes(total)}` : ''}`,
+        );
+      },
+    });
+    const took = io.now() - since;
+    if (result.kind === 'ok') {
+      if (isRepodata) found.add(index);
+      begin();
+      shown.finish(label, result.from === 'network' ? 'fetched' : 'from cache', true, took);
+      return { status: 200, body: result.body };
+    }
+    // A missing variant (no sharded index, no .zst) is normal: the solver asks for the next.
+    const notThere =
+      (result.kind === 'status' && result.status === 404) ||
+      (result.kind === 'unreachable' && cache.offline);
+    if (!notThere) {
+      begin();
+      shown.finish(label, 'fetch', false, took);
+      troubles.push({
+        channel,
+        url,
+        kind: result.kind,
+        detail: result.kind === 'status' ? `HTTP ${result.status}` : result.reason,
+      });
+    }
+    return { status: notThere ? 404 : 502 };
+  };
+
+  const handler = async (path: string): Promise<LoopbackResponse> => {
+    const virtual = /^\/v\/([0-9]+)\/([a-z0-9-]+)\/repodata\.json$/.exec(path);
+    if (virtual) {
+      const set = virtualSets[Number(virtual[1])];
+      return set
+        ? { status: 200, body: virtualRepodata(virtual[2] as string, set) }
+        : { status: 404 };
+    }
+    const channel = /^\/c\/([0-9]+)\/(.+)$/.exec(path);
+    const index = Number(channel?.[1]);
+    const rest = channel?.[2] ?? '';
+    if (!channel || !channels[index] || rest.split('/').some((part) => part === '..')) {
+      return { status: 404 };
+    }
+    const key = `${index}/${rest}`;
+    let answer = inFlight.get(key);
+    if (!answer) {
+      answer = forward(index, rest);
+      inFlight.set(key, answer);
+    }
+    return answer;
+  };
+
+  const server = await io.serveLoopback(handler);
+  const prefixes = channels.map((_, index) => `${server.url}/c/${index}/`);
+  return {
+    channelUrls: prefixes.map((prefix) => prefix.slice(0, -1)),
+    virtualUrl(packages) {
+      virtualSets.push([...packages]);
+      return `${server.url}/v/${virtualSets.length - 1}`;
+    },
+    upstreamOf(url) {
+      const index = prefixes.findIndex((prefix) => url.startsWith(prefix));
+      if (index < 0) return url;
+      return `${(channels[index] as LockChannel).url}/${url.slice((prefixes[index] as string).length)}`;
+    },
+    describe(text) {
+      return text
+        .replaceAll(/http:\/\/127\.0\.0\.1:[0-9]+\/c\/([0-9]+)\/?/g, (whole, index: string) =>
+          channels[Number(index)] ? `${(channels[Number(index)] as LockChannel).url}/` : whole,
+        )
+        .replaceAll(/http:\/\/127\.0\.0\.1:[0-9]+\/v\/[0-9]+\/?/g, 'the virtual packages');
+    },
+    troubles: () => [...troubles],
+    empty: () => channels.filter((_, index) => asked.has(index) && !found.has(index)),
+    close: () => server.close(),
+  };
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

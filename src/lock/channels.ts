@@ -1,0 +1,55 @@
+/**
+ * Where each channel of an environment is fetched from. A channel name (`conda-forge`) means
+ * anaconda.org's copy, as conda reads it; a mirror (envgen.yaml `lock.mirrors`, or
+ * `--mirror NAME=URL`) replaces it, for air-gapped sites and internal proxies. The lock records
+ * the URLs it was solved from, so an image built from it downloads from the same place.
+ */
+import { usageError } from '../problem.js';
+
+export interface LockChannel {
+  /** As the environment names it: `conda-forge`, `pytorch`, or a URL. */
+  name: string;
+  /** Where its repodata and packages are fetched from, no trailing slash. */
+  url: string;
+  /** The mirror replaced anaconda.org's address. */
+  mirrored: boolean;
+}
+
+const ANACONDA_ORG = 'https://conda.anaconda.org';
+const URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?(?:\/[A-Za-z0-9._~%+-]+)*\/?$/;
+
+/** The channel's own address: a bare name lives on anaconda.org. */
+export function channelUrl(name: string): string {
+  return URL_PATTERN.test(name) ? name.replace(/\/+$/, '') : `${ANACONDA_ORG}/${name}`;
+}
+
+export function lockChannels(
+  names: readonly string[],
+  mirrors: Readonly<Record<string, string>>,
+): LockChannel[] {
+  return names.map((name) => {
+    const mirror = mirrors[name] ?? mirrors[channelUrl(name)];
+    return mirror
+      ? { name, url: mirror.replace(/\/+$/, ''), mirrored: true }
+      : { name, url: channelUrl(name), mirrored: false };
+  });
+}
+
+/** `--mirror conda-forge=https://mirror.example/conda-forge`, checked before anything is fetched. */
+export function parseMirrorFlag(text: string): [string, string] {
+  const at = text.indexOf('=');
+  const name = at > 0 ? text.slice(0, at) : '';
+  const url = at > 0 ? text.slice(at + 1) : '';
+  if (!name || !isMirrorUrl(url)) {
+    throw usageError(
+      'usage/bad-mirror',
+      `--mirror ${JSON.stringify(text)} is not CHANNEL=URL`,
+      'e.g. --mirror conda-forge=https://mirror.example.com/conda-forge (http or https, no spaces)',
+    );
+  }
+  return [name, url];
+}
+
+export function isMirrorUrl(url: string): boolean {
+  return URL_PATTERN.test(url);
+}

@@ -1,0 +1,132 @@
+/**
+ * Repodata over HTTP(S) with a cache on disk: each response is kept with its ETag and
+ * Last-Modified, and the next request asks the server whether it changed (304: the cached copy
+ * is used, nothing is downloaded). conda-forge's repodata is tens of megabytes, so this is the
+ * difference between a lock in seconds and one in minutes.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Io } from '../io.js';
+
+export interface CacheOptions {
+  /** Folder for the cached bodies and their validators. */
+  dir: string;
+  /** Use the cache only; never touch the network. */
+  offline: boolean;
+  /** Bytes received so far for a URL (and the total, when the server says). */
+  onProgress?: (url: string, received: number, total: number | null) => void;
+}
+
+export type Fetched =
+  | { kind: 'ok'; body: Uint8Array; from: 'network' | 'cache' | 'revalidated' }
+  /** The server answered, with something other than the file (404, 401, 500...). */
+  | { kind: 'status'; status: number }
+  /** No answer at all: DNS, refused, TLS, timeout; or offline with nothing cached. */
+  | { kind: 'unreachable'; reason: string };
+
+interface CacheMeta {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+}
+
+/** How long one request may take before the channel counts as unreachable. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+export async function fetchCached(io: Io, url: string, options: CacheOptions): Promise<Fetched> {
+  const key = createHash('sha256').update(url).digest('hex').slice(0, 32);
+  const bodyPath = join(options.dir, `${key}.body`);
+  const metaPath = join(options.dir, `${key}.json`);
+  const cached = await readCached(io, bodyPath, metaPath, url);
+
+  if (options.offline) {
+    return cached
+      ? { kind: 'ok', body: cached.body, from: 'cache' }
+      : { kind: 'unreachable', reason: 'offline, and not in the cache' };
+  }
+
+  const headers: Record<string, string> = {};
+  if (cached?.meta.etag) headers['if-none-match'] = cached.meta.etag;
+  if (cached?.meta.lastModified) headers['if-modified-since'] = cached.meta.lastModified;
+  let response: Response;
+  try {
+    response = await io.fetch(url, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch (error) {
+    return { kind: 'unreachable', reason: networkReason(error) };
+  }
+  if (response.status === 304 && cached) {
+    await response.body?.cancel();
+    return { kind: 'ok', body: cached.body, from: 'revalidated' };
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return { kind: 'status', status: response.status };
+  }
+  let body: Uint8Array;
+  try {
+    body = await readBody(response, (received, total) =>
+      options.onProgress?.(url, received, total),
+    );
+  } catch (error) {
+    return { kind: 'unreachable', reason: networkReason(error) };
+  }
+  const meta: CacheMeta = {
+    url,
+    ...(response.headers.get('etag') ? { etag: response.headers.get('etag') as string } : {}),
+    ...(response.headers.get('last-modified')
+      ? { lastModified: response.headers.get('last-modified') as string }
+      : {}),
+  };
+  // The body first: a meta file never points at a body that is not there.
+  await io.writeFileAtomic(bodyPath, body);
+  await io.writeFileAtomic(metaPath, `${JSON.stringify(meta)}\n`);
+  return { kind: 'ok', body, from: 'network' };
+}
+
+async function readCached(
+  io: Io,
+  bodyPath: string,
+  metaPath: string,
+  url: string,
+): Promise<{ body: Uint8Array; meta: CacheMeta } | null> {
+  try {
+    const meta = JSON.parse((await io.readFile(metaPath)).toString('utf8')) as CacheMeta;
+    // A different URL with the same key prefix, or a damaged entry: not ours to use.
+    if (meta.url !== url) return null;
+    return { body: await io.readFile(bodyPath), meta };
+  } catch {
+    return null;
+  }
+}
+
+async function readBody(
+  response: Response,
+  onProgress: (received: number, total: number | null) => void,
+): Promise<Uint8Array> {
+  const length = Number(response.headers.get('content-length'));
+  // A gzip-encoded response's length is the compressed size: no total to show then.
+  const total =
+    Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding')
+      ? length
+      : null;
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  if (!response.body) return new Uint8Array();
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    received += chunk.byteLength;
+    onProgress(received, total);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** `getaddrinfo ENOTFOUND conda.anaconda.org`, `connect ECONNREFUSED 127.0.0.1:9`, ... */
+function networkReason(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    if (cause instanceof Error && cause.message) return cause.message;
+    if (error.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+    return error.message;
+  }
+  return String(error);
+}

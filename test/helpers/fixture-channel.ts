@@ -1,0 +1,56 @@
+/**
+ * Serves a folder of channels (fixtures/channels) on 127.0.0.1, as anaconda.org would: files by
+ * path, 404 for what is not there, an ETag on each file and 304 for a request that sends it
+ * back. Every request is logged, so tests can see what envgen asked for and what it revalidated.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { join, normalize } from 'node:path';
+
+export interface ServedRequest {
+  path: string;
+  status: number;
+  ifNoneMatch: string | null;
+}
+
+export interface FixtureChannelServer {
+  /** `http://127.0.0.1:<port>`: a channel is at `${url}/conda-forge`. */
+  url: string;
+  requests: ServedRequest[];
+  close(): Promise<void>;
+}
+
+export const FIXTURE_CHANNELS = join(import.meta.dirname, '..', '..', 'fixtures', 'channels');
+
+export async function serveChannels(root = FIXTURE_CHANNELS): Promise<FixtureChannelServer> {
+  const requests: ServedRequest[] = [];
+  const server = createServer(async (request, response) => {
+    const path = normalize(new URL(request.url ?? '/', 'http://x').pathname);
+    const ifNoneMatch = request.headers['if-none-match'] ?? null;
+    let status = 404;
+    try {
+      const body = await readFile(join(root, path));
+      const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
+      status = ifNoneMatch === etag ? 304 : 200;
+      response.writeHead(status, { etag, 'content-type': 'application/json' });
+      response.end(status === 200 ? body : undefined);
+    } catch {
+      response.writeHead(404);
+      response.end();
+    }
+    requests.push({ path, status, ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : null });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
