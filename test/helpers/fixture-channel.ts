@@ -39,7 +39,11 @@ export async function serveChannels(root = FIXTURE_CHANNELS): Promise<FixtureCha
       response.writeHead(404);
       response.end();
     }
-    requests.push({ path, status, ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : null });
+    requests.push({
+      path,
+      status,
+      ifNoneMatch: typeof ifNoneMatch === 'string' ? ifNoneMatch : null,
+    });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();

@@ -364,3 +364,66 @@ describe('the last guard before rendering', () => {
     ).toThrow(/control character|one-line/);
   });
 });
+
+describe('Dockerfiles of locked models (envgen lock)', () => {
+  const loaded = parseSpecText(MATRIX, 'envgen.yaml');
+  const { models } = resolveSpec(buildTable(), loaded, Object.keys(loaded.spec.models));
+  const locked = renderPlan({
+    specFile: 'envgen.yaml',
+    spec: loaded.spec,
+    models,
+    version: '0.0.0-test',
+    locked: new Set(models.map((m) => m.name)),
+  });
+  const lockedDockerfiles = locked.filter((f) => f.path.endsWith('Dockerfile'));
+
+  it.each(lockedDockerfiles.map((f) => [f.path, f] as const))('%s (golden)', async (path, f) => {
+    await expect(f.content).toMatchFileSnapshot(`__golden__/locked/${path}`);
+  });
+
+  it('install from the lock with no solve: no environment.yml, no CONDA_OVERRIDE_CUDA', () => {
+    for (const f of lockedDockerfiles) {
+      expect(f.content).not.toContain('environment.yml');
+      expect(f.content).not.toContain('CONDA_OVERRIDE_CUDA');
+      const lockCopy = f.content.indexOf('/tmp/envgen/conda.lock');
+      expect(lockCopy).toBeGreaterThan(-1);
+      expect(lockCopy).toBeLessThan(f.content.indexOf('COPY --chown=app:app . /app'));
+    }
+    const build = (path: string) =>
+      (stages(locked.find((f) => f.path === path)?.content ?? '')[0] ?? [])
+        .map((i) => `${i.getKeyword()} ${i.getArgumentsContent()}`)
+        .join('\n');
+    expect(build('envs/chat/Dockerfile')).toContain(
+      'conda create --yes --prefix /opt/env --override-channels --channel pytorch --channel nvidia --channel conda-forge --file /tmp/envgen/conda.lock',
+    );
+    expect(build('envs/wheels/Dockerfile')).toContain(
+      'micromamba create --yes --prefix /opt/env --file /tmp/envgen/conda.lock',
+    );
+    // pip wheels come from the companion, installed by the environment's own pip.
+    expect(build('envs/wheels/Dockerfile')).toContain(
+      'COPY envs/wheels/pip-requirements.txt /tmp/envgen/pip-requirements.txt',
+    );
+    expect(build('envs/wheels/Dockerfile')).toContain(
+      '/opt/env/bin/python -m pip install --requirement /tmp/envgen/pip-requirements.txt',
+    );
+    expect(build('envs/tagger/Dockerfile')).not.toContain('pip-requirements.txt');
+  });
+
+  // The matrix's environment files carry deliberate findings (the pytorch channel, unpinned pip
+  // packages); the lock changes only the Dockerfiles, so those are what is audited here.
+  it('pass envgen audit at the default threshold', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'envgen-locked-'));
+    for (const f of locked) {
+      const path = join(dir, f.path);
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, f.content);
+    }
+    const { runEnvgen } = await import('../helpers/run-cli.js');
+    const paths = lockedDockerfiles.map((f) => f.path);
+    const result = await runEnvgen(['audit', '--format', 'json', ...paths], { cwd: dir });
+    const { diagnostics } = JSON.parse(result.stdout) as { diagnostics: { severity: string }[] };
+    expect(diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(result.exitCode).toBe(0);
+  });
+});
