@@ -3,6 +3,13 @@ import { createNodeIo, type Io } from '../io.js';
 import { runCli } from './program.js';
 
 export async function main(argv: readonly string[], io: Io = createNodeIo()): Promise<number> {
+  // `envgen rules | head`: the reader went away, which is not an error of envgen's.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
   try {
     return await runCli(argv, io);
   } catch (error) {

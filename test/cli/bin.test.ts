@@ -11,6 +11,15 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 };
 
 describe('bin/envgen', () => {
+  it('stops quietly when its reader goes away (`envgen rules --json | head -c 10`)', async () => {
+    const child = execa('node', ['bin/envgen', 'rules', '--json'], { reject: false });
+    // The reader is gone before envgen writes a byte.
+    child.stdout?.destroy();
+    const { stderr, exitCode } = await child;
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(0);
+  });
+
   it('--version prints the package version', async () => {
     const { stdout, exitCode } = await execa('node', ['bin/envgen', '--version']);
     expect(exitCode).toBe(0);
