@@ -13,7 +13,6 @@ import { lockPath, pipLockPath } from '../../lock/lock-file.js';
 import { lockTargets, type TargetInput } from '../../lock/lock-targets.js';
 import { runLock } from '../../lock/run-lock.js';
 import { UserError, usageError } from '../../problem.js';
-import { renderPlan } from '../../render/plan.js';
 import {
   buildTable as buildSummary,
   junitXml,
@@ -24,7 +23,7 @@ import { formatWarnings } from '../../report/warnings.js';
 import { findCondaTool, INSTALL_HINT } from '../../runner/conda-tool.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
-import { resolveSpecModels } from '../spec-models.js';
+import { planSpec, resolveSpecModels } from '../spec-models.js';
 import { VERSION } from '../version.js';
 
 export interface BuildFlags {
@@ -59,14 +58,7 @@ export async function runBuild(
   ctx.io.stderr.write(formatWarnings(models, colorFor(ctx.io.stderr, ctx.io.env)));
 
   // The files CI builds must be the files the spec renders to, or the build proves nothing.
-  const locked = await lockedModels(io, root, models);
-  const plan = renderPlan({
-    specFile: SPEC_FILE,
-    spec: loaded.spec,
-    models,
-    version: VERSION,
-    locked,
-  });
+  const { whole: plan } = await planSpec(ctx, { loaded, models, selected });
   const files = await applyPlan(io, root, plan, { check: !flags.write, force: false });
   const outOfDate = files.filter((f) => f.status !== 'unchanged' && !f.written);
   if (outOfDate.length > 0) {
@@ -87,7 +79,7 @@ export async function runBuild(
     );
   }
 
-  const locks = await currentLocks(ctx, { loaded, models, selected, table }, locked);
+  const locks = await currentLocks(ctx, { loaded, models, selected, table });
 
   const found = await findCondaTool(io, flags.conda ? resolvePath(io.cwd, flags.conda) : undefined);
   if (!found.ok) {
@@ -170,8 +162,8 @@ export async function runBuild(
 async function currentLocks(
   ctx: CommandContext,
   input: TargetInput,
-  locked: ReadonlySet<string>,
 ): Promise<Map<string, { conda: string; pip: string | null }>> {
+  const locked = await lockedModels(ctx.io, ctx.root, input.models);
   const chosen = input.selected.filter((name) => locked.has(name));
   const { targets } = lockTargets({ ...input, selected: chosen }, [], true);
   const result = await runLock(ctx.io, targets, {

@@ -1,15 +1,12 @@
 /** `envgen generate`: render each model's files, write what changed, or (`--check`) only compare. */
 import { applyPlan, type FileOutcome, type FileStatus } from '../../generate/apply-plan.js';
-import { lockedModels } from '../../lock/find-locks.js';
 import { type Problem, UserError } from '../../problem.js';
-import { renderPlan } from '../../render/plan.js';
 import { colorFor } from '../../report/color.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
-import { resolveSpecModels } from '../spec-models.js';
-import { VERSION } from '../version.js';
+import { planSpec, resolveSpecModels } from '../spec-models.js';
 
 export interface GenerateFlags {
   check?: boolean;
@@ -35,16 +32,7 @@ export async function runGenerate(
   });
   if (problems.length > 0) throw new UserError(problems);
   ctx.io.stderr.write(formatWarnings(models, colorFor(ctx.io.stderr, ctx.io.env)));
-  const whole = renderPlan({
-    specFile: SPEC_FILE,
-    spec: loaded.spec,
-    models,
-    version: VERSION,
-    locked: await lockedModels(ctx.io, ctx.root, models),
-  });
-  const plan = whole.filter(
-    (file) => !file.owner || selected.includes(file.owner) || !(file.owner in loaded.spec.models),
-  );
+  const { whole, plan } = await planSpec(ctx, { loaded, models, selected });
   const outcomes = await applyPlan(ctx.io, ctx.root, plan, {
     check,
     force: Boolean(flags.force),

@@ -11,17 +11,15 @@ import { PLATFORMS, type Platform } from '../../compat/types.js';
 import { applyPlan, type FileOutcome } from '../../generate/apply-plan.js';
 import type { Io } from '../../io.js';
 import { parseMirrorFlag } from '../../lock/channels.js';
-import { lockedModels } from '../../lock/find-locks.js';
 import { lockTargets } from '../../lock/lock-targets.js';
 import { type LockOutcome, runLock } from '../../lock/run-lock.js';
 import { type Problem, UserError, usageError } from '../../problem.js';
-import { renderPlan } from '../../render/plan.js';
 import { colorFor } from '../../report/color.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
-import { type ResolvedSpec, resolveSpecModels } from '../spec-models.js';
+import { planSpec, type ResolvedSpec, resolveSpecModels } from '../spec-models.js';
 import { VERSION } from '../version.js';
 
 export interface LockFlags {
@@ -142,17 +140,7 @@ function cacheDir(io: Io): string {
 
 /** The generated files, now that the locks exist: the Dockerfiles install from them. */
 async function regenerate(ctx: CommandContext, resolved: ResolvedSpec): Promise<FileOutcome[]> {
-  const { loaded, models, selected } = resolved;
-  const whole = renderPlan({
-    specFile: SPEC_FILE,
-    spec: loaded.spec,
-    models,
-    version: VERSION,
-    locked: await lockedModels(ctx.io, ctx.root, models),
-  });
-  const plan = whole.filter(
-    (file) => !file.owner || selected.includes(file.owner) || !(file.owner in loaded.spec.models),
-  );
+  const { plan } = await planSpec(ctx, resolved);
   const outcomes = await applyPlan(ctx.io, ctx.root, plan, { check: false, force: false });
   return outcomes.filter((o) => o.status !== 'unchanged');
 }
