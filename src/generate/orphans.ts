@@ -10,6 +10,8 @@ import { sealState } from '../render/seal.js';
 const OWNED_FOLDERS = ['envs', 'bundles'] as const;
 /** The files envgen writes in those sub-folders. */
 const OWNED_FILES = new Set(['Dockerfile', 'environment.yml', 'envgen-run']);
+/** What `envgen lock` writes beside them. */
+const LOCK_FILE = /^(conda-[a-z0-9-]+\.lock|pip-requirements\.txt)$/;
 
 /**
  * Paths (relative, POSIX) of `envs/<x>/…` and `bundles/<x>/…` files that carry an intact
@@ -28,7 +30,11 @@ export async function findOrphans(
       if (!folder.isDirectory) continue;
       for (const file of await entries(io, join(root, top, folder.name))) {
         const path = `${top}/${folder.name}/${file.name}`;
-        if (!file.isFile || !OWNED_FILES.has(file.name) || known.has(path)) continue;
+        if (!file.isFile || known.has(path)) continue;
+        const lockFile = LOCK_FILE.test(file.name);
+        if (!OWNED_FILES.has(file.name) && !lockFile) continue;
+        // A lock is not in the plan (`envgen lock` writes it): it is orphaned with its model.
+        if (lockFile && everyPath.some((p) => p.startsWith(`${top}/${folder.name}/`))) continue;
         const text = await io.readFile(join(root, path)).then(
           (bytes) => bytes.toString('utf8'),
           () => null,

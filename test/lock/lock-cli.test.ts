@@ -312,4 +312,28 @@ describe('envgen lock', () => {
     const audit = await runEnvgen(['audit', '--format', 'json'], { cwd: dir });
     expect(audit.exitCode).toBe(0);
   });
+
+  it("a removed model's locks are orphaned; a current model's are not", async () => {
+    const { dir, lock } = repo(spec(GPU + CPU));
+    expect((await lock()).exitCode).toBe(0);
+    const generate = async (...args: string[]) => {
+      const result = await runEnvgen(['generate', '--json', ...args], { cwd: dir });
+      return Object.fromEntries(
+        JSON.parse(result.stdout).files.map((f: { path: string; status: string }) => [
+          f.path,
+          f.status,
+        ]),
+      );
+    };
+    expect(Object.values(await generate('--check'))).not.toContain('orphaned');
+
+    writeFileSync(join(dir, 'envgen.yaml'), spec(CPU));
+    const after = await generate();
+    expect(after['envs/detector/conda-linux-64.lock']).toBe('orphaned');
+    expect(after['envs/detector/pip-requirements.txt']).toBe('orphaned');
+    expect(after['envs/tagger/conda-linux-64.lock']).toBeUndefined();
+    await generate('--prune');
+    expect(existsSync(join(dir, 'envs/detector'))).toBe(false);
+    expect(existsSync(join(dir, 'envs/tagger/conda-linux-64.lock'))).toBe(true);
+  });
 });
