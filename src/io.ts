@@ -153,7 +153,7 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
     which: (program) => which(program, env.PATH ?? ''),
     exec: (file, args, options = {}) =>
       runProcess(file, args, { ...options, env: { ...inherited(), ...options.env } }),
-    fetch: (url, init) => fetch(url, init),
+    fetch: (url, init) => fetchThroughProxy(env, url, init),
     serveLoopback,
     prompt: async (question) => {
       const { createInterface } = await import('node:readline/promises');
@@ -179,6 +179,40 @@ async function writeFileAtomic(path: string, content: string | Uint8Array): Prom
     await unlink(tmp).catch(() => undefined);
     throw error;
   }
+}
+
+type ProxyAgent = import('undici').Dispatcher;
+let proxyAgent: { key: string; agent: ProxyAgent } | undefined;
+
+/**
+ * Node 20's fetch ignores HTTPS_PROXY; a corporate network needs it. With a proxy set in the
+ * environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case), requests go through undici's
+ * proxy agent; without one, through the built-in fetch.
+ */
+async function fetchThroughProxy(
+  env: Readonly<Record<string, string | undefined>>,
+  url: string,
+  init?: RequestInit,
+): Promise<Response> {
+  const read = (name: string): string | undefined => env[name] || env[name.toLowerCase()];
+  const httpsProxy = read('HTTPS_PROXY');
+  const httpProxy = read('HTTP_PROXY');
+  if (!httpsProxy && !httpProxy) return fetch(url, init);
+  const undici = await import('undici');
+  const options = {
+    ...(httpProxy ? { httpProxy } : {}),
+    ...(httpsProxy ? { httpsProxy } : {}),
+    ...(read('NO_PROXY') ? { noProxy: read('NO_PROXY') } : {}),
+  };
+  const key = JSON.stringify(options);
+  if (proxyAgent?.key !== key) {
+    proxyAgent = { key, agent: new undici.EnvHttpProxyAgent(options) };
+  }
+  const response = await undici.fetch(url, {
+    ...(init as Parameters<typeof undici.fetch>[1]),
+    dispatcher: proxyAgent.agent,
+  });
+  return response as unknown as Response;
 }
 
 async function serveLoopback(handler: LoopbackHandler): Promise<LoopbackServer> {

@@ -21,6 +21,14 @@ export interface FixtureChannelServer {
   close(): Promise<void>;
 }
 
+/** A proxy of the machine running the tests must not stand between envgen and 127.0.0.1. */
+export const NO_PROXY_ENV = {
+  HTTP_PROXY: undefined,
+  HTTPS_PROXY: undefined,
+  http_proxy: undefined,
+  https_proxy: undefined,
+};
+
 export const FIXTURE_CHANNELS = join(import.meta.dirname, '..', '..', 'fixtures', 'channels');
 
 export async function serveChannels(root = FIXTURE_CHANNELS): Promise<FixtureChannelServer> {

@@ -7,7 +7,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FixtureChannelServer, serveChannels } from '../helpers/fixture-channel.js';
+import {
+  type FixtureChannelServer,
+  NO_PROXY_ENV,
+  serveChannels,
+} from '../helpers/fixture-channel.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
@@ -38,6 +42,7 @@ models:
   const log = join(dir, 'calls.jsonl');
   const env = {
     ENVGEN_CACHE_DIR: join(dir, '.cache'),
+    ...NO_PROXY_ENV,
     PATH: `${BIN}:${process.env.PATH}`,
     ENVGEN_FAKE_LOG: log,
     MAMBA_EXE: undefined,

@@ -7,7 +7,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FixtureChannelServer, serveChannels } from '../helpers/fixture-channel.js';
+import {
+  type FixtureChannelServer,
+  NO_PROXY_ENV,
+  serveChannels,
+} from '../helpers/fixture-channel.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
@@ -46,7 +50,7 @@ const CPU = `  tagger:
 
 function repo(text: string) {
   const dir = tmpDir({ 'envgen.yaml': text });
-  const env = { ENVGEN_CACHE_DIR: join(dir, '.cache') };
+  const env = { ENVGEN_CACHE_DIR: join(dir, '.cache'), ...NO_PROXY_ENV };
   const lock = (...args: string[]) => runEnvgen(['lock', ...args], { cwd: dir, env });
   const read = (path: string) => readFileSync(join(dir, path), 'utf8');
   return { dir, env, lock, read };
@@ -335,5 +339,41 @@ describe('envgen lock', () => {
     await generate('--prune');
     expect(existsSync(join(dir, 'envs/detector'))).toBe(false);
     expect(existsSync(join(dir, 'envs/tagger/conda-linux-64.lock'))).toBe(true);
+  });
+
+  it('fetches through HTTP_PROXY when one is set (Node 20 fetch alone ignores it)', async () => {
+    const { createServer } = await import('node:http');
+    const { connect } = await import('node:net');
+    const tunnels: string[] = [];
+    const proxy = createServer((_request, response) => {
+      response.writeHead(502);
+      response.end();
+    });
+    proxy.on('connect', (request, socket, head) => {
+      tunnels.push(request.url ?? '');
+      const [host, port] = (request.url ?? '').split(':') as [string, string];
+      const upstream = connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    const address = proxy.address() as { port: number };
+    try {
+      const { dir, env } = repo(spec(CPU));
+      const result = await runEnvgen(['lock'], {
+        cwd: dir,
+        env: { ...env, HTTP_PROXY: `http://127.0.0.1:${address.port}`, NO_PROXY: '' },
+      });
+      expect(result.exitCode).toBe(0);
+      expect(tunnels.length).toBeGreaterThan(0);
+      expect(new Set(tunnels)).toEqual(new Set([channel.url.replace('http://', '')]));
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((done) => proxy.close(done));
+    }
   });
 });
