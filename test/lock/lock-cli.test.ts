@@ -376,4 +376,14 @@ describe('envgen lock', () => {
       await new Promise((done) => proxy.close(done));
     }
   });
+
+  it('refuses a malformed lock section at its line in envgen.yaml', async () => {
+    const text = `version: 1\nlock:\n  mirrors:\n    conda-forge: "ftp://mirror/cf"\n  platforms: [osx-arm64]\nmodels:\n${CPU}`;
+    const { dir, lock } = repo(text);
+    const result = await lock();
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/envgen\.yaml:4:\d+: error: .*/);
+    expect(result.stderr).toMatch(/envgen\.yaml:5:\d+: error: .*/);
+    expect(existsSync(join(dir, 'envs'))).toBe(false);
+  });
 });
