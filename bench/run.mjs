@@ -1,26 +1,37 @@
 #!/usr/bin/env node
-// envgen's benchmark: start-up against bare node, resolve, generate for 100 and 400 models, and
-// audit over 800 files. Several runs each; medians and ratios measured in the same run, printed
-// as a table and written to bench/results/latest.json. Exit 1 when a budget does not hold.
+// envgen's benchmark: start-up against bare node, resolve, generate for 100 and 400 models,
+// audit over 800 files, and lock against a generated channel the size of conda-forge's pytorch
+// slice (bench/lock-channel.mjs). Several runs each; medians and ratios measured in the same
+// run, printed as a table and written to bench/results/latest.json. Exit 1 when a budget does
+// not hold.
 // Run with `npm run bench` (it builds first).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCK_SPEC, writeChannel } from './lock-channel.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const bin = join(root, 'bin', 'envgen');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
-/** Milliseconds of one run of `node args...` (spawned without a shell), in cwd. */
-function time(args, cwd) {
+/**
+ * Milliseconds of one run of `node args...` (spawned without a shell), in cwd, with `env` added
+ * to this process's. `mustPass`: any exit but 0 is an error, its stderr in the message.
+ */
+function time(args, cwd, { env, mustPass = false } = {}) {
   const started = process.hrtime.bigint();
   try {
-    execFileSync(process.execPath, args, { cwd, stdio: 'ignore' });
+    execFileSync(process.execPath, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', mustPass ? 'pipe' : 'ignore'],
+    });
   } catch (error) {
-    // generate --check and audit exit 1 on findings; only the time matters here.
-    if (typeof error.status !== 'number') throw error;
+    // generate --check and audit exit 1 on findings; only the time matters there. A lock that
+    // failed (exit 2 or 3) would time an error message instead of a solve.
+    if (mustPass || typeof error.status !== 'number') throw error;
   }
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
@@ -30,11 +41,11 @@ function median(samples) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function measure(name, args, cwd, prepare) {
+function measure(name, args, cwd, prepare, options) {
   const samples = [];
   for (let i = 0; i < RUNS; i++) {
     prepare?.();
-    samples.push(time(args, cwd));
+    samples.push(time(args, cwd, options));
   }
   return {
     name,
@@ -57,6 +68,32 @@ function specWith(count) {
     (_, i) => `  m${i}:\n    ${kinds[i % kinds.length]}`,
   );
   return `version: 1\ndefaults:\n  python: "3.11"\nmodels:\n${models.join('\n')}\n`;
+}
+
+/**
+ * bench/serve-channel.mjs on `dir`, in a process of its own: execFileSync blocks this one's event
+ * loop while envgen fetches. Resolves once it has printed its URL.
+ */
+async function serveChannel(dir) {
+  const child = spawn(process.execPath, [join(root, 'bench', 'serve-channel.mjs'), dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // Also when this script throws: no server left behind.
+  process.on('exit', () => child.kill());
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(text.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`serve-channel.mjs exited with ${code}`)));
+  });
+  return {
+    url,
+    /** Responses served so far, by status: `{ "200": 3, "304": 6, ... }`. */
+    stats: async () => (await fetch(`${url}/-/stats`)).json(),
+    stop: () => child.kill(),
+  };
 }
 
 function repo(count) {
@@ -94,6 +131,46 @@ made.push(auditDir);
 execFileSync(process.execPath, [bin, 'generate'], { cwd: auditDir, stdio: 'ignore' });
 results.push(measure('envgen audit (800+ files)', [bin, 'audit', '--format', 'json'], auditDir));
 
+const lockRoot = mkdtempSync(join(tmpdir(), 'envgen-bench-lock-'));
+made.push(lockRoot);
+const channelSize = writeChannel(join(lockRoot, 'channels', 'conda-forge'));
+const channel = await serveChannel(join(lockRoot, 'channels'));
+const lockDir = join(lockRoot, 'repo');
+mkdirSync(lockDir);
+writeFileSync(join(lockDir, 'envgen.yaml'), LOCK_SPEC);
+const lock = [bin, 'lock', '--mirror', `conda-forge=${channel.url}/conda-forge`];
+const coldCache = join(lockRoot, 'cold-cache');
+const warmCache = join(lockRoot, 'warm-cache');
+// Once outside the timings: proves the spec solves against the channel, fills the warm cache,
+// and writes the locks that --check compares.
+time(lock, lockDir, { env: { ENVGEN_CACHE_DIR: warmCache }, mustPass: true });
+results.push(
+  measure(
+    'envgen lock --update (cold cache)',
+    [...lock, '--update'],
+    lockDir,
+    () => rmSync(coldCache, { recursive: true, force: true }),
+    { env: { ENVGEN_CACHE_DIR: coldCache }, mustPass: true },
+  ),
+);
+const served = await channel.stats();
+results.push(
+  measure('envgen lock --update (warm cache)', [...lock, '--update'], lockDir, undefined, {
+    env: { ENVGEN_CACHE_DIR: warmCache },
+    mustPass: true,
+  }),
+);
+const servedWarm = await channel.stats();
+results.push(
+  measure('envgen lock --check', [...lock, '--check'], lockDir, undefined, {
+    env: { ENVGEN_CACHE_DIR: warmCache },
+    mustPass: true,
+  }),
+);
+const servedCheck = await channel.stats();
+channel.stop();
+const delta = (after, before, status) => (after[status] ?? 0) - (before[status] ?? 0);
+
 const by = (name) => results.find((r) => r.name === name);
 const node = by('node -e 0').medianMs;
 const budgets = [
@@ -124,6 +201,29 @@ const budgets = [
     ok: by('envgen audit (800+ files)').medianMs < 2000,
     value: `${by('envgen audit (800+ files)').medianMs} ms`,
   },
+  {
+    what: 'lock of 4 models, cold cache, under 4 s',
+    ok: by('envgen lock --update (cold cache)').medianMs < 4000,
+    value: `${by('envgen lock --update (cold cache)').medianMs} ms`,
+  },
+  {
+    what: 'lock of 4 models, warm cache, under 4 s',
+    ok: by('envgen lock --update (warm cache)').medianMs < 4000,
+    value: `${by('envgen lock --update (warm cache)').medianMs} ms`,
+  },
+  {
+    // Else the warm case would time downloads, not revalidation and solves.
+    what: 'warm lock downloads nothing (only 304s)',
+    ok: delta(servedWarm, served, 200) === 0 && delta(servedWarm, served, 304) > 0,
+    value: `${delta(servedWarm, served, 200)} x 200, ${delta(servedWarm, served, 304)} x 304`,
+  },
+  {
+    what: 'lock --check under 1 s, no requests',
+    ok:
+      by('envgen lock --check').medianMs < 1000 &&
+      Object.keys(servedCheck).every((status) => delta(servedCheck, servedWarm, status) === 0),
+    value: `${by('envgen lock --check').medianMs} ms`,
+  },
 ];
 
 const width = Math.max(...results.map((r) => r.name.length));
@@ -133,12 +233,17 @@ for (const r of results)
     `${r.name.padEnd(width)}  ${String(r.medianMs).padStart(9)}  ${String(r.minMs).padStart(6)}  ${(r.medianMs / node).toFixed(2).padStart(6)}`,
   );
 console.log('');
+console.log(
+  `lock channel: ${Object.entries(channelSize)
+    .map(([subdir, records]) => `${subdir} ${records}`)
+    .join(', ')} records`,
+);
 for (const b of budgets) console.log(`${b.ok ? 'ok  ' : 'FAIL'} ${b.what}: ${b.value}`);
 
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(
   join(root, 'bench', 'results', 'latest.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, runs: RUNS, results, budgets }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, runs: RUNS, lockChannel: channelSize, results, budgets }, null, 2)}\n`,
 );
 for (const dir of made) rmSync(dir, { recursive: true, force: true });
 process.exitCode = budgets.every((b) => b.ok) ? 0 : 1;

@@ -8,14 +8,11 @@ import type { FleetInput } from '../compat/resolve.js';
 import { resolveSpec, type SpecResolution } from '../compat/resolve-spec.js';
 import { buildTable, type Table } from '../compat/table.js';
 import type { RulesOverlay } from '../compat/types.js';
-import { lockedModels } from '../lock/find-locks.js';
 import { usageError } from '../problem.js';
-import { type PlannedFile, renderPlan } from '../render/plan.js';
 import { didYouMean } from '../spec/did-you-mean.js';
 import { loadSpec, SPEC_FILE } from '../spec/load-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
 import type { CommandContext } from './context.js';
-import { VERSION } from './version.js';
 
 export interface ResolvedSpec extends SpecResolution {
   loaded: LoadedSpec;
@@ -57,26 +54,4 @@ export async function resolveSpecModels(
   const table = buildTable(overlays);
   const resolution = resolveSpec(table, loaded, options.all ? all : selected, options.fleet ?? {});
   return { loaded, selected, table, ...resolution };
-}
-
-/**
- * The files the whole spec renders to (models with a lock install from it), and the part of
- * them that belongs to the models asked for plus the shared files and bundles.
- */
-export async function planSpec(
-  ctx: CommandContext,
-  resolved: Pick<ResolvedSpec, 'loaded' | 'models' | 'selected'>,
-): Promise<{ whole: PlannedFile[]; plan: PlannedFile[] }> {
-  const { loaded, models, selected } = resolved;
-  const whole = renderPlan({
-    specFile: SPEC_FILE,
-    spec: loaded.spec,
-    models,
-    version: VERSION,
-    locked: await lockedModels(ctx.io, ctx.root, models),
-  });
-  const plan = whole.filter(
-    (file) => !file.owner || selected.includes(file.owner) || !(file.owner in loaded.spec.models),
-  );
-  return { whole, plan };
 }

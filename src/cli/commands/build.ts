@@ -23,7 +23,8 @@ import { formatWarnings } from '../../report/warnings.js';
 import { findCondaTool, INSTALL_HINT } from '../../runner/conda-tool.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
-import { planSpec, resolveSpecModels } from '../spec-models.js';
+import { resolveSpecModels } from '../spec-models.js';
+import { planSpec } from '../spec-plan.js';
 import { VERSION } from '../version.js';
 
 export interface BuildFlags {

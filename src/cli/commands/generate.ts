@@ -6,7 +6,8 @@ import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
-import { planSpec, resolveSpecModels } from '../spec-models.js';
+import { resolveSpecModels } from '../spec-models.js';
+import { planSpec } from '../spec-plan.js';
 
 export interface GenerateFlags {
   check?: boolean;

@@ -19,7 +19,8 @@ import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
-import { planSpec, type ResolvedSpec, resolveSpecModels } from '../spec-models.js';
+import { type ResolvedSpec, resolveSpecModels } from '../spec-models.js';
+import { planSpec } from '../spec-plan.js';
 import { VERSION } from '../version.js';
 
 export interface LockFlags {

@@ -1,0 +1,32 @@
+/**
+ * What generate, lock and build render: the spec's files, with locks in place. Apart from
+ * spec-models.ts so that `resolve` does not load the templates.
+ */
+import { lockedModels } from '../lock/find-locks.js';
+import { type PlannedFile, renderPlan } from '../render/plan.js';
+import { SPEC_FILE } from '../spec/load-spec.js';
+import type { CommandContext } from './context.js';
+import type { ResolvedSpec } from './spec-models.js';
+import { VERSION } from './version.js';
+
+/**
+ * The files the whole spec renders to (models with a lock install from it), and the part of
+ * them that belongs to the models asked for plus the shared files and bundles.
+ */
+export async function planSpec(
+  ctx: CommandContext,
+  resolved: Pick<ResolvedSpec, 'loaded' | 'models' | 'selected'>,
+): Promise<{ whole: PlannedFile[]; plan: PlannedFile[] }> {
+  const { loaded, models, selected } = resolved;
+  const whole = renderPlan({
+    specFile: SPEC_FILE,
+    spec: loaded.spec,
+    models,
+    version: VERSION,
+    locked: await lockedModels(ctx.io, ctx.root, models),
+  });
+  const plan = whole.filter(
+    (file) => !file.owner || selected.includes(file.owner) || !(file.owner in loaded.spec.models),
+  );
+  return { whole, plan };
+}
