@@ -25,9 +25,15 @@ import { type VirtualPackage, virtualRepodata } from './virtual-packages.js';
 export interface ChannelTrouble {
   channel: LockChannel;
   url: string;
-  /** `unreachable`: no answer; `status`: an HTTP error other than 404. */
+  /** `unreachable`: no answer; `status`: an HTTP error other than 404 for repodata.json. */
   kind: 'unreachable' | 'status';
   detail: string;
+}
+
+/** A platform folder of a channel that served no repodata at all. */
+export interface MissingSubdir {
+  channel: LockChannel;
+  subdir: string;
 }
 
 export interface ChannelProxy {
@@ -37,12 +43,18 @@ export interface ChannelProxy {
   virtualUrl(packages: readonly VirtualPackage[]): string;
   /** A solved package's URL on the real channel (or mirror). */
   upstreamOf(url: string): string;
+  /** The reverse: a URL of a lock on disk as the solver knows it. */
+  downstreamOf(url: string): string;
+  /** The channel a solved package's URL belongs to. */
+  channelOf(url: string): LockChannel | undefined;
   /** The solver's text with this server's addresses replaced by what they stand for. */
   describe(text: string): string;
   /** What went wrong with each channel so far. */
   troubles(): ChannelTrouble[];
-  /** Channels that answered 404 for every repodata file asked (a wrong name or mirror URL). */
-  empty(): LockChannel[];
+  /** Platform folders asked for that had no repodata (404 throughout, or offline and not cached). */
+  missing(): MissingSubdir[];
+  /** Why the cache could not be written, when it could not. */
+  cacheErrors(): string[];
   close(): Promise<void>;
 }
 
@@ -54,18 +66,23 @@ export async function startChannelProxy(
 ): Promise<ChannelProxy> {
   const inFlight = new Map<string, Promise<LoopbackResponse>>();
   const troubles: ChannelTrouble[] = [];
-  const found = new Set<number>();
-  const asked = new Set<number>();
+  const cacheErrors = new Set<string>();
+  // `<channel index>/<subdir>` of every platform folder asked for, and of those that answered.
+  const asked = new Set<string>();
+  const found = new Set<string>();
   const virtualSets: VirtualPackage[][] = [];
 
   const forward = async (index: number, rest: string): Promise<LoopbackResponse> => {
     const channel = channels[index] as LockChannel;
     const url = `${channel.url}/${rest}`;
     const label = `${channel.name}/${rest}`;
+    const subdir = rest.split('/')[0] ?? '';
     // Index files are shown; the shards a sharded index points at (hundreds) are not.
     const isRepodata = /(^|\/)repodata[^/]*$/.test(rest);
+    // The solver tries the sharded index and compressed files first, then repodata.json.
+    const isPlainRepodata = rest === `${subdir}/repodata.json`;
     const shown = isRepodata ? progress : QUIET_PROGRESS;
-    if (isRepodata) asked.add(index);
+    if (isRepodata) asked.add(`${index}/${subdir}`);
     // Shown from its first byte: a variant that is not there (404) shows nothing.
     let started = false;
     const begin = (): void => {
@@ -85,14 +102,17 @@ export async function startChannelProxy(
     });
     const took = io.now() - since;
     if (result.kind === 'ok') {
-      if (isRepodata) found.add(index);
+      if (isRepodata) found.add(`${index}/${subdir}`);
+      if (result.cacheError) cacheErrors.add(result.cacheError);
       begin();
       shown.finish(label, result.from === 'network' ? 'fetched' : 'from cache', true, took);
       return { status: 200, body: result.body };
     }
-    // A missing variant (no sharded index, no .zst) is normal: the solver asks for the next.
+    // A variant that is not there is normal: the solver asks for the next. Some mirrors (object
+    // stores) answer 403 rather than 404 for a file they do not have, so only repodata.json's
+    // own status counts; no answer at all counts anywhere.
     const notThere =
-      (result.kind === 'status' && result.status === 404) ||
+      (result.kind === 'status' && (result.status === 404 || !isPlainRepodata)) ||
       (result.kind === 'unreachable' && cache.offline);
     if (!notThere) {
       begin();
@@ -143,6 +163,15 @@ export async function startChannelProxy(
       if (index < 0) return url;
       return `${(channels[index] as LockChannel).url}/${url.slice((prefixes[index] as string).length)}`;
     },
+    downstreamOf(url) {
+      const index = channels.findIndex((c) => url.startsWith(`${c.url}/`));
+      if (index < 0) return url;
+      return `${prefixes[index]}${url.slice((channels[index] as LockChannel).url.length + 1)}`;
+    },
+    channelOf(url) {
+      const index = prefixes.findIndex((prefix) => url.startsWith(prefix));
+      return index < 0 ? undefined : channels[index];
+    },
     describe(text) {
       return text
         .replaceAll(/http:\/\/127\.0\.0\.1:[0-9]+\/c\/([0-9]+)\/?/g, (whole, index: string) =>
@@ -151,7 +180,14 @@ export async function startChannelProxy(
         .replaceAll(/http:\/\/127\.0\.0\.1:[0-9]+\/v\/[0-9]+\/?/g, 'the virtual packages');
     },
     troubles: () => [...troubles],
-    empty: () => channels.filter((_, index) => asked.has(index) && !found.has(index)),
+    missing: () =>
+      [...asked]
+        .filter((key) => !found.has(key))
+        .map((key) => {
+          const [index, subdir] = key.split('/') as [string, string];
+          return { channel: channels[Number(index)] as LockChannel, subdir };
+        }),
+    cacheErrors: () => [...cacheErrors],
     close: () => server.close(),
   };
 }

@@ -27,8 +27,11 @@ export function lockChannels(
   names: readonly string[],
   mirrors: Readonly<Record<string, string>>,
 ): LockChannel[] {
+  // `conda-forge`, `https://conda.anaconda.org/conda-forge` and the same with a trailing slash
+  // all name one channel.
+  const byUrl = new Map(Object.entries(mirrors).map(([key, url]) => [channelUrl(key), url]));
   return names.map((name) => {
-    const mirror = mirrors[name] ?? mirrors[channelUrl(name)];
+    const mirror = byUrl.get(channelUrl(name));
     return mirror
       ? { name, url: mirror.replace(/\/+$/, ''), mirrored: true }
       : { name, url: channelUrl(name), mirrored: false };

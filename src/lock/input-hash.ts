@@ -1,8 +1,10 @@
 /**
  * What a lock was made from, as one hash: envgen's version, the compatibility table (built-in
- * and overlays), the model as the spec gives it (with defaults), the pins it resolved to, the
- * platform, the virtual packages and the channel addresses. Any change to one of them makes
- * the lock stale, and `lock --check` (and `build`) say so.
+ * and overlays), and what the spec asks the solve for once resolved: the match specs, the
+ * channels (by name), the platform and the virtual packages (for the pip companion: the pip
+ * requirements). A change to any of them makes the lock stale, and `lock --check` and `build`
+ * say so. What cannot change the solve (a server's port, the base image) is left out, and so
+ * are mirrors: where packages are fetched from does not change which packages they are.
  */
 import { createHash } from 'node:crypto';
 import type { ResolvedModel } from '../compat/resolve.js';
@@ -12,32 +14,26 @@ import type { VirtualPackage } from './virtual-packages.js';
 export interface LockInputs {
   version: string;
   table: Table;
-  /** The model's entry in the spec, and the spec's defaults. */
-  spec: unknown;
-  model: ResolvedModel;
-  platform: string;
+  model: Pick<ResolvedModel, 'dependencies' | 'channels' | 'pip' | 'platform'>;
   virtual: readonly VirtualPackage[];
-  channelUrls: readonly string[];
   /** What the file holds: `conda` (the explicit lock) or `pip` (the companion). */
   kind: 'conda' | 'pip';
 }
 
 export function inputHash(inputs: LockInputs): string {
   const { overridden: _marks, ...table } = inputs.table;
-  const { reasons: _reasons, warnings: _warnings, ...pins } = inputs.model;
+  const { model } = inputs;
+  const solved =
+    inputs.kind === 'conda'
+      ? {
+          dependencies: model.dependencies,
+          channels: model.channels,
+          platform: model.platform,
+          virtual: inputs.virtual,
+        }
+      : { pip: model.pip };
   return createHash('sha256')
-    .update(
-      stableJson({
-        kind: inputs.kind,
-        version: inputs.version,
-        table,
-        spec: inputs.spec,
-        pins,
-        platform: inputs.kind === 'conda' ? inputs.platform : null,
-        virtual: inputs.kind === 'conda' ? inputs.virtual : null,
-        channels: inputs.kind === 'conda' ? inputs.channelUrls : null,
-      }),
-    )
+    .update(stableJson({ kind: inputs.kind, version: inputs.version, table, ...solved }))
     .digest('hex');
 }
 

@@ -32,17 +32,16 @@ export function lockTargets(
   const problems: Problem[] = [];
   for (const model of input.models.filter((m) => input.selected.includes(m.name))) {
     const entry = spec.models[model.name];
-    const specPart = { model: entry, defaults: spec.defaults ?? null, fleet: spec.fleet ?? null };
     const wanted = platforms.length > 0 && !primaryOnly ? extra : [model.platform, ...extra];
     for (const platform of [...new Set(wanted)]) {
       if (platform === model.platform) {
-        targets.push({ model, spec: specPart, primary: true });
+        targets.push({ model, primary: true });
         continue;
       }
       const models = { ...spec.models, [model.name]: { ...entry, platform } };
       const other = resolveSpec(table, { ...loaded, spec: { ...spec, models } }, [model.name]);
       problems.push(...other.problems);
-      for (const m of other.models) targets.push({ model: m, spec: specPart, primary: false });
+      for (const m of other.models) targets.push({ model: m, primary: false });
     }
   }
   return { targets, problems };

@@ -18,7 +18,13 @@ export interface CacheOptions {
 }
 
 export type Fetched =
-  | { kind: 'ok'; body: Uint8Array; from: 'network' | 'cache' | 'revalidated' }
+  | {
+      kind: 'ok';
+      body: Uint8Array;
+      from: 'network' | 'cache' | 'revalidated';
+      /** The body could not be kept in the cache (read-only home, full disk): why. */
+      cacheError?: string;
+    }
   /** The server answered, with something other than the file (404, 401, 500...). */
   | { kind: 'status'; status: number }
   /** No answer at all: DNS, refused, TLS, timeout; or offline with nothing cached. */
@@ -30,8 +36,11 @@ interface CacheMeta {
   lastModified?: string;
 }
 
-/** How long one request may take before the channel counts as unreachable. */
-const REQUEST_TIMEOUT_MS = 120_000;
+/**
+ * How long a request may go without a byte before the channel counts as unreachable. An idle
+ * limit, not a total: a large repodata file on a slow link is still arriving.
+ */
+const IDLE_TIMEOUT_MS = 60_000;
 
 export async function fetchCached(io: Io, url: string, options: CacheOptions): Promise<Fetched> {
   const key = createHash('sha256').update(url).digest('hex').slice(0, 32);
@@ -48,27 +57,38 @@ export async function fetchCached(io: Io, url: string, options: CacheOptions): P
   const headers: Record<string, string> = {};
   if (cached?.meta.etag) headers['if-none-match'] = cached.meta.etag;
   if (cached?.meta.lastModified) headers['if-modified-since'] = cached.meta.lastModified;
+  const idle = new AbortController();
+  let timer = setTimeout(() => idle.abort(), IDLE_TIMEOUT_MS);
+  const stillAlive = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => idle.abort(), IDLE_TIMEOUT_MS);
+  };
   let response: Response;
-  try {
-    response = await io.fetch(url, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  } catch (error) {
-    return { kind: 'unreachable', reason: networkReason(error) };
-  }
-  if (response.status === 304 && cached) {
-    await response.body?.cancel();
-    return { kind: 'ok', body: cached.body, from: 'revalidated' };
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    return { kind: 'status', status: response.status };
-  }
   let body: Uint8Array;
   try {
-    body = await readBody(response, (received, total) =>
-      options.onProgress?.(url, received, total),
-    );
-  } catch (error) {
-    return { kind: 'unreachable', reason: networkReason(error) };
+    try {
+      response = await io.fetch(url, { headers, signal: idle.signal });
+    } catch (error) {
+      return { kind: 'unreachable', reason: networkReason(error, idle.signal) };
+    }
+    if (response.status === 304 && cached) {
+      await response.body?.cancel();
+      return { kind: 'ok', body: cached.body, from: 'revalidated' };
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      return { kind: 'status', status: response.status };
+    }
+    try {
+      body = await readBody(response, (received, total) => {
+        stillAlive();
+        options.onProgress?.(url, received, total);
+      });
+    } catch (error) {
+      return { kind: 'unreachable', reason: networkReason(error, idle.signal) };
+    }
+  } finally {
+    clearTimeout(timer);
   }
   const meta: CacheMeta = {
     url,
@@ -77,9 +97,15 @@ export async function fetchCached(io: Io, url: string, options: CacheOptions): P
       ? { lastModified: response.headers.get('last-modified') as string }
       : {}),
   };
-  // The body first: a meta file never points at a body that is not there.
-  await io.writeFileAtomic(bodyPath, body);
-  await io.writeFileAtomic(metaPath, `${JSON.stringify(meta)}\n`);
+  try {
+    // The body first: a meta file never points at a body that is not there.
+    await io.writeFileAtomic(bodyPath, body);
+    await io.writeFileAtomic(metaPath, `${JSON.stringify(meta)}\n`);
+  } catch (error) {
+    // The lock can go on without the cache; the next one downloads again.
+    const reason = error instanceof Error ? error.message : String(error);
+    return { kind: 'ok', body, from: 'network', cacheError: reason };
+  }
   return { kind: 'ok', body, from: 'network' };
 }
 
@@ -121,11 +147,11 @@ async function readBody(
 }
 
 /** `getaddrinfo ENOTFOUND conda.anaconda.org`, `connect ECONNREFUSED 127.0.0.1:9`, ... */
-function networkReason(error: unknown): string {
+function networkReason(error: unknown, idle: AbortSignal): string {
+  if (idle.aborted) return `nothing received for ${IDLE_TIMEOUT_MS / 1000} s`;
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
     if (cause instanceof Error && cause.message) return cause.message;
-    if (error.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
     return error.message;
   }
   return String(error);

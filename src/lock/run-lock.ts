@@ -11,25 +11,24 @@ import type { Table } from '../compat/table.js';
 import type { Io } from '../io.js';
 import type { Problem } from '../problem.js';
 import { sealState } from '../render/seal.js';
-import { type ChannelTrouble, startChannelProxy } from './channel-proxy.js';
+import { type ChannelTrouble, type MissingSubdir, startChannelProxy } from './channel-proxy.js';
 import { type LockChannel, lockChannels } from './channels.js';
 import { inputHash } from './input-hash.js';
 import {
   inputHashOf,
   type LockHeader,
+  lockedUrls,
   lockPath,
   pipLockPath,
   renderCondaLock,
   renderPipLock,
 } from './lock-file.js';
-import { solve } from './solve.js';
+import { type PreviousPackage, solve } from './solve.js';
 import { describeVirtualPackages, virtualPackagesFor } from './virtual-packages.js';
 
 export interface LockTarget {
   /** The model resolved for this platform. */
   model: ResolvedModel;
-  /** The model's entry in the spec with the spec's defaults: part of the input hash. */
-  spec: unknown;
   /** The model's own platform: the pip companion follows this one. */
   primary: boolean;
 }
@@ -150,16 +149,7 @@ async function jobsFor(io: Io, target: LockTarget, options: LockOptions): Promis
   const channels = lockChannels(model.channels, options.mirrors);
   const virtual = virtualPackagesFor(model.platform, model.cuda);
   const hashOf = (kind: 'conda' | 'pip'): string =>
-    inputHash({
-      kind,
-      version: options.version,
-      table: options.table,
-      spec: target.spec,
-      model,
-      platform: model.platform,
-      virtual,
-      channelUrls: channels.map((c) => c.url),
-    });
+    inputHash({ kind, version: options.version, table: options.table, model, virtual });
   const read = (path: string): Promise<string | null> =>
     io.readFile(join(options.root, path)).then(
       (bytes) => bytes.toString('utf8'),
@@ -225,6 +215,15 @@ async function solveAll(
   options: LockOptions,
   problems: Problem[],
 ): Promise<number> {
+  const plans = jobs.map((job) => ({ job, ...channelPins(job.target.model.dependencies) }));
+  // A `bioconda::samtools` entry brings its channel in, after the environment's own.
+  for (const plan of plans) {
+    const extra = lockChannels(
+      plan.pins.map((p) => p.channel).filter((c) => !plan.job.target.model.channels.includes(c)),
+      options.mirrors,
+    );
+    plan.job.channels = distinct([...plan.job.channels, ...extra]);
+  }
   const channels = distinct(jobs.flatMap((job) => job.channels));
   const proxy = await startChannelProxy(
     io,
@@ -234,7 +233,7 @@ async function solveAll(
   );
   let exitCode = 0;
   try {
-    for (const job of jobs) {
+    for (const { job, specs, pins } of plans) {
       const { model } = job.target;
       const label = `${model.name} (${model.platform})`;
       const virtual = virtualPackagesFor(model.platform, model.cuda);
@@ -242,9 +241,15 @@ async function solveAll(
         ...job.channels.map((c) => proxy.channelUrls[channels.findIndex((d) => d.url === c.url)]),
         proxy.virtualUrl(virtual),
       ] as string[];
+      // A stale lock is solved again keeping what it had where the specs still allow it, so a
+      // one-line change to the spec does not move every other package; --update starts afresh.
+      const previous =
+        options.update || job.existing === null
+          ? []
+          : previousPackages(job.existing).map((p) => ({ ...p, url: proxy.downstreamOf(p.url) }));
       const started = io.now();
       options.progress.start(label, 'solving');
-      const outcome = await solve(model.dependencies, urls, model.platform);
+      const outcome = await solve(specs, urls, model.platform, previous);
       options.progress.finish(label, 'solve', outcome.ok, io.now() - started);
       // A channel that failed explains the failed solve better than the solver can.
       const ours = (c: LockChannel): boolean => job.channels.some((d) => d.url === c.url);
@@ -252,7 +257,11 @@ async function solveAll(
         exitCode = 3;
         continue;
       }
-      if (proxy.empty().some(ours)) continue;
+      // Offline, any folder not cached; online, a channel without even noarch (a wrong address).
+      const blocking = proxy
+        .missing()
+        .filter((m) => ours(m.channel) && (options.offline || m.subdir === 'noarch'));
+      if (blocking.length > 0) continue;
       if (!outcome.ok) {
         exitCode = Math.max(exitCode, 2);
         problems.push({
@@ -260,6 +269,21 @@ async function solveAll(
           severity: 'error',
           message: `model '${model.name}' cannot be solved for ${model.platform} (${describeVirtualPackages(virtual)}): ${proxy.describe(outcome.explanation)}`,
           fix: fixForUnsatisfiable(model, outcome.explanation),
+        });
+        continue;
+      }
+      const strays = pins.filter((pin) => {
+        const chosen = outcome.packages.find((p) => p.name === pin.name);
+        const from = chosen ? proxy.channelOf(chosen.url) : undefined;
+        return !from || (from.name !== pin.channel && from.url !== pin.channel);
+      });
+      if (strays.length > 0) {
+        exitCode = Math.max(exitCode, 2);
+        problems.push({
+          ruleId: 'lock/channel-pin',
+          severity: 'error',
+          message: `model '${model.name}': ${strays.map((p) => `${p.channel}::${p.name}`).join(', ')} came from another channel: a channel earlier in the list has that package, and channel priority is strict`,
+          fix: 'drop the channel prefix, or pin a version only that channel has',
         });
         continue;
       }
@@ -275,25 +299,68 @@ async function solveAll(
       );
       job.packages = packages.length;
     }
-    problems.push(...channelProblems(proxy.troubles(), proxy.empty(), options.offline));
-    // Not cached (offline) is this machine lacking something; a 404 channel is a wrong name.
-    if (proxy.empty().length > 0) exitCode = Math.max(exitCode, options.offline ? 3 : 2);
+    const channelTrouble = channelProblems(proxy.troubles(), proxy.missing(), options.offline);
+    problems.push(...channelTrouble.problems);
+    exitCode = Math.max(exitCode, channelTrouble.exitCode);
+    for (const reason of proxy.cacheErrors().slice(0, 1)) {
+      problems.push({
+        ruleId: 'lock/cache-unwritable',
+        severity: 'warning',
+        message: `repodata could not be cached in ${options.cacheDir} (${reason}); the next lock downloads it again`,
+        fix: 'make the folder writable, or point ENVGEN_CACHE_DIR at one that is',
+      });
+    }
   } finally {
     await proxy.close();
   }
   return exitCode;
 }
 
+/**
+ * `conda-forge::numpy` entries: rattler's WASM build cannot parse a channel in a match spec,
+ * so the solve gets the bare spec and the channel is checked on the result.
+ */
+function channelPins(dependencies: readonly string[]): {
+  specs: string[];
+  pins: { channel: string; name: string }[];
+} {
+  const pins: { channel: string; name: string }[] = [];
+  const specs = dependencies.map((spec) => {
+    const at = spec.lastIndexOf('::');
+    if (at < 0) return spec;
+    const bare = spec.slice(at + 2);
+    const name = /^[A-Za-z0-9_.-]+/.exec(bare)?.[0] ?? bare;
+    pins.push({ channel: spec.slice(0, at), name });
+    return bare;
+  });
+  return { specs, pins };
+}
+
+/** The packages of a lock on disk, from its URLs (`.../name-version-build.conda#md5`). */
+function previousPackages(text: string): PreviousPackage[] {
+  return lockedUrls(text).flatMap((line) => {
+    const url = line.split('#')[0] as string;
+    const file = url.slice(url.lastIndexOf('/') + 1).replace(/\.(conda|tar\.bz2)$/, '');
+    const parts = file.split('-');
+    if (parts.length < 3) return [];
+    const build = parts.pop() as string;
+    const version = parts.pop() as string;
+    return [{ url, name: parts.join('-'), version, build }];
+  });
+}
+
 function channelProblems(
   troubles: readonly ChannelTrouble[],
-  empty: LockChannel[],
+  missing: readonly MissingSubdir[],
   offline: boolean,
-): Problem[] {
+): { problems: Problem[]; exitCode: number } {
   const problems: Problem[] = [];
+  let exitCode = 0;
   const seen = new Set<string>();
   for (const trouble of troubles) {
     if (seen.has(trouble.channel.url)) continue;
     seen.add(trouble.channel.url);
+    exitCode = 3;
     const { channel } = trouble;
     problems.push({
       ruleId: 'lock/channel-unreachable',
@@ -304,20 +371,35 @@ function channelProblems(
         : `check this machine's network or proxy (HTTPS_PROXY); on an air-gapped site set a mirror: \`lock: {mirrors: {${channel.name}: https://your-mirror/${channel.name}}}\` in envgen.yaml, or --mirror ${channel.name}=URL`,
     });
   }
-  for (const channel of empty) {
+  const byChannel = new Map<string, { channel: LockChannel; subdirs: string[] }>();
+  for (const { channel, subdir } of missing) {
     if (seen.has(channel.url)) continue;
-    problems.push({
-      ruleId: offline ? 'lock/not-cached' : 'lock/channel-empty',
-      severity: 'error',
-      message: offline
-        ? `channel ${channel.name} (${channel.url}) has no repodata in the cache`
-        : `channel ${channel.name} has no repodata at ${channel.url} (HTTP 404 for every index file)`,
-      fix: offline
-        ? 'run `envgen lock` once where the channel can be reached, then --offline uses the cache'
-        : 'check the channel name, or the mirror URL in `lock.mirrors` / --mirror',
-    });
+    const entry = byChannel.get(channel.url) ?? { channel, subdirs: [] };
+    entry.subdirs.push(subdir);
+    byChannel.set(channel.url, entry);
   }
-  return problems;
+  for (const { channel, subdirs } of byChannel.values()) {
+    const folders = subdirs.sort().join(', ');
+    if (offline) {
+      exitCode = Math.max(exitCode, 3);
+      problems.push({
+        ruleId: 'lock/not-cached',
+        severity: 'error',
+        message: `channel ${channel.name} (${channel.url}) has no repodata for ${folders} in the cache`,
+        fix: 'run `envgen lock` once where the channel can be reached (with the same platforms), then --offline uses the cache',
+      });
+    } else if (subdirs.includes('noarch')) {
+      // Every channel has noarch; none at all means the address is wrong.
+      exitCode = Math.max(exitCode, 2);
+      problems.push({
+        ruleId: 'lock/channel-empty',
+        severity: 'error',
+        message: `channel ${channel.name} has no repodata at ${channel.url} (HTTP 404 for ${folders})`,
+        fix: 'check the channel name, or the mirror URL in `lock.mirrors` / --mirror',
+      });
+    }
+  }
+  return { problems, exitCode };
 }
 
 function fixForUnsatisfiable(model: ResolvedModel, explanation: string): string {
@@ -359,9 +441,9 @@ function outcomeOf(job: Job): LockOutcome {
 
 /** pip requirements that pip may resolve differently next time (no `==`/`===`, no URL). */
 export function unpinnedRequirements(requirements: readonly string[]): string[] {
-  return requirements.filter(
-    (r) => !r.trim().startsWith('-') && !/===?[^=]/.test(r) && !/\s@\s/.test(r),
-  );
+  const pinned = (r: string): boolean =>
+    /===/.test(r) || /==\s*[^=*\s;,]+(\s*(;.*)?)$/.test(r) || /\s@\s/.test(r);
+  return requirements.filter((r) => !r.trim().startsWith('-') && !pinned(r));
 }
 
 function distinct(channels: LockChannel[]): LockChannel[] {

@@ -1,8 +1,9 @@
 /**
  * One solve with rattler (conda's match-spec semantics and the resolvo solver, compiled to
  * WASM): the environment's specs against its channels and the target's virtual packages, for
- * one platform plus noarch. The result is the list a lock records; the virtual packages the
- * solver used are left out, as conda leaves them out of `conda list --explicit`.
+ * one platform plus noarch. The result is the list a lock records, in the order conda installs
+ * it; the virtual packages the solver used are left out, as conda leaves them out of
+ * `conda list --explicit`.
  */
 import { createRequire } from 'node:module';
 
@@ -17,6 +18,16 @@ export interface LockedPackage {
   md5: string | null;
   sha256: string | null;
   subdir: string;
+  /** Match specs of its dependencies (for the install order). */
+  depends: string[];
+}
+
+/** A package of an earlier lock the solver should keep where the specs still allow it. */
+export interface PreviousPackage {
+  url: string;
+  name: string;
+  version: string;
+  build: string;
 }
 
 export type SolveOutcome =
@@ -30,15 +41,24 @@ export async function solve(
   specs: readonly string[],
   channelUrls: readonly string[],
   platform: string,
+  previous: readonly PreviousPackage[] = [],
 ): Promise<SolveOutcome> {
   // Loaded on first use: only `lock` pays for the WASM start-up.
   rattler ??= createRequire(import.meta.url)('@conda-org/rattler') as Rattler;
+  const locked = previous.map((p) => ({
+    url: p.url,
+    packageName: p.name,
+    version: p.version,
+    build: p.build,
+    filename: p.url.slice(p.url.lastIndexOf('/') + 1),
+    subdir: p.url.split('/').at(-2),
+  }));
   try {
     const solved = await rattler.simpleSolve(
       [...specs],
       [...channelUrls],
       [platform as 'linux-64', 'noarch'],
-      undefined,
+      locked.length > 0 ? locked : undefined,
     );
     const packages = solved
       .filter((p) => !p.packageName.startsWith('__'))
@@ -50,12 +70,40 @@ export async function solve(
         md5: p.md5 ?? null,
         sha256: p.sha256 ?? null,
         subdir: p.subdir ?? platform,
+        depends: p.depends ?? [],
       }));
-    return { ok: true, packages: packages.sort((a, b) => a.name.localeCompare(b.name)) };
+    return { ok: true, packages: installOrder(packages) };
   } catch (error) {
     // rattler rejects with a string (its error's display text).
     return { ok: false, explanation: cleanExplanation(String(error)) };
   }
+}
+
+/**
+ * Dependencies before their dependents (python before what links against it), as
+ * `conda list --explicit` writes them; ties by name in code-point order, so the file is the
+ * same on every machine whatever its locale.
+ */
+export function installOrder(packages: readonly LockedPackage[]): LockedPackage[] {
+  const byName = new Map(packages.map((p) => [p.name, p]));
+  const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const ordered: LockedPackage[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string): void => {
+    // A cycle (rare, but conda allows them) is broken where it is found.
+    if (state.has(name)) return;
+    state.set(name, 'visiting');
+    const p = byName.get(name) as LockedPackage;
+    const deps = p.depends
+      .map((spec) => /^[A-Za-z0-9_.-]+/.exec(spec.trim())?.[0] ?? '')
+      .filter((dep) => byName.has(dep))
+      .sort(byCodePoint);
+    for (const dep of deps) visit(dep);
+    state.set(name, 'done');
+    ordered.push(p);
+  };
+  for (const name of [...byName.keys()].sort(byCodePoint)) visit(name);
+  return ordered;
 }
 
 function cleanExplanation(text: string): string {

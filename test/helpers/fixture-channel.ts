@@ -31,12 +31,20 @@ export const NO_PROXY_ENV = {
 
 export const FIXTURE_CHANNELS = join(import.meta.dirname, '..', '..', 'fixtures', 'channels');
 
-export async function serveChannels(root = FIXTURE_CHANNELS): Promise<FixtureChannelServer> {
+/**
+ * `missingStatus`: what a file that is not there gets: 404, or 403 as object-store mirrors
+ * answer.
+ */
+export async function serveChannels(
+  root = FIXTURE_CHANNELS,
+  options: { missingStatus?: number } = {},
+): Promise<FixtureChannelServer> {
+  const missing = options.missingStatus ?? 404;
   const requests: ServedRequest[] = [];
   const server = createServer(async (request, response) => {
     const path = normalize(new URL(request.url ?? '/', 'http://x').pathname);
     const ifNoneMatch = request.headers['if-none-match'] ?? null;
-    let status = 404;
+    let status = missing;
     try {
       const body = await readFile(join(root, path));
       const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
@@ -44,7 +52,7 @@ export async function serveChannels(root = FIXTURE_CHANNELS): Promise<FixtureCha
       response.writeHead(status, { etag, 'content-type': 'application/json' });
       response.end(status === 200 ? body : undefined);
     } catch {
-      response.writeHead(404);
+      response.writeHead(missing);
       response.end();
     }
     requests.push({

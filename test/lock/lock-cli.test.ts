@@ -386,4 +386,97 @@ describe('envgen lock', () => {
     expect(result.stderr).toMatch(/envgen\.yaml:5:\d+: error: .*/);
     expect(existsSync(join(dir, 'envs'))).toBe(false);
   });
+
+  it('generate uses a lock only while it is current, and says so when it is not', async () => {
+    const { dir, lock, read } = repo(spec(CPU));
+    expect((await lock()).exitCode).toBe(0);
+    expect(read('envs/tagger/Dockerfile')).toContain('/tmp/envgen/conda.lock');
+
+    // pip requirements added: the lock (no pip in it, no companion) no longer fits.
+    writeFileSync(join(dir, 'envgen.yaml'), spec(`${CPU}    pip: ["requests==2.32.3"]\n`));
+    const generate = await runEnvgen(['generate', '--json'], { cwd: dir });
+    expect(generate.exitCode).toBe(0);
+    expect(generate.stderr).toContain('[lock/out-of-date]');
+    const dockerfile = read('envs/tagger/Dockerfile');
+    expect(dockerfile).toContain('/tmp/envgen/environment.yml');
+    expect(dockerfile).not.toContain('conda.lock');
+    expect(dockerfile).not.toContain('pip-requirements.txt');
+    expect((await runEnvgen(['generate', '--check'], { cwd: dir })).exitCode).toBe(0);
+
+    // `envgen lock` brings the Dockerfile back to the lock, pip companion included.
+    expect((await lock()).exitCode).toBe(0);
+    expect(read('envs/tagger/Dockerfile')).toContain('COPY envs/tagger/pip-requirements.txt');
+  });
+
+  it('a stale lock is solved again keeping what it had; --update takes the newest', async () => {
+    const { dir, lock, read } = repo(spec(`${CPU}    conda: ["numpy<2"]\n`));
+    expect((await lock()).exitCode).toBe(0);
+    expect(read('envs/tagger/conda-linux-64.lock')).toContain('/numpy-1.26.4-');
+
+    writeFileSync(join(dir, 'envgen.yaml'), spec(`${CPU}    conda: [numpy, flask]\n`));
+    expect((await lock()).exitCode).toBe(0);
+    const kept = read('envs/tagger/conda-linux-64.lock');
+    expect(kept).toContain('/numpy-1.26.4-');
+    expect(kept).toContain('/flask-3.0.3-');
+
+    expect((await lock('--update')).exitCode).toBe(0);
+    expect(read('envs/tagger/conda-linux-64.lock')).toContain('/numpy-2.1.0-');
+  });
+
+  it('solves channel-pinned entries (conda-forge::flask) and checks where they came from', async () => {
+    const { lock, read } = repo(spec(`${CPU}    conda: ["conda-forge::flask"]\n`));
+    expect((await lock()).exitCode).toBe(0);
+    expect(read('envs/tagger/conda-linux-64.lock')).toContain('/noarch/flask-3.0.3-');
+
+    // bioconda (mirrored to a copy of the same channel) comes after conda-forge, which has
+    // flask: with strict priority the pin cannot hold, and the lock says so.
+    const mirrors = `    bioconda: ${channel.url}/conda-forge\n`;
+    const { lock: lock2 } = repo(
+      spec(`${CPU}    conda: ["bioconda::flask"]\n`).replace(
+        `    conda-forge: ${channel.url}/conda-forge\n`,
+        `    conda-forge: ${channel.url}/conda-forge\n${mirrors}`,
+      ),
+    );
+    const pinned = await lock2('--json');
+    expect(pinned.exitCode).toBe(2);
+    expect(JSON.parse(pinned.stdout).problems[0].ruleId).toBe('lock/channel-pin');
+  });
+
+  it('a mirror that answers 403 for the files it lacks (an object store) still locks', async () => {
+    const strict = await serveChannels(undefined, { missingStatus: 403 });
+    try {
+      const { lock } = repo(
+        spec(CPU).replace(`${channel.url}/conda-forge`, `${strict.url}/conda-forge`),
+      );
+      const result = await lock('--json');
+      expect(result.exitCode).toBe(0);
+      expect(strict.requests.some((r) => r.status === 403)).toBe(true);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('locks even where the cache cannot be written, and warns', async () => {
+    const { dir, env } = repo(spec(CPU));
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const result = await runEnvgen(['lock', '--json'], {
+      cwd: dir,
+      env: { ...env, ENVGEN_CACHE_DIR: join(dir, 'not-a-folder') },
+    });
+    expect(result.exitCode).toBe(0);
+    const { problems, locks } = JSON.parse(result.stdout);
+    expect(locks[0].status).toBe('created');
+    expect(problems.map((p: { ruleId: string }) => p.ruleId)).toEqual(['lock/cache-unwritable']);
+  });
+
+  it('--offline names the platform folder the cache lacks (exit 3)', async () => {
+    const { lock } = repo(spec(CPU));
+    expect((await lock()).exitCode).toBe(0);
+    const result = await lock('--offline', '--platform', 'linux-aarch64', '--json');
+    expect(result.exitCode).toBe(3);
+    const [problem] = JSON.parse(result.stdout).problems;
+    expect(problem.ruleId).toBe('lock/not-cached');
+    expect(problem.message).toContain('linux-aarch64');
+    expect(problem.message).not.toContain('noarch');
+  });
 });

@@ -11,6 +11,7 @@ import {
   renderPipLock,
 } from '../../src/lock/lock-file.js';
 import { unpinnedRequirements } from '../../src/lock/run-lock.js';
+import { installOrder } from '../../src/lock/solve.js';
 import { virtualPackagesFor, virtualRepodata } from '../../src/lock/virtual-packages.js';
 import { UserError } from '../../src/problem.js';
 import { sealState } from '../../src/render/seal.js';
@@ -23,7 +24,7 @@ describe('channels', () => {
 
   it('replaces a channel by its mirror, named by channel name or URL', () => {
     const channels = lockChannels(['pytorch', 'conda-forge'], {
-      'https://conda.anaconda.org/pytorch': 'https://mirror/pytorch/',
+      'https://conda.anaconda.org/pytorch/': 'https://mirror/pytorch/',
       'conda-forge': 'https://mirror/cf',
     });
     expect(channels).toEqual([
@@ -60,27 +61,24 @@ describe('the input hash', () => {
     source: 'conda-forge',
   });
   if (!outcome.ok) throw new Error('fixture model does not resolve');
+  const model = outcome.model;
   const base: LockInputs = {
     kind: 'conda',
     version: '1.0.0',
     table,
-    spec: { model: { torch: '2.5' }, defaults: null },
-    model: outcome.model,
-    platform: 'linux-64',
+    model,
     virtual: virtualPackagesFor('linux-64', '12.6'),
-    channelUrls: ['https://conda.anaconda.org/conda-forge'],
   };
 
-  it('changes with each thing the lock is made from', () => {
+  it('changes with each thing the solve is made from', () => {
     const hash = inputHash(base);
     const variants: Partial<LockInputs>[] = [
       { version: '1.0.1' },
       { table: buildTable([{ notes: ['one more note'] }]) },
-      { spec: { model: { torch: '2.5', conda: ['flask'] }, defaults: null } },
-      { model: { ...outcome.model, dependencies: [...outcome.model.dependencies, 'flask'] } },
-      { platform: 'linux-aarch64' },
+      { model: { ...model, dependencies: [...model.dependencies, 'flask'] } },
+      { model: { ...model, channels: ['conda-forge', 'bioconda'] } },
+      { model: { ...model, platform: 'linux-aarch64' } },
       { virtual: virtualPackagesFor('linux-64', '12.0') },
-      { channelUrls: ['https://mirror/conda-forge'] },
       { kind: 'pip' },
     ];
     const hashes = variants.map((v) => inputHash({ ...base, ...v }));
@@ -88,16 +86,22 @@ describe('the input hash', () => {
     expect(new Set(hashes).size).toBe(hashes.length);
   });
 
-  it('does not depend on key order or on the wording of reasons', () => {
-    const reordered = { ...base, spec: { defaults: null, model: { torch: '2.5' } } };
-    expect(inputHash(reordered)).toBe(inputHash(base));
-    const reworded = { ...base, model: { ...outcome.model, reasons: ['other words'] } };
+  it('ignores what cannot change the solve: reasons, archs, driver floors, key order', () => {
+    const reworded = {
+      ...base,
+      model: { ...model, reasons: ['other words'], archs: ['9.0'], minDriver: null },
+    };
     expect(inputHash(reworded)).toBe(inputHash(base));
   });
 
-  it('leaves the platform and channels out of the pip companion (pip is not solved per platform)', () => {
+  it('gives the pip companion its own hash, moved by the pip requirements only', () => {
     const pip = { ...base, kind: 'pip' as const };
-    expect(inputHash({ ...pip, channelUrls: ['https://elsewhere'] })).toBe(inputHash(pip));
+    expect(inputHash({ ...pip, model: { ...model, channels: ['elsewhere'] } })).toBe(
+      inputHash(pip),
+    );
+    expect(inputHash({ ...pip, model: { ...model, pip: ['fastapi==0.110.0'] } })).not.toBe(
+      inputHash(pip),
+    );
   });
 });
 
@@ -117,6 +121,7 @@ describe('lock files', () => {
       md5: 'b'.repeat(32),
       sha256: null,
       subdir: 'linux-64',
+      depends: [],
     },
     {
       name: 'nohash',
@@ -126,6 +131,7 @@ describe('lock files', () => {
       md5: null,
       sha256: null,
       subdir: 'noarch',
+      depends: [],
     },
   ];
 
@@ -167,8 +173,10 @@ describe('lock files', () => {
         'fastapi',
         'uvicorn>=0.30',
         'numpy~=1.26',
+        'torch==2.4.*',
+        'requests==2.32.3; python_version >= "3.8"',
       ]),
-    ).toEqual(['fastapi', 'uvicorn>=0.30', 'numpy~=1.26']);
+    ).toEqual(['fastapi', 'uvicorn>=0.30', 'numpy~=1.26', 'torch==2.4.*']);
   });
 });
 
@@ -206,5 +214,44 @@ describe('virtual packages', () => {
         ],
       ),
     ).toEqual([]);
+  });
+});
+
+describe('install order', () => {
+  const pkg = (name: string, depends: string[] = []) => ({
+    name,
+    version: '1',
+    build: '0',
+    url: `https://c/linux-64/${name}-1-0.conda`,
+    md5: null,
+    sha256: null,
+    subdir: 'linux-64',
+    depends,
+  });
+
+  it('puts dependencies first and breaks ties by code point, not by locale', () => {
+    const order = installOrder([
+      pkg('numpy', ['python >=3.11', 'libopenblas']),
+      pkg('python', ['libzlib', '__glibc >=2.17']),
+      pkg('Zlib-extra'),
+      pkg('libzlib'),
+      pkg('libopenblas'),
+      pkg('ch-tool'),
+      pkg('h-tool'),
+    ]).map((p) => p.name);
+    expect(order).toEqual([
+      'Zlib-extra',
+      'ch-tool',
+      'h-tool',
+      'libopenblas',
+      'libzlib',
+      'python',
+      'numpy',
+    ]);
+  });
+
+  it('survives a dependency cycle', () => {
+    const order = installOrder([pkg('a', ['b']), pkg('b', ['a'])]).map((p) => p.name);
+    expect(order.sort()).toEqual(['a', 'b']);
   });
 });

@@ -5,13 +5,11 @@
  */
 import { join, resolve as resolvePath } from 'node:path';
 import { buildImages } from '../../build/build-images.js';
-import { createProgress, QUIET_PROGRESS } from '../../build/progress.js';
+import { createProgress } from '../../build/progress.js';
 import { type BuildReport, buildEnvironments } from '../../build/run-build.js';
+import type { ResolvedModel } from '../../compat/resolve.js';
 import { applyPlan } from '../../generate/apply-plan.js';
-import { lockedModels } from '../../lock/find-locks.js';
 import { lockPath, pipLockPath } from '../../lock/lock-file.js';
-import { lockTargets, type TargetInput } from '../../lock/lock-targets.js';
-import { runLock } from '../../lock/run-lock.js';
 import { UserError, usageError } from '../../problem.js';
 import {
   buildTable as buildSummary,
@@ -25,7 +23,6 @@ import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
 import { resolveSpecModels } from '../spec-models.js';
 import { planSpec } from '../spec-plan.js';
-import { VERSION } from '../version.js';
 
 export interface BuildFlags {
   conda?: string;
@@ -58,8 +55,29 @@ export async function runBuild(
   if (problems.length > 0) throw new UserError(problems);
   ctx.io.stderr.write(formatWarnings(models, colorFor(ctx.io.stderr, ctx.io.env)));
 
-  // The files CI builds must be the files the spec renders to, or the build proves nothing.
-  const { whole: plan } = await planSpec(ctx, { loaded, models, selected });
+  // The files CI builds must be the files the spec renders to, or the build proves nothing;
+  // a lock that is no longer what the spec locks to is reported first, with its own fix.
+  const { whole: plan, locks: lockState } = await planSpec(ctx, {
+    loaded,
+    models,
+    selected,
+    table,
+  });
+  if (lockState.outdated.length > 0) {
+    throw new UserError(
+      lockState.outdated.map((o) => ({
+        ruleId: 'lock/out-of-date',
+        severity: 'error' as const,
+        file: o.path,
+        message: `${o.path} is ${o.status}: it is not what ${SPEC_FILE} locks to now`,
+        fix:
+          o.status === 'edited'
+            ? 'run `envgen lock --force` to replace the edited lock'
+            : 'run `envgen lock` and commit the locks',
+      })),
+      1,
+    );
+  }
   const files = await applyPlan(io, root, plan, { check: !flags.write, force: false });
   const outOfDate = files.filter((f) => f.status !== 'unchanged' && !f.written);
   if (outOfDate.length > 0) {
@@ -79,8 +97,6 @@ export async function runBuild(
       1,
     );
   }
-
-  const locks = await currentLocks(ctx, { loaded, models, selected, table });
 
   const found = await findCondaTool(io, flags.conda ? resolvePath(io.cwd, flags.conda) : undefined);
   if (!found.ok) {
@@ -128,7 +144,7 @@ export async function runBuild(
     keep: Boolean(flags.keep),
     signal,
     progress,
-    locks,
+    locks: lockFiles(root, chosen, lockState.current),
   };
   let builds: BuildReport['models'];
   try {
@@ -156,51 +172,17 @@ export async function runBuild(
   return report.ok ? 0 : 1;
 }
 
-/**
- * The locks of the models being built, after checking each is what envgen.yaml locks to now: a
- * stale lock would prove an environment the spec no longer describes.
- */
-async function currentLocks(
-  ctx: CommandContext,
-  input: TargetInput,
-): Promise<Map<string, { conda: string; pip: string | null }>> {
-  const locked = await lockedModels(ctx.io, ctx.root, input.models);
-  const chosen = input.selected.filter((name) => locked.has(name));
-  const { targets } = lockTargets({ ...input, selected: chosen }, [], true);
-  const result = await runLock(ctx.io, targets, {
-    root: ctx.root,
-    specFile: SPEC_FILE,
-    version: VERSION,
-    table: input.table,
-    check: true,
-    update: false,
-    force: false,
-    offline: true,
-    cacheDir: '',
-    mirrors: input.loaded.spec.lock?.mirrors ?? {},
-    progress: QUIET_PROGRESS,
-  });
-  const behind = result.outcomes.filter((o) => o.status !== 'unchanged');
-  if (behind.length > 0) {
-    throw new UserError(
-      behind.map((o) => ({
-        ruleId: 'lock/out-of-date',
-        severity: 'error' as const,
-        file: o.path,
-        message: `${o.path} is ${o.status}: it is not what ${SPEC_FILE} locks to now`,
-        fix:
-          o.status === 'edited'
-            ? 'run `envgen lock --force` to replace the edited lock'
-            : 'run `envgen lock` and commit the locks',
-      })),
-      1,
-    );
-  }
+/** Where the current lock (and pip companion) of each locked model being built is. */
+function lockFiles(
+  root: string,
+  models: readonly ResolvedModel[],
+  current: ReadonlySet<string>,
+): Map<string, { conda: string; pip: string | null }> {
   const locks = new Map<string, { conda: string; pip: string | null }>();
-  for (const { model } of targets) {
+  for (const model of models.filter((m) => current.has(m.name))) {
     locks.set(model.name, {
-      conda: join(ctx.root, lockPath(model.name, model.platform)),
-      pip: model.pip.length > 0 ? join(ctx.root, pipLockPath(model.name)) : null,
+      conda: join(root, lockPath(model.name, model.platform)),
+      pip: model.pip.length > 0 ? join(root, pipLockPath(model.name)) : null,
     });
   }
   return locks;

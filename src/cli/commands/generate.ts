@@ -27,13 +27,13 @@ export async function runGenerate(
 ): Promise<number> {
   const check = Boolean(flags.check);
   // Shared files (bake file, bundles) list every model, so every model is resolved.
-  const { loaded, models, problems, selected } = await resolveSpecModels(ctx, names, {
+  const { loaded, models, problems, selected, table } = await resolveSpecModels(ctx, names, {
     ...(flags.rules ? { rules: flags.rules } : {}),
     all: true,
   });
   if (problems.length > 0) throw new UserError(problems);
   ctx.io.stderr.write(formatWarnings(models, colorFor(ctx.io.stderr, ctx.io.env)));
-  const { whole, plan } = await planSpec(ctx, { loaded, models, selected });
+  const { whole, plan, locks } = await planSpec(ctx, { loaded, models, selected, table });
   const outcomes = await applyPlan(ctx.io, ctx.root, plan, {
     check,
     force: Boolean(flags.force),
@@ -51,6 +51,18 @@ export async function runGenerate(
     ctx.io.stdout.write(formatOutcomes(ctx, outcomes, !check && failed.length === 0));
   }
   const advice = adviceFor(outcomes, check);
+  for (const lock of locks.outdated) {
+    advice.push({
+      ruleId: 'lock/out-of-date',
+      severity: 'warning',
+      file: lock.path,
+      message: `${lock.path} is ${lock.status}, so envs/${lock.model}/Dockerfile solves from environment.yml instead of installing it`,
+      fix:
+        lock.status === 'edited'
+          ? 'run `envgen lock --force` to replace the edited lock'
+          : 'run `envgen lock` (it brings the Dockerfile back to the lock)',
+    });
+  }
   if (advice.length > 0) {
     ctx.io.stderr.write(formatProblems(advice, colorFor(ctx.io.stderr, ctx.io.env)));
   }

@@ -89,11 +89,12 @@ export async function runLockCommand(
 
   let files: FileOutcome[] = [];
   let exitCode = result.exitCode;
-  if (!flags.check && result.exitCode === 0) {
+  // Locks written beside a refused one (exit 1) are current: the Dockerfiles follow them.
+  if (!flags.check && result.exitCode <= 1) {
     files = await regenerate(ctx, resolved);
     const refused = files.filter((f) => f.status === 'edited' || f.status === 'foreign');
     if (refused.length > 0) {
-      exitCode = 1;
+      exitCode = Math.max(exitCode, 1);
       problems.push({
         ruleId: 'generate/edited',
         severity: 'error',
