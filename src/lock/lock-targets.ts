@@ -40,7 +40,21 @@ export function lockTargets(
       }
       const models = { ...spec.models, [model.name]: { ...entry, platform } };
       const other = resolveSpec(table, { ...loaded, spec: { ...spec, models } }, [model.name]);
-      problems.push(...other.problems);
+      // A platform asked for on the command line must lock; one from `lock.platforms` (for
+      // every model) is skipped, with a warning, for a model that has no build there.
+      const asked = platforms.length > 0 && !primaryOnly;
+      problems.push(
+        ...other.problems.map((p) =>
+          asked
+            ? p
+            : {
+                ...p,
+                ruleId: 'lock/platform-skipped',
+                severity: 'warning' as const,
+                message: `${p.message}; not locked for ${platform}`,
+              },
+        ),
+      );
       for (const m of other.models) targets.push({ model: m, primary: false });
     }
   }

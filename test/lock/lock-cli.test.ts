@@ -88,6 +88,13 @@ describe('envgen lock', () => {
     expect(files).toContain('cuda-version-12.6-h7480c83_3.conda');
     expect(files).toContain('flask-3.0.3-pyhd8ed1ab_0.conda');
     expect(files.some((f) => f.startsWith('__'))).toBe(false);
+    for (const line of text
+      .slice(text.indexOf('@EXPLICIT\n') + 10)
+      .trim()
+      .split('\n')) {
+      // The line shape conda's explicit installer accepts (conda/misc.py: url_pat).
+      expect(line).toMatch(/^https?:\/\/\S+\/[^/\s]+(\.tar\.bz2|\.conda)(#[0-9a-f]{32})?$/);
+    }
     for (const p of packages) {
       expect(p.url.startsWith(`${channel.url}/conda-forge/`)).toBe(true);
       expect(p.md5).toMatch(/^[0-9a-f]{32}$/);
@@ -478,5 +485,18 @@ describe('envgen lock', () => {
     expect(problem.ruleId).toBe('lock/not-cached');
     expect(problem.message).toContain('linux-aarch64');
     expect(problem.message).not.toContain('noarch');
+  });
+
+  it('lock.platforms skips, with a warning, a model that has no build there', async () => {
+    const { dir, lock } = repo(spec(GPU + CPU, '  platforms: [linux-aarch64]\n'));
+    const result = await lock('--json');
+    expect(result.exitCode).toBe(0);
+    const { problems } = JSON.parse(result.stdout);
+    const skipped = problems.find((p: { ruleId: string }) => p.ruleId === 'lock/platform-skipped');
+    expect(skipped.severity).toBe('warning');
+    expect(skipped.message).toContain("'detector'");
+    expect(existsSync(join(dir, 'envs/tagger/conda-linux-aarch64.lock'))).toBe(true);
+    expect(existsSync(join(dir, 'envs/detector/conda-linux-aarch64.lock'))).toBe(false);
+    expect((await lock('--check')).exitCode).toBe(0);
   });
 });

@@ -50,7 +50,8 @@ export async function runLockCommand(
   io.stderr.write(formatWarnings(resolved.models, colorFor(io.stderr, io.env)));
 
   const targets = lockTargets(resolved, platforms);
-  if (targets.problems.length > 0) throw new UserError(targets.problems);
+  const refused = targets.problems.filter((p) => p.severity === 'error');
+  if (refused.length > 0) throw new UserError(refused);
   const progress = createProgress(io, { quiet: false });
   const result = await runLock(io, targets.targets, {
     root,
@@ -66,7 +67,10 @@ export async function runLockCommand(
     progress,
   }).finally(() => progress.close());
 
-  const problems: Problem[] = [...result.problems];
+  const problems: Problem[] = [
+    ...targets.problems.filter((p) => p.severity !== 'error'),
+    ...result.problems,
+  ];
   for (const { model, requirements } of result.unpinned) {
     problems.push({
       ruleId: 'lock/pip-unpinned',
