@@ -7,16 +7,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fakeTools } from '../helpers/fake-tools.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 const BIN = resolve('fixtures/bin');
-
-interface LoggedCall {
-  tool: string;
-  argv: string[];
-  env: Record<string, string>;
-}
 
 const SPEC = `version: 1
 models:
@@ -50,25 +45,7 @@ function isRunning(pid: number): boolean {
 async function repo(spec = SPEC) {
   const dir = tmpDir({ 'envgen.yaml': spec });
   expect((await runEnvgen(['generate'], { cwd: dir })).exitCode).toBe(0);
-  const log = join(dir, 'calls.jsonl');
-  const env = {
-    PATH: `${BIN}:${process.env.PATH}`,
-    ENVGEN_FAKE_LOG: log,
-    MAMBA_EXE: undefined,
-    CONDA_EXE: undefined,
-    GITHUB_STEP_SUMMARY: undefined,
-    PYTHONDONTWRITEBYTECODE: '1',
-    STUB_TORCH_VERSION: '2.1.2',
-    STUB_TORCH_CUDA: '11.8',
-    STUB_GPUS: '',
-  };
-  const calls = (): LoggedCall[] =>
-    existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as LoggedCall)
-      : [];
+  const { env, calls } = fakeTools(dir, { version: '2.1.2', cuda: '11.8' });
   return { dir, env, calls };
 }
 

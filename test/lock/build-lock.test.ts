@@ -4,9 +4,10 @@
  * that is no longer what envgen.yaml locks to. The lock itself comes from a real solve against
  * fixtures/channels served on 127.0.0.1.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_BIN as BIN, fakeTools } from '../helpers/fake-tools.js';
 import {
   type FixtureChannelServer,
   NO_PROXY_ENV,
@@ -15,7 +16,6 @@ import {
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
-const BIN = resolve('fixtures/bin');
 let channel: FixtureChannelServer;
 
 beforeEach(async () => {
@@ -39,28 +39,10 @@ models:
     pip: ${pip}
 `;
   const dir = tmpDir({ 'envgen.yaml': spec });
-  const log = join(dir, 'calls.jsonl');
-  const env = {
-    ENVGEN_CACHE_DIR: join(dir, '.cache'),
-    ...NO_PROXY_ENV,
-    PATH: `${BIN}:${process.env.PATH}`,
-    ENVGEN_FAKE_LOG: log,
-    MAMBA_EXE: undefined,
-    CONDA_EXE: undefined,
-    GITHUB_STEP_SUMMARY: undefined,
-    PYTHONDONTWRITEBYTECODE: '1',
-    STUB_TORCH_VERSION: '2.5.1',
-    STUB_TORCH_CUDA: '',
-    STUB_GPUS: '',
-  };
+  const fakes = fakeTools(dir, { version: '2.5.1', cuda: '' });
+  const env = { ...fakes.env, ENVGEN_CACHE_DIR: join(dir, '.cache'), ...NO_PROXY_ENV };
   expect((await runEnvgen(['lock'], { cwd: dir, env })).exitCode).toBe(0);
-  const calls = (): { tool: string; argv: string[] }[] =>
-    existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line))
-      : [];
+  const { calls } = fakes;
   return { dir, env, calls };
 }
 
