@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { QUIET_PROGRESS } from '../build/progress.js';
 import type { Io } from '../io.js';
+import { SPEC_FILE } from '../spec/load-spec.js';
 import { lockPath } from './lock-file.js';
 import { lockTargets, type TargetInput } from './lock-targets.js';
 import { type LockOutcome, runLock } from './run-lock.js';
@@ -34,7 +35,7 @@ export async function lockStates(
   const { targets } = lockTargets({ ...input, selected: locked }, [], true);
   const result = await runLock(io, targets, {
     root,
-    specFile: 'envgen.yaml',
+    specFile: SPEC_FILE,
     version,
     table: input.table,
     check: true,

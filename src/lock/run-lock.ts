@@ -243,8 +243,9 @@ async function solveAll(
       ] as string[];
       // A stale lock is solved again keeping what it had where the specs still allow it, so a
       // one-line change to the spec does not move every other package; --update starts afresh.
+      // A lock edited by hand (replaced with --force) is no guide.
       const previous =
-        options.update || job.existing === null
+        options.update || job.existing === null || sealState(job.existing) !== 'intact'
           ? []
           : previousPackages(job.existing).map((p) => ({ ...p, url: proxy.downstreamOf(p.url) }));
       const started = io.now();
