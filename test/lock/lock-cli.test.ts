@@ -499,4 +499,25 @@ describe('envgen lock', () => {
     expect(existsSync(join(dir, 'envs/detector/conda-linux-aarch64.lock'))).toBe(false);
     expect((await lock('--check')).exitCode).toBe(0);
   });
+
+  it('a pip-wheel model: python and pip from the lock, torch and its index in the companion', async () => {
+    const models = `  wheels:\n    torch: "2.4"\n    python: "3.12"\n    cuda: "12.1"\n    source: pip\n`;
+    const { lock, read } = repo(spec(models));
+    const result = await lock('--json');
+    expect(result.exitCode).toBe(0);
+    const files = packagesOf(read('envs/wheels/conda-linux-64.lock')).map((p) => p.file);
+    expect(files.some((f) => f.startsWith('python-3.12'))).toBe(true);
+    expect(files.some((f) => f.startsWith('pip-'))).toBe(true);
+    expect(files.some((f) => f.startsWith('pytorch-'))).toBe(false);
+    const companion = read('envs/wheels/pip-requirements.txt')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    expect(companion).toEqual([
+      '--extra-index-url https://download.pytorch.org/whl/cu121',
+      'torch==2.4.1+cu121',
+    ]);
+    // Every requirement is pinned: nothing to report.
+    const ids = JSON.parse(result.stdout).problems.map((p: { ruleId: string }) => p.ruleId);
+    expect(ids).not.toContain('lock/pip-unpinned');
+  });
 });
