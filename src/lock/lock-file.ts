@@ -8,8 +8,6 @@
 import { seal } from '../render/seal.js';
 import type { LockedPackage } from './solve.js';
 
-export const LOCK_TOOL_HINT = 'run `envgen lock`';
-
 export function lockPath(model: string, platform: string): string {
   return `envs/${model}/conda-${platform}.lock`;
 }

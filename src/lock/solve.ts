@@ -5,9 +5,7 @@
  * it; the virtual packages the solver used are left out, as conda leaves them out of
  * `conda list --explicit`.
  */
-import { createRequire } from 'node:module';
-
-type Rattler = typeof import('@conda-org/rattler');
+import { loadRattler } from '../versions/rattler.js';
 
 export interface LockedPackage {
   name: string;
@@ -35,16 +33,13 @@ export type SolveOutcome =
   /** The solver's own explanation: which spec needs what nothing provides. */
   | { ok: false; explanation: string };
 
-let rattler: Rattler | undefined;
-
 export async function solve(
   specs: readonly string[],
   channelUrls: readonly string[],
   platform: string,
   previous: readonly PreviousPackage[] = [],
 ): Promise<SolveOutcome> {
-  // Loaded on first use: only `lock` pays for the WASM start-up.
-  rattler ??= createRequire(import.meta.url)('@conda-org/rattler') as Rattler;
+  const rattler = loadRattler();
   const locked = previous.map((p) => ({
     url: p.url,
     packageName: p.name,

@@ -3,17 +3,7 @@
  * through rattler (conda's version and match-spec logic compiled to WASM). Loaded on first
  * use, so commands that never match a version do not pay for the WASM start-up.
  */
-import { createRequire } from 'node:module';
-
-type Rattler = typeof import('@conda-org/rattler');
-
-let rattler: Rattler | undefined;
-
-function load(): Rattler {
-  // The CommonJS build instantiates the WASM synchronously and starts faster than the ESM one.
-  rattler ??= createRequire(import.meta.url)('@conda-org/rattler') as Rattler;
-  return rattler;
-}
+import { loadRattler as load, type Rattler } from './rattler.js';
 
 export interface VersionMatcher {
   /** The spec as the user wrote it. */
