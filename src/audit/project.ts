@@ -24,17 +24,13 @@ export function makeProject(
       if (!(error instanceof UserError)) throw error;
     }
   }
-  const models = spec
-    ? resolveSpec(
-        buildTable(spec.spec.compat ? [spec.spec.compat] : []),
-        spec,
-        Object.keys(spec.spec.models),
-      ).models
-    : [];
+  const table = buildTable(spec?.spec.compat ? [spec.spec.compat] : []);
+  const models = spec ? resolveSpec(table, spec, Object.keys(spec.spec.models)).models : [];
   return {
     root,
     ...(spec ? { spec } : {}),
     models,
+    table,
     text: (path) => files.get(path.replace(/^\.\//, '')),
     trustedRegistries,
     pins,

@@ -6,6 +6,7 @@
 import type { Dockerfile, Instruction } from 'dockerfile-ast';
 import type { Document } from 'yaml';
 import type { ResolvedModel } from '../compat/resolve.js';
+import type { Table } from '../compat/table.js';
 import type { CondaMatchSpec } from '../spec/package-entries.js';
 import type { LoadedSpec, Position } from '../spec/types.js';
 
@@ -67,6 +68,8 @@ export interface Project {
   spec?: LoadedSpec;
   /** The spec's models, resolved (when the spec resolves). */
   models: ResolvedModel[];
+  /** The compatibility table the models were resolved with (built-in, plus the spec's `compat:`). */
+  table: Table;
   /** A file of the project by path relative to the root, read once, or undefined. */
   text(relativePath: string): string | undefined;
   /** Trusted registries (audit config): base images from them are not flagged for tags. */

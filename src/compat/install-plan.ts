@@ -3,12 +3,13 @@
  * requirements, each chosen so the solver cannot fall back to the CPU build.
  *
  * - `pytorch` channel: `pytorch-cuda=X.Y` with `-c pytorch -c nvidia` (1.13-2.5), or
- *   `cudatoolkit=X.Y` (1.12), or `cpuonly`; as on pytorch.org's previous-versions page.
+ *   `cudatoolkit=X.Y` (1.8-1.12), or `cpuonly`; as on pytorch.org's previous-versions page.
  * - conda-forge: the `cuda*` build string and `cuda-version=X.Y` (the `__cuda` virtual package
  *   then decides nothing; CONDA_OVERRIDE_CUDA lets a GPU-less machine solve it).
  * - pip: PyTorch's wheel index for the CUDA version as an *extra* index, so the user's other
  *   packages still come from PyPI, and torch pinned with its local version label (`+cu118`),
- *   so pip can only take the CUDA wheel, never PyPI's default build.
+ *   so pip can only take the CUDA wheel, never PyPI's default build. Releases before 1.11 had
+ *   no such index: their wheels are linked from a `torch_stable.html` page (`--find-links`).
  */
 import type { Build, Release } from './types.js';
 
@@ -128,8 +129,10 @@ function pipPlan({
     version.startsWith(`${release.torch}.`) || name !== 'torchaudio'
       ? `${name}==${version}+${label}`
       : `${name}==${version}`;
+  // Before 1.11, PyTorch served wheels as a page of links (`torch_stable.html`), not an index.
+  const links = build.index?.flag === '--find-links';
   const pip = [
-    `--extra-index-url ${url}`,
+    `${links ? '--find-links' : '--extra-index-url'} ${url}`,
     `torch==${torch}+${label}`,
     ...(torchvision ? [pinned('torchvision', torchvision)] : []),
     ...(torchaudio ? [pinned('torchaudio', torchaudio)] : []),
@@ -138,6 +141,6 @@ function pipPlan({
     channels: ['conda-forge'],
     dependencies: [...pythonSpecs(python), 'pip'],
     pip,
-    reason: `install: python and pip from conda-forge; torch==${torch}+${label} from ${url} as an extra index (PyPI stays the index for your packages; the +${label} label means pip can only take that wheel) [${build.sources.join(', ')}]`,
+    reason: `install: python and pip from conda-forge; torch==${torch}+${label} from ${url} ${links ? "with --find-links, as PyTorch's instructions of that era did" : 'as an extra index'} (PyPI stays the index for your packages; the +${label} label means pip can only take that wheel) [${build.sources.join(', ')}]`,
   };
 }

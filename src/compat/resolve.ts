@@ -10,7 +10,7 @@
  */
 
 import { parseVersionSpec, type VersionMatcher } from '../versions/conda-version.js';
-import { byDottedDescending, compareDotted } from '../versions/dotted.js';
+import { byDottedDescending, compareDotted, majorOf } from '../versions/dotted.js';
 import { checkArch, checkDriver, driverFloors, gpuLabel } from './fleet.js';
 import { installPlan } from './install-plan.js';
 import type { Table } from './table.js';
@@ -53,6 +53,8 @@ export interface ResolvedModel {
   archs: string[] | null;
   /** The compute capability PTX is embedded for, when known. */
   ptx: string | null;
+  /** Where the arch list comes from (source ids of the table), or null when it is not known. */
+  archSources: string[] | null;
   reasons: string[];
   /** Decisions that rest on unconfirmed data or on a fallback the user should know about. */
   warnings: string[];
@@ -176,8 +178,12 @@ function resolveRelease(
   const tried: { source: Source; rejections: Rejection[]; available: string[] }[] = [];
   let chosen: (Candidate & { source: Source }) | undefined;
   for (const source of sources) {
+    // A build made for some patches only (1.8.1's cu101 wheels) counts when one of them matches.
     const builds = release.builds.filter(
-      (b) => b.source === source && b.platforms.includes(platform),
+      (b) =>
+        b.source === source &&
+        b.platforms.includes(platform) &&
+        (!b.patches || patches.some((p) => b.patches?.includes(p.version))),
     );
     const result = pickBuild(table, release, builds, cuda, platform, request.fleet);
     tried.push({ source, rejections: result.rejections, available: builds.map((b) => b.cuda) });
@@ -217,7 +223,9 @@ function resolveRelease(
       : 'not in the table';
     const compat = floors.compat
       ? `>= ${floors.compat.linux} (minor-version compatibility, CUDA ${floors.compat.cudaMajor}.x)`
-      : 'not in the table';
+      : Number(majorOf(build.cuda)) < 11
+        ? 'no lower: minor-version compatibility starts with CUDA 11'
+        : 'not in the table';
     reasons.push(
       `driver: CUDA ${build.cuda} needs ${toolkit}, or ${compat} [${[...(floors.toolkit?.sources ?? []), ...(floors.compat?.sources ?? [])].filter(unique).join(', ')}]`,
     );
@@ -225,14 +233,15 @@ function resolveRelease(
       warnings.push(`the toolkit driver for CUDA ${build.cuda} is not in the table`);
     if (archList) {
       reasons.push(
-        `archs: the ${chosen.source} CUDA ${build.cuda} build carries sm ${archList.sass.join(', ')}${archList.ptx ? ` + PTX ${archList.ptx}` : ''} [${archList.sources.join(', ')}]`,
+        `archs: the ${chosen.source} CUDA ${build.cuda} build carries sm ${archList.sass.join(', ')}${archList.ptx ? ` + PTX ${archList.ptx}` : ' (no PTX)'}, from ${archSourceText(table, archList.sources)}`,
       );
       // Said in the reasons; a warning only where a fleet GPU depends on the disputed part
       // (fleetVerdict warns for those), so models without a fleet are not flooded.
       if (archList.unconfirmed) reasons.push(`archs (unconfirmed): ${archList.unconfirmed}`);
     } else {
+      const why = build.archsNotKnown?.[platform];
       reasons.push(
-        `archs: the table does not know which GPU architectures the ${chosen.source} CUDA ${build.cuda} build of torch ${release.torch} carries`,
+        `archs: the table does not know which GPU architectures the ${chosen.source} CUDA ${build.cuda} build of torch ${release.torch} carries on ${platform}${why ? `: ${why}` : ''}`,
       );
     }
   }
@@ -279,6 +288,7 @@ function resolveRelease(
         : null,
       archs: archList ? [...archList.sass] : null,
       ptx: archList?.ptx ?? null,
+      archSources: archList ? [...archList.sources] : null,
       reasons,
       warnings,
     },
@@ -305,14 +315,12 @@ function patchesFor(release: Release, matcher: VersionMatcher | undefined): Patc
   return matcher ? release.patches.filter((p) => matcher.matches(p.version)) : release.patches;
 }
 
+/** The newest of the matching patches that the build exists for (the caller made sure one does). */
 function newestPatch(patches: Patch[], build: Build): Patch {
   const eligible = build.patches
     ? patches.filter((p) => build.patches?.includes(p.version))
     : patches;
-  const sorted = [...(eligible.length > 0 ? eligible : patches)].sort((a, b) =>
-    byDottedDescending(a.version, b.version),
-  );
-  return sorted[0] as Patch;
+  return [...eligible].sort((a, b) => byDottedDescending(a.version, b.version))[0] as Patch;
 }
 
 type PythonPick =
@@ -706,6 +714,17 @@ function fail(
   fix: string,
 ): ResolveOutcome {
   return { ok: false, error: { ruleId, field, message, fix } };
+}
+
+/**
+ * `S45 (repo pytorch/builder path … commit …); also S53, S54`: the first source of an arch list
+ * (the build script at the commit that built the release) with its locator, then the others.
+ */
+function archSourceText(table: Table, ids: readonly string[]): string {
+  const [first, ...rest] = ids;
+  const info = first ? table.sources[first] : undefined;
+  const head = info ? `${first} (${info.locator})` : (first ?? 'no source');
+  return rest.length > 0 ? `${head}; also ${rest.join(', ')}` : head;
 }
 
 function unique<T>(value: T, index: number, all: T[]): boolean {

@@ -7,6 +7,9 @@
  * carries an `unconfirmed` note instead of being dropped, so the resolver can say so.
  */
 
+/** How pip is pointed at PyTorch's wheels. */
+export type PipIndexFlag = '--index-url' | '--extra-index-url' | '--find-links';
+
 /** Where a build of torch comes from. */
 export type Source = 'pytorch' | 'conda-forge' | 'pip';
 export const SOURCES: readonly Source[] = ['pytorch', 'conda-forge', 'pip'];
@@ -70,10 +73,19 @@ export interface Build {
    * for cudatoolkit 11.6); conda-forge: `conda-forge`.
    */
   channels?: string[];
-  /** pip only: the package index that serves this build and the flag the upstream docs use. */
-  index?: { url: string; flag: '--index-url' | '--extra-index-url' };
-  /** Architectures per platform; a missing platform means "not known". */
+  /**
+   * pip only: where the wheels are served and the flag the upstream docs use: a PEP 503 index
+   * (`--index-url`/`--extra-index-url`, 1.11 on) or, before that, a `torch_stable.html` page of
+   * links (`--find-links`).
+   */
+  index?: { url: string; flag: PipIndexFlag };
+  /** Architectures per platform, each with its sources. */
   archs?: Partial<Record<Platform, ArchList>>;
+  /**
+   * Why the architectures of a platform the build has are not known, per platform. Every
+   * platform of a CUDA build has either `archs` or a reason here (a test holds the table to it).
+   */
+  archsNotKnown?: Partial<Record<Platform, string>>;
   /**
    * The patch releases this build exists for, when not all of the release's patches have it
    * (a later rebuild, e.g. conda-forge's CUDA 12.6 build of 2.5.1 only).

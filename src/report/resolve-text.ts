@@ -26,7 +26,12 @@ function formatModel(m: ResolvedModel, c: ChalkInstance): string {
     );
   }
   if (m.cuda !== 'cpu')
-    field('archs', m.archs ? `${m.archs.join(' ')}${m.ptx ? ` +PTX ${m.ptx}` : ''}` : 'not known');
+    field(
+      'archs',
+      m.archs
+        ? `${m.archs.join(' ')}${m.ptx ? ` +PTX ${m.ptx}` : ''} ${c.dim(`[${(m.archSources ?? []).join(', ')}]`)}`
+        : 'not known (see why)',
+    );
   lines.push(`  ${c.dim('why')}`);
   for (const reason of m.reasons) lines.push(`    - ${reason}`);
   if (m.warnings.length > 0) {

@@ -4,7 +4,7 @@ import { driverFloors } from '../compat/fleet.js';
 import type { Table } from '../compat/table.js';
 import type { Build, Release, Source } from '../compat/types.js';
 import { SOURCES } from '../compat/types.js';
-import { byDottedDescending } from '../versions/dotted.js';
+import { byDottedDescending, majorOf } from '../versions/dotted.js';
 
 const UNCONFIRMED = '?';
 
@@ -91,9 +91,20 @@ export function formatReleaseDetail(table: Table, r: Release, c: ChalkInstance):
         `    ${source.padEnd(12)} ${b.cuda.padEnd(5)} ${b.platforms.join(', ').padEnd(25)} ${buildFacts(table, b)} ${src(b.sources)}`,
       );
       if (b.unconfirmed) out.push(`      ${c.yellow('unconfirmed')}: ${b.unconfirmed}`);
-      for (const [platform, list] of Object.entries(b.archs ?? {})) {
-        if (list?.unconfirmed)
-          out.push(`      ${c.yellow('unconfirmed')} archs (${platform}): ${list.unconfirmed}`);
+      if (b.cuda === 'cpu') continue;
+      for (const platform of b.platforms) {
+        const list = b.archs?.[platform];
+        const where = `archs ${platform}:`.padEnd(28);
+        if (list) {
+          out.push(
+            `      ${where}sm ${list.sass.join(' ')}${list.ptx ? ` +PTX ${list.ptx}` : ''} ${src(list.sources)}`,
+          );
+          if (list.unconfirmed) out.push(`        ${c.yellow('unconfirmed')}: ${list.unconfirmed}`);
+        } else {
+          out.push(
+            `      ${where}not known: ${b.archsNotKnown?.[platform] ?? 'no source read yet'}`,
+          );
+        }
       }
     }
   }
@@ -101,18 +112,42 @@ export function formatReleaseDetail(table: Table, r: Release, c: ChalkInstance):
     out.push('  notes');
     for (const note of r.notes) out.push(`    - ${note}`);
   }
+  out.push('  sources');
+  for (const id of sourceIdsOf(r)) {
+    const info = table.sources[id];
+    out.push(
+      `    ${id.padEnd(6)} ${info ? `${info.title} (${info.locator})` : 'not in the table'}`,
+    );
+  }
   return `${out.join('\n')}\n`;
+}
+
+/** Every source id a release cites, in order of first use. */
+function sourceIdsOf(r: Release): string[] {
+  const ids = new Set<string>(r.sources);
+  const add = (list: readonly string[] | undefined): void => {
+    for (const id of list ?? []) ids.add(id);
+  };
+  add(r.python.sources);
+  for (const p of r.patches) add(p.sources);
+  add(r.pytorchChannel?.sources);
+  add(r.pypiDefaultCuda?.sources);
+  for (const b of r.builds) {
+    add(b.sources);
+    for (const list of Object.values(b.archs ?? {})) add(list?.sources);
+  }
+  for (const q of r.requires ?? []) add(q.sources);
+  return [...ids];
 }
 
 function buildFacts(table: Table, b: Build): string {
   if (b.cuda === 'cpu') return 'cpu';
   const floors = driverFloors(table, b.cuda);
-  const driver = `driver >= ${floors.toolkit?.linux ?? '?'} (compat >= ${floors.compat?.linux ?? '?'})`;
-  const archs = Object.entries(b.archs ?? {})
-    .map(
-      ([platform, list]) =>
-        `${platform === 'linux-64' ? '' : `${platform}: `}sm ${list?.sass.join(' ')}${list?.ptx ? ` +PTX ${list.ptx}` : ''}`,
-    )
-    .join('; ');
-  return `${driver}; archs: ${archs || 'not known'}${b.patches ? `; only ${b.patches.join(', ')}` : ''}`;
+  const compat = floors.compat
+    ? `compat >= ${floors.compat.linux}`
+    : Number(majorOf(b.cuda)) < 11
+      ? 'no minor-version compat before CUDA 11'
+      : 'compat ?';
+  const driver = `driver >= ${floors.toolkit?.linux ?? '?'} (${compat})`;
+  return `${driver}${b.patches ? `; only ${b.patches.join(', ')}` : ''}`;
 }

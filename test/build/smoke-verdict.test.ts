@@ -18,6 +18,7 @@ const model = (over: Partial<ResolvedModel> = {}): ResolvedModel => ({
   minDriver: null,
   archs: null,
   ptx: null,
+  archSources: null,
   reasons: [],
   warnings: [],
   ...over,

@@ -22,10 +22,23 @@ function resolveError(request: Omit<ResolveRequest, 'name'>) {
   return outcome.error;
 }
 
-const newestPatch = (release: Release, build: Build): string =>
+/**
+ * The newest patch any build of this source, CUDA and platform exists for: where a release has
+ * two such builds for different patches (1.8.0+cu111 and 1.8.1+cu111 carry different arch
+ * lists), the resolver takes the newer.
+ */
+const newestPatch = (release: Release, build: Build, platform: string): string =>
   release.patches
     .map((p) => p.version)
-    .filter((v) => !build.patches || build.patches.includes(v))
+    .filter((v) =>
+      release.builds.some(
+        (b) =>
+          b.source === build.source &&
+          b.cuda === build.cuda &&
+          b.platforms.includes(platform as Build['platforms'][number]) &&
+          (!b.patches || b.patches.includes(v)),
+      ),
+    )
     .sort(compareDotted)
     .at(-1) as string;
 
@@ -50,7 +63,7 @@ describe('resolver across the whole table', () => {
     expect(model.source).toBe(build.source);
     expect(model.cuda).toBe(build.cuda);
     expect(model.platform).toBe(platform);
-    expect(model.torch).toBe(newestPatch(release, build));
+    expect(model.torch).toBe(newestPatch(release, build, platform));
     expect(model.minDriver === null).toBe(build.cuda === 'cpu');
     if (build.unconfirmed) expect(model.warnings.join('\n')).toContain(build.unconfirmed);
   });
@@ -70,7 +83,8 @@ describe('resolver across the whole table', () => {
   it.each(BUILTIN_TABLE.releases.map((r) => [r.torch, r] as const))(
     'torch %s: a Python below its range is refused with the supported versions',
     (_torch, release) => {
-      const error = resolveError({ torch: release.torch, python: '3.6' });
+      const [major, minor] = release.python.min.split('.').map(Number);
+      const error = resolveError({ torch: release.torch, python: `${major}.${Number(minor) - 1}` });
       expect(error.ruleId).toBe('resolve/python');
       expect(error.fix).toContain(release.python.min);
       expect(error.fix).toContain(release.python.max);

@@ -9,6 +9,7 @@ import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import rulesJson from '../../src/compat/rules.json';
 import type { Build, Patch, Release, RulesTable } from '../../src/compat/types.js';
+import { compareDotted } from '../../src/versions/dotted.js';
 
 interface RefRelease {
   torch_minor: string;
@@ -17,12 +18,16 @@ interface RefRelease {
   python: { min: string; max: string; experimental: string | null; sources: string[] };
   pip_cuda_wheels: string[];
   pip_index_flag: string;
+  /** Where the wheels are, when not `https://download.pytorch.org/whl/cuXXX` (1.8-1.10). */
+  pip_index_url?: string;
   pypi_default_cuda: string;
   conda_pytorch_channel: {
     published: boolean;
     mechanism: 'cudatoolkit' | 'pytorch-cuda' | null;
     cuda: string[];
     install_lines: Record<string, string[]>;
+    /** pytorch.org lines that select no build of the channel (1.8.1, 1.9.x `cudatoolkit=11.3`). */
+    install_lines_wrong_on_page?: string[];
   };
   torchvision: Record<string, string>;
   torchaudio: Record<string, string>;
@@ -46,7 +51,23 @@ const readJson = (rel: string): unknown =>
   JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8'));
 
 const rules = rulesJson as unknown as RulesTable;
-const ref = readJson('../../fixtures/reference/compat.json') as Reference;
+const shared = readJson('../../fixtures/reference/compat.json') as Reference;
+/**
+ * torch 1.8-1.11 are not in the shared reference: they come from this project's own research
+ * (fixtures/reference/research-2026-12, with its sources), in the reference's shape.
+ */
+const older = readJson('../../fixtures/reference/compat-1.8-1.11.json') as Omit<
+  Reference,
+  'sources'
+>;
+const ref: Reference = {
+  sources: shared.sources,
+  pytorch_releases: [...older.pytorch_releases, ...shared.pytorch_releases],
+  cuda_driver_table: [
+    ...[...older.cuda_driver_table].sort((a, b) => compareDotted(a.cuda_minor, b.cuda_minor)),
+    ...shared.cuda_driver_table,
+  ],
+};
 const schema = readJson('../../schemas/rules.schema.json') as object;
 
 const FULL_VERSION = /^\d+\.\d+\.\d+$/;
@@ -167,7 +188,11 @@ describe.each(refReleases)('torch %s', (torch, refRelease) => {
       const build = pip.find((b) => b.cuda === cuda);
       expect(build, `pip cu${cuda}`).toBeDefined();
       expect(build?.platforms).toContain('linux-64');
-      expect(build?.index?.url).toBe(`https://download.pytorch.org/whl/cu${cuda.replace('.', '')}`);
+      const url = (refRelease.pip_index_url ?? 'https://download.pytorch.org/whl/cuXXX').replace(
+        'cuXXX',
+        `cu${cuda.replace('.', '')}`,
+      );
+      expect(build?.index?.url).toBe(url);
       expect(build?.index?.flag).toBe(flag);
       expect(build?.unconfirmed).toBeUndefined();
     }
@@ -199,6 +224,20 @@ describe.each(refReleases)('torch %s', (torch, refRelease) => {
       const build = builds.find((b) => b.cuda === cuda);
       expect(build, line).toBeDefined();
       expect(build?.channels, line).toEqual(channels);
+    }
+  });
+
+  it('has no build for the lines of the install page that select none', () => {
+    const release = releaseOf(torch);
+    for (const line of refRelease.conda_pytorch_channel.install_lines_wrong_on_page ?? []) {
+      const cuda = /cudatoolkit=(\d+\.\d+)/.exec(line)?.[1];
+      const patch = /pytorch==(\S+)/.exec(line)?.[1] ?? '';
+      const builds = buildsOf(torch, 'pytorch').filter(
+        (b) => b.cuda === cuda && (!b.patches || b.patches.includes(patch)),
+      );
+      expect(builds, line).toEqual([]);
+      // ... and the release says so, so a user who copied the line learns why.
+      expect(release.notes.some((n) => n.includes(`cudatoolkit=${cuda}`))).toBe(true);
     }
   });
 

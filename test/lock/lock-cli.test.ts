@@ -41,6 +41,13 @@ const GPU = `  detector:
     conda: [flask]
     pip: ["requests==2.32.3", fastapi]
 `;
+/** PyTorch's CUDA wheels of 2.4 are for x86_64 only; python and pip lock on both platforms. */
+const X86_ONLY = `  detector:
+    torch: "2.4"
+    python: "3.12"
+    cuda: "12.1"
+    source: pip
+`;
 const CPU = `  tagger:
     torch: "2.5"
     python: "3.12"
@@ -176,9 +183,8 @@ describe('envgen lock', () => {
   });
 
   it('--platform replaces the platforms, and the table explains a build missing for one', async () => {
-    const { lock } = repo(spec(GPU));
+    const { lock } = repo(spec(X86_ONLY));
     const result = await lock('--platform', 'linux-aarch64');
-    // conda-forge has no CUDA 12.6 build of torch 2.5 for linux-aarch64 in the table.
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('[resolve/no-build]');
     expect(result.stderr).toContain('linux-aarch64');
@@ -488,7 +494,7 @@ describe('envgen lock', () => {
   });
 
   it('lock.platforms skips, with a warning, a model that has no build there', async () => {
-    const { dir, lock } = repo(spec(GPU + CPU, '  platforms: [linux-aarch64]\n'));
+    const { dir, lock } = repo(spec(X86_ONLY + CPU, '  platforms: [linux-aarch64]\n'));
     const result = await lock('--json');
     expect(result.exitCode).toBe(0);
     const { problems } = JSON.parse(result.stdout);

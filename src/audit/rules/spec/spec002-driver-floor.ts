@@ -1,5 +1,4 @@
 import { compareDriver, driverFloors } from '../../../compat/fleet.js';
-import { buildTable } from '../../../compat/table.js';
 import type { CompatFloor } from '../../../compat/types.js';
 import type { Position } from '../../../spec/types.js';
 import type { Finding, Rule, SpecContext } from '../../types.js';
@@ -16,7 +15,7 @@ function check(ctx: SpecContext): Finding[] {
   const driver = spec.fleet?.driver;
   if (!driver) return [];
   // The same table the resolver used, so a `compat:` overlay moves the floors here too.
-  const table = buildTable(spec.compat ? [spec.compat] : []);
+  const table = ctx.project.table;
   const fallback = locate(['fleet', 'driver']) ?? locate(['fleet']) ?? { line: 1, column: 1 };
   const found = new Map<string, Below>();
   const add = (at: Position, model: string, cuda: string, floor: CompatFloor): void => {
