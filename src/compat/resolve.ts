@@ -200,9 +200,9 @@ function resolveRelease(
   reasons.push(torchReason(release, patch, request.torch, matcher, table));
   if (patch.unconfirmed?.version)
     warnings.push(`torch ${patch.version}: ${patch.unconfirmed.version}`);
-  if (release.unconfirmed) {
-    for (const [field, note] of Object.entries(release.unconfirmed))
-      warnings.push(`torch ${release.torch} ${field}: ${note}`);
+  // A disputed release day changes no pin: `envgen rules` shows it, the resolver does not warn.
+  for (const [field, note] of Object.entries(release.unconfirmed ?? {})) {
+    if (field !== 'released') warnings.push(`torch ${release.torch} ${field}: ${note}`);
   }
   reasons.push(python.reason);
   if (python.warning) warnings.push(python.warning);

@@ -204,6 +204,12 @@ describe('the fleet check on the builds that run most in production', () => {
     expect(fixed.ok && fixed.model.torch).toBe('1.8.1');
   });
 
+  it('a disputed release day is shown by rules, not repeated as a resolver warning', () => {
+    expect(release('1.11').unconfirmed?.released).toBeDefined();
+    const outcome = resolve({ torch: '1.11', source: 'pytorch', cuda: '11.3' });
+    expect(outcome.ok && outcome.model.warnings.filter((w) => w.includes('released'))).toEqual([]);
+  });
+
   it('resolve names where the arch list came from', () => {
     const outcome = resolve({ torch: '2.1', source: 'pip', cuda: '11.8' });
     expect(outcome.ok && outcome.model.archSources).toEqual(['S48']);
