@@ -28,6 +28,26 @@ export interface DriverFloors {
   compat: CompatFloor | undefined;
 }
 
+/**
+ * NVIDIA: "CUDA 11 and Later Defaults to Minor Version Compatibility"; before CUDA 11 an
+ * application needs at least its own toolkit's driver (minor-version-compatibility page, S28).
+ */
+const FIRST_MAJOR_WITH_MINOR_COMPAT = 11;
+
+export function hasMinorVersionCompatibility(cuda: string): boolean {
+  return Number(majorOf(cuda)) >= FIRST_MAJOR_WITH_MINOR_COMPAT;
+}
+
+/**
+ * Why a CUDA version has no minor-version-compatibility floor, in words: `resolve`, `rules` and
+ * the resolver's reasons all take it from here.
+ */
+export function noCompatFloorText(cuda: string): string {
+  return hasMinorVersionCompatibility(cuda)
+    ? `the CUDA ${majorOf(cuda)}.x minor-version floor is not in the table`
+    : `no minor-version compatibility before CUDA ${FIRST_MAJOR_WITH_MINOR_COMPAT}`;
+}
+
 export function driverFloors(table: RulesTable, cuda: string): DriverFloors {
   // Rows are in NVIDIA's order (GA first); the GA driver is the lowest that runs X.Y fully.
   const toolkit = table.drivers

@@ -10,8 +10,8 @@
  */
 
 import { parseVersionSpec, type VersionMatcher } from '../versions/conda-version.js';
-import { byDottedDescending, compareDotted, majorOf } from '../versions/dotted.js';
-import { checkArch, checkDriver, driverFloors, gpuLabel } from './fleet.js';
+import { byDottedDescending, compareDotted } from '../versions/dotted.js';
+import { checkArch, checkDriver, driverFloors, gpuLabel, noCompatFloorText } from './fleet.js';
 import { installPlan } from './install-plan.js';
 import type { Table } from './table.js';
 import type { Build, Patch, Platform, Release, Source } from './types.js';
@@ -222,12 +222,10 @@ function resolveRelease(
       ? `>= ${floors.toolkit.linux} (${floors.toolkit.label})`
       : 'not in the table';
     const compat = floors.compat
-      ? `>= ${floors.compat.linux} (minor-version compatibility, CUDA ${floors.compat.cudaMajor}.x)`
-      : Number(majorOf(build.cuda)) < 11
-        ? 'no lower: minor-version compatibility starts with CUDA 11'
-        : 'not in the table';
+      ? `, or >= ${floors.compat.linux} (minor-version compatibility, CUDA ${floors.compat.cudaMajor}.x)`
+      : `; ${noCompatFloorText(build.cuda)}`;
     reasons.push(
-      `driver: CUDA ${build.cuda} needs ${toolkit}, or ${compat} [${[...(floors.toolkit?.sources ?? []), ...(floors.compat?.sources ?? [])].filter(unique).join(', ')}]`,
+      `driver: CUDA ${build.cuda} needs ${toolkit}${compat} [${[...(floors.toolkit?.sources ?? []), ...(floors.compat?.sources ?? [])].filter(unique).join(', ')}]`,
     );
     if (!floors.toolkit)
       warnings.push(`the toolkit driver for CUDA ${build.cuda} is not in the table`);

@@ -70,7 +70,8 @@ export interface Build {
   /**
    * Conda channels the build installs from, in priority order (conda sources only).
    * pytorch channel: `pytorch` + `nvidia` (pytorch-cuda era) or `pytorch` (+ `conda-forge`
-   * for cudatoolkit 11.6); conda-forge: `conda-forge`.
+   * where the page adds it: cudatoolkit 11.1 for 1.8-1.9, 11.3 for 1.10, 11.6 for 1.12);
+   * conda-forge: `conda-forge`.
    */
   channels?: string[];
   /**

@@ -1,5 +1,6 @@
 /** Human output of `envgen resolve`: the pins first, then why, then what to watch. */
 import type { ChalkInstance } from 'chalk';
+import { noCompatFloorText } from '../compat/fleet.js';
 import type { ResolvedModel } from '../compat/resolve.js';
 
 export function formatResolved(models: readonly ResolvedModel[], color: ChalkInstance): string {
@@ -22,7 +23,7 @@ function formatModel(m: ResolvedModel, c: ChalkInstance): string {
   if (m.minDriver) {
     field(
       'driver',
-      `>= ${m.minDriver.toolkit ?? '?'} (toolkit), >= ${m.minDriver.compat ?? '?'} (minor-version compatibility)`,
+      `>= ${m.minDriver.toolkit ?? '?'} (toolkit), ${m.minDriver.compat ? `>= ${m.minDriver.compat} (minor-version compatibility)` : noCompatFloorText(m.cuda)}`,
     );
   }
   if (m.cuda !== 'cpu')

@@ -1,10 +1,10 @@
 /** Human output of `envgen rules`: a summary of every release, or one release in detail. */
 import type { ChalkInstance } from 'chalk';
-import { driverFloors } from '../compat/fleet.js';
+import { driverFloors, noCompatFloorText } from '../compat/fleet.js';
 import type { Table } from '../compat/table.js';
 import type { Build, Release, Source } from '../compat/types.js';
 import { SOURCES } from '../compat/types.js';
-import { byDottedDescending, majorOf } from '../versions/dotted.js';
+import { byDottedDescending } from '../versions/dotted.js';
 
 const UNCONFIRMED = '?';
 
@@ -143,11 +143,7 @@ function sourceIdsOf(r: Release): string[] {
 function buildFacts(table: Table, b: Build): string {
   if (b.cuda === 'cpu') return 'cpu';
   const floors = driverFloors(table, b.cuda);
-  const compat = floors.compat
-    ? `compat >= ${floors.compat.linux}`
-    : Number(majorOf(b.cuda)) < 11
-      ? 'no minor-version compat before CUDA 11'
-      : 'compat ?';
+  const compat = floors.compat ? `compat >= ${floors.compat.linux}` : noCompatFloorText(b.cuda);
   const driver = `driver >= ${floors.toolkit?.linux ?? '?'} (${compat})`;
   return `${driver}${b.patches ? `; only ${b.patches.join(', ')}` : ''}`;
 }

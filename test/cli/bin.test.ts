@@ -38,6 +38,42 @@ describe('bin/envgen', () => {
     expect(JSON.parse(stdout).models).toHaveLength(2);
   });
 
+  it('resolves torch 1.9 from the bundled table: the link page of its era and the arch list source', async () => {
+    const { stdout, exitCode } = await execa('node', [
+      'bin/envgen',
+      'resolve',
+      '--json',
+      '--torch',
+      '1.9',
+      '--cuda',
+      '10.2',
+      '--source',
+      'pip',
+    ]);
+    expect(exitCode).toBe(0);
+    const [model] = JSON.parse(stdout).models;
+    expect(model.pip.slice(0, 2)).toEqual([
+      '--find-links https://download.pytorch.org/whl/torch_stable.html',
+      'torch==1.9.1+cu102',
+    ]);
+    expect(model.archs).toEqual(['3.7', '5.0', '6.0', '7.0']);
+    expect(model.archSources).toEqual(['S42']);
+    expect(model.minDriver).toEqual({ toolkit: '440.33', compat: null });
+    expect(model.reasons.join('\n')).toContain('no minor-version compatibility before CUDA 11');
+  });
+
+  it('ENV006 reads the bundled table (and its WASM version specs) on a real file', async () => {
+    // fixtures/real-envs/stylegan3 (see its SOURCE): pytorch=1.9.1 with the cudatoolkit of its build.
+    const result = await execa(
+      'node',
+      ['bin/envgen', 'audit', '--format', 'json', 'fixtures/real-envs/stylegan3/environment.yml'],
+      { reject: false },
+    );
+    const ids = JSON.parse(result.stdout).diagnostics.map((d: { ruleId: string }) => d.ruleId);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids).not.toContain('ENV006');
+  });
+
   it('exits 2 on bad input without a stack trace', async () => {
     const result = await execa('node', ['bin/envgen', 'resolve', '--torch', '9.9'], {
       reject: false,

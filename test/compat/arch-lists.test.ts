@@ -140,6 +140,15 @@ describe('the arch lists are those of the research record', () => {
   });
 });
 
+/** `envgen audit --format json` in a folder: the exit code and the diagnostics. */
+async function audit(cwd: string, args: string[] = []) {
+  const result = await runEnvgen(['audit', '--format', 'json', ...args], { cwd });
+  const { diagnostics } = JSON.parse(result.stdout) as {
+    diagnostics: { ruleId: string; severity: string; message: string }[];
+  };
+  return { exitCode: result.exitCode, diagnostics };
+}
+
 const resolve = (request: Omit<ResolveRequest, 'name'>) =>
   resolveModel(table, { name: 'm', ...request });
 
@@ -276,12 +285,9 @@ describe('torch 1.8-1.11 install as PyTorch instructed', () => {
       expect((await runEnvgen(['generate'], { cwd: dir })).exitCode).toBe(0);
       const env = readFileSync(`${dir}/envs/old/environment.yml`, 'utf8');
       if (source === 'pytorch' && cuda !== 'cpu') expect(env).toContain(`- cudatoolkit=${cuda}`);
-      const audit = await runEnvgen(['audit', '--format', 'json'], { cwd: dir });
-      const { diagnostics } = JSON.parse(audit.stdout) as {
-        diagnostics: { ruleId: string; severity: string; message: string }[];
-      };
+      const { exitCode, diagnostics } = await audit(dir);
       expect(diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
-      expect(audit.exitCode).toBe(0);
+      expect(exitCode).toBe(0);
     },
   );
 
@@ -291,8 +297,7 @@ describe('torch 1.8-1.11 install as PyTorch instructed', () => {
     'ENV006 is silent on the real %s',
     async (path) => {
       const root = new URL('../../fixtures/real-envs/', import.meta.url).pathname;
-      const audit = await runEnvgen(['audit', '--format', 'json', path], { cwd: root });
-      const { diagnostics } = JSON.parse(audit.stdout) as { diagnostics: { ruleId: string }[] };
+      const { diagnostics } = await audit(root, [path]);
       expect(diagnostics.length).toBeGreaterThan(0); // the file was read and audited
       expect(diagnostics.map((d) => d.ruleId)).not.toContain('ENV006');
     },
@@ -305,8 +310,7 @@ describe('torch 1.8-1.11 install as PyTorch instructed', () => {
     const dir = tmpDir({
       'environment.yml': `name: app\nchannels:\n  - pytorch\n  - conda-forge\n  - nodefaults\ndependencies:\n  - ${python}\n  - ${pytorch}\n  - ${toolkit}\n`,
     });
-    const audit = await runEnvgen(['audit', '--format', 'json', 'environment.yml'], { cwd: dir });
-    const { diagnostics } = JSON.parse(audit.stdout) as { diagnostics: { ruleId: string }[] };
+    const { diagnostics } = await audit(dir, ['environment.yml']);
     expect(diagnostics.map((d) => d.ruleId).filter((id) => id === 'ENV006')).toEqual(expected);
   });
 });
