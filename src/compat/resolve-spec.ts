@@ -3,7 +3,9 @@
  * `compat:` overlay, and turns each unsatisfiable model into a problem that points at the
  * model's line in envgen.yaml.
  */
+
 import type { Problem } from '../problem.js';
+import { isVcsRequirement } from '../spec/package-entries.js';
 import type { LoadedSpec, ModelSpec } from '../spec/types.js';
 import {
   type FleetInput,
@@ -86,8 +88,18 @@ function withUserPackages(resolved: ResolvedModel, model: ModelSpec): ResolvedMo
   const conda = (model.conda ?? []).filter((entry) => !bare(entry));
   const pip = (model.pip ?? []).filter((entry) => !bare(entry));
   const dependencies = [...resolved.dependencies, ...conda];
-  if (pip.length > 0 && !dependencies.includes('pip')) dependencies.push('pip');
-  return { ...resolved, dependencies, pip: [...resolved.pip, ...pip] };
+  const localPackages = model.localPackages ?? [];
+  if ((pip.length > 0 || localPackages.length > 0) && !dependencies.includes('pip')) {
+    dependencies.push('pip');
+  }
+  const reasons = [...resolved.reasons];
+  // pip clones a `git+https://…` requirement with git, which the build images do not have.
+  const vcs = pip.find(isVcsRequirement);
+  if (vcs && !dependencies.some((d) => packageName(d) === 'git')) {
+    dependencies.push('git');
+    reasons.push(`git: pip needs it to install ${vcs}`);
+  }
+  return { ...resolved, dependencies, pip: [...resolved.pip, ...pip], reasons };
 }
 
 function packageName(entry: string): string {

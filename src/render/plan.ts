@@ -54,6 +54,8 @@ interface EnvironmentContext {
   pipFile: string | false;
   /** `--channel pytorch --channel conda-forge`: the environment's channels, for conda. */
   channelArgs: string;
+  /** Where the repo's own packages are, in the build stage's mount of the repo. */
+  localPackages: string[];
 }
 
 export function renderPlan(input: PlanInput, render: Render = templates()): PlannedFile[] {
@@ -186,7 +188,17 @@ function environmentFor(
     lockFile: locked ? lockPath(model.name, model.platform) : false,
     pipFile: locked && model.pip.length > 0 ? pipLockPath(model.name) : false,
     channelArgs: model.channels.map((c) => `--channel ${c}`).join(' '),
+    localPackages: (spec.localPackages ?? []).map(localPackagePath),
   };
+}
+
+/** Where the build stage mounts the repo to install its own packages. */
+const SOURCE_MOUNT = '/tmp/envgen/src';
+
+/** `.` -> the mount, `./pkg` and `pkg` -> the mount's `pkg` (the schema keeps paths inside the repo). */
+function localPackagePath(path: string): string {
+  const inside = path.replace(/^\.\/?/, '');
+  return inside === '' ? SOURCE_MOUNT : `${SOURCE_MOUNT}/${inside}`;
 }
 
 /**

@@ -146,6 +146,14 @@ export function parsePipRequirement(entry: string): EntryCheck<PipRequirement> {
   return { ok: false, error: `'${entry}' is not a pip requirement`, fix: PIP_FORMS };
 }
 
+/** A VCS URL in a pip requirement (`git+https://host/repo.git@v1`), which pip clones with git. */
+export const VCS_URL = /\b(git|hg|svn|bzr)\+[a-z]+:\/\/\S+/i;
+
+/** Whether pip needs a version-control program to install the requirement. */
+export function isVcsRequirement(entry: string): boolean {
+  return VCS_URL.test(entry);
+}
+
 /** Normalised project name (PEP 503), so `Torch_Vision` and `torch-vision` compare equal. */
 export function normalizeName(name: string): string {
   return name.toLowerCase().replaceAll(/[-_.]+/g, '-');

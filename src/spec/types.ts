@@ -31,6 +31,8 @@ export interface ModelSpec {
   audio?: boolean;
   conda?: string[];
   pip?: string[];
+  /** Folders of the repo pip installs as packages, after the environment: `.`, `packages/core`. */
+  localPackages?: string[];
   serve?: ServeSpec;
 }
 

@@ -427,3 +427,71 @@ describe('Dockerfiles of locked models (envgen lock)', () => {
     expect(result.exitCode).toBe(0);
   });
 });
+
+describe("the repo's own packages and VCS requirements", () => {
+  const spec = (extra: string, base = 'miniconda') =>
+    `version: 1\nmodels:\n  m:\n    torch: "2.4"\n    cuda: "12.1"\n    base: ${base}\n${extra}`;
+
+  it.each(['miniconda', 'miniforge', 'micromamba'])(
+    'localPackages: %s installs each folder from a mount of the repo, after the environment, without dependencies',
+    (base) => {
+      const planned = plan(spec('    localPackages: [".", "./packages/core"]\n', base));
+      const dockerfile = planned.find((f) => f.path === 'envs/m/Dockerfile')?.content ?? '';
+      const [build = []] = stages(dockerfile);
+      const runs = build
+        .filter((i) => i.getKeyword() === 'RUN')
+        .map((i) => i.getArgumentsContent());
+      expect(runs).toHaveLength(2);
+      const install = runs[1] ?? '';
+      expect(dockerfile).toContain('RUN --mount=type=bind,target=/tmp/envgen/src,rw');
+      expect(install).toMatch(
+        /\/opt\/env\/bin\/python -m pip install --no-deps \/tmp\/envgen\/src \/tmp\/envgen\/src\/packages\/core$/,
+      );
+      // The environment exists first: the repo's package is installed into it, not instead of it.
+      expect(runs[0]).toMatch(/(create|env create)/);
+    },
+  );
+
+  it('localPackages also follow a lock', () => {
+    const loaded = parseSpecText(spec('    localPackages: ["."]\n'), 'envgen.yaml');
+    const { models } = resolveSpec(buildTable(), loaded, ['m']);
+    const planned = renderPlan({
+      specFile: 'envgen.yaml',
+      spec: loaded.spec,
+      models,
+      version: '0.0.0-test',
+      locked: new Set(['m']),
+    });
+    const dockerfile = planned.find((f) => f.path === 'envs/m/Dockerfile')?.content ?? '';
+    expect(dockerfile.indexOf('pip install --no-deps /tmp/envgen/src')).toBeGreaterThan(
+      dockerfile.indexOf('/tmp/envgen/conda.lock'),
+    );
+  });
+
+  it('without localPackages there is no second RUN', () => {
+    const dockerfile = plan(spec('')).find((f) => f.path === 'envs/m/Dockerfile')?.content ?? '';
+    expect(dockerfile).not.toContain('/tmp/envgen/src');
+  });
+
+  it.each([['../outside'], ['/abs'], ['a/../../b'], ['has space']])(
+    'refuses localPackages %s: only folders inside the repo',
+    (path) => {
+      expect(() =>
+        parseSpecText(spec(`    localPackages: [${JSON.stringify(path)}]\n`), 'envgen.yaml'),
+      ).toThrow(/localPackages/);
+    },
+  );
+
+  it('a VCS pip requirement brings git into the environment, which pip needs to clone it', () => {
+    const planned = plan(
+      spec('    pip: ["clip @ git+https://github.com/openai/CLIP.git@dcba3cb"]\n'),
+    );
+    const env = parseYaml(planned.find((f) => f.path === 'envs/m/environment.yml')?.content ?? '');
+    expect(env.dependencies).toContain('git');
+    const plain = plan(spec('    pip: ["ftfy==6.1.1"]\n'));
+    const plainEnv = parseYaml(
+      plain.find((f) => f.path === 'envs/m/environment.yml')?.content ?? '',
+    );
+    expect(plainEnv.dependencies).not.toContain('git');
+  });
+});

@@ -1,8 +1,7 @@
-import { parsePipRequirement } from '../../../spec/package-entries.js';
+import { parsePipRequirement, VCS_URL } from '../../../spec/package-entries.js';
 import type { Finding, Rule } from '../../types.js';
 import { pipDeps } from './conda-env.js';
 
-const VCS = /\b(git|hg|svn|bzr)\+[a-z]+:\/\/\S+/i;
 const MOVING = new Set(['main', 'master', 'develop', 'dev', 'head', 'trunk']);
 
 /** The ref of a VCS URL (`git+https://host/repo.git@v1.2#egg=x` -> `v1.2`), ignoring `user@host`. */
@@ -34,7 +33,7 @@ export const env013: Rule<'environment'> = {
     if (context.model) return [];
     return pipDeps(context).flatMap((d): Finding[] => {
       const text = d.text.trim();
-      const vcs = VCS.exec(text);
+      const vcs = VCS_URL.exec(text);
       if (vcs) {
         const ref = vcsRef(vcs[0]);
         if (ref && !MOVING.has(ref.toLowerCase())) return [];
