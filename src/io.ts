@@ -76,7 +76,10 @@ export interface Io {
   writeFileAtomic(path: string, content: string | Uint8Array): Promise<void>;
   /** Milliseconds since the epoch. */
   now(): number;
-  /** Asks a question on the terminal (stderr) and returns the answer; only when stdinIsTTY. */
+  /**
+   * Asks a question on the terminal (stderr) and returns the answer; only when stdinIsTTY.
+   * Rejects with `PromptCancelled` when the user presses Ctrl-C or Ctrl-D instead.
+   */
   prompt(question: string): Promise<string>;
   /** Appends to a file (GitHub's step summary is appended to, not replaced). */
   appendFile(path: string, content: string): Promise<void>;
@@ -155,16 +158,48 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
       runProcess(file, args, { ...options, env: { ...inherited(), ...options.env } }),
     fetch: (url, init) => fetchThroughProxy(env, url, init),
     serveLoopback,
-    prompt: async (question) => {
-      const { createInterface } = await import('node:readline/promises');
-      const terminal = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await terminal.question(question);
-      } finally {
-        terminal.close();
-      }
-    },
+    prompt: (question) => askOn(process.stdin, process.stderr, question),
   };
+}
+
+/** The user ended a question with Ctrl-C or Ctrl-D: the command stops, writing nothing. */
+export class PromptCancelled extends Error {
+  constructor() {
+    super('cancelled at a prompt');
+    this.name = 'PromptCancelled';
+  }
+}
+
+/**
+ * One question on a terminal. Ctrl-C (readline's SIGINT) and Ctrl-D (the input ends) both
+ * reject with `PromptCancelled`, so the command can stop cleanly instead of hanging or crashing.
+ */
+export async function askOn(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  question: string,
+): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const terminal = createInterface({
+    input,
+    output,
+    terminal: (input as { isTTY?: boolean }).isTTY === true,
+  });
+  return new Promise<string>((resolve, reject) => {
+    let answered = false;
+    terminal.on('SIGINT', () => {
+      output.write('\n');
+      terminal.close();
+    });
+    terminal.on('close', () => {
+      if (!answered) reject(new PromptCancelled());
+    });
+    terminal.question(question, (answer) => {
+      answered = true;
+      terminal.close();
+      resolve(answer);
+    });
+  });
 }
 
 async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {

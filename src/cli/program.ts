@@ -5,7 +5,7 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { type Io, stopAllProcesses } from '../io.js';
+import { type Io, PromptCancelled, stopAllProcesses } from '../io.js';
 import { UserError } from '../problem.js';
 import { colorFor } from '../report/color.js';
 import { formatProblems } from '../report/problems.js';
@@ -40,6 +40,8 @@ export async function runCli(argv: readonly string[], givenIo: Io): Promise<numb
       // --help and --version end here with exit 0; usage mistakes are exit 2 (DESIGN.md).
       return error.exitCode === 0 ? 0 : 2;
     }
+    // Ctrl-C or Ctrl-D at a question: the user stopped the command, which has written nothing.
+    if (error instanceof PromptCancelled) return 130;
     if (error instanceof UserError) {
       io.stderr.write(formatProblems(error.problems, colorFor(io.stderr, io.env)));
       // With --json, a script reading stdout gets the problems too, unless the command already

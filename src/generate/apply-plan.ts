@@ -30,6 +30,11 @@ export type FileStatus =
   | 'edited'
   /** It exists without an envgen seal: not envgen's. Not overwritten without force. */
   | 'foreign'
+  /**
+   * The user's own file where envgen's would only serve them (`.dockerignore`): theirs to keep,
+   * not a failure. Replaced only with force.
+   */
+  | 'kept'
   /** Sealed by envgen, of a model or bundle no longer in the spec; kept. */
   | 'orphaned'
   /** An orphaned file, deleted (prune). */
@@ -84,7 +89,7 @@ export async function applyPlan(
       refusals.push(await refusal(io, root, file.path, read.error, 'read'));
       continue;
     }
-    const status = statusOf(file.content, read.text, options);
+    const status = statusOf(file.path, file.content, read.text, options);
     const write = !options.check && (status === 'created' || status === 'updated');
     decided.push({ file, status, write });
   }
@@ -131,13 +136,25 @@ export async function applyPlan(
   return outcomes.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-function statusOf(content: string, existing: string | null, options: ApplyOptions): FileStatus {
+/**
+ * Files a repo may well have its own of: a `.dockerignore` that already keeps the user's weight
+ * folders out. envgen's is a starting point, not something the images depend on.
+ */
+export const USER_OWNED: ReadonlySet<string> = new Set(['.dockerignore']);
+
+function statusOf(
+  path: string,
+  content: string,
+  existing: string | null,
+  options: ApplyOptions,
+): FileStatus {
   if (existing === null) return options.check ? 'missing' : 'created';
   if (existing === content) return 'unchanged';
   const seal = sealState(existing);
   if (seal === 'intact') return options.check ? 'stale' : 'updated';
   if (options.force && !options.check) return 'updated';
-  return seal === 'broken' ? 'edited' : 'foreign';
+  if (seal === 'broken') return 'edited';
+  return USER_OWNED.has(path) ? 'kept' : 'foreign';
 }
 
 async function readTarget(

@@ -10,27 +10,80 @@
 import { basename, resolve } from 'node:path';
 import type { Io } from '../io.js';
 import { type Detection, DetectionCollector } from './detect/collector.js';
-import { readCondaEnv } from './detect/conda-env.js';
+import { readCondaEnv, readEnvironmentFile } from './detect/conda-env.js';
 import { readPyproject } from './detect/pyproject.js';
-import { noteUnlistedImports, scanPythonSources } from './detect/python-sources.js';
+import {
+  noteUnlistedImports,
+  type PythonSources,
+  scanPythonSources,
+} from './detect/python-sources.js';
 import { readPythonVersion } from './detect/python-version.js';
 import { RepoFiles } from './detect/repo-files.js';
 import { RequirementsReader } from './detect/requirements.js';
+import { readRunFiles } from './detect/run-files.js';
 import { chooseServe } from './detect/serving.js';
+import { readSetupFiles } from './detect/setup-files.js';
 
 export type { Detection } from './detect/collector.js';
+
+/**
+ * A repo whose root lists nothing (no requirements, environment or package files with
+ * dependencies) may keep them in one folder (`fastapi/requirements.txt`, `eg3d/environment.yml`):
+ * when exactly one folder's files mention torch, they are read; several are listed instead.
+ */
+async function readNestedEnvFiles(
+  files: RepoFiles,
+  found: DetectionCollector,
+  requirements: RequirementsReader,
+  sources: PythonSources,
+): Promise<void> {
+  const { detection } = found;
+  if (detection.torch !== undefined || detection.conda.length > 0 || detection.pip.length > 0)
+    return;
+  const withTorch: string[] = [];
+  for (const rel of sources.nestedEnvFiles) {
+    const text = await files.readText(rel);
+    if (text !== undefined && /^[\s-]*(pytorch|torch)\b/im.test(text)) withTorch.push(rel);
+  }
+  const folders = [...new Set(withTorch.map((rel) => rel.slice(0, rel.lastIndexOf('/'))))];
+  if (folders.length > 1) {
+    found.note(
+      `several folders list torch, none read: ${withTorch.join(', ')}; run init with --cwd in the one to serve`,
+    );
+    return;
+  }
+  for (const rel of withTorch) {
+    found.note(`${rel}: read, as the repo root lists no dependencies`);
+    if (rel.endsWith('requirements.txt')) await requirements.readFile(rel);
+    else await readEnvironmentFile(files, found, requirements, rel);
+  }
+}
 
 export async function detectRepo(io: Io, root: string): Promise<Detection> {
   const dir = resolve(io.cwd, root);
   const found = new DetectionCollector(modelNameFromFolder(basename(dir)));
   const files = new RepoFiles(io, dir, found);
   const requirements = new RequirementsReader(files, found);
+  const sources = await scanPythonSources(files, found);
   // Order sets precedence: the first file to pin a value wins, later ones only add evidence.
   await readCondaEnv(files, found, requirements);
   await readPythonVersion(files, found);
   await requirements.readRootFiles();
-  await readPyproject(files, found, requirements);
-  const sources = await scanPythonSources(files, found);
+  const pyproject = await readPyproject(files, found, requirements);
+  const setup = await readSetupFiles(files, found, requirements);
+  await readNestedEnvFiles(files, found, requirements, sources);
+  await readRunFiles(files, found, requirements, sources, {
+    isPackage: pyproject.isPackage || setup.isPackage,
+    groups: [...pyproject.groups, ...setup.groups],
+  });
+  // Code that imports torch but never names CUDA, a GPU or a device runs on the CPU: the CPU
+  // build is a fraction of the image, and --cuda X.Y asks for a GPU one.
+  const torchImport = sources.imported.get('torch');
+  if (torchImport && !sources.mentionsGpu && found.detection.cuda === undefined) {
+    found.propose('cuda', 'cpu', torchImport, 'no Python file mentions cuda, a GPU or a device');
+  }
+  const classifier = pyproject.newestClassifier ?? setup.newestClassifier;
+  if (classifier) found.detection.newestClassifier = classifier;
   noteUnlistedImports(found, sources.imported);
   await chooseServe(files, found, sources);
   return found.detection;

@@ -17,7 +17,7 @@ const SERVER_PACKAGES: Record<string, string> = {
   torchserve: 'torchserve',
 };
 
-/** Requirements that bring a server with them: `fastapi[standard]` installs uvicorn. */
+/** Requirements that bring a package with them: `fastapi[standard]` installs uvicorn. */
 const BRINGS: Record<string, RegExp> = {
   uvicorn: /^\s*fastapi\s*\[[^\]]*\b(standard|all)\b[^\]]*\]/i,
 };
@@ -33,11 +33,22 @@ const BRINGS: Record<string, RegExp> = {
  * home (conda-forge has gunicorn and uvicorn; TorchServe's own conda builds are on the pytorch
  * channel), for no gain in an environment that is only ever created from this file.
  */
-export function addServerPackage(model: ModelSpec, evidence: string[]): string | undefined {
+export function addServerPackage(
+  model: ModelSpec,
+  evidence: string[],
+  framework?: 'flask' | 'fastapi',
+): string | undefined {
   const program = model.serve?.command[0];
   if (program === undefined || program.includes('/')) return undefined;
   const pkg = SERVER_PACKAGES[program];
   if (pkg === undefined) return undefined;
+  // The app's framework goes with the server: gunicorn alone cannot import a Flask app.
+  if (framework !== undefined && !isProvided(model, framework)) {
+    model.pip = [...(model.pip ?? []), framework];
+    evidence.push(
+      `serve: the app is a ${framework} app, which no requirement lists: added ${framework} to pip`,
+    );
+  }
   if (program === 'torchserve') {
     evidence.push('serve: TorchServe needs Java 11 or newer in the image (conda-forge openjdk)');
   }

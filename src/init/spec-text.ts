@@ -39,7 +39,7 @@ export function specText({ name, model, fleet, evidence }: NewSpec): string {
   field('platform', model.platform, false);
   field('vision', model.vision);
   field('audio', model.audio);
-  for (const key of ['conda', 'pip'] as const) {
+  for (const key of ['conda', 'pip', 'localPackages'] as const) {
     const entries = model[key];
     if (entries?.length) {
       lines.push(`    ${key}:`);

@@ -124,7 +124,8 @@ describe('envgen generate', () => {
     writeFileSync(join(dir, 'docker-bake.hcl'), 'target "mine" {}\n');
     const result = await runEnvgen(['generate', '--json'], { cwd: dir });
     expect(result.exitCode).toBe(1);
-    expect(statuses(result.stdout)['.dockerignore']).toBe('foreign');
+    // The user's own .dockerignore is theirs to keep: `kept`, not a failure.
+    expect(statuses(result.stdout)['.dockerignore']).toBe('kept');
     expect(statuses(result.stdout)['docker-bake.hcl']).toBe('foreign');
     expect(result.stderr).toContain('[generate/foreign]');
     expect(result.stderr).not.toContain('[generate/edited]');
@@ -133,7 +134,8 @@ describe('envgen generate', () => {
 
     const check = await runEnvgen(['generate', '--check', '--json'], { cwd: dir });
     expect(check.exitCode).toBe(1);
-    expect(statuses(check.stdout)['.dockerignore']).toBe('foreign');
+    expect(statuses(check.stdout)['.dockerignore']).toBe('kept');
+    expect(statuses(check.stdout)['docker-bake.hcl']).toBe('foreign');
     expect(check.stderr).toContain('[generate/foreign]');
 
     const forced = await runEnvgen(['generate', '--force', '--json'], { cwd: dir });
@@ -142,9 +144,19 @@ describe('envgen generate', () => {
     expect(statuses(forced.stdout)['docker-bake.hcl']).toBe('updated');
   });
 
+  it("keeps the user's own .dockerignore without failing, in generate and in --check", async () => {
+    const dir = exampleCopy();
+    writeFileSync(join(dir, '.dockerignore'), '.git\nweights/\n');
+    expect((await runEnvgen(['generate'], { cwd: dir })).exitCode).toBe(0);
+    const check = await runEnvgen(['generate', '--check', '--json'], { cwd: dir });
+    expect(check.exitCode).toBe(0);
+    expect(statuses(check.stdout)['.dockerignore']).toBe('kept');
+    expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('.git\nweights/\n');
+  });
+
   it('prints the next step only when it succeeded', async () => {
     const dir = exampleCopy();
-    writeFileSync(join(dir, '.dockerignore'), 'node_modules\n');
+    writeFileSync(join(dir, 'docker-bake.hcl'), 'target "mine" {}\n');
     const refused = await runEnvgen(['generate'], { cwd: dir });
     expect(refused.exitCode).toBe(1);
     expect(refused.stdout).not.toContain('docker buildx bake');

@@ -170,14 +170,49 @@ describe('envgen init', () => {
     expect(Object.keys(specOf(dir).models)).toEqual(['sentiment']);
   });
 
-  it('never replaces a generated-looking file it did not write, and then writes nothing', async () => {
+  it("keeps the repo's own .dockerignore, --force or not, and warns only about what it lacks", async () => {
+    // Reproduction: `printf '.git\n' > .dockerignore; envgen init --yes` stopped with
+    // [init/files-exist], and --force replaced the user's file.
+    for (const force of [[], ['--force']]) {
+      const dir = repo({ 'requirements.txt': 'torch==2.4.1\n', '.dockerignore': '.git\n' });
+      const result = await runEnvgen(['init', '--yes', '--json', '--name', 'x', ...force], {
+        cwd: dir,
+      });
+      expect(result.exitCode).toBe(0);
+      expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('.git\n');
+      const out = JSON.parse(result.stdout);
+      expect(out.files).toContainEqual({ path: '.dockerignore', status: 'kept' });
+      expect(out.files).toContainEqual({ path: 'envs/x/Dockerfile', status: 'created' });
+      const [gap] = out.problems;
+      expect(out.problems).toHaveLength(1);
+      expect(gap).toMatchObject({ ruleId: 'init/dockerignore-gaps', severity: 'warning' });
+      // .git is excluded; .env files and weights are not.
+      expect(gap.fix).not.toContain('.git');
+      expect(gap.fix).toContain('.env');
+      expect(gap.fix).toContain('**/*.pt');
+      expect(result.stderr).toContain('[init/dockerignore-gaps]');
+      // What init wrote is current, and the kept file does not fail the check.
+      expect((await runEnvgen(['generate', '--check'], { cwd: dir })).exitCode).toBe(0);
+    }
+  });
+
+  it('a .dockerignore that keeps everything out gets no warning', async () => {
+    const ignore = '.git\n.env\n.env.*\n**/*.pt\n**/*.pth\n**/*.ckpt\n**/*.safetensors\n';
+    const dir = repo({ 'requirements.txt': 'torch==2.4.1\n', '.dockerignore': ignore });
+    const result = await runEnvgen(['init', '--yes', '--json', '--name', 'x'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).problems).toEqual([]);
+  });
+
+  it('never replaces another file envgen did not write, even with --force', async () => {
     const dir = repoCopy('flask-sentiment');
-    writeFileSync(join(dir, '.dockerignore'), '.git\n');
-    const refused = await runEnvgen(['init', '--yes'], { cwd: dir });
-    expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain('[init/files-exist]');
-    expect(existsSync(join(dir, 'envgen.yaml'))).toBe(false);
-    expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('.git\n');
+    writeFileSync(join(dir, 'docker-bake.hcl'), 'target "mine" {}\n');
+    const result = await runEnvgen(['init', '--yes', '--force', '--json'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'docker-bake.hcl'), 'utf8')).toBe('target "mine" {}\n');
+    const out = JSON.parse(result.stdout);
+    expect(out.files).toContainEqual({ path: 'docker-bake.hcl', status: 'foreign' });
+    expect(out.problems.map((p: Problem) => p.ruleId)).toEqual(['init/file-kept']);
   });
 
   it('values that do not resolve write nothing (exit 2)', async () => {
@@ -322,14 +357,35 @@ describe('envgen init: flags are checked as flags', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('checks answers typed on a terminal the same way', async () => {
+  it('checks each answer typed on a terminal when it is given, and asks again', async () => {
     const dir = tmpDir();
-    const answers = ['Bad Name', '', '3.x', ''];
+    const answers = ['Bad Name', 'good-name', '2.4', '3.x', '3.11', ''];
+    const result = await runEnvgen(['init'], { cwd: dir, stdinTTY: true, answers });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr.match(/\[usage\/invalid-answer\]/g)).toHaveLength(2);
+    expect(result.stderr).not.toContain('envgen.yaml:');
+    const model = specOf(dir).models['good-name'];
+    expect([model?.torch, model?.python]).toEqual(['2.4', '3.11']);
+    // Typed answers are not the repo's: no provenance comment claims they came from a file.
+    expect(commentsOf(dir).some((line) => /torch 2\.4 from/.test(line))).toBe(false);
+  });
+
+  it('gives up after three invalid answers to one question, writing nothing', async () => {
+    const dir = tmpDir();
+    const answers = ['Bad Name', 'Also Bad', 'Still Bad'];
     const result = await runEnvgen(['init'], { cwd: dir, stdinTTY: true, answers });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('[usage/invalid-answer]');
-    expect(result.stderr).not.toContain('envgen.yaml:');
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('cancelled at a prompt (Ctrl-C, Ctrl-D): exit 130, nothing written, no trace', async () => {
+    const dir = repoCopy('flask-sentiment');
+    const before = readdirSync(dir).sort();
+    const result = await runEnvgen(['init'], { cwd: dir, stdinTTY: true, cancelAt: 1 });
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).not.toMatch(/internal error|at .*\.ts:/);
+    expect(readdirSync(dir).sort()).toEqual(before);
   });
 });
 

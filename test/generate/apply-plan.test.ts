@@ -71,16 +71,17 @@ const statuses = (outcomes: { path: string; status: string }[]): Record<string, 
   Object.fromEntries(outcomes.map((o) => [o.path, o.status]));
 
 describe('applyPlan: files envgen did not write', () => {
-  it('a file with no envgen seal is foreign: kept, unless forced', async () => {
+  it('a file with no envgen seal is foreign (a .dockerignore the user keeps): kept, unless forced', async () => {
     const dir = tmpDir({ '.dockerignore': 'node_modules\n', 'docker-bake.hcl': 'target "x" {}\n' });
     const io = createNodeIo();
     const refused = statuses(await applyPlan(io, dir, PLAN, WRITE));
-    expect(refused['.dockerignore']).toBe('foreign');
+    expect(refused['.dockerignore']).toBe('kept');
     expect(refused['docker-bake.hcl']).toBe('foreign');
     expect(refused['envs/m/Dockerfile']).toBe('created');
     expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('node_modules\n');
 
-    expect(statuses(await applyPlan(io, dir, PLAN, CHECK))['.dockerignore']).toBe('foreign');
+    expect(statuses(await applyPlan(io, dir, PLAN, CHECK))['.dockerignore']).toBe('kept');
+    expect(statuses(await applyPlan(io, dir, PLAN, CHECK))['docker-bake.hcl']).toBe('foreign');
 
     const forced = statuses(await applyPlan(io, dir, PLAN, { check: false, force: true }));
     expect(forced['.dockerignore']).toBe('updated');

@@ -3,7 +3,7 @@
  * file system (temp directories or fixtures). Only the streams are fake.
  */
 import { runCli } from '../../src/cli/main.js';
-import { createNodeIo, type Io } from '../../src/io.js';
+import { createNodeIo, type Io, PromptCancelled } from '../../src/io.js';
 
 export interface CliResult {
   exitCode: number;
@@ -20,11 +20,14 @@ export async function runEnvgen(
     /** Makes stdin a terminal whose user types these answers, in order. */
     stdinTTY?: boolean;
     answers?: string[];
+    /** The user presses Ctrl-C (or Ctrl-D) at this question (0-based) instead of answering. */
+    cancelAt?: number;
   } = {},
 ): Promise<CliResult> {
   let stdout = '';
   const answers = [...(options.answers ?? [])];
   let stderr = '';
+  let asked = 0;
   const env = { ...process.env, NO_COLOR: '1', ...options.env };
   const base = createNodeIo(env);
   const io: Io = {
@@ -44,7 +47,11 @@ export async function runEnvgen(
       isTTY: options.tty ?? false,
     },
     stdinIsTTY: options.stdinTTY ?? false,
-    prompt: async () => answers.shift() ?? '',
+    prompt: async () => {
+      if (options.cancelAt !== undefined && asked++ === options.cancelAt)
+        throw new PromptCancelled();
+      return answers.shift() ?? '';
+    },
   };
   const exitCode = await runCli(argv, io);
   return { exitCode, stdout, stderr };

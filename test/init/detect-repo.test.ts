@@ -29,13 +29,8 @@ async function detect(root: string): Promise<Detection> {
 /** Whatever detection returns, `init` can write and envgen can load. */
 function expectUsableAsSpec(found: Detection): void {
   for (const line of found.evidence) expect(line).not.toMatch(/\p{Cc}/u);
-  const {
-    name,
-    evidence: _evidence,
-    usesTorch: _usesTorch,
-    pythonRange: _pythonRange,
-    ...model
-  } = found;
+  const { name, torch, python, cuda, source, vision, audio, conda, pip, serve } = found;
+  const model = { torch, python, cuda, source, vision, audio, conda, pip, serve };
   const text = stringify({ version: 1, models: { [name]: model } });
   expect(() => parseSpecText(text, 'envgen.yaml')).not.toThrow();
 }
@@ -206,7 +201,8 @@ describe('detectRepo: pyproject.toml', () => {
       }),
     );
     expect(found).toMatchObject({ python: '3.11', torch: '2.1.2', cuda: '11.8', source: 'pip' });
-    expect(found.pip).toEqual(['numpy>=1.24,<2']);
+    // A git dependency is kept as a `name @ URL` entry, not dropped (the image imports it).
+    expect(found.pip).toEqual(['numpy>=1.24,<2', 'mylib @ git+https://example.com/mylib.git']);
   });
 });
 

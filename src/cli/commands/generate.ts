@@ -17,7 +17,7 @@ export interface GenerateFlags {
   rules?: string;
 }
 
-/** Statuses that fail the command (exit 1): with `--check`, anything but `unchanged`. */
+/** Statuses that fail the command (exit 1): with `--check`, anything but `unchanged` (or `kept`, the user's own). */
 const REFUSED: ReadonlySet<FileStatus> = new Set(['edited', 'foreign']);
 
 export async function runGenerate(
@@ -41,7 +41,9 @@ export async function runGenerate(
     everyPath: whole.map((file) => file.path),
     prune: Boolean(flags.prune),
   });
-  const failed = outcomes.filter((o) => (check ? o.status !== 'unchanged' : REFUSED.has(o.status)));
+  const failed = outcomes.filter((o) =>
+    check ? o.status !== 'unchanged' && o.status !== 'kept' : REFUSED.has(o.status),
+  );
 
   if (ctx.json) {
     ctx.io.stdout.write(
@@ -79,6 +81,7 @@ function formatOutcomes(ctx: CommandContext, outcomes: FileOutcome[], succeeded:
     stale: c.yellow,
     edited: c.red,
     foreign: c.red,
+    kept: c.dim,
     orphaned: c.yellow,
     removed: c.green,
   };

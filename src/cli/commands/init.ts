@@ -11,13 +11,24 @@ import type { Source } from '../../compat/types.js';
 import { applyPlan } from '../../generate/apply-plan.js';
 import { type InitValues, serveCommand, valueProblems } from '../../init/check-flags.js';
 import { resolveInPythonRange, seriesOf } from '../../init/choose-python.js';
-import { quote } from '../../init/detect/collector.js';
-import { detectRepo } from '../../init/detect-repo.js';
+import {
+  type Pinned,
+  quote,
+  type RequirementNote,
+  splitWhere,
+} from '../../init/detect/collector.js';
+import { pythonAllows } from '../../init/detect/python-version.js';
+import { type Detection, detectRepo } from '../../init/detect-repo.js';
+import { dockerignoreGaps } from '../../init/dockerignore-gaps.js';
+import { constrainTorch, pinsAgainst } from '../../init/library-pins.js';
+import { boundsSpec, pythonBoundsOf, withClassifierCeiling } from '../../init/python-bounds.js';
+import { refusalAt } from '../../init/refusals.js';
 import { addServerPackage } from '../../init/server-package.js';
 import { specText } from '../../init/spec-text.js';
-import { UserError, usageError } from '../../problem.js';
+import { type Problem, UserError, usageError } from '../../problem.js';
 import { renderPlan } from '../../render/plan.js';
 import { colorFor } from '../../report/color.js';
+import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { parseSpecText, SPEC_FILE } from '../../spec/load-spec.js';
 import type { Base, ModelSpec, PlatformName } from '../../spec/types.js';
@@ -28,7 +39,11 @@ import { VERSION } from '../version.js';
 const TORCH_PIN = /^[0-9]+(\.[0-9]+)+(\.\*)?$/;
 
 /** What a check of the targets says of a file init must not replace without --force. */
-const REFUSED: readonly string[] = ['edited', 'stale', 'foreign'];
+const REFUSED: readonly string[] = ['edited', 'stale'];
+/** Files envgen did not write: init never replaces them (`generate --force` does). */
+const NOT_ENVGENS: readonly string[] = ['foreign', 'kept'];
+/** Invalid answers to one question before init gives up. */
+const ATTEMPTS = 3;
 
 export interface InitFlags {
   name?: string;
@@ -65,13 +80,55 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   }
 
   const found = await detectRepo(io, root);
-  const evidence = [...found.evidence];
+  const table = buildTable();
+  const flagged = (['torch', 'python', 'cuda', 'source'] as const).filter(
+    (key) => flags[key] !== undefined,
+  );
+  // A flag replaces what the repo says: its provenance lines go, and the repo's value is a note.
+  const hidden = new Set(flagged.flatMap((key) => found.pinEvidence[key] ?? []));
+  const evidence = found.evidence.filter((_, index) => !hidden.has(index));
+  const notes: RequirementNote[] = [...found.notes, ...replacedByFlags(found, flags, flagged)];
   let name = flags.name ?? found.name;
-  // A Python the repo gives as a range is chosen inside it once torch is known (below).
-  let pythonRange = flags.python === undefined ? found.pythonRange : undefined;
+
+  // torchvision/torchaudio pins choose torch when no flag does.
+  let repoTorch = found.torch;
+  if (flags.torch === undefined) {
+    const torchPin = found.torch
+      ? { spec: found.torch, where: found.pinnedAt.torch ?? 'the repo' }
+      : undefined;
+    const constraint = constrainTorch(table, torchPin, found.libraryPins);
+    if (!constraint.ok) throw new UserError([constraint.problem]);
+    repoTorch = constraint.spec;
+    evidence.push(...constraint.evidence);
+  } else {
+    for (const { pin, reason } of pinsAgainst(table, flags.torch, found.libraryPins)) {
+      notes.push({ ...splitWhere(pin.where), text: pin.text, action: 'dropped', reason });
+    }
+  }
+
+  // The repo's exact pins (numpy==1.24.3) bound the Python, on top of what it asks for.
+  const bounds = withClassifierCeiling(
+    pythonBoundsOf([...found.conda, ...found.pip], found.listedAt),
+    found.newestClassifier,
+  );
+  evidence.push(...bounds.reasons);
+  const boundsRange = boundsSpec(bounds);
+  let pythonRange: string | undefined;
+  let repoPython = found.python;
+  if (flags.python === undefined) {
+    if (found.pythonRange !== undefined) {
+      pythonRange = [found.pythonRange, boundsRange].filter(Boolean).join(',');
+      repoPython = undefined;
+    } else if (found.python === undefined) pythonRange = boundsRange;
+    else if (boundsRange !== undefined && !pythonAllows(boundsRange, found.python)) {
+      evidence.push(
+        `python ${found.python} from ${found.pinnedAt.python}: outside ${quote(boundsRange)}, what the pins above install on; kept, as the repo pins it`,
+      );
+    }
+  }
   const model: ModelSpec = {
-    ...pick('torch', flags.torch, found.torch),
-    ...pick('python', flags.python, pythonRange === undefined ? found.python : undefined),
+    ...pick('torch', flags.torch, repoTorch),
+    ...pick('python', flags.python, repoPython),
     ...pick('cuda', flags.cuda, found.cuda),
     ...pick('source', flags.source, found.source),
     ...pick('base', flags.base, undefined),
@@ -80,6 +137,7 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
     ...pick('audio', flags.audio, found.audio),
     ...(found.conda.length ? { conda: found.conda } : {}),
     ...(found.pip.length ? { pip: found.pip } : {}),
+    ...(found.localPackages.length ? { localPackages: found.localPackages } : {}),
   };
   let pythonFromRepo = flags.python === undefined && model.python !== undefined;
   let torchFrom = flags.torch !== undefined ? '--torch' : 'the repo';
@@ -97,9 +155,19 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   }
 
   if (io.stdinIsTTY && !flags.yes && !ctx.json) {
-    const answers: InitValues = {};
-    const answer = (await io.prompt(`Model name [${name}]: `)).trim();
-    if (answer) name = answers.name = answer;
+    const ask = async (key: keyof InitValues, question: string): Promise<string> => {
+      for (let attempt = 1; ; attempt++) {
+        const answer = (await io.prompt(question)).trim();
+        const problems = answer
+          ? valueProblems({ [key]: answer }, () => `the answer for ${key}`, 'usage/invalid-answer')
+          : [];
+        if (problems.length === 0) return answer;
+        if (attempt === ATTEMPTS) throw new UserError(problems);
+        io.stderr.write(formatProblems(problems, colorFor(io.stderr, io.env)));
+      }
+    };
+    const answer = await ask('name', `Model name [${name}]: `);
+    if (answer) name = answer;
     for (const key of ['torch', 'python', 'cuda'] as const) {
       const shown =
         model[key] ??
@@ -108,23 +176,18 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
           : key === 'python' && pythonRange
             ? `newest in ${pythonRange} that fits`
             : 'newest that fits');
-      const answer = (await io.prompt(`${key} [${shown}]: `)).trim();
+      const answer = await ask(key, `${key} [${shown}]: `);
       if (!answer) continue;
-      model[key] = answers[key] = answer;
+      model[key] = answer;
+      flagged.push(key);
       if (key === 'torch') torchFrom = 'your answer';
       if (key === 'python') {
         pythonRange = undefined;
         pythonFromRepo = false;
       }
     }
-    const problems = valueProblems(
-      answers,
-      (key) => `the answer for ${key}`,
-      'usage/invalid-answer',
-    );
-    if (problems.length > 0) throw new UserError(problems);
   }
-  addServerPackage(model, evidence);
+  addServerPackage(model, evidence, flags.serve === undefined ? found.serveFramework : undefined);
 
   const fleet = {
     ...(flags.driver ? { driver: flags.driver } : {}),
@@ -133,7 +196,6 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
 
   // Pin what the resolver chose, so the spec says exactly what the files will hold and a newer
   // envgen does not silently move it: the torch series, the Python, the CUDA build, the source.
-  const table = buildTable();
   const request = (python = model.python, torch = model.torch): ResolveRequest => ({
     name,
     ...(torch ? { torch } : {}),
@@ -160,16 +222,7 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
       outcome = resolveModel(table, request());
     }
   }
-  if (!outcome.ok) {
-    throw new UserError([
-      {
-        ruleId: outcome.error.ruleId,
-        severity: 'error',
-        message: outcome.error.message,
-        fix: outcome.error.fix,
-      },
-    ]);
-  }
+  if (!outcome.ok) throw new UserError([refusalAt(outcome.error, table, found.pinnedAt, flagged)]);
   const resolved = outcome.model;
   model.python = resolved.python;
   if (model.torch === undefined) model.torch = seriesOf(resolved.torch);
@@ -200,6 +253,8 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   });
 
   // Check every target before writing anything, so a refused file leaves nothing half done.
+  // Files envgen did not write stay as they are, --force or not: a repo's own .dockerignore
+  // keeps its weight folders out, and only the user knows what else.
   const preview = await applyPlan(io, root, plan, { check: true, force: false });
   const blocked = preview.filter((f) => REFUSED.includes(f.status)).map((f) => f.path);
   if (blocked.length > 0 && !flags.force) {
@@ -209,12 +264,51 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
       'pass --force to replace them',
     );
   }
+  const kept = preview.filter((f) => NOT_ENVGENS.includes(f.status));
+  const keptPaths = new Set(kept.map((f) => f.path));
+  const warnings: Problem[] = [];
+  for (const file of kept) {
+    if (file.path === '.dockerignore') {
+      const text = (await io.readFile(join(root, file.path))).toString('utf8');
+      warnings.push(...dockerignoreGaps(text, file.path));
+    } else {
+      warnings.push({
+        ruleId: 'init/file-kept',
+        severity: 'warning',
+        file: file.path,
+        message: `${file.path} was not written by envgen, so init left it as it is and did not write envgen's`,
+        fix: '`envgen generate --force` replaces it (keep a copy of yours)',
+      });
+    }
+  }
   await io.writeFileAtomic(specPath, text);
-  const files = await applyPlan(io, root, plan, { check: false, force: Boolean(flags.force) });
+  const written = await applyPlan(
+    io,
+    root,
+    plan.filter((f) => !keptPaths.has(f.path)),
+    { check: false, force: Boolean(flags.force) },
+  );
+  const files = [
+    ...written,
+    ...kept.map((f) => ({ path: f.path, status: f.status, written: false })),
+  ].sort((a, b) => a.path.localeCompare(b.path));
 
+  const color = colorFor(io.stderr, io.env);
+  if (notes.length > 0) io.stderr.write(formatNotes(notes));
+  if (warnings.length > 0) io.stderr.write(formatProblems(warnings, color));
   if (ctx.json) {
     io.stdout.write(
-      `${JSON.stringify({ spec: SPEC_FILE, model: resolution.models[0], files: files.map(({ path, status }) => ({ path, status })) }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          spec: SPEC_FILE,
+          model: resolution.models[0],
+          files: files.map(({ path, status }) => ({ path, status })),
+          notes,
+          problems: warnings,
+        },
+        null,
+        2,
+      )}\n`,
     );
     return 0;
   }
@@ -228,6 +322,36 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** The repo's torch, python, cuda or source that a flag replaced, as notes. */
+function replacedByFlags(
+  found: Detection,
+  flags: InitFlags,
+  flagged: readonly Pinned[],
+): RequirementNote[] {
+  return flagged.flatMap((key) => {
+    const value = found[key];
+    const where = found.pinnedAt[key];
+    if (value === undefined || where === undefined || value === flags[key]) return [];
+    return [
+      {
+        ...splitWhere(where),
+        text: `${key} ${value}`,
+        action: 'dropped' as const,
+        reason: `--${key} ${flags[key]} given`,
+      },
+    ];
+  });
+}
+
+/** One line per note, for stderr. */
+function formatNotes(notes: readonly RequirementNote[]): string {
+  const lines = notes.map(
+    (n) =>
+      `note: ${n.file}${n.line !== null ? `:${n.line}` : ''}: ${quote(n.text)} ${n.action}: ${n.reason}`,
+  );
+  return `${lines.join('\n')}\n`;
 }
 
 function pick<K extends keyof ModelSpec>(

@@ -28,12 +28,50 @@ export interface Detection {
   /** The other pip requirements, as written (comments and per-requirement options removed). */
   pip: string[];
   serve?: { command: string[]; port: number; health?: string };
+  /** The web framework of the app `serve` runs, which must be installed with the server. */
+  serveFramework?: 'flask' | 'fastapi';
   /** One line per finding, in the order found. */
   evidence: string[];
+  /** Every requirement the spec does not carry as written: dropped, or changed into something else. */
+  notes: RequirementNote[];
+  /** Where each pinned value came from (`requirements.txt:3`). */
+  pinnedAt: Partial<Record<Pinned, string>>;
+  /** For each pinned value, the indexes of the evidence lines that say where it came from. */
+  pinEvidence: Partial<Record<Pinned, number[]>>;
+  /** torchvision and torchaudio versions the repo pins, as conda-style specs, with where. */
+  libraryPins: LibraryPin[];
+  /** Paths of the repo (`.`, `./sub`) that pip installs as packages: `-e .`, `.`. */
+  localPackages: string[];
+  /** The newest Python the package's classifiers name: what its authors tested, a ceiling. */
+  newestClassifier?: { python: string; where: string };
+  /** Where each conda and pip entry kept was listed, by its text. */
+  listedAt: Record<string, string>;
+}
+
+/** What happened to a requirement the spec does not carry as written. */
+export type NoteAction = 'dropped' | 'changed';
+
+export interface RequirementNote {
+  file: string;
+  /** 1-based; null when the file has no lines to point at. */
+  line: number | null;
+  /** The requirement as written. */
+  text: string;
+  action: NoteAction;
+  reason: string;
+}
+
+export interface LibraryPin {
+  library: 'torchvision' | 'torchaudio';
+  /** A conda-style version spec (`0.16.2`, `>=0.8,<2.1`). */
+  spec: string;
+  /** The requirement as written. */
+  text: string;
+  where: string;
 }
 
 /** The values only one file may set. */
-type Pinned = 'torch' | 'python' | 'cuda' | 'source';
+export type Pinned = 'torch' | 'python' | 'cuda' | 'source';
 
 const PYTHON_PATTERN = /^3\.[0-9]{1,2}t?$/;
 const CUDA_PATTERN = /^([0-9]{2}\.[0-9]|cpu|auto)$/;
@@ -50,7 +88,6 @@ const CONTROL = /\p{Cc}/gu;
  */
 export class DetectionCollector {
   readonly detection: Detection;
-  private readonly origins: Partial<Record<Pinned, string>> = {};
   /** Where each pip package was first listed. */
   private readonly pipNames = new Map<string, string>();
   /** Where each pip package was listed under each environment marker. */
@@ -58,11 +95,42 @@ export class DetectionCollector {
   private readonly condaNames = new Map<string, string>();
 
   constructor(name: string) {
-    this.detection = { name, conda: [], pip: [], evidence: [] };
+    this.detection = {
+      name,
+      conda: [],
+      pip: [],
+      evidence: [],
+      notes: [],
+      pinnedAt: {},
+      pinEvidence: {},
+      libraryPins: [],
+      localPackages: [],
+      listedAt: {},
+    };
   }
 
-  note(line: string): void {
-    this.detection.evidence.push(line.replaceAll(CONTROL, '?'));
+  /** An evidence line; `about`: the pinned value it explains, left out when a flag sets it. */
+  note(line: string, about?: Pinned): void {
+    const evidence = this.detection.evidence;
+    if (about !== undefined) {
+      const lines = this.detection.pinEvidence[about] ?? [];
+      lines.push(evidence.length);
+      this.detection.pinEvidence[about] = lines;
+    }
+    evidence.push(line.replaceAll(CONTROL, '?'));
+  }
+
+  /**
+   * A requirement the spec will not carry as written: a note for `init --json` and stderr,
+   * and an evidence line. `where` is `file:line` (or a file).
+   */
+  requirement(where: string, text: string, action: NoteAction, reason: string): void {
+    const { file, line } = splitWhere(where);
+    const written = text.replaceAll(CONTROL, '?');
+    this.detection.notes.push({ file, line, text: written, action, reason });
+    this.note(
+      `${where}: ${quote(written)} ${action === 'dropped' ? 'left out' : 'changed'}: ${reason}`,
+    );
   }
 
   /** `range`: for python, the spec `value` is the lowest `X.Y` of, when it allows several. */
@@ -73,48 +141,94 @@ export class DetectionCollector {
       return;
     }
     const suffix = detail ? ` (${detail})` : '';
-    const first = this.origins[key];
+    const first = this.detection.pinnedAt[key];
     if (first === undefined) {
       Object.assign(this.detection, { [key]: value });
-      this.origins[key] = where;
+      this.detection.pinnedAt[key] = where;
       if (key === 'python' && range !== undefined) {
         this.detection.pythonRange = range;
-        this.note(`python ${quote(range)} from ${where}${suffix}: a range, lowest ${value}`);
-      } else this.note(`${key} ${value} from ${where}${suffix}`);
+        this.note(`python ${quote(range)} from ${where}${suffix}: a range, lowest ${value}`, key);
+      } else this.note(`${key} ${value} from ${where}${suffix}`, key);
     } else if (this.detection[key] !== value) {
-      this.note(
-        `${key} ${value} from ${where}${suffix} ignored: ${key} ${this.detection[key]} from ${first} came first`,
-      );
+      const { file, line } = splitWhere(where);
+      const reason = `${key} ${this.detection[key]} from ${first} came first`;
+      if (key !== 'source') {
+        this.detection.notes.push({
+          file,
+          line,
+          text: `${key} ${value}`,
+          action: 'dropped',
+          reason,
+        });
+      }
+      this.note(`${key} ${value} from ${where}${suffix} ignored: ${reason}`, key);
     }
   }
 
   /** A value that cannot be used: dropped, saying why. */
   reject(key: Pinned, value: string, where: string, problem: string, detail = ''): void {
     const suffix = detail ? ` (${detail})` : '';
-    this.note(`${key} ${quote(value)} from ${where}${suffix} dropped: ${problem}`);
+    this.note(`${key} ${quote(value)} from ${where}${suffix} dropped: ${problem}`, key);
   }
 
   usesTorch(): void {
     this.detection.usesTorch = true;
   }
 
-  markLibrary(library: 'torchvision' | 'torchaudio', where: string): void {
+  /**
+   * torchvision or torchaudio is wanted. `pin`: the version spec the repo gives it, as written
+   * (`text`) and as a conda-style spec: envgen writes the version that pairs with torch, so a
+   * pin becomes a constraint on torch (see library-pins.ts).
+   */
+  markLibrary(
+    library: 'torchvision' | 'torchaudio',
+    where: string,
+    pin?: { spec: string; text: string },
+  ): void {
     const key = library === 'torchvision' ? 'vision' : 'audio';
+    if (pin) {
+      this.detection.libraryPins.push({ library, ...pin, where });
+      this.requirement(
+        where,
+        pin.text,
+        'changed',
+        `${key}: true, with the ${library} that pairs with torch; its version constrains torch`,
+      );
+    }
     if (this.detection[key]) return;
     this.detection[key] = true;
     this.usesTorch();
     this.note(`${library} from ${where}`);
   }
 
+  /** A path of the repo that pip installs as a package (`-e .`). */
+  addLocalPackage(path: string, text: string, where: string): void {
+    const normalized = path === '' ? '.' : path;
+    if (this.detection.localPackages.includes(normalized)) return;
+    this.detection.localPackages.push(normalized);
+    this.requirement(
+      where,
+      text,
+      'changed',
+      `localPackages: [${normalized}], installed in the image after the source is copied`,
+    );
+  }
+
   /** A conda dependency for the spec, as written; `name` is its normalised name. */
   addConda(entry: string, name: string, where: string): void {
     if (this.condaNames.has(name)) {
-      this.note(`${where}: ${name} already listed (${this.condaNames.get(name)}), skipped`);
+      this.requirement(
+        where,
+        entry,
+        'dropped',
+        `${name} already listed (${this.condaNames.get(name)})`,
+      );
     } else if (entry.length > 500) {
-      this.note(`${where}: ${name} longer than 500 characters, skipped`);
+      this.requirement(where, entry, 'dropped', 'longer than 500 characters');
     } else {
       this.condaNames.set(name, where);
       this.detection.conda.push(entry);
+      this.detection.listedAt[entry] = where;
     }
   }
 
@@ -128,15 +242,21 @@ export class DetectionCollector {
     const key = `${name};${marker}`;
     const inPip = this.pipMarkers.get(key);
     if (inConda) {
-      this.note(`${where}: ${name} left out of pip: already a conda dependency (${inConda})`);
+      this.requirement(
+        where,
+        text,
+        'dropped',
+        `${name} is already a conda dependency (${inConda})`,
+      );
     } else if (inPip) {
-      this.note(`${where}: ${name} already listed (${inPip}), skipped`);
+      this.requirement(where, text, 'dropped', `${name} already listed (${inPip})`);
     } else if (text.length > 500) {
-      this.note(`${where}: ${name} requirement longer than 500 characters, skipped`);
+      this.requirement(where, text, 'dropped', 'longer than 500 characters');
     } else {
       this.pipMarkers.set(key, where);
       if (!this.pipNames.has(name)) this.pipNames.set(name, where);
       this.detection.pip.push(text);
+      this.detection.listedAt[text] = where;
     }
   }
 
@@ -144,6 +264,12 @@ export class DetectionCollector {
   isListed(name: string): boolean {
     return this.pipNames.has(name) || this.condaNames.has(name);
   }
+}
+
+/** `requirements.txt:3` -> file and line; a `where` without a line has line null. */
+export function splitWhere(where: string): { file: string; line: number | null } {
+  const match = /^(.*):([0-9]+)$/.exec(where);
+  return match?.[1] ? { file: match[1], line: Number(match[2]) } : { file: where, line: null };
 }
 
 /** A value for an evidence line: quoted, and cut short so one line stays one line. */

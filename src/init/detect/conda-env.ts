@@ -16,22 +16,60 @@ import { condaTorchSpec, cudaOfBuild } from './torch-pins.js';
 
 type Source = NonNullable<Detection['source']>;
 
-/** environment.yml, or environment.yaml when there is no usable environment.yml. */
+/**
+ * environment.yml, or environment.yaml when there is no usable environment.yml; without either,
+ * the best variant (`environment-gpu.yml`, `environment_cuda.yaml`, `conda.yaml`): GPU first,
+ * then plain, then cpu. The variants not read are listed.
+ */
 export async function readCondaEnv(
   files: RepoFiles,
   found: DetectionCollector,
   requirements: RequirementsReader,
 ): Promise<void> {
+  const variants = (await files.listDir(''))
+    .filter((entry) => entry.isFile && ENV_VARIANT.test(entry.name))
+    .map((entry) => entry.name)
+    .sort((a, b) => envRank(a) - envRank(b) || (a < b ? -1 : a > b ? 1 : 0));
   let read: string | undefined;
-  for (const rel of ['environment.yml', 'environment.yaml']) {
+  for (const rel of ['environment.yml', 'environment.yaml', ...variants]) {
+    if (read && variants.includes(rel)) continue;
     const text = await files.readText(rel);
     if (text === undefined) continue;
     if (read) {
       found.note(`${rel}: ignored, ${read} came first`);
       continue;
     }
-    if (await new EnvironmentFile(rel, found, requirements).read(text)) read = rel;
+    if (await new EnvironmentFile(rel, found, requirements).read(text)) {
+      read = rel;
+      if (variants.includes(rel)) {
+        found.note(`${rel}: read as the ${envRank(rel) === 0 ? 'GPU ' : ''}environment file`);
+      }
+    }
   }
+  const unread = variants.filter((v) => v !== read);
+  if (read && unread.length > 0)
+    found.note(`not read: ${unread.join(', ')} (other environment files)`);
+}
+
+/** One environment file in a folder of the repo (`eg3d/environment.yml`). */
+export async function readEnvironmentFile(
+  files: RepoFiles,
+  found: DetectionCollector,
+  requirements: RequirementsReader,
+  rel: string,
+): Promise<void> {
+  const text = await files.readText(rel);
+  if (text !== undefined) await new EnvironmentFile(rel, found, requirements).read(text);
+}
+
+/** Environment files other than environment.yml/.yaml: `environment-cuda.yml`, `conda.yaml`. */
+const ENV_VARIANT = /^(environment[-_.][\w.-]+|conda([-_.][\w.-]+)?|env[-_.][\w.-]+)\.ya?ml$/;
+
+/** GPU first, then the plain `conda.yaml`/`environment-*.yml`, then extras and cpu ones. */
+function envRank(name: string): number {
+  if (/gpu|cuda|cu1[0-9]/.test(name)) return 0;
+  if (/cpu/.test(name)) return 3;
+  return /extra|dev|test|docs?/.test(name) ? 2 : 1;
 }
 
 /**
@@ -86,8 +124,11 @@ class EnvironmentFile {
       } else if (isMap(item) && item.has('pip')) {
         pipSections.push(item.get('pip', true) as Node);
       } else {
-        this.found.note(
-          `${lineOf(item)}: dependency ${quote(String(item))} not understood, skipped`,
+        this.found.requirement(
+          lineOf(item),
+          String(item),
+          'dropped',
+          'not a conda dependency envgen can read',
         );
       }
     }
@@ -110,7 +151,12 @@ class EnvironmentFile {
       const name = item.value.replace(/\/+$/, '').split('/').pop() ?? '';
       channels.push(name);
       if (name === 'defaults') {
-        this.found.note(`${lineOf(item)}: channel defaults left out: envgen never uses it`);
+        this.found.requirement(
+          lineOf(item),
+          item.value,
+          'dropped',
+          "channel defaults: Anaconda's terms of service; envgen uses conda-forge or pytorch",
+        );
       }
     }
     return channels;
@@ -126,10 +172,10 @@ class EnvironmentFile {
   }
 
   private dependency(raw: string, where: string): void {
-    const entry = raw.replaceAll(/\s+/g, ' ').trim();
+    const entry = withoutOperatorSpaces(raw.replaceAll(/\s+/g, ' ').trim());
     const parsed = parseCondaMatchSpec(entry);
     if (!parsed.ok) {
-      this.found.note(`${where}: ${quote(entry)} is not a conda match spec, skipped`);
+      this.found.requirement(where, entry, 'dropped', 'not a conda match spec');
       return;
     }
     const { name, version = '', build = '', channel } = parsed.value;
@@ -146,9 +192,11 @@ class EnvironmentFile {
         this.torchPackage(name, version, build, where, channel);
         return;
       case 'torchvision':
-      case 'torchaudio':
-        this.found.markLibrary(name, where);
+      case 'torchaudio': {
+        const spec = condaTorchSpec(version);
+        this.found.markLibrary(name, where, spec ? { spec, text: entry } : undefined);
         return;
+      }
       case 'pytorch-cuda':
       case 'cudatoolkit':
       case 'cuda-version':
@@ -160,7 +208,7 @@ class EnvironmentFile {
         return;
     }
     if (isCondaTorchBuild(name)) {
-      this.found.note(`${where}: ${name} left out: torch's CUDA build brings its own`);
+      this.found.requirement(where, entry, 'dropped', "torch's CUDA build brings its own");
     } else this.found.addConda(entry, name, where);
   }
 
@@ -224,6 +272,15 @@ class EnvironmentFile {
       }
     }
   }
+}
+
+/**
+ * `python >= 3.8` as `python>=3.8`: conda reads a version with spaces after its operator, but
+ * as three words it would look like `name version build`.
+ */
+export function withoutOperatorSpaces(entry: string): string {
+  if (!/[<>=!~]/.test(entry)) return entry;
+  return entry.replaceAll(/\s*(==|>=|<=|!=|~=|>|<|=|,|\|)\s*/g, '$1');
 }
 
 /** `name=version=build` or `name version build`: what `conda env export` writes. */

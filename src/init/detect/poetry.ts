@@ -23,7 +23,9 @@ export async function readPoetryDependencies(
     }
     const requirement = poetryRequirement(name, value);
     if (requirement.ok) await requirements.requirementLine(requirement.text, where, '', 0);
-    else found.note(`${where}: ${name} ${requirement.reason}, skipped`);
+    else if (requirement.reason !== OPTIONAL) {
+      found.requirement(where, `${name} = ${JSON.stringify(value)}`, 'dropped', requirement.reason);
+    }
   }
 }
 
@@ -44,17 +46,31 @@ function poetryPython(value: unknown, where: string, found: DetectionCollector):
   }
 }
 
-/** One dependency as a requirement line, or why it cannot be one. */
-function poetryRequirement(
+const OPTIONAL = 'optional: read with its extra';
+
+/**
+ * One dependency as a requirement line (`-e path` for a path, `name @ URL` for git and URLs,
+ * which the requirements reader turns into local packages and URL entries), or why it cannot
+ * be one. `optional`: an extra's dependency is being read, so `optional = true` is no reason.
+ */
+export function poetryRequirement(
   name: string,
   value: unknown,
+  optional = false,
 ): { ok: true; text: string } | { ok: false; reason: string } {
   const table = typeof value === 'string' ? { version: value } : record(value);
   if (Array.isArray(value) || Object.keys(table).length === 0) {
-    return { ok: false, reason: 'has several or no constraints' };
+    return { ok: false, reason: 'several or no constraints: pick one and add it to pip' };
   }
-  if (table.git || table.path || table.url) return { ok: false, reason: 'is not from an index' };
-  if (table.optional === true) return { ok: false, reason: 'is optional (an extra)' };
+  if (typeof table.path === 'string') return { ok: true, text: `-e ${table.path}` };
+  if (typeof table.git === 'string') {
+    const ref = [table.rev, table.tag, table.branch].find((r) => typeof r === 'string');
+    const git = table.git.startsWith('git+') ? table.git : `git+${table.git}`;
+    const sub = typeof table.subdirectory === 'string' ? `#subdirectory=${table.subdirectory}` : '';
+    return { ok: true, text: `${name} @ ${git}${ref ? `@${ref}` : ''}${sub}` };
+  }
+  if (typeof table.url === 'string') return { ok: true, text: `${name} @ ${table.url}` };
+  if (table.optional === true && !optional) return { ok: false, reason: OPTIONAL };
   const version = poetryToPep440(typeof table.version === 'string' ? table.version : '*');
   if (version === undefined) return { ok: false, reason: 'has a version envgen cannot convert' };
   const extras = stringsOf(table.extras);

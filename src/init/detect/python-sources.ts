@@ -43,7 +43,23 @@ export interface PythonSources {
   handlers: string[];
   /** Folders holding TorchServe model archives (*.mar); '' is the repo root. */
   marDirs: Set<string>;
+  /** Every *.py file and every folder looked at, relative to the root. */
+  paths: Set<string>;
+  /** Files that say how the repo runs its server: Dockerfiles, compose files, Procfile, READMEs. */
+  runFiles: string[];
+  /** Top-level names each *.py file defines or imports by name (`app = …`, `from x import app`). */
+  names: Map<string, Set<string>>;
+  /** requirements.txt and environment files in folders below the root, at most 3 deep. */
+  nestedEnvFiles: string[];
+  /** Whether any Python file mentions CUDA, a GPU or a device to put the model on. */
+  mentionsGpu: boolean;
 }
+
+const NESTED_ENV_FILE = /^(requirements\.txt|environment\.ya?ml)$/;
+
+/** Dockerfiles, Containerfiles, compose files, Procfiles and READMEs, at any depth scanned. */
+const RUN_FILE =
+  /^(Dockerfile([-._].*)?|.*\.[Dd]ockerfile|Containerfile([-._].*)?|(docker-)?compose([-._].*)?\.ya?ml|Procfile|README(\.md|\.rst|\.txt)?)$/;
 
 /** Walks the repo breadth-first, in name order, skipping hidden, virtualenv and build folders. */
 export async function scanPythonSources(
@@ -55,6 +71,11 @@ export async function scanPythonSources(
     apps: [],
     handlers: [],
     marDirs: new Set(),
+    paths: new Set(),
+    runFiles: [],
+    names: new Map(),
+    nestedEnvFiles: [],
+    mentionsGpu: false,
   };
   const queue = [''];
   let pyFiles = 0;
@@ -68,10 +89,16 @@ export async function scanPythonSources(
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) {
         queue.push(rel);
+        sources.paths.add(rel);
+      } else if (entry.isFile && RUN_FILE.test(entry.name)) {
+        sources.runFiles.push(rel);
+      } else if (entry.isFile && dir !== '' && NESTED_ENV_FILE.test(entry.name)) {
+        if (dir.split('/').length <= 3) sources.nestedEnvFiles.push(rel);
       } else if (entry.isFile && entry.name.endsWith('.mar')) {
         sources.marDirs.add(dir);
       } else if (entry.isFile && entry.name.endsWith('.py')) {
         pyFiles++;
+        sources.paths.add(rel);
         const text = await files.readText(rel);
         if (text !== undefined) scanFile(rel, text, found, sources);
       }
@@ -108,6 +135,31 @@ function scanFile(rel: string, text: string, found: DetectionCollector, sources:
     else found.note(`${top} imported in ${where}`);
   }
   sources.apps.push(...findApps(rel, text, tops));
+  if (!sources.mentionsGpu && /\b(cuda|gpu|device|accelerate|device_map)\b/i.test(text)) {
+    sources.mentionsGpu = true;
+  }
+  sources.names.set(rel, topLevelNames(text));
+}
+
+/** Names a module defines at its top level: assignments, functions, and names it imports. */
+function topLevelNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(
+    /^(?:def\s+|class\s+)?([A-Za-z_]\w*)\s*(?::[^=\n]+)?(?:=|\()/gm,
+  )) {
+    if (match[1]) names.add(match[1]);
+  }
+  for (const match of text.matchAll(/^from\s+\S+\s+import\s+\(?([^)\n]+)/gm)) {
+    for (const part of (match[1] ?? '').split(',')) {
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
+      if (name && /^[A-Za-z_]\w*$/.test(name)) names.add(name);
+    }
+  }
+  return names;
 }
 
 /** Every import statement's module with its line (relative imports are local, so skipped). */

@@ -42,12 +42,14 @@ export class RepoFiles {
     return text;
   }
 
-  async listDir(rel: string): Promise<DirEntry[]> {
+  /** `reportMissing`: whether a folder that does not exist is worth an evidence line. */
+  async listDir(rel: string, reportMissing = true): Promise<DirEntry[]> {
     try {
       const entries = await this.io.readDir(join(this.root, rel));
       return entries.sort((a, b) => compare(a.name, b.name));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      if (!reportMissing && (code === 'ENOENT' || code === 'ENOTDIR')) return [];
       this.found.note(`${rel || '.'}: could not be listed (${code}), skipped`);
       return [];
     }

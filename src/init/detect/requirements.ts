@@ -9,17 +9,40 @@ import { posix } from 'node:path';
 import type { EnvironmentMarker, Requirement, VersionSpec } from 'pip-requirements-js';
 import { normalizeName } from '../../spec/package-entries.js';
 import { type DetectionCollector, quote } from './collector.js';
-import { compare } from './compare.js';
 import { isPipTorchBuild, isTorchFamily } from './package-filters.js';
 import type { RepoFiles } from './repo-files.js';
 import { cudaOfLabel, pytorchIndexLabel, torchSpecFromPep440 } from './torch-pins.js';
 
 const MAX_INCLUDE_DEPTH = 5;
 
-/** Requirement files for work on the repo, not for running the model. */
+/** A requirement given as a URL (`git+https://…`, `https://…/x.whl`) or a path (`.`, `./pkg`). */
+const URL_OR_PATH = /^(?:(?:git|hg|svn|bzr)\+|[a-z]+:\/\/|file:|\.{1,2}(?:[\\/]|$)|\/)/i;
+
+/** Requirement variants for work on the repo, not for running the model (`dev`, `test_gpu`). */
 // Followed by a separator, not `\b`: `_` is a word character, and `dev` must not stop at `devel`.
-const DEV_REQUIREMENTS =
-  /^requirements[-_.](dev|devel|develop|development|test|tests|testing|docs?|lint|ci)(?=[-_.])/;
+const DEV_VARIANT =
+  /^(dev|devel|develop|development|test|tests|testing|docs?|lint|ci|build|typing|style)(?=[-_.])/;
+
+/** 0 for a GPU variant, 2 for a cpu one, 1 for the rest. */
+function variantRank(rel: string): number {
+  const name = rel.replace(/^requirements[-_./]/, '');
+  return /gpu|cuda|cu1[0-9]/.test(name) ? 0 : /cpu/.test(name) ? 2 : 1;
+}
+
+/** Names that say "what the project runs on" come before other variants. */
+function preferred(rel: string): number {
+  const name = rel.replace(/^requirements[-_./]/, '').replace(/\.txt$/, '');
+  return /^(base|main|core|common|prod|production|runtime|inference|serve|serving|requirements)$/.test(
+    name,
+  )
+    ? 0
+    : 1;
+}
+
+/** `pt2` before `pt13`, `py311` before `py38`: the newest-looking variant first. */
+function naturalDescending(a: string, b: string): number {
+  return b.localeCompare(a, 'en', { numeric: true });
+}
 
 /**
  * Reads pip requirements into the detection.
@@ -37,16 +60,73 @@ export class RequirementsReader {
     private readonly found: DetectionCollector,
   ) {}
 
+  /**
+   * requirements.txt (and what it includes); then a GPU variant when requirements.txt does
+   * not pin torch; without requirements.txt, the best variant alone: GPU, then plain, then cpu.
+   * Variants are `requirements-<variant>.txt` and `requirements/*.txt`, never development ones.
+   */
   async readRootFiles(): Promise<void> {
-    for (const rel of await this.requirementsFiles()) await this.requirementsFile(rel, 0, false);
+    const variants = await this.variantFiles();
+    const main = await this.files.readText('requirements.txt');
+    let chosen: string[] = [];
+    if (main !== undefined) {
+      await this.requirementsText('requirements.txt', main, 0);
+      const gpu = variants.find((v) => variantRank(v) === 0 && !this.seen.has(v));
+      if (gpu !== undefined && this.found.detection.torch === undefined) chosen = [gpu];
+    } else if (variants[0] !== undefined) chosen = [variants[0]];
+    for (const rel of chosen) {
+      this.found.note(`${rel}: read as the ${variantRank(rel) === 0 ? 'GPU ' : ''}requirements`);
+      await this.requirementsFile(rel, 0, false);
+    }
+    const unread = variants.filter((v) => !this.seen.has(v));
+    if (unread.length > 0) {
+      this.found.note(
+        `not read: ${unread.join(', ')} (other variants; add what the service needs to pip)`,
+      );
+    }
+  }
+
+  /** One requirements file of the repo, by its path (`fastapi/requirements.txt`). */
+  async readFile(rel: string): Promise<void> {
+    await this.requirementsFile(rel, 0, true);
+  }
+
+  /** Requirement variants, best first: GPU, plain (base/main/prod first), cpu. */
+  private async variantFiles(): Promise<string[]> {
+    const root = (await this.files.listDir(''))
+      .filter((entry) => entry.isFile && /^requirements[-_.].*\.txt$/.test(entry.name))
+      .map((entry) => entry.name);
+    const folder = (await this.files.listDir('requirements', false))
+      .filter((entry) => entry.isFile && entry.name.endsWith('.txt'))
+      .map((entry) => `requirements/${entry.name}`);
+    const kept: string[] = [];
+    for (const rel of [...root, ...folder]) {
+      if (rel === 'requirements.txt') continue;
+      const variant = rel.replace(/^requirements[-_./]/, '');
+      if (DEV_VARIANT.test(variant)) this.found.note(`${rel}: development requirements, not read`);
+      else kept.push(rel);
+    }
+    return kept.sort(
+      (a, b) =>
+        variantRank(a) - variantRank(b) || preferred(a) - preferred(b) || naturalDescending(a, b),
+    );
   }
 
   /** One requirements.txt line, wherever it comes from (a file, an env's pip section, pyproject). */
   async requirementLine(raw: string, where: string, baseDir: string, depth: number) {
     const line = stripComment(raw);
     if (line === '') return;
+    const editable = /^(?:-e|--editable)(?:\s+|=)(\S.*)$/.exec(line);
+    if (editable?.[1]) {
+      this.urlOrPath(editable[1].trim(), line, where, baseDir);
+      return;
+    }
     if (line.startsWith('-')) {
       await this.pipOption(line, where, baseDir, depth);
+      return;
+    }
+    if (URL_OR_PATH.test(line)) {
+      this.urlOrPath(line.split(/\s+/)[0] ?? line, line, where, baseDir);
       return;
     }
     // Hashes and build options belong to one install, not to a spec.
@@ -58,53 +138,138 @@ export class RequirementsReader {
     try {
       parsed = parsePipLine(text);
     } catch {
-      this.found.note(`${where}: ${quote(text)} is not a pip requirement, skipped`);
+      this.found.requirement(where, text, 'dropped', 'not a pip requirement');
       return;
     }
     if (parsed?.type !== 'ProjectName' && parsed?.type !== 'ProjectURL') return;
+    this.requirement(parsed, text, where);
+  }
+
+  private requirement(parsed: Requirement & { name: string }, text: string, where: string) {
     const name = normalizeName(parsed.name);
     if (name === 'torch' || name === 'pytorch') this.pipTorch(parsed, where);
-    else if (name === 'torchvision' || name === 'torchaudio') this.found.markLibrary(name, where);
+    else if (name === 'torchvision' || name === 'torchaudio')
+      this.pipLibrary(name, parsed, text, where);
     else if (isPipTorchBuild(name)) {
-      this.found.note(`${where}: ${name} left out: torch installs it for its own CUDA build`);
+      this.found.requirement(where, text, 'dropped', 'torch installs it for its own CUDA build');
     } else if (isTorchFamily(name)) {
-      this.found.note(`${where}: ${name} left out: envgen pins it from torch and cuda`);
-    } else this.found.addPip(text, name, where, markerKey(parsed.environmentMarkerTree));
+      this.found.requirement(where, text, 'dropped', 'envgen pins it from torch and cuda');
+    } else {
+      const marker = 'environmentMarkerTree' in parsed ? parsed.environmentMarkerTree : undefined;
+      this.found.addPip(text, name, where, markerKey(marker));
+    }
+  }
+
+  /** torchvision or torchaudio: wanted, and a version pin constrains torch. */
+  private pipLibrary(
+    library: 'torchvision' | 'torchaudio',
+    parsed: Requirement,
+    text: string,
+    where: string,
+  ) {
+    const specs = parsed.type === 'ProjectName' ? (parsed.versionSpec ?? []) : [];
+    const { spec, label } = torchSpecFromPep440(specs);
+    this.found.markLibrary(library, where, spec ? { spec, text } : undefined);
+    if (label) this.cudaFromLabel(label, where, `local version label +${label}`);
+  }
+
+  /**
+   * A requirement given as a URL or a path (`git+https://…/CLIP.git`, `-e .`): a package of the
+   * repo becomes a local package the image installs; a URL becomes `name @ URL`, the form a
+   * spec entry takes, with the name from `#egg=`, the wheel's file name or the repository.
+   */
+  private urlOrPath(target: string, text: string, where: string, baseDir: string) {
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('file:')) {
+      this.localPath(target.replace(/^file:(\/\/)?/, ''), text, where, baseDir);
+      return;
+    }
+    const [url = target, fragment = ''] = target.split('#', 2);
+    const egg = /(?:^|&)egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(fragment)?.[1];
+    const wheel = /\/([A-Za-z0-9_.]+)-[0-9][^/-]*-[^/]*\.whl$/.exec(safeDecode(url))?.[1];
+    const repository =
+      /^(?:git|hg|svn|bzr)\+.*\/([A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.git)?(?:@[^/]*)?$/.exec(url)?.[1];
+    const name = egg ?? wheel ?? repository;
+    if (name === undefined) {
+      this.found.requirement(
+        where,
+        text,
+        'dropped',
+        'a URL with no package name: write it as `name @ URL`',
+      );
+      return;
+    }
+    const subdirectory = /(?:^|&)(subdirectory=[^&]+)/.exec(fragment)?.[1];
+    const entry = `${normalizeName(name)} @ ${url}${subdirectory ? `#${subdirectory}` : ''}`;
+    let parsed: Requirement | null = null;
+    try {
+      parsed = parsePipLine(entry);
+    } catch {
+      // Not a URL pip's grammar takes.
+    }
+    if (parsed?.type !== 'ProjectURL') {
+      this.found.requirement(where, text, 'dropped', 'not a URL pip can install');
+      return;
+    }
+    const from = egg ? '#egg=' : wheel ? 'the wheel file name' : 'the repository name';
+    const editable = /^(-e|--editable)\b/.test(text) ? ', installed, not editable' : '';
+    if (entry !== text) {
+      this.found.requirement(
+        where,
+        text,
+        'changed',
+        `written as ${quote(entry)} (name from ${from})${editable}`,
+      );
+    }
+    this.requirement(parsed, entry, where);
+  }
+
+  /** `.`, `./pkg`: the repo (or a folder of it) is a package the app imports. */
+  private localPath(path: string, text: string, where: string, baseDir: string) {
+    const target = posix.normalize(posix.join(baseDir, path.replace(/[\\/]+$/, '') || '.'));
+    if (posix.isAbsolute(path) || target === '..' || target.startsWith('../')) {
+      this.found.requirement(where, text, 'dropped', 'a path outside the repo');
+    } else if (/\.(whl|zip|tar\.gz|tgz|tar\.bz2)$/.test(target)) {
+      this.found.requirement(
+        where,
+        text,
+        'dropped',
+        'a local archive: publish it, or list it as `name @ URL`',
+      );
+    } else if (!/^(\.|[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*)$/.test(target)) {
+      this.found.requirement(
+        where,
+        text,
+        'dropped',
+        'a path envgen cannot write into a Dockerfile',
+      );
+    } else this.found.addLocalPackage(target, text, where);
   }
 
   /** A package index or find-links URL: only a PyTorch one says anything (its CUDA). */
   packageIndex(url: string, where: string): void {
     const label = pytorchIndexLabel(url);
     if (label === undefined) {
-      this.found.note(
-        `${where}: package index ${url} left out: envgen writes the index lines itself`,
+      this.found.requirement(
+        where,
+        url,
+        'dropped',
+        'a package index: envgen writes the index lines itself',
       );
       return;
     }
     this.cudaFromLabel(label, where, `index ${url}`);
   }
 
-  /** requirements.txt, then requirements-*.txt with GPU variants before CPU ones. */
-  private async requirementsFiles(): Promise<string[]> {
-    const names = (await this.files.listDir(''))
-      .filter((entry) => entry.isFile && /^requirements[-_.].*\.txt$/.test(entry.name))
-      .map((entry) => entry.name);
-    const kept: string[] = [];
-    for (const name of names) {
-      if (DEV_REQUIREMENTS.test(name)) {
-        this.found.note(`${name}: development requirements, not read`);
-      } else kept.push(name);
-    }
-    const rank = (name: string) => (/gpu|cuda|cu1[0-9]/.test(name) ? 0 : /cpu/.test(name) ? 2 : 1);
-    kept.sort((a, b) => rank(a) - rank(b) || compare(a, b));
-    return ['requirements.txt', ...kept];
-  }
-
   private async requirementsFile(rel: string, depth: number, reportMissing: boolean) {
     if (this.seen.has(rel)) return;
-    this.seen.add(rel);
     const text = await this.files.readText(rel, reportMissing);
     if (text === undefined) return;
+    await this.requirementsText(rel, text, depth);
+  }
+
+  private async requirementsText(rel: string, text: string, depth: number) {
+    if (this.seen.has(rel)) return;
+    this.seen.add(rel);
     for (const { text: line, number, swallowed } of logicalLines(text)) {
       for (const lost of swallowed) {
         this.found.note(
@@ -129,16 +294,16 @@ export class RequirementsReader {
     ) {
       this.packageIndex(value, where);
     } else {
-      this.found.note(`${where}: pip option ${quote(line)} skipped`);
+      this.found.requirement(where, line, 'dropped', 'a pip option, not a requirement');
     }
   }
 
   private async includeRequirements(file: string, where: string, baseDir: string, depth: number) {
     const target = posix.normalize(posix.join(baseDir, file));
     if (posix.isAbsolute(file) || target === '..' || target.startsWith('../')) {
-      this.found.note(`${where}: ${quote(file)} is outside the repo, not read`);
+      this.found.requirement(where, `-r ${file}`, 'dropped', 'a file outside the repo, not read');
     } else if (depth >= MAX_INCLUDE_DEPTH) {
-      this.found.note(`${where}: ${quote(file)} is nested too deep, not read`);
+      this.found.requirement(where, `-r ${file}`, 'dropped', 'nested too deep, not read');
     } else {
       await this.requirementsFile(target, depth + 1, true);
     }
@@ -169,7 +334,12 @@ export class RequirementsReader {
     else if (specs.length === 0) this.found.note(`torch (no version) from ${where}`);
     else {
       const written = specs.map((s) => `${s.operator}${s.version}`).join(',');
-      this.found.note(`torch from ${where}: version ${quote(written)} not understood, left out`);
+      this.found.requirement(
+        where,
+        `torch${written}`,
+        'dropped',
+        'a torch version envgen cannot read',
+      );
     }
     if (label) this.cudaFromLabel(label, where, `local version label +${label}`);
     this.found.propose('source', 'pip', where);

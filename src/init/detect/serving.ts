@@ -14,40 +14,250 @@ const PORT = 8080;
 /** Files a server conventionally lives in, best first. */
 const SERVER_FILES = ['app', 'main', 'server', 'serve', 'api', 'wsgi', 'asgi'];
 
+/** Folders whose apps are samples of the project, not the service. */
+const SAMPLE_DIR =
+  /^(examples?|demos?|tutorials?|docs?|notebooks?|samples?|scripts?|tools|benchmarks?|playground)$/i;
+
+interface Choice {
+  app: AppCandidate;
+  /** Why this app: a line of evidence. */
+  why: string;
+  /** The file that runs it (a Dockerfile, compose file, Procfile or README), if one does. */
+  runFile?: { rel: string; text: string };
+}
+
 /**
- * Sets `serve` from the best app outside the tests, else from TorchServe model archives.
- * `init` sees that the server itself gets installed (server-package.ts), once flags have had
- * their say on the command.
+ * Sets `serve` from the app the repo runs, else from TorchServe model archives.
+ *
+ * - the app its Dockerfile, compose file or Procfile starts, else the one its README starts,
+ *   else the only app, the only one at the root, or the only one outside samples and tools
+ * - with several candidates and nothing to tell them apart, no serve (and a note listing them)
+ * - run from the app's folder when it imports its siblings (`--chdir`, `--app-dir`)
+ * - the port its run file binds or exposes, else the one its code runs on, else 8080
+ * - the web framework goes with the server: `init` adds flask or fastapi when nothing lists it
  */
 export async function chooseServe(
   files: RepoFiles,
   found: DetectionCollector,
   sources: PythonSources,
 ): Promise<void> {
-  const usable = sources.apps.filter((app) => !isTestFile(app.rel));
-  usable.sort((a, b) => compareKeys(appRank(a), appRank(b)));
-  const app = usable[0];
-  if (app) {
-    serveApp(found, app, usable.slice(1));
+  const apps = sources.apps.filter((app) => !isTestFile(app.rel));
+  apps.sort((a, b) => compareKeys(appRank(a), appRank(b)));
+  const runFiles: { rel: string; text: string }[] = [];
+  for (const rel of sources.runFiles) {
+    const text = await files.readText(rel);
+    if (text !== undefined) runFiles.push({ rel, text });
+  }
+  const choice = chooseApp(apps, runFiles, sources);
+  if (choice) {
+    serveApp(found, choice, sources, runFiles);
+    return;
+  }
+  if (apps.length > 0) {
+    found.note(
+      `serve: left out, ${apps.length} candidate apps and nothing says which one the repo runs: ${apps.map((a) => `${a.target} (${a.rel})`).join(', ')}; set one with --serve`,
+    );
     return;
   }
   await serveTorchServe(files, found, sources);
 }
 
-function serveApp(found: DetectionCollector, app: AppCandidate, others: AppCandidate[]): void {
+function chooseApp(
+  apps: AppCandidate[],
+  runFiles: { rel: string; text: string }[],
+  sources: PythonSources,
+): Choice | undefined {
+  const isReadme = (rel: string) => /(^|\/)README[^/]*$/.test(rel);
+  for (const readme of [false, true]) {
+    const group = runFiles.filter((f) => isReadme(f.rel) === readme);
+    const named = new Map<string, Choice>();
+    for (const runFile of group) {
+      for (const app of apps) {
+        if (names(runFile, app))
+          named.set(app.target, { app, why: `run by ${runFile.rel}`, runFile });
+      }
+      if (!readme) {
+        for (const app of targetsIn(runFile, sources)) {
+          if (
+            !named.has(app.target) &&
+            !apps.some((a) => a.rel === app.rel && a.variable === app.variable)
+          ) {
+            named.set(app.target, { app, why: `run by ${runFile.rel}`, runFile });
+          }
+        }
+      }
+    }
+    const distinct = [...named.values()];
+    if (distinct.length === 1) return distinct[0];
+  }
+  if (apps.length === 1 && apps[0]) return { app: apps[0], why: 'the only app' };
+  const atRoot = apps.filter((a) => a.dir === '');
+  if (atRoot.length === 1 && atRoot[0]) return { app: atRoot[0], why: 'the only app at the root' };
+  const service = apps.filter((a) => !a.dir.split('/').some((part) => SAMPLE_DIR.test(part)));
+  if (service.length === 1 && service[0]) {
+    return { app: service[0], why: 'the only app outside examples, demos and tools' };
+  }
+  return undefined;
+}
+
+/** Whether a run file starts this app: by its path, its dotted module, or `file:var` where it lives. */
+function names(runFile: { rel: string; text: string }, app: AppCandidate): boolean {
+  const { text } = runFile;
+  const word = (needle: string) =>
+    new RegExp(`(^|[^\\w./-])${escapeRegExp(needle)}($|[^\\w/-])`, 'm').test(text);
+  if (text.includes(app.rel)) return true;
+  if (app.module.includes('.') && word(app.module)) return true;
+  if (app.module.includes('.') ? false : word(`${app.module}:${app.variable}`)) return true;
+  const short = `${app.file}:${app.variable}`;
+  if (!word(short)) return false;
+  const runDir = runFile.rel.includes('/')
+    ? runFile.rel.slice(0, runFile.rel.lastIndexOf('/'))
+    : '';
+  return app.dir === '' || runDir === app.dir || text.includes(app.dir);
+}
+
+/**
+ * Apps a Dockerfile, compose file or Procfile starts that are not FastAPI/Flask objects envgen
+ * found by itself (`main:app` where main.py does `from app import app`): the module must exist
+ * next to the run file or at the root, and define or import the name.
+ */
+function targetsIn(runFile: { rel: string; text: string }, sources: PythonSources): AppCandidate[] {
+  const out: AppCandidate[] = [];
+  const runDir = runFile.rel.includes('/')
+    ? runFile.rel.slice(0, runFile.rel.lastIndexOf('/'))
+    : '';
+  // `ENTRYPOINT ["gunicorn"]` then `CMD ["--bind", …, "main:app"]`: the program may be on
+  // another line than its app.
+  const program = /\b(gunicorn|uvicorn|hypercorn)\b/.exec(runFile.text)?.[1];
+  if (!program) return out;
+  for (const line of runFile.text.split(/\r?\n/)) {
+    if (!line.includes(program) && !/^\s*(CMD|ENTRYPOINT|command:|web:)/i.test(line)) continue;
+    for (const match of line.matchAll(
+      /(?:^|[\s"'[,])([A-Za-z_][\w.]*):([A-Za-z_]\w*)(\(\))?(?=$|[\s"',\]])/g,
+    )) {
+      const [module = '', variable = ''] = [match[1], match[2]];
+      for (const dir of new Set([runDir, ''])) {
+        const rel = `${dir ? `${dir}/` : ''}${module.replaceAll('.', '/')}.py`;
+        if (!sources.paths.has(rel) || !sources.names.get(rel)?.has(variable)) continue;
+        const file = rel.slice(dir ? dir.length + 1 : 0).replace(/\.py$/, '');
+        const appDir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+        out.push({
+          rel,
+          dir: appDir,
+          file: file.split('/').pop() ?? file,
+          variable,
+          imports: [],
+          module: rel.replace(/\.py$/, '').replaceAll('/', '.'),
+          kind: program === 'gunicorn' && !/uvicorn\.workers/.test(line) ? 'flask' : 'fastapi',
+          target: `${rel.replace(/\.py$/, '').replaceAll('/', '.')}:${variable}`,
+          factory: match[3] !== undefined,
+        });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function serveApp(
+  found: DetectionCollector,
+  { app, why, runFile }: Choice,
+  sources: PythonSources,
+  runFiles: { rel: string; text: string }[],
+): void {
+  const chdir = app.dir !== '' && mustRunFromFolder(app, sources);
+  const target = `${chdir ? app.file : app.module}:${app.variable}`;
+  const port = portFor(app, runFile, runFiles);
   const factory = app.factory ? ['--factory'] : [];
   const command =
     app.kind === 'fastapi'
-      ? ['uvicorn', ...factory, app.target, '--host', '0.0.0.0', '--port', String(PORT)]
-      : ['gunicorn', '-b', `0.0.0.0:${PORT}`, app.factory ? `${app.target}()` : app.target];
-  found.detection.serve = { command, port: PORT, ...(app.health ? { health: app.health } : {}) };
+      ? [
+          'uvicorn',
+          ...factory,
+          ...(chdir ? ['--app-dir', app.dir] : []),
+          target,
+          '--host',
+          '0.0.0.0',
+          '--port',
+          String(port.value),
+        ]
+      : [
+          'gunicorn',
+          ...(chdir ? ['--chdir', app.dir] : []),
+          '-b',
+          `0.0.0.0:${port.value}`,
+          app.factory ? `${target}()` : target,
+        ];
+  found.detection.serve = {
+    command,
+    port: port.value,
+    ...(app.health ? { health: app.health } : {}),
+  };
+  found.detection.serveFramework = app.kind;
   const framework = app.kind === 'fastapi' ? 'FastAPI' : 'Flask';
   found.note(
-    `serve: ${framework} app ${app.target} in ${app.rel}${app.health ? `, health ${app.health}` : ', no health route found'}`,
+    `serve: ${framework} app ${app.target} in ${app.rel} (${why})${chdir ? `, run from ${app.dir} as it imports modules next to it` : ''}, port ${port.value} (${port.why})${app.health ? `, health ${app.health}` : ', no health route found'}`,
   );
+  const others = sources.apps.filter((o) => o !== app && !isTestFile(o.rel));
   if (others.length > 0) {
     found.note(`serve: also found ${others.map((o) => `${o.target} (${o.rel})`).join(', ')}`);
   }
+}
+
+/**
+ * Whether the app only imports from its own folder: it imports a sibling module that the root
+ * does not have (`from app_conf import …` next to `demo/server/app.py`), or its folder path is
+ * no module path (`my-api/app.py`).
+ */
+function mustRunFromFolder(app: AppCandidate, sources: PythonSources): boolean {
+  const sibling = app.imports.some(
+    (name) =>
+      (sources.paths.has(`${app.dir}/${name}.py`) || sources.paths.has(`${app.dir}/${name}`)) &&
+      !sources.paths.has(`${name}.py`) &&
+      !sources.paths.has(name),
+  );
+  return sibling || !app.dir.split('/').every((part) => /^[A-Za-z_]\w*$/.test(part));
+}
+
+/** The port: what the run file binds or exposes, else the app's code, else one EXPOSE shared by every Dockerfile. */
+function portFor(
+  app: AppCandidate,
+  runFile: { rel: string; text: string } | undefined,
+  runFiles: { rel: string; text: string }[],
+): { value: number; why: string } {
+  const fromRun = runFile && !/README/.test(runFile.rel) ? portInRunFile(runFile.text) : undefined;
+  if (fromRun !== undefined) return { value: fromRun, why: `from ${runFile?.rel}` };
+  if (app.port !== undefined) return { value: app.port, why: `from ${app.rel}` };
+  const exposed = new Set(
+    runFiles
+      .filter((f) => /ockerfile|Containerfile/.test(f.rel))
+      .flatMap((f) =>
+        [...f.text.matchAll(/^\s*EXPOSE\s+([0-9]{2,5})\b/gim)].map((m) => Number(m[1])),
+      ),
+  );
+  if (exposed.size === 1) {
+    const [value = PORT] = exposed;
+    return { value, why: "the repo's Dockerfiles EXPOSE it" };
+  }
+  return { value: PORT, why: "envgen's default" };
+}
+
+/** `--bind 0.0.0.0:5000`, `-b :8000`, `--port 8000`, `"--port", "8000"`, then `EXPOSE 8000`. */
+function portInRunFile(text: string): number | undefined {
+  const patterns = [
+    /(?:--bind|-b)[\s="',]+(?:[0-9.]*|\[[^\]]*\]):([0-9]{2,5})\b/,
+    /--port[\s="',]+([0-9]{2,5})\b/,
+    /^\s*EXPOSE\s+([0-9]{2,5})\b/im,
+  ];
+  for (const pattern of patterns) {
+    const port = Number(pattern.exec(text)?.[1]);
+    if (port >= 1 && port <= 65535) return port;
+  }
+  return undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

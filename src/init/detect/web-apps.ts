@@ -8,6 +8,16 @@ const HEALTH_PATHS = ['/health', '/healthz', '/ping', '/readyz', '/livez', '/rea
 export interface AppCandidate {
   /** The file, relative to the repo root. */
   rel: string;
+  /** Its folder, relative to the repo root ('' for the root). */
+  dir: string;
+  /** The module name of the file alone (`serving/api.py` -> `api`). */
+  file: string;
+  /** The app's variable, or the factory's name. */
+  variable: string;
+  /** The port the file itself runs the app on (`app.run(port=…)`, a `--port` default, `PORT`). */
+  port?: number;
+  /** Top-level modules the file imports. */
+  imports: string[];
   /** The file as a dotted module name (`serving/app.py` -> `serving.app`). */
   module: string;
   kind: 'fastapi' | 'flask';
@@ -21,6 +31,9 @@ export interface AppCandidate {
 
 /** FastAPI and Flask apps a server can import from this file: `app = FastAPI(` or a factory. */
 export function findApps(rel: string, text: string, tops: Set<string>): AppCandidate[] {
+  const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+  const file = rel.slice(dir ? dir.length + 1 : 0).replace(/\.py$/, '');
+  const port = portInCode(text);
   const module = moduleOf(rel);
   if (module === undefined) return [];
   const found: AppCandidate[] = [];
@@ -37,6 +50,11 @@ export function findApps(rel: string, text: string, tops: Set<string>): AppCandi
     const health = healthRoute(text, assigned);
     found.push({
       rel,
+      dir,
+      file,
+      variable,
+      imports: [...tops],
+      ...(port !== undefined ? { port } : {}),
       module,
       kind,
       target: `${module}:${variable}`,
@@ -45,6 +63,24 @@ export function findApps(rel: string, text: string, tops: Set<string>): AppCandi
     });
   }
   return found;
+}
+
+/**
+ * The port a file runs its server on: `app.run(port=9000)`, `uvicorn.run(app, port=8000)`,
+ * a `--port` option's default, or a `PORT` variable's default.
+ */
+export function portInCode(text: string): number | undefined {
+  const patterns = [
+    /\.run\([^)]*\bport\s*=\s*([0-9]{2,5})\b/,
+    /add_argument\(\s*["']--port["'][^)]*\bdefault\s*=\s*["']?([0-9]{2,5})\b/,
+    /option\(\s*["']--port["'][^)]*\bdefault\s*=\s*["']?([0-9]{2,5})\b/,
+    /(?:environ\.get|getenv)\(\s*["'](?:[A-Z_]*_)?PORT["']\s*,\s*["']?([0-9]{2,5})\b/,
+  ];
+  for (const pattern of patterns) {
+    const port = Number(pattern.exec(text)?.[1]);
+    if (port >= 1 && port <= 65535) return port;
+  }
+  return undefined;
 }
 
 /** The best health route of the app; any decorated object counts inside a factory. */

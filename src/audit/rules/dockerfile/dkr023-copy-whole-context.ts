@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { isExcluded } from '../../../dockerignore.js';
 import type { DockerfileContext, Finding, Rule } from '../../types.js';
 import { unquote } from './b-stages.js';
 
@@ -41,7 +42,7 @@ export const dkr023: Rule<'dockerfile'> = {
     if (ignore === undefined) {
       problem = context.hasDockerignore ? undefined : 'the build context has no .dockerignore';
     } else {
-      const leaked = MUST_EXCLUDE.filter((path) => !excluded(ignore, path));
+      const leaked = MUST_EXCLUDE.filter((path) => !isExcluded(ignore, path));
       if (leaked.length > 0) problem = `the .dockerignore does not exclude ${leaked.join(' or ')}`;
     }
     if (!problem) return [];
@@ -112,55 +113,4 @@ function dockerignoreText(context: DockerfileContext): string | undefined {
     context.project.text('.dockerignore') ??
     context.project.text(posix.join(posix.dirname(context.file), '.dockerignore'))
   );
-}
-
-/** Whether the .dockerignore patterns exclude `path` (the last matching pattern wins, `!` re-includes). */
-function excluded(ignore: string, path: string): boolean {
-  let result = false;
-  for (const { negated, pattern } of compiledIgnore(ignore)) {
-    if (pattern.test(path)) result = !negated;
-  }
-  return result;
-}
-
-/**
- * A .dockerignore as regular expressions, compiled once per text: an audit of a repository
- * asks the same file about every COPY of hundreds of Dockerfiles.
- */
-const compiled = new Map<string, { negated: boolean; pattern: RegExp }[]>();
-
-function compiledIgnore(ignore: string): { negated: boolean; pattern: RegExp }[] {
-  let patterns = compiled.get(ignore);
-  if (!patterns) {
-    patterns = [];
-    for (const raw of ignore.split('\n')) {
-      const line = raw.trim();
-      if (!line || line.startsWith('#')) continue;
-      const negated = line.startsWith('!');
-      const pattern = posix
-        .normalize((negated ? line.slice(1) : line).trim())
-        .replace(/^\/+/, '')
-        .replace(/\/+$/, '');
-      if (pattern === '.' || pattern === '') continue;
-      patterns.push({ negated, pattern: patternRegExp(pattern) });
-    }
-    compiled.set(ignore, patterns);
-  }
-  return patterns;
-}
-
-function patternRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i] as string;
-    if (ch === '*' && pattern[i + 1] === '*') {
-      source += '.*';
-      i++;
-      if (pattern[i + 1] === '/') i++;
-    } else if (ch === '*') source += '[^/]*';
-    else if (ch === '?') source += '[^/]';
-    else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  // A pattern that matches a parent directory excludes what is inside it.
-  return new RegExp(`^${source}(/.*)?$`);
 }
