@@ -133,7 +133,7 @@ Examples:
     withPins(program.command('init'))
       .summary('write envgen.yaml for a model repo (from flags or what it detects), then generate')
       .description(
-        'Write envgen.yaml for the model repo in the current folder, from the flags and what the repo shows (requirements.txt, pyproject.toml, environment.yml, imports of torch/torchvision/torchaudio, a Flask/FastAPI/TorchServe app), check that it resolves, then generate the files. Asks for the main values only when stdin is a terminal; never replaces a file without --force.',
+        "Write envgen.yaml for the model repo in the current folder, from the flags and what the repo shows (environment files, requirements files and their variants, pyproject.toml and its optional groups, setup.py/setup.cfg read as text, the repo's Dockerfiles and READMEs, imports, a Flask/FastAPI/TorchServe app), check that it resolves, then generate the files. Every requirement not kept as written is a note on stderr (and in --json). Asks for the main values only when stdin is a terminal; never replaces envgen.yaml or a generated file without --force, and never a file of yours (a .dockerignore is kept).",
       )
       .option('--name <name>', 'model name (default: the folder name)')
       .addOption(
@@ -152,10 +152,10 @@ Examples:
       .option('--port <port>', 'the port the server listens on')
       .option('--health <path>', 'an HTTP path for the health check, e.g. /healthz')
       .option('-y, --yes', 'take the detected values and defaults without asking')
-      .option('--force', 'replace an existing envgen.yaml and generated files')
+      .option('--force', 'replace an existing envgen.yaml and generated files edited by hand')
       .addHelpText(
         'after',
-        "\nExamples:\n  $ envgen init\n  $ envgen init --yes --torch 2.4 --cuda 12.1\n  $ envgen init --name detector --serve 'uvicorn main:app --host 0.0.0.0 --port 8000' --port 8000 --health /health",
+        "\nExamples:\n  $ envgen init\n  $ envgen init --yes --torch 2.4 --cuda 12.1\n  $ envgen init --yes --json          # the model, the files, and notes: [{file, line, text, action, reason}]\n  $ envgen init --name detector --serve 'uvicorn main:app --host 0.0.0.0 --port 8000' --port 8000 --health /health",
       ),
   ).action(async (options) => {
     const { runInit } = await import('./commands/init.js');
