@@ -20,7 +20,7 @@ import { packagesFor } from './import-names.js';
 import type { Progress } from './progress.js';
 import { type SmokeReport, smokeProblems } from './smoke-verdict.js';
 
-export type StepName = 'create' | 'pip' | 'smoke' | 'image' | 'image-smoke';
+export type StepName = 'create' | 'pip' | 'local-packages' | 'smoke' | 'image' | 'image-smoke';
 
 export interface StepResult {
   name: StepName;
@@ -139,6 +139,32 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
         severity: 'error',
         message: `${model.name}: pip could not install ${lock.pip} (exit ${pip.result.exitCode ?? 'killed'})`,
         fix: 'read the step log; pin the requirement pip names, or check the index URLs',
+      });
+      if (!options.keep) await io.remove(prefix);
+      return build;
+    }
+  }
+
+  // The repo's own packages (`localPackages`), as the image's build stage installs them.
+  const localPackages = options.spec.models[model.name]?.localPackages ?? [];
+  if (localPackages.length > 0 && !foreign) {
+    const paths = localPackages.map((path) => join(options.root, path));
+    const local = await step(
+      io,
+      options,
+      model.name,
+      'local-packages',
+      join(prefix, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--no-deps', ...paths],
+      { PYTHONNOUSERSITE: '1' },
+    );
+    build.steps.push(local.step);
+    if (!local.step.ok) {
+      build.problems.push({
+        ruleId: local.result.timedOut ? 'build/timeout' : 'build/pip-failed',
+        severity: 'error',
+        message: `${model.name}: pip could not install the repo's own package (${localPackages.join(', ')}; exit ${local.result.exitCode ?? 'killed'})`,
+        fix: 'read the step log; the folder needs a pyproject.toml or setup.py that builds',
       });
       if (!options.keep) await io.remove(prefix);
       return build;

@@ -197,6 +197,44 @@ describe('envgen build', () => {
     expect(result.stderr).toMatch(/\[\d\d:\d\d:\d\d\] chat: create \.\.\./);
   });
 
+  it("installs the repo's own packages (localPackages) after the environment, without dependencies", async () => {
+    const spec = SPEC.replace(
+      '    conda: [numpy]\n',
+      '    conda: [numpy]\n    localPackages: ["."]\n',
+    );
+    const { dir, env, calls } = await repo(spec);
+    const result = await runEnvgen(['build', 'chat', '--json'], { cwd: dir, env });
+    expect(result.exitCode).toBe(0);
+    const model = JSON.parse(result.stdout).models[0];
+    expect(model.steps.map((s: { name: string }) => s.name)).toEqual([
+      'create',
+      'local-packages',
+      'smoke',
+    ]);
+    const pip = calls().filter((c) => c.tool === 'pip');
+    expect(pip).toHaveLength(1);
+    expect(pip[0]?.argv).toEqual([`install --no-deps ${dir}`]);
+  });
+
+  it('a repo package that pip cannot install fails the build with build/pip-failed', async () => {
+    const spec = SPEC.replace(
+      '    conda: [numpy]\n',
+      '    conda: [numpy]\n    localPackages: ["."]\n',
+    );
+    const { dir, env } = await repo(spec);
+    const result = await runEnvgen(['build', 'chat', '--json'], {
+      cwd: dir,
+      env: { ...env, FAKE_PIP_FAIL: 'x' },
+    });
+    expect(result.exitCode).toBe(1);
+    const model = JSON.parse(result.stdout).models[0];
+    expect(model.problems.map((p: { ruleId: string }) => p.ruleId)).toEqual(['build/pip-failed']);
+    expect(model.steps.map((s: { name: string; ok: boolean }) => [s.name, s.ok])).toEqual([
+      ['create', true],
+      ['local-packages', false],
+    ]);
+  });
+
   it('--docker builds the images with bake and runs the smoke check inside them', async () => {
     const { dir, env, calls } = await repo();
     const script = join(dir, 'envs/smoke_check.py');
