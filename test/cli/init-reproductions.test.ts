@@ -265,6 +265,21 @@ describe('5. the serve command starts', () => {
     expect(spec.pip).toEqual(expect.arrayContaining(['uvicorn', 'fastapi']));
   });
 
+  it('an app in a folder that is no module path (my-api/) runs from that folder', async () => {
+    const { spec } = await init({
+      'requirements.txt': 'torch==2.4.1\nflask\n',
+      'my-api/app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    });
+    expect(spec.serve?.command).toEqual([
+      'gunicorn',
+      '--chdir',
+      'my-api',
+      '-b',
+      '0.0.0.0:8080',
+      'app:app',
+    ]);
+  });
+
   it.each([
     ['a PORT default', 'import os\nPORT = int(os.environ.get("PORT", 5005))\n', {}, 5005],
     [

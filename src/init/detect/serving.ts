@@ -166,7 +166,16 @@ function serveApp(
   runFiles: { rel: string; text: string }[],
 ): void {
   const chdir = app.dir !== '' && mustRunFromFolder(app, sources);
-  const target = `${chdir ? app.file : app.module}:${app.variable}`;
+  // A package's `__init__.py` is imported by the package's name, from the folder above it.
+  const folder =
+    app.file === '__init__'
+      ? {
+          dir: app.dir.includes('/') ? app.dir.slice(0, app.dir.lastIndexOf('/')) : '',
+          file: app.dir.split('/').pop() ?? app.dir,
+        }
+      : { dir: app.dir, file: app.file };
+  const runDir = chdir && folder.dir !== '' ? folder.dir : undefined;
+  const target = `${runDir !== undefined ? folder.file : app.module}:${app.variable}`;
   const port = portFor(app, runFile, runFiles);
   const factory = app.factory ? ['--factory'] : [];
   const command =
@@ -174,7 +183,7 @@ function serveApp(
       ? [
           'uvicorn',
           ...factory,
-          ...(chdir ? ['--app-dir', app.dir] : []),
+          ...(runDir !== undefined ? ['--app-dir', runDir] : []),
           target,
           '--host',
           '0.0.0.0',
@@ -183,7 +192,7 @@ function serveApp(
         ]
       : [
           'gunicorn',
-          ...(chdir ? ['--chdir', app.dir] : []),
+          ...(runDir !== undefined ? ['--chdir', runDir] : []),
           '-b',
           `0.0.0.0:${port.value}`,
           app.factory ? `${target}()` : target,
@@ -196,7 +205,7 @@ function serveApp(
   found.detection.serveFramework = app.kind;
   const framework = app.kind === 'fastapi' ? 'FastAPI' : 'Flask';
   found.note(
-    `serve: ${framework} app ${app.target} in ${app.rel} (${why})${chdir ? `, run from ${app.dir} as it imports modules next to it` : ''}, port ${port.value} (${port.why})${app.health ? `, health ${app.health}` : ', no health route found'}`,
+    `serve: ${framework} app ${app.target} in ${app.rel} (${why})${runDir !== undefined ? `, run from ${runDir} as it imports modules next to it` : ''}, port ${port.value} (${port.why})${app.health ? `, health ${app.health}` : ', no health route found'}`,
   );
   const others = sources.apps.filter((o) => o !== app && !isTestFile(o.rel));
   if (others.length > 0) {

@@ -34,7 +34,9 @@ export function findApps(rel: string, text: string, tops: Set<string>): AppCandi
   const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
   const file = rel.slice(dir ? dir.length + 1 : 0).replace(/\.py$/, '');
   const port = portInCode(text);
-  const module = moduleOf(rel);
+  // `my-api/app.py` has no dotted module path from the root, but runs from its folder.
+  const module =
+    moduleOf(rel) ?? (/^[A-Za-z_]\w*$/.test(file) && file !== '__init__' ? file : undefined);
   if (module === undefined) return [];
   const found: AppCandidate[] = [];
   for (const kind of ['fastapi', 'flask'] as const) {
