@@ -469,3 +469,22 @@ describe('9. nothing is skipped silently', () => {
     );
   });
 });
+
+describe('conda env export output', () => {
+  it('keeps the versions of an exported environment and drops the build strings, with notes', async () => {
+    const { spec, out } = await init({
+      'environment.yml': [
+        'channels: [pytorch, nvidia, conda-forge]',
+        'dependencies:',
+        '  - python=3.10.13=h955ad1f_0',
+        '  - pytorch=2.0.1=py3.10_cuda11.8_cudnn8.7.0_0',
+        '  - pytorch-cuda=11.8=h7e8668a_5',
+        '  - numpy=1.26.4=py310h5f9d8c6_0',
+        '  - conda-forge::ffmpeg=6.1.1=h4c62175_0',
+      ].join('\n'),
+    });
+    expect([out.model.torch, out.model.cuda]).toEqual(['2.0.1', '11.8']);
+    expect(spec.conda).toEqual(['numpy=1.26.4', 'conda-forge::ffmpeg=6.1.1']);
+    expect(out.notes.filter((n) => n.action === 'changed').map((n) => n.line)).toEqual([6, 7]);
+  });
+});

@@ -209,6 +209,17 @@ class EnvironmentFile {
     }
     if (isCondaTorchBuild(name)) {
       this.found.requirement(where, entry, 'dropped', "torch's CUDA build brings its own");
+    } else if (build && /^={0,2}[0-9][\w.+!]*$/.test(version) && /^[^*]*$/.test(build)) {
+      // `conda env export` pins each build (`numpy=1.26.4=py310h5f9d8c6_0`): those builds belong
+      // to one platform and one channel, so the spec keeps the version and lets conda pick.
+      const pinned = `${channel ? `${channel}::` : ''}${name}=${version.replace(/^=+/, '')}`;
+      this.found.requirement(
+        where,
+        entry,
+        'changed',
+        `written as ${pinned}: a build string belongs to one platform and channel`,
+      );
+      this.found.addConda(pinned, name, where);
     } else this.found.addConda(entry, name, where);
   }
 

@@ -57,9 +57,9 @@ export interface PythonSources {
 
 const NESTED_ENV_FILE = /^(requirements\.txt|environment\.ya?ml)$/;
 
-/** Dockerfiles, Containerfiles, compose files, Procfiles and READMEs, at any depth scanned. */
+/** Dockerfiles, Containerfiles, compose files, Procfiles, shell scripts, Makefiles and READMEs, at any depth scanned. */
 const RUN_FILE =
-  /^(Dockerfile([-._].*)?|.*\.[Dd]ockerfile|Containerfile([-._].*)?|(docker-)?compose([-._].*)?\.ya?ml|Procfile|README(\.md|\.rst|\.txt)?)$/;
+  /^(Dockerfile([-._].*)?|.*\.[Dd]ockerfile|Containerfile([-._].*)?|(docker-)?compose([-._].*)?\.ya?ml|Procfile|Makefile|.*\.sh|README(\.md|\.rst|\.txt)?)$/;
 
 /** Walks the repo breadth-first, in name order, skipping hidden, virtualenv and build folders. */
 export async function scanPythonSources(

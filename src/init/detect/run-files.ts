@@ -2,8 +2,9 @@
  * What the repo's own Dockerfiles and READMEs say about how it is installed and run, read
  * after its requirement files, so a file that pins something always wins:
  *
- * - `pip install -e .` / `pip install ".[demo]"`: the repo is a package the service imports,
- *   installed into the image (localPackages), with the extras it names
+ * - `pip install -e .` / `pip install ".[demo]"` (or `poetry install`, `uv sync`,
+ *   `python setup.py develop`): the repo is a package the service imports, installed into the
+ *   image (localPackages), with the extras it names
  * - a `src/` layout: its package imports only once installed
  * - `--index-url https://download.pytorch.org/whl/cu118` or `FROM pytorch/pytorch:2.1.0-cuda12.1-…`:
  *   the CUDA (and torch) the repo builds with, when no requirement says
@@ -83,7 +84,9 @@ async function selfInstall(
         if (!extras.has(name)) extras.set(name, where);
       }
     }
-    for (const match of text.matchAll(/\b(poetry install|uv sync)\b[^\n]*/g)) {
+    for (const match of text.matchAll(
+      /\b(poetry install|uv sync|setup\.py (?:develop|install))\b[^\n]*/g,
+    )) {
       if (/--no-root|--no-install-project|--only\b/.test(match[0])) continue;
       first ??= { text: match[0].trim(), where: `${rel}:${lineAt(text, match.index ?? 0)}` };
     }

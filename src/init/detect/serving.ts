@@ -248,6 +248,20 @@ function portFor(
     const [value = PORT] = exposed;
     return { value, why: "the repo's Dockerfiles EXPOSE it" };
   }
+  // `ports: ["9966:9966"]` in compose files: the container's side.
+  const published = new Set(
+    runFiles
+      .filter((f) => /compose[^/]*\.ya?ml$/.test(f.rel))
+      .flatMap((f) =>
+        [...f.text.matchAll(/^\s*-\s*["']?(?:[0-9.]+:)?[0-9]{2,5}:([0-9]{2,5})\b/gm)].map((m) =>
+          Number(m[1]),
+        ),
+      ),
+  );
+  if (published.size === 1) {
+    const [value = PORT] = published;
+    return { value, why: "the repo's compose files publish it" };
+  }
   return { value: PORT, why: "envgen's default" };
 }
 
