@@ -54,8 +54,11 @@ interface EnvironmentContext {
   pipFile: string | false;
   /** `--channel pytorch --channel conda-forge`: the environment's channels, for conda. */
   channelArgs: string;
-  /** Where the repo's own packages are, in the build stage's mount of the repo. */
+  /** Where the repo's own packages are, in the build stage's copy of the repo. */
   localPackages: string[];
+  /** Where the build stage mounts the repo, and where it copies it to build its packages. */
+  repoMount: string;
+  sourceCopy: string;
 }
 
 export function renderPlan(input: PlanInput, render: Render = templates()): PlannedFile[] {
@@ -189,16 +192,20 @@ function environmentFor(
     pipFile: locked && model.pip.length > 0 ? pipLockPath(model.name) : false,
     channelArgs: model.channels.map((c) => `--channel ${c}`).join(' '),
     localPackages: (spec.localPackages ?? []).map(localPackagePath),
+    repoMount: REPO_MOUNT,
+    sourceCopy: SOURCE_COPY,
   };
 }
 
-/** Where the build stage mounts the repo to install its own packages. */
-const SOURCE_MOUNT = '/tmp/envgen/src';
+/** Where the build stage mounts the repo (read-only), to install its own packages. */
+const REPO_MOUNT = '/tmp/envgen/repo';
+/** Where it copies the repo to build them: a writable tree without envs/. */
+const SOURCE_COPY = '/tmp/envgen/src';
 
-/** `.` -> the mount, `./pkg` and `pkg` -> the mount's `pkg` (the schema keeps paths inside the repo). */
+/** `.` -> the copy, `./pkg` and `pkg` -> the copy's `pkg` (the schema keeps paths inside the repo). */
 function localPackagePath(path: string): string {
   const inside = path.replace(/^\.\/?/, '');
-  return inside === '' ? SOURCE_MOUNT : `${SOURCE_MOUNT}/${inside}`;
+  return inside === '' ? SOURCE_COPY : `${SOURCE_COPY}/${inside}`;
 }
 
 /**

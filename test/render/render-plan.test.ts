@@ -443,10 +443,16 @@ describe("the repo's own packages and VCS requirements", () => {
         .map((i) => i.getArgumentsContent());
       expect(runs).toHaveLength(2);
       const install = runs[1] ?? '';
-      expect(dockerfile).toContain('RUN --mount=type=bind,target=/tmp/envgen/src,rw');
-      expect(install).toMatch(
-        /\/opt\/env\/bin\/python -m pip install --no-deps \/tmp\/envgen\/src \/tmp\/envgen\/src\/packages\/core$/,
+      expect(dockerfile).toContain('RUN --mount=type=bind,target=/tmp/envgen/repo');
+      // Built from a copy without envs/ (setuptools' flat-layout discovery would take it for a
+      // second package), and the copy is removed in the same step.
+      expect(install).toContain(
+        'cp -a /tmp/envgen/repo /tmp/envgen/src && rm -rf /tmp/envgen/src/envs',
       );
+      expect(install).toContain(
+        'SETUPTOOLS_SCM_PRETEND_VERSION=0.0.0 /opt/env/bin/python -m pip install --no-deps /tmp/envgen/src /tmp/envgen/src/packages/core',
+      );
+      expect(install).toMatch(/&& rm -rf \/tmp\/envgen\/src$/);
       // The environment exists first: the repo's package is installed into it, not instead of it.
       expect(runs[0]).toMatch(/(create|env create)/);
     },
