@@ -210,7 +210,7 @@ export class DetectionCollector {
       where,
       text,
       'changed',
-      `localPackages: [${normalized}], installed in the image after the source is copied`,
+      `localPackages: [${normalized}], which the image installs into the environment after creating it`,
     );
   }
 

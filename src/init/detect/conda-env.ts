@@ -13,6 +13,7 @@ import { isPythonRange, lowestPython, NO_LOWER_BOUND } from './python-version.js
 import type { RepoFiles } from './repo-files.js';
 import type { RequirementsReader } from './requirements.js';
 import { condaTorchSpec, cudaOfBuild } from './torch-pins.js';
+import { variantRank } from './variant-names.js';
 
 type Source = NonNullable<Detection['source']>;
 
@@ -29,7 +30,7 @@ export async function readCondaEnv(
   const variants = (await files.listDir(''))
     .filter((entry) => entry.isFile && ENV_VARIANT.test(entry.name))
     .map((entry) => entry.name)
-    .sort((a, b) => envRank(a) - envRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+    .sort((a, b) => envRank(a) - envRank(b) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   let read: string | undefined;
   for (const rel of ['environment.yml', 'environment.yaml', ...variants]) {
     if (read && variants.includes(rel)) continue;
@@ -65,11 +66,9 @@ export async function readEnvironmentFile(
 /** Environment files other than environment.yml/.yaml: `environment-cuda.yml`, `conda.yaml`. */
 const ENV_VARIANT = /^(environment[-_.][\w.-]+|conda([-_.][\w.-]+)?|env[-_.][\w.-]+)\.ya?ml$/;
 
-/** GPU first, then the plain `conda.yaml`/`environment-*.yml`, then extras and cpu ones. */
+/** GPU first, then plain (the shortest name, `conda.yaml` before `conda-extras.yaml`), cpu, dev. */
 function envRank(name: string): number {
-  if (/gpu|cuda|cu1[0-9]/.test(name)) return 0;
-  if (/cpu/.test(name)) return 3;
-  return /extra|dev|test|docs?/.test(name) ? 2 : 1;
+  return variantRank(name.replace(/^(environment|env|conda)/, ''));
 }
 
 /**

@@ -11,6 +11,7 @@ import { isPythonRange, lowestPython, NO_LOWER_BOUND } from './python-version.js
 import type { RepoFiles } from './repo-files.js';
 import type { RequirementsReader } from './requirements.js';
 import { record, stringsOf } from './toml-values.js';
+import { variantKind, variantRank } from './variant-names.js';
 
 /** What else pyproject.toml tells the detection: its optional groups, and whether it is a package. */
 export interface PyprojectFacts {
@@ -88,10 +89,6 @@ export interface DependencyGroup {
   entries: { text: string; where: string }[];
 }
 
-/** Groups for working on the project, never for running it. */
-const DEV_GROUP =
-  /^(dev|devel|develop|development|tests?|testing|docs?|lint|linting|typing|ci|style|format|pre-commit|benchmarks?|notebooks?)$/i;
-
 /**
  * When the main dependencies do not pin torch, the group that does is read in full: a GPU
  * group first (its name says gpu/cuda/cuXYZ, or its torch has a `+cuXYZ` label), then one
@@ -106,16 +103,13 @@ async function readDependencyGroups(
   if (groups.length === 0) return undefined;
   const label = (g: DependencyGroup) => `${g.kind} ${JSON.stringify(g.name)}`;
   const withTorch = groups.filter(
-    (g) => !DEV_GROUP.test(g.name) && g.entries.some((e) => TORCH_ENTRY.test(e.text)),
+    (g) => variantKind(g.name) !== 'dev' && g.entries.some((e) => TORCH_ENTRY.test(e.text)),
   );
   let chosen: DependencyGroup | undefined;
   if (found.detection.torch === undefined && withTorch.length > 0) {
+    // A torch with a `+cuXYZ` label makes a GPU group whatever its name.
     const rank = (g: DependencyGroup) =>
-      /gpu|cuda|cu1[0-9]{1,2}/i.test(g.name) || g.entries.some((e) => /\+cu1[0-9]/.test(e.text))
-        ? 0
-        : /cpu/i.test(g.name) || g.entries.some((e) => /\+cpu\b/.test(e.text))
-          ? 2
-          : 1;
+      g.entries.some((e) => /\+cu[0-9]/.test(e.text)) ? 0 : variantRank(g.name);
     chosen = [...withTorch].sort((a, b) => rank(a) - rank(b))[0];
   }
   if (chosen) {

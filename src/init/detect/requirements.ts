@@ -12,22 +12,12 @@ import { type DetectionCollector, quote } from './collector.js';
 import { isPipTorchBuild, isTorchFamily } from './package-filters.js';
 import type { RepoFiles } from './repo-files.js';
 import { cudaOfLabel, pytorchIndexLabel, torchSpecFromPep440 } from './torch-pins.js';
+import { variantKind, variantRank } from './variant-names.js';
 
 const MAX_INCLUDE_DEPTH = 5;
 
 /** A requirement given as a URL (`git+https://…`, `https://…/x.whl`) or a path (`.`, `./pkg`). */
 const URL_OR_PATH = /^(?:(?:git|hg|svn|bzr)\+|[a-z]+:\/\/|file:|\.{1,2}(?:[\\/]|$)|\/)/i;
-
-/** Requirement variants for work on the repo, not for running the model (`dev`, `test_gpu`). */
-// Followed by a separator, not `\b`: `_` is a word character, and `dev` must not stop at `devel`.
-const DEV_VARIANT =
-  /^(dev|devel|develop|development|test|tests|testing|docs?|lint|ci|build|typing|style)(?=[-_.])/;
-
-/** 0 for a GPU variant, 2 for a cpu one, 1 for the rest. */
-function variantRank(rel: string): number {
-  const name = rel.replace(/^requirements[-_./]/, '');
-  return /gpu|cuda|cu1[0-9]/.test(name) ? 0 : /cpu/.test(name) ? 2 : 1;
-}
 
 /** Names that say "what the project runs on" come before other variants. */
 function preferred(rel: string): number {
@@ -103,8 +93,9 @@ export class RequirementsReader {
     for (const rel of [...root, ...folder]) {
       if (rel === 'requirements.txt') continue;
       const variant = rel.replace(/^requirements[-_./]/, '');
-      if (DEV_VARIANT.test(variant)) this.found.note(`${rel}: development requirements, not read`);
-      else kept.push(rel);
+      if (variantKind(variant) === 'dev') {
+        this.found.note(`${rel}: development requirements, not read`);
+      } else kept.push(rel);
     }
     return kept.sort(
       (a, b) =>

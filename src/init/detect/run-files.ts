@@ -10,6 +10,7 @@
  *   the CUDA (and torch) the repo builds with, when no requirement says
  */
 import type { DetectionCollector } from './collector.js';
+import { lineAt } from './line-index.js';
 import type { DependencyGroup } from './pyproject.js';
 import type { PythonSources } from './python-sources.js';
 import type { RepoFiles } from './repo-files.js';
@@ -108,8 +109,4 @@ async function selfInstall(
     for (const entry of group.entries)
       await requirements.requirementLine(entry.text, entry.where, '', 0);
   }
-}
-
-function lineAt(text: string, index: number): number {
-  return text.slice(0, index).split('\n').length;
 }

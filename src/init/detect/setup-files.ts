@@ -7,6 +7,7 @@
  * setup.cfg: https://setuptools.pypa.io/en/latest/userguide/declarative_config.html
  */
 import type { DetectionCollector } from './collector.js';
+import { lineAt } from './line-index.js';
 import { type DependencyGroup, newestClassifier } from './pyproject.js';
 import { isPythonRange, lowestPython, NO_LOWER_BOUND } from './python-version.js';
 import type { RepoFiles } from './repo-files.js';
@@ -174,8 +175,4 @@ function withoutComments(text: string): string {
     /^(([^"'#\n]|"[^"\n]*"|'[^'\n]*')*)#[^\n]*/gm,
     (match, code: string) => code + ' '.repeat(match.length - code.length),
   );
-}
-
-function lineAt(text: string, index: number): number {
-  return text.slice(0, index).split('\n').length;
 }
