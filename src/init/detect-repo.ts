@@ -9,8 +9,10 @@
  */
 import { basename, resolve } from 'node:path';
 import type { Io } from '../io.js';
+import { normalizeName } from '../spec/package-entries.js';
 import { type Detection, DetectionCollector } from './detect/collector.js';
 import { readCondaEnv, readEnvironmentFile } from './detect/conda-env.js';
+import { isGpuOnly } from './detect/package-filters.js';
 import { readPyproject } from './detect/pyproject.js';
 import {
   noteUnlistedImports,
@@ -20,7 +22,7 @@ import {
 import { readPythonVersion } from './detect/python-version.js';
 import { RepoFiles } from './detect/repo-files.js';
 import { RequirementsReader } from './detect/requirements.js';
-import { readRunFiles } from './detect/run-files.js';
+import { type RunFile, readRunFiles } from './detect/run-files.js';
 import { chooseServe } from './detect/serving.js';
 import { readSetupFiles } from './detect/setup-files.js';
 
@@ -72,21 +74,53 @@ export async function detectRepo(io: Io, root: string): Promise<Detection> {
   const pyproject = await readPyproject(files, found, requirements);
   const setup = await readSetupFiles(files, found, requirements);
   await readNestedEnvFiles(files, found, requirements, sources);
-  await readRunFiles(files, found, requirements, sources, {
+  const runFiles = await runFileTexts(files, sources);
+  await readRunFiles(found, requirements, runFiles, sources, {
     isPackage: pyproject.isPackage || setup.isPackage,
     groups: [...pyproject.groups, ...setup.groups],
   });
-  // Code that imports torch but never names CUDA, a GPU or a device runs on the CPU: the CPU
-  // build is a fraction of the image, and --cuda X.Y asks for a GPU one.
-  const torchImport = sources.imported.get('torch');
-  if (torchImport && !sources.mentionsGpu && found.detection.cuda === undefined) {
-    found.propose('cuda', 'cpu', torchImport, 'no Python file mentions cuda, a GPU or a device');
-  }
+  proposeCpuBuild(found, sources, runFiles);
   const classifier = pyproject.newestClassifier ?? setup.newestClassifier;
   if (classifier) found.detection.newestClassifier = classifier;
   noteUnlistedImports(found, sources.imported);
-  await chooseServe(files, found, sources);
+  await chooseServe(files, found, sources, runFiles);
   return found.detection;
+}
+
+/**
+ * Code that imports torch and never mentions CUDA, a GPU or a device runs on the CPU: the CPU
+ * build is a fraction of the image (`--cuda X.Y` asks for a GPU one). Only when nothing else
+ * says GPU: a complete walk of the files, no GPU-only package (xformers, bitsandbytes…), and no
+ * Dockerfile, compose file or script that names NVIDIA, CUDA or `--gpus`.
+ */
+function proposeCpuBuild(
+  found: DetectionCollector,
+  sources: PythonSources,
+  runFiles: readonly RunFile[],
+): void {
+  const torchImport = sources.imported.get('torch');
+  if (!torchImport || found.detection.cuda !== undefined || sources.stopped) return;
+  if (sources.mentionsGpu) return;
+  const names = [...found.detection.conda, ...found.detection.pip].map(entryName);
+  if (names.some(isGpuOnly)) return;
+  const deploy = runFiles.filter((f) => !/README/i.test(f.rel));
+  if (deploy.some((f) => /nvidia|cuda|--gpus/i.test(f.text))) return;
+  found.propose('cuda', 'cpu', torchImport, 'no file mentions CUDA, a GPU or a device');
+}
+
+/** The package name of a conda or pip entry, normalised. */
+function entryName(entry: string): string {
+  return normalizeName(/^(?:[\w.-]+::)?([A-Za-z0-9][\w.-]*)/.exec(entry.trim())?.[1] ?? entry);
+}
+
+/** The run files' texts (Dockerfiles, compose files, scripts, READMEs), read once. */
+async function runFileTexts(files: RepoFiles, sources: PythonSources): Promise<RunFile[]> {
+  const texts: RunFile[] = [];
+  for (const rel of sources.runFiles) {
+    const text = await files.readText(rel);
+    if (text !== undefined) texts.push({ rel, text });
+  }
+  return texts;
 }
 
 /**

@@ -488,3 +488,53 @@ describe('conda env export output', () => {
     expect(out.notes.filter((n) => n.action === 'changed').map((n) => n.line)).toEqual([6, 7]);
   });
 });
+
+describe('the CPU build only when nothing says GPU', () => {
+  const MODEL = 'import torch\nmodel = torch.nn.Linear(2, 2)\n';
+
+  it('code that never mentions CUDA, a GPU or a device gets the CPU build', async () => {
+    const { out, comments } = await init({ 'requirements.txt': 'torch==2.4.1\n', 'm.py': MODEL });
+    expect(out.model.cuda).toBe('cpu');
+    expect(comments.some((c) => c.includes('cuda cpu') && c.includes('m.py:1'))).toBe(true);
+  });
+
+  it.each([
+    [
+      'CUDA_VISIBLE_DEVICES in the code',
+      { 'm.py': `${MODEL}import os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0"\n` },
+    ],
+    ['gpus=1 in the code', { 'm.py': `${MODEL}trainer = dict(gpus=1)\n` }],
+    [
+      'a GPU-only package',
+      { 'm.py': MODEL, 'requirements.txt': 'torch==2.4.1\nxformers==0.0.27\n' },
+    ],
+    [
+      'a CUDA base image',
+      { 'm.py': MODEL, Dockerfile: 'FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04\n' },
+    ],
+    ['docker run --gpus in a script', { 'm.py': MODEL, 'run.sh': 'docker run --gpus all image\n' }],
+  ])('not with %s', async (_label, files) => {
+    const { out } = await init({ 'requirements.txt': 'torch==2.4.1\n', ...files });
+    expect(out.model.cuda).not.toBe('cpu');
+  });
+
+  it('not when the walk stopped before reading every file', async () => {
+    const files: Record<string, string> = { 'requirements.txt': 'torch==2.4.1\n', 'a.py': MODEL };
+    for (let i = 0; i < 501; i++) files[`pkg/m${String(i).padStart(3, '0')}.py`] = 'x = 1\n';
+    files['zz/model.py'] = 'DEVICE = "cuda"\n';
+    const { out, comments } = await init(files);
+    expect(out.model.cuda).not.toBe('cpu');
+    expect(comments.some((c) => c.includes('stopped looking at files'))).toBe(true);
+  });
+});
+
+describe("other projects' code copied into the repo", () => {
+  it('a vendored Dockerfile does not pin the service', async () => {
+    const { out } = await init({
+      'requirements.txt': 'torch\n',
+      'third_party/detectron2/docker/Dockerfile':
+        'FROM pytorch/pytorch:1.10.0-cuda11.3-cudnn8-devel\n',
+    });
+    expect(out.model.torch.startsWith('1.10')).toBe(false);
+  });
+});

@@ -37,3 +37,12 @@ export function isPipTorchBuild(name: string): boolean {
 export function isCondaTorchBuild(name: string): boolean {
   return CONDA_TORCH_BUILD.test(name);
 }
+
+/** Packages that only run on a GPU: a repo that lists one is a GPU repo, whatever its code says. */
+const GPU_ONLY =
+  /^(xformers|bitsandbytes|flash-attn|triton|deepspeed|vllm|cupy(-cuda[0-9a-z]*)?|apex|tensorrt(-[a-z0-9-]+)?|onnxruntime-gpu|auto-gptq|pycuda|nvidia-[a-z0-9-]+)$/;
+
+/** Whether a package (its normalised name) runs only on a GPU (`xformers`, `bitsandbytes`). */
+export function isGpuOnly(name: string): boolean {
+  return GPU_ONLY.test(name);
+}

@@ -12,6 +12,14 @@ const MAX_PY_FILES = 500;
 const MAX_ENTRIES = 20_000;
 
 const SKIPPED_DIRS = new Set([
+  // Code of other projects, copied in: its Dockerfiles and apps are not this repo's.
+  'third_party',
+  'thirdparty',
+  '3rdparty',
+  'vendor',
+  'vendored',
+  'external',
+  'submodules',
   'node_modules',
   'venv',
   'env',
@@ -53,6 +61,8 @@ export interface PythonSources {
   nestedEnvFiles: string[];
   /** Whether any Python file mentions CUDA, a GPU or a device to put the model on. */
   mentionsGpu: boolean;
+  /** Whether the walk stopped at its limits, so some files were never looked at. */
+  stopped: boolean;
 }
 
 const NESTED_ENV_FILE = /^(requirements\.txt|environment\.ya?ml)$/;
@@ -76,6 +86,7 @@ export async function scanPythonSources(
     names: new Map(),
     nestedEnvFiles: [],
     mentionsGpu: false,
+    stopped: false,
   };
   const queue = [''];
   let pyFiles = 0;
@@ -84,6 +95,7 @@ export async function scanPythonSources(
     for (const entry of await files.listDir(dir)) {
       if (++entries > MAX_ENTRIES || pyFiles >= MAX_PY_FILES) {
         found.note(`stopped looking at files after ${pyFiles} Python files and ${entries} entries`);
+        sources.stopped = true;
         return sources;
       }
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
@@ -135,7 +147,9 @@ function scanFile(rel: string, text: string, found: DetectionCollector, sources:
     else found.note(`${top} imported in ${where}`);
   }
   sources.apps.push(...findApps(rel, text, tops));
-  if (!sources.mentionsGpu && /\b(cuda|gpu|device|accelerate|device_map)\b/i.test(text)) {
+  // Any mention counts (`CUDA_VISIBLE_DEVICES`, `gpus=1`, `.to(device)`): a GPU repo must never
+  // be taken for a CPU one.
+  if (!sources.mentionsGpu && /cuda|gpu|device|accelerat/i.test(text)) {
     sources.mentionsGpu = true;
   }
   sources.names.set(rel, topLevelNames(text));

@@ -13,7 +13,6 @@ import type { DetectionCollector } from './collector.js';
 import { lineAt } from './line-index.js';
 import type { DependencyGroup } from './pyproject.js';
 import type { PythonSources } from './python-sources.js';
-import type { RepoFiles } from './repo-files.js';
 import type { RequirementsReader } from './requirements.js';
 import { cudaOfLabel, pytorchIndexLabel } from './torch-pins.js';
 
@@ -25,18 +24,19 @@ const SELF_INSTALL_ALL =
 const PYTORCH_IMAGE =
   /^\s*FROM\s+(?:docker\.io\/)?pytorch\/pytorch:([0-9]+\.[0-9]+\.[0-9]+)-cuda([0-9]+\.[0-9]+)/im;
 
+/** A run file's path and text. */
+export interface RunFile {
+  rel: string;
+  text: string;
+}
+
 export async function readRunFiles(
-  files: RepoFiles,
   found: DetectionCollector,
   requirements: RequirementsReader,
+  texts: readonly RunFile[],
   sources: PythonSources,
   repo: { isPackage: boolean; groups: DependencyGroup[] },
 ): Promise<void> {
-  const texts: { rel: string; text: string }[] = [];
-  for (const rel of sources.runFiles) {
-    const text = await files.readText(rel);
-    if (text !== undefined) texts.push({ rel, text });
-  }
   if (repo.isPackage) await selfInstall(found, requirements, texts, sources, repo.groups);
   for (const { rel, text } of texts) {
     if (/README/i.test(rel)) continue;
@@ -64,7 +64,7 @@ export async function readRunFiles(
 async function selfInstall(
   found: DetectionCollector,
   requirements: RequirementsReader,
-  texts: { rel: string; text: string }[],
+  texts: readonly RunFile[],
   sources: PythonSources,
   groups: DependencyGroup[],
 ): Promise<void> {

@@ -8,6 +8,7 @@ import type { DetectionCollector } from './collector.js';
 import { compareKeys } from './compare.js';
 import type { PythonSources } from './python-sources.js';
 import type { RepoFiles } from './repo-files.js';
+import type { RunFile } from './run-files.js';
 import type { AppCandidate } from './web-apps.js';
 
 const PORT = 8080;
@@ -23,7 +24,7 @@ interface Choice {
   /** Why this app: a line of evidence. */
   why: string;
   /** The file that runs it (a Dockerfile, compose file, Procfile or README), if one does. */
-  runFile?: { rel: string; text: string };
+  runFile?: RunFile;
 }
 
 /**
@@ -40,14 +41,10 @@ export async function chooseServe(
   files: RepoFiles,
   found: DetectionCollector,
   sources: PythonSources,
+  runFiles: readonly RunFile[],
 ): Promise<void> {
   const apps = sources.apps.filter((app) => !isTestFile(app.rel));
   apps.sort((a, b) => compareKeys(appRank(a), appRank(b)));
-  const runFiles: { rel: string; text: string }[] = [];
-  for (const rel of sources.runFiles) {
-    const text = await files.readText(rel);
-    if (text !== undefined) runFiles.push({ rel, text });
-  }
   const choice = chooseApp(apps, runFiles, sources);
   if (choice) {
     serveApp(found, choice, sources, runFiles);
@@ -64,7 +61,7 @@ export async function chooseServe(
 
 function chooseApp(
   apps: AppCandidate[],
-  runFiles: { rel: string; text: string }[],
+  runFiles: readonly RunFile[],
   sources: PythonSources,
 ): Choice | undefined {
   const isReadme = (rel: string) => /(^|\/)README[^/]*$/.test(rel);
@@ -101,7 +98,7 @@ function chooseApp(
 }
 
 /** Whether a run file starts this app: by its path, its dotted module, or `file:var` where it lives. */
-function names(runFile: { rel: string; text: string }, app: AppCandidate): boolean {
+function names(runFile: RunFile, app: AppCandidate): boolean {
   const { text } = runFile;
   const word = (needle: string) =>
     new RegExp(`(^|[^\\w./-])${escapeRegExp(needle)}($|[^\\w/-])`, 'm').test(text);
@@ -121,7 +118,7 @@ function names(runFile: { rel: string; text: string }, app: AppCandidate): boole
  * found by itself (`main:app` where main.py does `from app import app`): the module must exist
  * next to the run file or at the root, and define or import the name.
  */
-function targetsIn(runFile: { rel: string; text: string }, sources: PythonSources): AppCandidate[] {
+function targetsIn(runFile: RunFile, sources: PythonSources): AppCandidate[] {
   const out: AppCandidate[] = [];
   const runDir = runFile.rel.includes('/')
     ? runFile.rel.slice(0, runFile.rel.lastIndexOf('/'))
@@ -163,7 +160,7 @@ function serveApp(
   found: DetectionCollector,
   { app, why, runFile }: Choice,
   sources: PythonSources,
-  runFiles: { rel: string; text: string }[],
+  runFiles: readonly RunFile[],
 ): void {
   const chdir = app.dir !== '' && mustRunFromFolder(app, sources);
   // A package's `__init__.py` is imported by the package's name, from the folder above it.
@@ -231,8 +228,8 @@ function mustRunFromFolder(app: AppCandidate, sources: PythonSources): boolean {
 /** The port: what the run file binds or exposes, else the app's code, else one EXPOSE shared by every Dockerfile. */
 function portFor(
   app: AppCandidate,
-  runFile: { rel: string; text: string } | undefined,
-  runFiles: { rel: string; text: string }[],
+  runFile: RunFile | undefined,
+  runFiles: readonly RunFile[],
 ): { value: number; why: string } {
   const fromRun = runFile && !/README/.test(runFile.rel) ? portInRunFile(runFile.text) : undefined;
   if (fromRun !== undefined) return { value: fromRun, why: `from ${runFile?.rel}` };
