@@ -7,6 +7,28 @@
  */
 import { posix } from 'node:path';
 
+/** What a build context must keep out, with paths that stand for each. */
+export interface ContextExclusion {
+  what: string;
+  /** Paths that must all be excluded. */
+  paths: readonly string[];
+  /** The patterns to add when they are not. */
+  patterns: string;
+}
+
+/** The repository's history and local secrets: never in an image (audit DKR023, init, generate). */
+export const HISTORY_AND_SECRETS: readonly ContextExclusion[] = [
+  { what: 'the git history', paths: ['.git'], patterns: '.git' },
+  { what: '.env files', paths: ['.env', '.env.local'], patterns: '.env, .env.*' },
+];
+
+/** Model weights: they belong in a model store or a volume, not in every image layer. */
+export const WEIGHTS: ContextExclusion = {
+  what: 'weights',
+  paths: ['model.pt', 'checkpoints/model.pth', 'weights/model.safetensors', 'model.ckpt'],
+  patterns: '**/*.pt, **/*.pth, **/*.ckpt, **/*.safetensors',
+};
+
 /** Whether the .dockerignore patterns exclude `path` (the last matching pattern wins, `!` re-includes). */
 export function isExcluded(ignore: string, path: string): boolean {
   let result = false;

@@ -154,6 +154,19 @@ describe('envgen generate', () => {
     expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('.git\nweights/\n');
   });
 
+  it('checks a kept .dockerignore both ways: what the images need in, what must stay out', async () => {
+    const dir = exampleCopy();
+    writeFileSync(join(dir, '.dockerignore'), '*\n!app.py\n');
+    const broken = await runEnvgen(['generate'], { cwd: dir });
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stderr).toContain('[dockerignore/excludes-needed]');
+    expect(broken.stderr).toContain('envs/smoke_check.py');
+    writeFileSync(join(dir, '.dockerignore'), '.git\n');
+    const leaky = await runEnvgen(['generate', '--check'], { cwd: dir });
+    expect(leaky.exitCode).toBe(0);
+    expect(leaky.stderr).toContain('[dockerignore/lets-in]');
+  });
+
   it('prints the next step only when it succeeded', async () => {
     const dir = exampleCopy();
     writeFileSync(join(dir, 'docker-bake.hcl'), 'target "mine" {}\n');

@@ -538,3 +538,29 @@ describe("other projects' code copied into the repo", () => {
     expect(out.model.torch.startsWith('1.10')).toBe(false);
   });
 });
+
+describe("uv's CPU and CUDA indexes chosen by marker", () => {
+  it('takes the index whose marker holds on Linux, as in the uv guide', async () => {
+    const { out } = await init({
+      'pyproject.toml': [
+        '[project]',
+        'name = "svc"',
+        'dependencies = ["torch==2.6.0"]',
+        '[tool.uv.sources]',
+        'torch = [',
+        '  { index = "pytorch-cpu", marker = "sys_platform != \'linux\'" },',
+        '  { index = "pytorch-cu124", marker = "sys_platform == \'linux\'" },',
+        ']',
+        '[[tool.uv.index]]',
+        'name = "pytorch-cpu"',
+        'url = "https://download.pytorch.org/whl/cpu"',
+        'explicit = true',
+        '[[tool.uv.index]]',
+        'name = "pytorch-cu124"',
+        'url = "https://download.pytorch.org/whl/cu124"',
+        'explicit = true',
+      ].join('\n'),
+    });
+    expect([out.model.torch, out.model.cuda]).toEqual(['2.6.0', '12.4']);
+  });
+});

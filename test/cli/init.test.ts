@@ -185,12 +185,12 @@ describe('envgen init', () => {
       expect(out.files).toContainEqual({ path: 'envs/x/Dockerfile', status: 'created' });
       const [gap] = out.problems;
       expect(out.problems).toHaveLength(1);
-      expect(gap).toMatchObject({ ruleId: 'init/dockerignore-gaps', severity: 'warning' });
+      expect(gap).toMatchObject({ ruleId: 'dockerignore/lets-in', severity: 'warning' });
       // .git is excluded; .env files and weights are not.
       expect(gap.fix).not.toContain('.git');
       expect(gap.fix).toContain('.env');
       expect(gap.fix).toContain('**/*.pt');
-      expect(result.stderr).toContain('[init/dockerignore-gaps]');
+      expect(result.stderr).toContain('[dockerignore/lets-in]');
       // What init wrote is current, and the kept file does not fail the check.
       expect((await runEnvgen(['generate', '--check'], { cwd: dir })).exitCode).toBe(0);
     }
@@ -204,15 +204,33 @@ describe('envgen init', () => {
     expect(JSON.parse(result.stdout).problems).toEqual([]);
   });
 
-  it('never replaces another file envgen did not write, even with --force', async () => {
+  it('refuses another file envgen did not write unless --force, then replaces it', async () => {
     const dir = repoCopy('flask-sentiment');
     writeFileSync(join(dir, 'docker-bake.hcl'), 'target "mine" {}\n');
-    const result = await runEnvgen(['init', '--yes', '--force', '--json'], { cwd: dir });
-    expect(result.exitCode).toBe(0);
-    expect(readFileSync(join(dir, 'docker-bake.hcl'), 'utf8')).toBe('target "mine" {}\n');
-    const out = JSON.parse(result.stdout);
-    expect(out.files).toContainEqual({ path: 'docker-bake.hcl', status: 'foreign' });
-    expect(out.problems.map((p: Problem) => p.ruleId)).toEqual(['init/file-kept']);
+    const refused = await runEnvgen(['init', '--yes', '--json'], { cwd: dir });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('[init/files-exist]');
+    expect(existsSync(join(dir, 'envgen.yaml'))).toBe(false);
+    const forced = await runEnvgen(['init', '--yes', '--force', '--json'], { cwd: dir });
+    expect(forced.exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'docker-bake.hcl'), 'utf8')).toContain('envgen');
+  });
+
+  it('refuses a .dockerignore that leaves out what the images build from, writing nothing', async () => {
+    const dir = repo({
+      'requirements.txt': 'torch==2.4.1\n',
+      '.dockerignore': '*\n!app.py\n!requirements.txt\n',
+    });
+    const result = await runEnvgen(['init', '--yes', '--json', '--name', 'x'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    const [problem] = JSON.parse(result.stdout).problems;
+    expect(problem).toMatchObject({
+      ruleId: 'dockerignore/excludes-needed',
+      file: '.dockerignore',
+    });
+    expect(problem.message).toContain('envs/x/environment.yml');
+    expect(problem.fix).toContain('!envs/smoke_check.py');
+    expect(existsSync(join(dir, 'envgen.yaml'))).toBe(false);
   });
 
   it('values that do not resolve write nothing (exit 2)', async () => {

@@ -1,5 +1,7 @@
 /** `envgen generate`: render each model's files, write what changed, or (`--check`) only compare. */
+import { join } from 'node:path';
 import { applyPlan, type FileOutcome, type FileStatus } from '../../generate/apply-plan.js';
+import { keptDockerignoreProblems, localPackageFiles } from '../../generate/kept-dockerignore.js';
 import { type Problem, UserError } from '../../problem.js';
 import { colorFor } from '../../report/color.js';
 import { formatProblems } from '../../report/problems.js';
@@ -53,6 +55,13 @@ export async function runGenerate(
     ctx.io.stdout.write(formatOutcomes(ctx, outcomes, !check && failed.length === 0));
   }
   const advice = adviceFor(outcomes, check);
+  // The user's own .dockerignore shapes the context the images build from.
+  if (outcomes.some((o) => o.path === '.dockerignore' && o.status === 'kept')) {
+    const ignore = (await ctx.io.readFile(join(ctx.root, '.dockerignore'))).toString('utf8');
+    const local = Object.values(loaded.spec.models).flatMap((m) => m.localPackages ?? []);
+    const packageFiles = await localPackageFiles(ctx.io, ctx.root, [...new Set(local)]);
+    advice.push(...keptDockerignoreProblems(ignore, whole, packageFiles));
+  }
   for (const lock of locks.outdated) {
     advice.push({
       ruleId: 'lock/out-of-date',
@@ -68,7 +77,8 @@ export async function runGenerate(
   if (advice.length > 0) {
     ctx.io.stderr.write(formatProblems(advice, colorFor(ctx.io.stderr, ctx.io.env)));
   }
-  return failed.length > 0 ? 1 : 0;
+  const broken = advice.some((p) => p.ruleId === 'dockerignore/excludes-needed');
+  return failed.length > 0 || broken ? 1 : 0;
 }
 
 function formatOutcomes(ctx: CommandContext, outcomes: FileOutcome[], succeeded: boolean): string {

@@ -9,6 +9,7 @@ import { resolveSpec } from '../../compat/resolve-spec.js';
 import { buildTable } from '../../compat/table.js';
 import type { Source } from '../../compat/types.js';
 import { applyPlan } from '../../generate/apply-plan.js';
+import { keptDockerignoreProblems, localPackageFiles } from '../../generate/kept-dockerignore.js';
 import { type InitValues, serveCommand, valueProblems } from '../../init/check-flags.js';
 import { resolveInPythonRange, seriesOf } from '../../init/choose-python.js';
 import {
@@ -19,7 +20,6 @@ import {
 } from '../../init/detect/collector.js';
 import { pythonAllows } from '../../init/detect/python-version.js';
 import { type Detection, detectRepo } from '../../init/detect-repo.js';
-import { dockerignoreGaps } from '../../init/dockerignore-gaps.js';
 import { constrainTorch, pinsAgainst } from '../../init/library-pins.js';
 import { boundsSpec, pythonBoundsOf, withClassifierCeiling } from '../../init/python-bounds.js';
 import { refusalAt } from '../../init/refusals.js';
@@ -39,9 +39,7 @@ import { VERSION } from '../version.js';
 const TORCH_PIN = /^[0-9]+(\.[0-9]+)+(\.\*)?$/;
 
 /** What a check of the targets says of a file init must not replace without --force. */
-const REFUSED: readonly string[] = ['edited', 'stale'];
-/** Files envgen did not write: init never replaces them (`generate --force` does). */
-const NOT_ENVGENS: readonly string[] = ['foreign', 'kept'];
+const REFUSED: readonly string[] = ['edited', 'stale', 'foreign'];
 /** Invalid answers to one question before init gives up. */
 const ATTEMPTS = 3;
 
@@ -253,8 +251,8 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   });
 
   // Check every target before writing anything, so a refused file leaves nothing half done.
-  // Files envgen did not write stay as they are, --force or not: a repo's own .dockerignore
-  // keeps its weight folders out, and only the user knows what else.
+  // The repo's own .dockerignore is kept, --force or not: it keeps the user's weight folders
+  // out, and only the user knows what else. It is checked both ways instead.
   const preview = await applyPlan(io, root, plan, { check: true, force: false });
   const blocked = preview.filter((f) => REFUSED.includes(f.status)).map((f) => f.path);
   if (blocked.length > 0 && !flags.force) {
@@ -264,24 +262,18 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
       'pass --force to replace them',
     );
   }
-  const kept = preview.filter((f) => NOT_ENVGENS.includes(f.status));
-  const keptPaths = new Set(kept.map((f) => f.path));
+  const kept = preview.filter((f) => f.status === 'kept');
   const warnings: Problem[] = [];
-  for (const file of kept) {
-    if (file.path === '.dockerignore') {
-      const text = (await io.readFile(join(root, file.path))).toString('utf8');
-      warnings.push(...dockerignoreGaps(text, file.path));
-    } else {
-      warnings.push({
-        ruleId: 'init/file-kept',
-        severity: 'warning',
-        file: file.path,
-        message: `${file.path} was not written by envgen, so init left it as it is and did not write envgen's`,
-        fix: '`envgen generate --force` replaces it (keep a copy of yours)',
-      });
-    }
+  if (kept.length > 0) {
+    const ignore = (await io.readFile(join(root, '.dockerignore'))).toString('utf8');
+    const packageFiles = await localPackageFiles(io, root, model.localPackages ?? []);
+    const problems = keptDockerignoreProblems(ignore, plan, packageFiles);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) throw new UserError(errors);
+    warnings.push(...problems);
   }
   await io.writeFileAtomic(specPath, text);
+  const keptPaths = new Set(kept.map((f) => f.path));
   const written = await applyPlan(
     io,
     root,

@@ -193,11 +193,28 @@ function indexUrls(tool: Record<string, unknown>, chosen: DependencyGroup | unde
   const entries = tables.flatMap((table) => (Array.isArray(table) ? table : []).map(record));
   const urls = entries.map((entry) => entry.url).filter(isString);
   const torchSources = [record(record(tool.uv).sources).torch].flat().map(record);
-  const tied = torchSources.find(
-    (s) => chosen !== undefined && (s.extra === chosen.name || s.group === chosen.name),
-  );
+  const tied =
+    torchSources.find(
+      (s) => chosen !== undefined && (s.extra === chosen.name || s.group === chosen.name),
+    ) ?? torchSources.find((s) => typeof s.marker === 'string' && onLinux(s.marker));
   const index = entries.find((e) => tied !== undefined && e.name === tied.index)?.url;
   return isString(index) ? [index, ...urls.filter((url) => url !== index)] : urls;
+}
+
+/**
+ * Whether an environment marker holds on Linux, the platform of the images (`sys_platform ==
+ * 'linux'`, `platform_system != 'Darwin'`); a marker about anything else does not count.
+ */
+function onLinux(marker: string): boolean {
+  const text = marker.replaceAll(/\s+/g, ' ');
+  const says = /(sys_platform|platform_system) ?(==|!=) ?["']([A-Za-z0-9]+)["']/g;
+  let any = false;
+  for (const [, , operator, value = ''] of text.matchAll(says)) {
+    any = true;
+    const linux = value.toLowerCase() === 'linux';
+    if ((operator === '==') !== linux) return false;
+  }
+  return any;
 }
 
 function isString(value: unknown): value is string {

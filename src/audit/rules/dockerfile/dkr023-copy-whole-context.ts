@@ -1,11 +1,9 @@
 import { posix } from 'node:path';
-import { isExcluded } from '../../../dockerignore.js';
+import { HISTORY_AND_SECRETS, isExcluded } from '../../../dockerignore.js';
 import type { DockerfileContext, Finding, Rule } from '../../types.js';
 import { unquote } from './b-stages.js';
 
 const WHOLE = new Set(['.', './', './.', '*', './*']);
-/** What a whole-context COPY must not take along: the repository and local secrets. */
-const MUST_EXCLUDE = ['.git', '.env'];
 
 const DOCKERIGNORE = ['.git', '.env', '.env.*', '**/*.pt', '**/*.safetensors', ''].join('\n');
 
@@ -42,7 +40,9 @@ export const dkr023: Rule<'dockerfile'> = {
     if (ignore === undefined) {
       problem = context.hasDockerignore ? undefined : 'the build context has no .dockerignore';
     } else {
-      const leaked = MUST_EXCLUDE.filter((path) => !isExcluded(ignore, path));
+      const leaked = HISTORY_AND_SECRETS.filter(({ paths }) =>
+        paths.some((path) => !isExcluded(ignore, path)),
+      ).map(({ paths }) => paths[0]);
       if (leaked.length > 0) problem = `the .dockerignore does not exclude ${leaked.join(' or ')}`;
     }
     if (!problem) return [];
