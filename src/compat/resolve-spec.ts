@@ -94,7 +94,7 @@ function withUserPackages(resolved: ResolvedModel, model: ModelSpec): ResolvedMo
   }
   const reasons = [...resolved.reasons];
   // pip clones a `git+https://…` requirement with git, which the build images do not have.
-  const vcs = pip.find(isVcsRequirement);
+  const vcs = pip.find((entry) => isVcsRequirement(entry) && /\bgit\+/i.test(entry));
   if (vcs && !dependencies.some((d) => packageName(d) === 'git')) {
     dependencies.push('git');
     reasons.push(`git: pip needs it to install ${vcs}`);

@@ -79,6 +79,13 @@ export async function detectRepo(io: Io, root: string): Promise<Detection> {
     isPackage: pyproject.isPackage || setup.isPackage,
     groups: [...pyproject.groups, ...setup.groups],
   });
+  // A folder of the repo installed as a package (`-e ./core`) brings its own dependencies:
+  // the image installs it with --no-deps, so they must be in the spec.
+  for (const dir of found.detection.localPackages.filter((p) => p !== '.')) {
+    found.note(`${dir}: a package of the repo, its own dependencies read`);
+    await readPyproject(files, found, requirements, dir);
+    await readSetupFiles(files, found, requirements, dir);
+  }
   proposeCpuBuild(found, sources, runFiles);
   const classifier = pyproject.newestClassifier ?? setup.newestClassifier;
   if (classifier) found.detection.newestClassifier = classifier;

@@ -564,3 +564,118 @@ describe("uv's CPU and CUDA indexes chosen by marker", () => {
     expect([out.model.torch, out.model.cuda]).toEqual(['2.6.0', '12.4']);
   });
 });
+
+describe('review findings on real shapes', () => {
+  it('-e .[serve] keeps the package and reads its serve extra', async () => {
+    const { spec, out } = await init({
+      'requirements.txt': 'torch==2.4.1\n-e .[serve]\n',
+      'pyproject.toml':
+        '[project]\nname = "svc"\ndependencies = []\n[project.optional-dependencies]\nserve = ["fastapi==0.115.0"]\ndev = ["pytest"]\n',
+    });
+    expect(spec.localPackages).toEqual(['.']);
+    expect(spec.pip).toEqual(['fastapi==0.115.0']);
+    expect(out.notes).toContainEqual(expect.objectContaining({ line: 2, action: 'changed' }));
+  });
+
+  it('a README that installs the dev extra does not put it in the image', async () => {
+    const { spec, comments } = await init({
+      'requirements.txt': 'torch==2.4.1\n',
+      'pyproject.toml':
+        '[project]\nname = "svc"\ndependencies = []\n[project.optional-dependencies]\ndev = ["pytest", "black"]\n',
+      'README.md': 'Contributing:\n\n    pip install -e ".[dev]"\n',
+    });
+    expect(spec.localPackages).toEqual(['.']);
+    expect(spec.pip).toBeUndefined();
+    expect(comments.some((c) => c.includes('extra "dev"') && c.includes('not read'))).toBe(true);
+  });
+
+  it('-e ./core reads the dependencies of core, which the image installs with --no-deps', async () => {
+    const { spec } = await init({
+      'requirements.txt': 'torch==2.4.1\n-e ./core\n',
+      'core/pyproject.toml':
+        '[project]\nname = "core"\ndependencies = ["einops==0.8.0", "timm==1.0.9"]\n',
+    });
+    expect(spec.localPackages).toEqual(['core']);
+    expect(spec.pip).toEqual(['einops==0.8.0', 'timm==1.0.9']);
+  });
+
+  it('a file: URL outside the repo is dropped, one inside becomes a local package', async () => {
+    const { spec, out } = await init({
+      'requirements.txt': 'torch==2.4.1\nfoo @ file:///opt/wheels/foo\nbar @ file:./libs/bar\n',
+    });
+    expect(spec.pip).toBeUndefined();
+    expect(spec.localPackages).toEqual(['libs/bar']);
+    expect(out.notes).toContainEqual(
+      expect.objectContaining({ line: 2, action: 'dropped', reason: 'a path outside the repo' }),
+    );
+  });
+
+  it('a package name guessed from a repository says it is a guess', async () => {
+    const { out, spec } = await init({
+      'requirements.txt': 'torch==2.4.1\ngit+https://github.com/openai/whisper.git@v20240930\n',
+    });
+    expect(spec.pip).toEqual(['whisper @ git+https://github.com/openai/whisper.git@v20240930']);
+    expect(out.notes.find((n) => n.line === 2)?.reason).toContain('a guess');
+  });
+
+  it('an hg+ requirement does not bring git', async () => {
+    const { dir } = await init({
+      'requirements.txt': 'torch==2.4.1\nlib @ hg+https://hg.example.com/lib@1.0\n',
+    });
+    const env = parseYaml(readFileSync(join(dir, 'envs/m/environment.yml'), 'utf8'));
+    expect(env.dependencies).not.toContain('git');
+  });
+
+  it('gunicorn with uvicorn workers on a continued line serves the FastAPI app, not Flask', async () => {
+    const { spec } = await init({
+      'requirements.txt': 'torch==2.4.1\nfastapi\n',
+      'api.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      'main.py': 'from api import app\n',
+      Dockerfile:
+        'FROM python:3.11\nCMD gunicorn main:app \\\n    -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000\n',
+    });
+    expect(spec.serve?.command[0]).toBe('uvicorn');
+    expect(spec.serve?.port).toBe(8000);
+    expect(spec.pip).not.toContain('flask');
+  });
+
+  it('pins no Python satisfies: a warning naming both, and a choice as if they were not there', async () => {
+    const dir = repo({ 'requirements.txt': 'torch==2.4.1\nnumpy==1.19.5\nscipy==1.14.1\n' });
+    const result = await runEnvgen(['init', '--yes', '--json', '--name', 'm'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    const [warning] = JSON.parse(result.stdout).problems as Problem[];
+    expect(warning?.ruleId).toBe('init/python-pins');
+    expect(warning?.message).toContain('numpy==1.19.5');
+    expect(warning?.message).toContain('scipy==1.14.1');
+  });
+
+  it('a .python-version outside what the pins install on is a warning at its line', async () => {
+    const dir = repo({
+      '.python-version': '3.12\n',
+      'requirements.txt': 'torch==2.4.1\nnumpy==1.24.3\n',
+    });
+    const result = await runEnvgen(['init', '--yes', '--json', '--name', 'm'], { cwd: dir });
+    const [warning] = JSON.parse(result.stdout).problems as Problem[];
+    expect(warning).toMatchObject({ ruleId: 'init/python-pins', file: '.python-version' });
+  });
+
+  it('setup.py extras_require on one line ends at its closing brace', async () => {
+    const { spec } = await init({
+      'setup.py':
+        'from setuptools import setup\nsetup(name="x", install_requires=["torch==2.4.1"], extras_require={"serve": ["flask==3.0.3"]}, package_data={"x": ["*.json"]})\n',
+      'README.md': 'pip install ".[x]"\n',
+    });
+    expect(spec.pip).toBeUndefined();
+  });
+});
+
+describe('names no command line can carry', () => {
+  it('an app in a folder whose name has a line break is not looked at', async () => {
+    const { spec, comments } = await init({
+      'requirements.txt': 'torch==2.4.1\nflask\n',
+      'bad\nname/app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    });
+    expect(spec.serve).toBeUndefined();
+    expect(comments.some((c) => c.includes('control characters'))).toBe(true);
+  });
+});

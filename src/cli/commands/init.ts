@@ -32,6 +32,7 @@ import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { parseSpecText, SPEC_FILE } from '../../spec/load-spec.js';
 import type { Base, ModelSpec, PlatformName } from '../../spec/types.js';
+import { compareDotted } from '../../versions/dotted.js';
 import type { CommandContext } from '../context.js';
 import { VERSION } from '../version.js';
 
@@ -105,12 +106,23 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   }
 
   // The repo's exact pins (numpy==1.24.3) bound the Python, on top of what it asks for.
+  const warnings: Problem[] = [];
   const bounds = withClassifierCeiling(
     pythonBoundsOf([...found.conda, ...found.pip], found.listedAt),
     found.newestClassifier,
   );
   evidence.push(...bounds.reasons);
-  const boundsRange = boundsSpec(bounds);
+  let boundsRange = boundsSpec(bounds);
+  if (bounds.min && bounds.max && compareDotted(bounds.min, bounds.max) > 0) {
+    // Pins no Python satisfies: say so, and choose as if they were not there.
+    warnings.push({
+      ruleId: 'init/python-pins',
+      severity: 'warning',
+      message: `no Python installs every pin: ${bounds.reasons.join('; ')}`,
+      fix: 'change one of these pins; the environment will not build as it is',
+    });
+    boundsRange = undefined;
+  }
   let pythonRange: string | undefined;
   let repoPython = found.python;
   if (flags.python === undefined) {
@@ -119,9 +131,14 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
       repoPython = undefined;
     } else if (found.python === undefined) pythonRange = boundsRange;
     else if (boundsRange !== undefined && !pythonAllows(boundsRange, found.python)) {
-      evidence.push(
-        `python ${found.python} from ${found.pinnedAt.python}: outside ${quote(boundsRange)}, what the pins above install on; kept, as the repo pins it`,
-      );
+      const where = found.pinnedAt.python ?? 'the repo';
+      warnings.push({
+        ruleId: 'init/python-pins',
+        severity: 'warning',
+        ...splitWhereProblem(where),
+        message: `python ${found.python} from ${where} is outside what the pins install on (${quote(boundsRange)}): ${bounds.reasons.join('; ')}`,
+        fix: `pass --python with a version in ${quote(boundsRange)}, or change the pins`,
+      });
     }
   }
   const model: ModelSpec = {
@@ -263,7 +280,6 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
     );
   }
   const kept = preview.filter((f) => f.status === 'kept');
-  const warnings: Problem[] = [];
   if (kept.length > 0) {
     const ignore = (await io.readFile(join(root, '.dockerignore'))).toString('utf8');
     const packageFiles = await localPackageFiles(io, root, model.localPackages ?? []);
@@ -335,6 +351,12 @@ function replacedByFlags(
       },
     ];
   });
+}
+
+/** A `file:line` as a problem's location. */
+function splitWhereProblem(where: string): { file: string; line?: number } {
+  const { file, line } = splitWhere(where);
+  return line === null ? { file } : { file, line };
 }
 
 /** One line per note, for stderr. */

@@ -42,6 +42,8 @@ export interface Detection {
   libraryPins: LibraryPin[];
   /** Paths of the repo (`.`, `./sub`) that pip installs as packages: `-e .`, `.`. */
   localPackages: string[];
+  /** Extras asked for with the repo's package (`-e .[serve]`), with where. */
+  localExtras: { name: string; where: string }[];
   /** The newest Python the package's classifiers name: what its authors tested, a ceiling. */
   newestClassifier?: { python: string; where: string };
   /** Where each conda and pip entry kept was listed, by its text. */
@@ -105,6 +107,7 @@ export class DetectionCollector {
       pinEvidence: {},
       libraryPins: [],
       localPackages: [],
+      localExtras: [],
       listedAt: {},
     };
   }

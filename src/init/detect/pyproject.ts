@@ -22,12 +22,14 @@ export interface PyprojectFacts {
   newestClassifier?: { python: string; where: string };
 }
 
+/** `dir`: a folder of the repo that is a package of its own (`localPackages: [core]`). */
 export async function readPyproject(
   files: RepoFiles,
   found: DetectionCollector,
   requirements: RequirementsReader,
+  dir = '',
 ): Promise<PyprojectFacts> {
-  const rel = 'pyproject.toml';
+  const rel = dir ? `${dir}/pyproject.toml` : 'pyproject.toml';
   const text = await files.readText(rel);
   const none: PyprojectFacts = { groups: [], isPackage: false };
   if (text === undefined) return none;

@@ -99,6 +99,11 @@ export async function scanPythonSources(
         return sources;
       }
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      // A name no command line or YAML file can carry is no app or package of the repo.
+      if (/[\p{Cc}\p{Cf}]/u.test(entry.name)) {
+        found.note(`${JSON.stringify(rel)}: a name with control characters, not looked at`);
+        continue;
+      }
       if (entry.isDirectory && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) {
         queue.push(rel);
         sources.paths.add(rel);

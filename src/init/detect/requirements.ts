@@ -17,7 +17,7 @@ import { variantKind, variantRank } from './variant-names.js';
 const MAX_INCLUDE_DEPTH = 5;
 
 /** A requirement given as a URL (`git+https://…`, `https://…/x.whl`) or a path (`.`, `./pkg`). */
-const URL_OR_PATH = /^(?:(?:git|hg|svn|bzr)\+|[a-z]+:\/\/|file:|\.{1,2}(?:[\\/]|$)|\/)/i;
+const URL_OR_PATH = /^(?:(?:git|hg|svn|bzr)\+|[a-z]+:\/\/|file:|\.{1,2}(?:[\\/[]|$)|\/)/i;
 
 /** Names that say "what the project runs on" come before other variants. */
 function preferred(rel: string): number {
@@ -137,6 +137,10 @@ export class RequirementsReader {
   }
 
   private requirement(parsed: Requirement & { name: string }, text: string, where: string) {
+    if (parsed.type === 'ProjectURL' && /^file:/i.test(parsed.url)) {
+      this.localPath(parsed.url.replace(/^file:(\/\/)?/i, ''), text, where, '');
+      return;
+    }
     const name = normalizeName(parsed.name);
     if (name === 'torch' || name === 'pytorch') this.pipTorch(parsed, where);
     else if (name === 'torchvision' || name === 'torchaudio')
@@ -201,7 +205,11 @@ export class RequirementsReader {
       this.found.requirement(where, text, 'dropped', 'not a URL pip can install');
       return;
     }
-    const from = egg ? '#egg=' : wheel ? 'the wheel file name' : 'the repository name';
+    const from = egg
+      ? '#egg='
+      : wheel
+        ? 'the wheel file name'
+        : "the repository's name, a guess: pip refuses the install if the project is named otherwise, so correct it in envgen.yaml if need be";
     const editable = /^(-e|--editable)\b/.test(text) ? ', installed, not editable' : '';
     if (entry !== text) {
       this.found.requirement(
@@ -214,8 +222,11 @@ export class RequirementsReader {
     this.requirement(parsed, entry, where);
   }
 
-  /** `.`, `./pkg`: the repo (or a folder of it) is a package the app imports. */
-  private localPath(path: string, text: string, where: string, baseDir: string) {
+  /** `.`, `./pkg`, `.[serve]`: the repo (or a folder of it) is a package the app imports. */
+  private localPath(written: string, text: string, where: string, baseDir: string) {
+    // `.[serve,gpu]`: the package with extras, whose requirements are read with the package's.
+    const extras = /\[([^\]]*)\]$/.exec(written)?.[1];
+    const path = written.replace(/\[[^\]]*\]$/, '');
     const target = posix.normalize(posix.join(baseDir, path.replace(/[\\/]+$/, '') || '.'));
     if (posix.isAbsolute(path) || target === '..' || target.startsWith('../')) {
       this.found.requirement(where, text, 'dropped', 'a path outside the repo');
@@ -233,7 +244,15 @@ export class RequirementsReader {
         'dropped',
         'a path envgen cannot write into a Dockerfile',
       );
-    } else this.found.addLocalPackage(target, text, where);
+    } else {
+      this.found.addLocalPackage(target, text, where);
+      for (const extra of (extras ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean)) {
+        this.found.detection.localExtras.push({ name: extra, where });
+      }
+    }
   }
 
   /** A package index or find-links URL: only a PyTorch one says anything (its CUDA). */

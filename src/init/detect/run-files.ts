@@ -15,6 +15,7 @@ import type { DependencyGroup } from './pyproject.js';
 import type { PythonSources } from './python-sources.js';
 import type { RequirementsReader } from './requirements.js';
 import { cudaOfLabel, pytorchIndexLabel } from './torch-pins.js';
+import { variantKind } from './variant-names.js';
 
 /** `pip install -e .`, `pip3 install --no-deps ".[demo,serve]"`, `python -m pip install .` */
 const SELF_INSTALL_ALL =
@@ -68,45 +69,53 @@ async function selfInstall(
   sources: PythonSources,
   groups: DependencyGroup[],
 ): Promise<void> {
-  // Dockerfiles say what the image really does; READMEs what a person does by hand.
-  const ordered = [...texts].sort(
-    (a, b) => Number(/README/i.test(a.rel)) - Number(/README/i.test(b.rel)),
-  );
-  const extras = new Map<string, string>();
-  let first: { text: string; where: string } | undefined;
-  for (const { rel, text } of ordered) {
-    for (const match of text.matchAll(SELF_INSTALL_ALL)) {
-      const where = `${rel}:${lineAt(text, match.index ?? 0)}`;
-      first ??= { text: match[0].trim(), where };
-      for (const name of (match[1] ?? '')
-        .split(',')
-        .map((e) => e.trim())
-        .filter(Boolean)) {
-        if (!extras.has(name)) extras.set(name, where);
+  const extras = new Map(found.detection.localExtras.map((e) => [e.name, e.where]));
+  if (!found.detection.localPackages.includes('.')) {
+    // Dockerfiles say what the image really does; READMEs what a person does by hand.
+    const ordered = [...texts].sort(
+      (a, b) => Number(/README/i.test(a.rel)) - Number(/README/i.test(b.rel)),
+    );
+    let command: { text: string; where: string } | undefined;
+    for (const { rel, text } of ordered) {
+      for (const match of text.matchAll(SELF_INSTALL_ALL)) {
+        const where = `${rel}:${lineAt(text, match.index ?? 0)}`;
+        command ??= { text: match[0].trim(), where };
+        for (const name of (match[1] ?? '')
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean)) {
+          if (!extras.has(name)) extras.set(name, where);
+        }
+      }
+      for (const match of text.matchAll(
+        /\b(poetry install|uv sync|setup\.py (?:develop|install))\b[^\n]*/g,
+      )) {
+        if (/--no-root|--no-install-project|--only\b/.test(match[0])) continue;
+        command ??= { text: match[0].trim(), where: `${rel}:${lineAt(text, match.index ?? 0)}` };
       }
     }
-    for (const match of text.matchAll(
-      /\b(poetry install|uv sync|setup\.py (?:develop|install))\b[^\n]*/g,
-    )) {
-      if (/--no-root|--no-install-project|--only\b/.test(match[0])) continue;
-      first ??= { text: match[0].trim(), where: `${rel}:${lineAt(text, match.index ?? 0)}` };
-    }
-  }
-  if (first === undefined) {
     const srcLayout = [...sources.paths].some((path) =>
       /^src\/[A-Za-z_]\w*\/__init__\.py$/.test(path),
     );
-    if (srcLayout) found.addLocalPackage('.', 'src/', 'src');
-    return;
+    if (command) found.addLocalPackage('.', command.text, command.where);
+    else if (srcLayout) found.addLocalPackage('.', 'src/', 'src');
+    else return;
   }
-  found.addLocalPackage('.', first.text, first.where);
   for (const [name, where] of extras) {
+    if (variantKind(name) === 'dev') {
+      found.note(`extra ${JSON.stringify(name)} (${where}) not read: it is for work on the repo`);
+      continue;
+    }
     const group = groups.find(
       (g) => (g.kind === 'extra' || g.kind === 'poetry extra') && g.name === name,
     );
-    if (!group) continue;
+    if (!group) {
+      found.note(`extra ${JSON.stringify(name)} (${where}) not found among the package's extras`);
+      continue;
+    }
     found.note(`extra ${JSON.stringify(name)} read: ${where} installs it`);
-    for (const entry of group.entries)
+    for (const entry of group.entries) {
       await requirements.requirementLine(entry.text, entry.where, '', 0);
+    }
   }
 }

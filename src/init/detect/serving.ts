@@ -127,7 +127,8 @@ function targetsIn(runFile: RunFile, sources: PythonSources): AppCandidate[] {
   // another line than its app.
   const program = /\b(gunicorn|uvicorn|hypercorn)\b/.exec(runFile.text)?.[1];
   if (!program) return out;
-  for (const line of runFile.text.split(/\r?\n/)) {
+  // A `\`-continued instruction is one line (`-k uvicorn.workers.UvicornWorker` may come after).
+  for (const line of runFile.text.replaceAll(/\\\r?\n/g, ' ').split(/\r?\n/)) {
     if (!line.includes(program) && !/^\s*(CMD|ENTRYPOINT|command:|web:)/i.test(line)) continue;
     for (const match of line.matchAll(
       /(?:^|[\s"'[,])([A-Za-z_][\w.]*):([A-Za-z_]\w*)(\(\))?(?=$|[\s"',\]])/g,

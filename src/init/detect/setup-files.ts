@@ -22,32 +22,35 @@ export interface SetupFacts {
   newestClassifier?: { python: string; where: string };
 }
 
+/** `dir`: a folder of the repo that is a package of its own (`localPackages: [core]`). */
 export async function readSetupFiles(
   files: RepoFiles,
   found: DetectionCollector,
   requirements: RequirementsReader,
+  dir = '',
 ): Promise<SetupFacts> {
   const facts: SetupFacts = { isPackage: false, groups: [] };
-  const py = await files.readText('setup.py');
+  const at = (name: string) => (dir ? `${dir}/${name}` : name);
+  const py = await files.readText(at('setup.py'));
   if (py !== undefined) {
     facts.isPackage = true;
-    await readSetupPy(py, found, requirements, facts);
+    await readSetupPy(py, at('setup.py'), found, requirements, facts);
   }
-  const cfg = await files.readText('setup.cfg');
+  const cfg = await files.readText(at('setup.cfg'));
   if (cfg !== undefined && /^\[metadata\]|^\[options\]/m.test(cfg)) {
     facts.isPackage = true;
-    await readSetupCfg(cfg, found, requirements);
+    await readSetupCfg(cfg, at('setup.cfg'), found, requirements);
   }
   return facts;
 }
 
 async function readSetupPy(
   text: string,
+  rel: string,
   found: DetectionCollector,
   requirements: RequirementsReader,
   facts: SetupFacts,
 ) {
-  const rel = 'setup.py';
   const code = withoutComments(text);
   const classifiers = [...code.matchAll(/["'](Programming Language :: Python :: 3\.[0-9]+)["']/g)];
   const newest = newestClassifier(classifiers.map((m) => m[1] ?? ''));
@@ -63,8 +66,7 @@ async function readSetupPy(
   if (extras) {
     // `"name": ["a", "b"],` entries of a literal dict; anything computed is left out.
     const body = code.slice(extras.index + extras[0].length);
-    const end = body.search(/^\s*\}/m);
-    const dict = end === -1 ? body : body.slice(0, end);
+    const dict = body.slice(0, closingBrace(body));
     for (const entry of dict.matchAll(/["']([A-Za-z0-9_.-]+)["']\s*:\s*\[/g)) {
       const list = stringList(dict, (entry.index ?? 0) + entry[0].length - 1);
       if (!list || !entry[1]) continue;
@@ -105,10 +107,10 @@ async function readSetupPy(
 
 async function readSetupCfg(
   text: string,
+  rel: string,
   found: DetectionCollector,
   requirements: RequirementsReader,
 ) {
-  const rel = 'setup.cfg';
   let section = '';
   let key = '';
   const lines = text.split(/\r?\n/);
@@ -167,6 +169,21 @@ function stringList(code: string, start: number): { value: string; index: number
     items.push({ value, index: i });
     i = end + 1;
   }
+}
+
+/** Where the `{…}` whose body starts `text` closes (strings skipped); the end when it never does. */
+function closingBrace(text: string): number {
+  let depth = 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'") {
+      const end = text.indexOf(ch, i + 1);
+      if (end === -1) return text.length;
+      i = end;
+    } else if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) return i;
+  }
+  return text.length;
 }
 
 /** The code with `#` comments blanked (same length, so indexes stay lines), strings kept. */
