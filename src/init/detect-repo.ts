@@ -8,6 +8,7 @@
  * envgen's spec schema first, so what `init` writes always loads.
  */
 import { basename, resolve } from 'node:path';
+import { domainLibrariesOf } from '../compat/domain-dependents.js';
 import type { Io } from '../io.js';
 import { normalizeName } from '../spec/package-entries.js';
 import { type Detection, DetectionCollector } from './detect/collector.js';
@@ -86,12 +87,30 @@ export async function detectRepo(io: Io, root: string): Promise<Detection> {
     await readPyproject(files, found, requirements, dir);
     await readSetupFiles(files, found, requirements, dir);
   }
+  addRequiredLibraries(found);
   proposeCpuBuild(found, sources, runFiles);
   const classifier = pyproject.newestClassifier ?? setup.newestClassifier;
   if (classifier) found.detection.newestClassifier = classifier;
   noteUnlistedImports(found, sources.imported);
   await chooseServe(files, found, sources, runFiles);
   return found.detection;
+}
+
+/**
+ * torchvision and torchaudio that a listed package requires (`timm`, `encodec`): envgen pins
+ * the pair with torch, where pip alone would take an unpaired one.
+ */
+function addRequiredLibraries(found: DetectionCollector): void {
+  const { detection } = found;
+  for (const entry of [...detection.conda, ...detection.pip]) {
+    const known = domainLibrariesOf(entryName(entry));
+    for (const library of known?.requires ?? []) {
+      const wanted = library === 'torchvision' ? detection.vision : detection.audio;
+      if (wanted) continue;
+      const where = detection.listedAt[entry] ?? 'the repo';
+      found.markLibrary(library, `${entryName(entry)} (${where}), which requires it`);
+    }
+  }
 }
 
 /**

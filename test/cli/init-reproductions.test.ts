@@ -679,3 +679,20 @@ describe('names no command line can carry', () => {
     expect(comments.some((c) => c.includes('control characters'))).toBe(true);
   });
 });
+
+describe('libraries that listed packages require', () => {
+  it.each([
+    ['encodec==0.1.1', 'audio'],
+    ['timm==1.0.9', 'vision'],
+    ['open_clip_torch==2.26.1', 'vision'],
+  ])('%s brings %s, paired with torch', async (requirement, key) => {
+    const { spec, comments } = await init({ 'requirements.txt': `torch==2.4.1\n${requirement}\n` });
+    expect(spec[key as 'audio' | 'vision']).toBe(true);
+    expect(comments.some((c) => c.includes('which requires it'))).toBe(true);
+  });
+
+  it('--no-audio still wins', async () => {
+    const { spec } = await init({ 'requirements.txt': 'torch==2.4.1\nencodec\n' }, ['--no-audio']);
+    expect(spec.audio).toBe(false);
+  });
+});
