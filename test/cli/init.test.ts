@@ -388,6 +388,19 @@ describe('envgen init: flags are checked as flags', () => {
     expect(commentsOf(dir).some((line) => /torch 2\.4 from/.test(line))).toBe(false);
   });
 
+  it("an answer replaces the repo's value: no provenance comment for it, a note instead", async () => {
+    const dir = repo({ 'requirements.txt': 'torch==2.1.2\n' });
+    const result = await runEnvgen(['init'], {
+      cwd: dir,
+      stdinTTY: true,
+      answers: ['m', '2.4', '', ''],
+    });
+    expect(result.exitCode).toBe(0);
+    expect(specOf(dir).models.m?.torch).toBe('2.4');
+    expect(commentsOf(dir).some((line) => /torch 2\.1\.2 from/.test(line))).toBe(false);
+    expect(result.stderr).toContain('"torch 2.1.2" dropped: 2.4 typed at the question');
+  });
+
   it('gives up after three invalid answers to one question, writing nothing', async () => {
     const dir = tmpDir();
     const answers = ['Bad Name', 'Also Bad', 'Still Bad'];
