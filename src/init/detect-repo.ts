@@ -50,13 +50,13 @@ async function readNestedEnvFiles(
   }
   const folders = [...new Set(withTorch.map((rel) => rel.slice(0, rel.lastIndexOf('/'))))];
   if (folders.length > 1) {
-    found.note(
+    found.evidence(
       `several folders list torch, none read: ${withTorch.join(', ')}; run init with --cwd in the one to serve`,
     );
     return;
   }
   for (const rel of withTorch) {
-    found.note(`${rel}: read, as the repo root lists no dependencies`);
+    found.evidence(`${rel}: read, as the repo root lists no dependencies`);
     if (rel.endsWith('requirements.txt')) await requirements.readFile(rel);
     else await readEnvironmentFile(files, found, requirements, rel);
   }
@@ -83,7 +83,7 @@ export async function detectRepo(io: Io, root: string): Promise<Detection> {
   // A folder of the repo installed as a package (`-e ./core`) brings its own dependencies:
   // the image installs it with --no-deps, so they must be in the spec.
   for (const dir of found.detection.localPackages.filter((p) => p !== '.')) {
-    found.note(`${dir}: a package of the repo, its own dependencies read`);
+    found.evidence(`${dir}: a package of the repo, its own dependencies read`);
     await readPyproject(files, found, requirements, dir);
     await readSetupFiles(files, found, requirements, dir);
   }

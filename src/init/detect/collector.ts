@@ -113,7 +113,7 @@ export class DetectionCollector {
   }
 
   /** An evidence line; `about`: the pinned value it explains, left out when a flag sets it. */
-  note(line: string, about?: Pinned): void {
+  evidence(line: string, about?: Pinned): void {
     const evidence = this.detection.evidence;
     if (about !== undefined) {
       const lines = this.detection.pinEvidence[about] ?? [];
@@ -127,11 +127,11 @@ export class DetectionCollector {
    * A requirement the spec will not carry as written: a note for `init --json` and stderr,
    * and an evidence line. `where` is `file:line` (or a file).
    */
-  requirement(where: string, text: string, action: NoteAction, reason: string): void {
+  noteRequirement(where: string, text: string, action: NoteAction, reason: string): void {
     const { file, line } = splitWhere(where);
     const written = text.replaceAll(CONTROL, '?');
     this.detection.notes.push({ file, line, text: written, action, reason });
-    this.note(
+    this.evidence(
       `${where}: ${quote(written)} ${action === 'dropped' ? 'left out' : 'changed'}: ${reason}`,
     );
   }
@@ -150,8 +150,11 @@ export class DetectionCollector {
       this.detection.pinnedAt[key] = where;
       if (key === 'python' && range !== undefined) {
         this.detection.pythonRange = range;
-        this.note(`python ${quote(range)} from ${where}${suffix}: a range, lowest ${value}`, key);
-      } else this.note(`${key} ${value} from ${where}${suffix}`, key);
+        this.evidence(
+          `python ${quote(range)} from ${where}${suffix}: a range, lowest ${value}`,
+          key,
+        );
+      } else this.evidence(`${key} ${value} from ${where}${suffix}`, key);
     } else if (this.detection[key] !== value) {
       const { file, line } = splitWhere(where);
       const reason = `${key} ${this.detection[key]} from ${first} came first`;
@@ -164,14 +167,14 @@ export class DetectionCollector {
           reason,
         });
       }
-      this.note(`${key} ${value} from ${where}${suffix} ignored: ${reason}`, key);
+      this.evidence(`${key} ${value} from ${where}${suffix} ignored: ${reason}`, key);
     }
   }
 
   /** A value that cannot be used: dropped, saying why. */
   reject(key: Pinned, value: string, where: string, problem: string, detail = ''): void {
     const suffix = detail ? ` (${detail})` : '';
-    this.note(`${key} ${quote(value)} from ${where}${suffix} dropped: ${problem}`, key);
+    this.evidence(`${key} ${quote(value)} from ${where}${suffix} dropped: ${problem}`, key);
   }
 
   usesTorch(): void {
@@ -191,7 +194,7 @@ export class DetectionCollector {
     const key = library === 'torchvision' ? 'vision' : 'audio';
     if (pin) {
       this.detection.libraryPins.push({ library, ...pin, where });
-      this.requirement(
+      this.noteRequirement(
         where,
         pin.text,
         'changed',
@@ -201,7 +204,7 @@ export class DetectionCollector {
     if (this.detection[key]) return;
     this.detection[key] = true;
     this.usesTorch();
-    this.note(`${library} from ${where}`);
+    this.evidence(`${library} from ${where}`);
   }
 
   /** A path of the repo that pip installs as a package (`-e .`). */
@@ -209,7 +212,7 @@ export class DetectionCollector {
     const normalized = path === '' ? '.' : path;
     if (this.detection.localPackages.includes(normalized)) return;
     this.detection.localPackages.push(normalized);
-    this.requirement(
+    this.noteRequirement(
       where,
       text,
       'changed',
@@ -220,14 +223,14 @@ export class DetectionCollector {
   /** A conda dependency for the spec, as written; `name` is its normalised name. */
   addConda(entry: string, name: string, where: string): void {
     if (this.condaNames.has(name)) {
-      this.requirement(
+      this.noteRequirement(
         where,
         entry,
         'dropped',
         `${name} already listed (${this.condaNames.get(name)})`,
       );
     } else if (entry.length > 500) {
-      this.requirement(where, entry, 'dropped', 'longer than 500 characters');
+      this.noteRequirement(where, entry, 'dropped', 'longer than 500 characters');
     } else {
       this.condaNames.set(name, where);
       this.detection.conda.push(entry);
@@ -245,16 +248,16 @@ export class DetectionCollector {
     const key = `${name};${marker}`;
     const inPip = this.pipMarkers.get(key);
     if (inConda) {
-      this.requirement(
+      this.noteRequirement(
         where,
         text,
         'dropped',
         `${name} is already a conda dependency (${inConda})`,
       );
     } else if (inPip) {
-      this.requirement(where, text, 'dropped', `${name} already listed (${inPip})`);
+      this.noteRequirement(where, text, 'dropped', `${name} already listed (${inPip})`);
     } else if (text.length > 500) {
-      this.requirement(where, text, 'dropped', 'longer than 500 characters');
+      this.noteRequirement(where, text, 'dropped', 'longer than 500 characters');
     } else {
       this.pipMarkers.set(key, where);
       if (!this.pipNames.has(name)) this.pipNames.set(name, where);

@@ -37,19 +37,19 @@ export async function readCondaEnv(
     const text = await files.readText(rel);
     if (text === undefined) continue;
     if (read) {
-      found.note(`${rel}: ignored, ${read} came first`);
+      found.evidence(`${rel}: ignored, ${read} came first`);
       continue;
     }
     if (await new EnvironmentFile(rel, found, requirements).read(text)) {
       read = rel;
       if (variants.includes(rel)) {
-        found.note(`${rel}: read as the ${envRank(rel) === 0 ? 'GPU ' : ''}environment file`);
+        found.evidence(`${rel}: read as the ${envRank(rel) === 0 ? 'GPU ' : ''}environment file`);
       }
     }
   }
   const unread = variants.filter((v) => v !== read);
   if (read && unread.length > 0)
-    found.note(`not read: ${unread.join(', ')} (other environment files)`);
+    found.evidence(`not read: ${unread.join(', ')} (other environment files)`);
 }
 
 /** One environment file in a folder of the repo (`eg3d/environment.yml`). */
@@ -97,18 +97,18 @@ class EnvironmentFile {
     const doc = parseDocument(text, { lineCounter, prettyErrors: false });
     const error = doc.errors[0];
     if (error) {
-      this.found.note(
+      this.found.evidence(
         `${rel}: not valid YAML (line ${lineCounter.linePos(error.pos[0]).line}), ignored`,
       );
       return false;
     }
     if (!isMap(doc.contents)) {
-      this.found.note(`${rel}: not a conda environment file (no mapping), ignored`);
+      this.found.evidence(`${rel}: not a conda environment file (no mapping), ignored`);
       return false;
     }
     const deps = doc.get('dependencies', true) as Node | undefined;
     if (!isSeq(deps)) {
-      this.found.note(`${rel}: no dependencies list, ignored`);
+      this.found.evidence(`${rel}: no dependencies list, ignored`);
       return false;
     }
     const lineOf = (node: Node | null | undefined) =>
@@ -123,7 +123,7 @@ class EnvironmentFile {
       } else if (isMap(item) && item.has('pip')) {
         pipSections.push(item.get('pip', true) as Node);
       } else {
-        this.found.requirement(
+        this.found.noteRequirement(
           lineOf(item),
           String(item),
           'dropped',
@@ -133,7 +133,7 @@ class EnvironmentFile {
     }
     this.source(channels);
     if (builds > 0 && builds * 2 >= deps.items.length) {
-      this.found.note(
+      this.found.evidence(
         `${rel} looks like \`conda env export\` output (build strings); \`conda env export --from-history\` lists only what was asked for`,
       );
     }
@@ -150,7 +150,7 @@ class EnvironmentFile {
       const name = item.value.replace(/\/+$/, '').split('/').pop() ?? '';
       channels.push(name);
       if (name === 'defaults') {
-        this.found.requirement(
+        this.found.noteRequirement(
           lineOf(item),
           item.value,
           'dropped',
@@ -174,7 +174,7 @@ class EnvironmentFile {
     const entry = withoutOperatorSpaces(raw.replaceAll(/\s+/g, ' ').trim());
     const parsed = parseCondaMatchSpec(entry);
     if (!parsed.ok) {
-      this.found.requirement(where, entry, 'dropped', 'not a conda match spec');
+      this.found.noteRequirement(where, entry, 'dropped', 'not a conda match spec');
       return;
     }
     const { name, version = '', build = '', channel } = parsed.value;
@@ -207,12 +207,12 @@ class EnvironmentFile {
         return;
     }
     if (isCondaTorchBuild(name)) {
-      this.found.requirement(where, entry, 'dropped', "torch's CUDA build brings its own");
+      this.found.noteRequirement(where, entry, 'dropped', "torch's CUDA build brings its own");
     } else if (build && /^={0,2}[0-9][\w.+!]*$/.test(version) && /^[^*]*$/.test(build)) {
       // `conda env export` pins each build (`numpy=1.26.4=py310h5f9d8c6_0`): those builds belong
       // to one platform and one channel, so the spec keeps the version and lets conda pick.
       const pinned = `${channel ? `${channel}::` : ''}${name}=${version.replace(/^=+/, '')}`;
-      this.found.requirement(
+      this.found.noteRequirement(
         where,
         entry,
         'changed',
@@ -228,7 +228,7 @@ class EnvironmentFile {
     const range = isPythonRange(version) ? version.trim() : undefined;
     if (python) this.found.propose('python', python, where, '', range);
     else if (version.trim() === '' || /^=*\*$/.test(version.trim())) {
-      this.found.note(`python (no version) from ${where}`);
+      this.found.evidence(`python (no version) from ${where}`);
     } else this.found.reject('python', version, where, NO_LOWER_BOUND);
   }
 
@@ -245,7 +245,7 @@ class EnvironmentFile {
     if (name === 'pytorch-gpu' || name === 'pytorch-cpu') this.hints.condaForge ??= where;
     const spec = condaTorchSpec(version);
     if (spec) this.found.propose('torch', spec, where);
-    else this.found.note(`torch (no version) from ${where}`);
+    else this.found.evidence(`torch (no version) from ${where}`);
     const cuda = name === 'pytorch-cpu' ? 'cpu' : cudaOfBuild(build);
     if (cuda) this.found.propose('cuda', cuda, where, `${name} build ${build || 'cpu'}`);
   }
@@ -256,7 +256,7 @@ class EnvironmentFile {
     const cuda = /^={0,2}([0-9]+\.[0-9]+)(?:[.*].*)?$/.exec(version)?.[1];
     if (cuda) this.found.propose('cuda', cuda, where, name);
     else {
-      this.found.note(
+      this.found.evidence(
         `${where}: ${name} ${quote(version)} is not an X.Y version, cuda left to auto`,
       );
     }
@@ -278,7 +278,9 @@ class EnvironmentFile {
       const source = channelSource(first);
       if (source) this.found.propose('source', source, torch.where, `channel ${first}`);
       else {
-        this.found.note(`torch from ${torch.where} on no channel envgen uses; source left to auto`);
+        this.found.evidence(
+          `torch from ${torch.where} on no channel envgen uses; source left to auto`,
+        );
       }
     }
   }

@@ -24,7 +24,12 @@ export async function readPoetryDependencies(
     const requirement = poetryRequirement(name, value);
     if (requirement.ok) await requirements.requirementLine(requirement.text, where, '', 0);
     else if (requirement.reason !== OPTIONAL) {
-      found.requirement(where, `${name} = ${JSON.stringify(value)}`, 'dropped', requirement.reason);
+      found.noteRequirement(
+        where,
+        `${name} = ${JSON.stringify(value)}`,
+        'dropped',
+        requirement.reason,
+      );
     }
   }
 }
@@ -33,7 +38,7 @@ export async function readPoetryDependencies(
 function poetryPython(value: unknown, where: string, found: DetectionCollector): void {
   const pep440 = typeof value === 'string' ? poetryToPep440(value) : undefined;
   if (pep440 === '') {
-    found.note(`python (no version) from ${where}`);
+    found.evidence(`python (no version) from ${where}`);
     return;
   }
   const python = pep440 === undefined ? undefined : lowestPython(pep440);

@@ -38,7 +38,7 @@ export async function readPyproject(
     doc = parseToml(text) as Record<string, unknown>;
   } catch (error) {
     const line = (error as { line?: number }).line;
-    found.note(`${rel}: not valid TOML${line ? ` (line ${line})` : ''}, ignored`);
+    found.evidence(`${rel}: not valid TOML${line ? ` (line ${line})` : ''}, ignored`);
     return none;
   }
   const at = (...needles: string[]) => `${rel}:${lineOf(text, ...needles)}`;
@@ -115,14 +115,14 @@ async function readDependencyGroups(
     chosen = [...withTorch].sort((a, b) => rank(a) - rank(b))[0];
   }
   if (chosen) {
-    found.note(`${label(chosen)} read: torch is pinned there, not in the main dependencies`);
+    found.evidence(`${label(chosen)} read: torch is pinned there, not in the main dependencies`);
     for (const entry of chosen.entries) {
       await requirements.requirementLine(entry.text, entry.where, '', 0);
     }
   }
   const others = groups.filter((g) => g !== chosen);
   if (others.length > 0) {
-    found.note(
+    found.evidence(
       `not read: ${others.map(label).join(', ')} (optional; add what the service needs to pip)`,
     );
   }

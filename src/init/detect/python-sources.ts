@@ -94,14 +94,16 @@ export async function scanPythonSources(
   for (const dir of queue) {
     for (const entry of await files.listDir(dir)) {
       if (++entries > MAX_ENTRIES || pyFiles >= MAX_PY_FILES) {
-        found.note(`stopped looking at files after ${pyFiles} Python files and ${entries} entries`);
+        found.evidence(
+          `stopped looking at files after ${pyFiles} Python files and ${entries} entries`,
+        );
         sources.stopped = true;
         return sources;
       }
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       // A name no command line or YAML file can carry is no app or package of the repo.
       if (/[\p{Cc}\p{Cf}]/u.test(entry.name)) {
-        found.note(`${JSON.stringify(rel)}: a name with control characters, not looked at`);
+        found.evidence(`${JSON.stringify(rel)}: a name with control characters, not looked at`);
         continue;
       }
       if (entry.isDirectory && !entry.name.startsWith('.') && !SKIPPED_DIRS.has(entry.name)) {
@@ -130,7 +132,7 @@ export function noteUnlistedImports(found: DetectionCollector, imported: Map<str
     const pkg = NOTABLE_IMPORTS[module] ?? module;
     if (isTorchFamily(pkg)) continue;
     if (!found.isListed(pkg)) {
-      found.note(`${pkg} is imported (${where}) but no requirement lists it`);
+      found.evidence(`${pkg} is imported (${where}) but no requirement lists it`);
     }
   }
 }
@@ -142,14 +144,14 @@ function scanFile(rel: string, text: string, found: DetectionCollector, sources:
     tops.add(top);
     if (module.startsWith('ts.torch_handler') && !sources.handlers.includes(rel)) {
       sources.handlers.push(rel);
-      found.note(`TorchServe handler in ${rel}:${line}`);
+      found.evidence(`TorchServe handler in ${rel}:${line}`);
     }
     if (!Object.hasOwn(NOTABLE_IMPORTS, top) || sources.imported.has(top)) continue;
     const where = `${rel}:${line}`;
     sources.imported.set(top, where);
     if (top === 'torch') found.usesTorch();
     if (top === 'torchvision' || top === 'torchaudio') found.markLibrary(top, where);
-    else found.note(`${top} imported in ${where}`);
+    else found.evidence(`${top} imported in ${where}`);
   }
   sources.apps.push(...findApps(rel, text, tops));
   // Any mention counts (`CUDA_VISIBLE_DEVICES`, `gpus=1`, `.to(device)`): a GPU repo must never

@@ -24,7 +24,7 @@ export async function readPythonVersion(
     first ?? '',
   );
   if (match) found.propose('python', `${match[1]}${match[2] ? 't' : ''}`, '.python-version');
-  else found.note(`.python-version: ${quote(first ?? '')} is not a CPython 3 version, ignored`);
+  else found.evidence(`.python-version: ${quote(first ?? '')} is not a CPython 3 version, ignored`);
 }
 
 /** Why a Python version spec gave no `X.Y`. */

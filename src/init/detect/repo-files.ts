@@ -18,7 +18,7 @@ export class RepoFiles {
   constructor(
     private readonly io: Io,
     private readonly root: string,
-    private readonly found: Pick<DetectionCollector, 'note'>,
+    private readonly found: Pick<DetectionCollector, 'evidence'>,
   ) {}
 
   /** The file's text; undefined (and evidence, unless it is simply missing) when unusable. */
@@ -29,16 +29,16 @@ export class RepoFiles {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       if (!reportMissing && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
-      this.found.note(`${rel}: could not be read (${code}), ignored`);
+      this.found.evidence(`${rel}: could not be read (${code}), ignored`);
       return undefined;
     }
     const limit = rel.endsWith('.py') ? PY_LIMIT : CONFIG_LIMIT;
     if (buffer.length > limit) {
-      this.found.note(`${rel}: larger than ${limit / 1024} KiB, ignored`);
+      this.found.evidence(`${rel}: larger than ${limit / 1024} KiB, ignored`);
       return undefined;
     }
     const text = decodeText(buffer);
-    if (text === undefined) this.found.note(`${rel}: not UTF-8 text, ignored`);
+    if (text === undefined) this.found.evidence(`${rel}: not UTF-8 text, ignored`);
     return text;
   }
 
@@ -50,7 +50,7 @@ export class RepoFiles {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       if (!reportMissing && (code === 'ENOENT' || code === 'ENOTDIR')) return [];
-      this.found.note(`${rel || '.'}: could not be listed (${code}), skipped`);
+      this.found.evidence(`${rel || '.'}: could not be listed (${code}), skipped`);
       return [];
     }
   }

@@ -65,12 +65,14 @@ export class RequirementsReader {
       if (gpu !== undefined && this.found.detection.torch === undefined) chosen = [gpu];
     } else if (variants[0] !== undefined) chosen = [variants[0]];
     for (const rel of chosen) {
-      this.found.note(`${rel}: read as the ${variantRank(rel) === 0 ? 'GPU ' : ''}requirements`);
+      this.found.evidence(
+        `${rel}: read as the ${variantRank(rel) === 0 ? 'GPU ' : ''}requirements`,
+      );
       await this.requirementsFile(rel, 0, false);
     }
     const unread = variants.filter((v) => !this.seen.has(v));
     if (unread.length > 0) {
-      this.found.note(
+      this.found.evidence(
         `not read: ${unread.join(', ')} (other variants; add what the service needs to pip)`,
       );
     }
@@ -94,7 +96,7 @@ export class RequirementsReader {
       if (rel === 'requirements.txt') continue;
       const variant = rel.replace(/^requirements[-_./]/, '');
       if (variantKind(variant) === 'dev') {
-        this.found.note(`${rel}: development requirements, not read`);
+        this.found.evidence(`${rel}: development requirements, not read`);
       } else kept.push(rel);
     }
     return kept.sort(
@@ -129,7 +131,7 @@ export class RequirementsReader {
     try {
       parsed = parsePipLine(text);
     } catch {
-      this.found.requirement(where, text, 'dropped', 'not a pip requirement');
+      this.found.noteRequirement(where, text, 'dropped', 'not a pip requirement');
       return;
     }
     if (parsed?.type !== 'ProjectName' && parsed?.type !== 'ProjectURL') return;
@@ -146,9 +148,14 @@ export class RequirementsReader {
     else if (name === 'torchvision' || name === 'torchaudio')
       this.pipLibrary(name, parsed, text, where);
     else if (isPipTorchBuild(name)) {
-      this.found.requirement(where, text, 'dropped', 'torch installs it for its own CUDA build');
+      this.found.noteRequirement(
+        where,
+        text,
+        'dropped',
+        'torch installs it for its own CUDA build',
+      );
     } else if (isTorchFamily(name)) {
-      this.found.requirement(where, text, 'dropped', 'envgen pins it from torch and cuda');
+      this.found.noteRequirement(where, text, 'dropped', 'envgen pins it from torch and cuda');
     } else {
       const marker = 'environmentMarkerTree' in parsed ? parsed.environmentMarkerTree : undefined;
       this.found.addPip(text, name, where, markerKey(marker));
@@ -185,7 +192,7 @@ export class RequirementsReader {
       /^(?:git|hg|svn|bzr)\+.*\/([A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.git)?(?:@[^/]*)?$/.exec(url)?.[1];
     const name = egg ?? wheel ?? repository;
     if (name === undefined) {
-      this.found.requirement(
+      this.found.noteRequirement(
         where,
         text,
         'dropped',
@@ -202,7 +209,7 @@ export class RequirementsReader {
       // Not a URL pip's grammar takes.
     }
     if (parsed?.type !== 'ProjectURL') {
-      this.found.requirement(where, text, 'dropped', 'not a URL pip can install');
+      this.found.noteRequirement(where, text, 'dropped', 'not a URL pip can install');
       return;
     }
     const from = egg
@@ -212,7 +219,7 @@ export class RequirementsReader {
         : "the repository's name, a guess: pip refuses the install if the project is named otherwise, so correct it in envgen.yaml if need be";
     const editable = /^(-e|--editable)\b/.test(text) ? ', installed, not editable' : '';
     if (entry !== text) {
-      this.found.requirement(
+      this.found.noteRequirement(
         where,
         text,
         'changed',
@@ -229,16 +236,16 @@ export class RequirementsReader {
     const path = written.replace(/\[[^\]]*\]$/, '');
     const target = posix.normalize(posix.join(baseDir, path.replace(/[\\/]+$/, '') || '.'));
     if (posix.isAbsolute(path) || target === '..' || target.startsWith('../')) {
-      this.found.requirement(where, text, 'dropped', 'a path outside the repo');
+      this.found.noteRequirement(where, text, 'dropped', 'a path outside the repo');
     } else if (/\.(whl|zip|tar\.gz|tgz|tar\.bz2)$/.test(target)) {
-      this.found.requirement(
+      this.found.noteRequirement(
         where,
         text,
         'dropped',
         'a local archive: publish it, or list it as `name @ URL`',
       );
     } else if (!/^(\.|[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*)$/.test(target)) {
-      this.found.requirement(
+      this.found.noteRequirement(
         where,
         text,
         'dropped',
@@ -259,7 +266,7 @@ export class RequirementsReader {
   packageIndex(url: string, where: string): void {
     const label = pytorchIndexLabel(url);
     if (label === undefined) {
-      this.found.requirement(
+      this.found.noteRequirement(
         where,
         url,
         'dropped',
@@ -282,7 +289,7 @@ export class RequirementsReader {
     this.seen.add(rel);
     for (const { text: line, number, swallowed } of logicalLines(text)) {
       for (const lost of swallowed) {
-        this.found.note(
+        this.found.evidence(
           `${rel}:${lost}: joined onto a comment by a trailing \\, not read, as pip does`,
         );
       }
@@ -304,16 +311,21 @@ export class RequirementsReader {
     ) {
       this.packageIndex(value, where);
     } else {
-      this.found.requirement(where, line, 'dropped', 'a pip option, not a requirement');
+      this.found.noteRequirement(where, line, 'dropped', 'a pip option, not a requirement');
     }
   }
 
   private async includeRequirements(file: string, where: string, baseDir: string, depth: number) {
     const target = posix.normalize(posix.join(baseDir, file));
     if (posix.isAbsolute(file) || target === '..' || target.startsWith('../')) {
-      this.found.requirement(where, `-r ${file}`, 'dropped', 'a file outside the repo, not read');
+      this.found.noteRequirement(
+        where,
+        `-r ${file}`,
+        'dropped',
+        'a file outside the repo, not read',
+      );
     } else if (depth >= MAX_INCLUDE_DEPTH) {
-      this.found.requirement(where, `-r ${file}`, 'dropped', 'nested too deep, not read');
+      this.found.noteRequirement(where, `-r ${file}`, 'dropped', 'nested too deep, not read');
     } else {
       await this.requirementsFile(target, depth + 1, true);
     }
@@ -323,7 +335,7 @@ export class RequirementsReader {
     const cuda = cudaOfLabel(label);
     if (cuda) this.found.propose('cuda', cuda, where, detail);
     else {
-      this.found.note(
+      this.found.evidence(
         `${where}: ${label} build (${detail}) ignored: envgen builds for CUDA or cpu`,
       );
     }
@@ -341,10 +353,10 @@ export class RequirementsReader {
     }
     const { spec, label } = torchSpecFromPep440(specs);
     if (spec) this.found.propose('torch', spec, where);
-    else if (specs.length === 0) this.found.note(`torch (no version) from ${where}`);
+    else if (specs.length === 0) this.found.evidence(`torch (no version) from ${where}`);
     else {
       const written = specs.map((s) => `${s.operator}${s.version}`).join(',');
-      this.found.requirement(
+      this.found.noteRequirement(
         where,
         `torch${written}`,
         'dropped',

@@ -103,17 +103,21 @@ async function selfInstall(
   }
   for (const [name, where] of extras) {
     if (variantKind(name) === 'dev') {
-      found.note(`extra ${JSON.stringify(name)} (${where}) not read: it is for work on the repo`);
+      found.evidence(
+        `extra ${JSON.stringify(name)} (${where}) not read: it is for work on the repo`,
+      );
       continue;
     }
     const group = groups.find(
       (g) => (g.kind === 'extra' || g.kind === 'poetry extra') && g.name === name,
     );
     if (!group) {
-      found.note(`extra ${JSON.stringify(name)} (${where}) not found among the package's extras`);
+      found.evidence(
+        `extra ${JSON.stringify(name)} (${where}) not found among the package's extras`,
+      );
       continue;
     }
-    found.note(`extra ${JSON.stringify(name)} read: ${where} installs it`);
+    found.evidence(`extra ${JSON.stringify(name)} read: ${where} installs it`);
     for (const entry of group.entries) {
       await requirements.requirementLine(entry.text, entry.where, '', 0);
     }

@@ -51,7 +51,7 @@ export async function chooseServe(
     return;
   }
   if (apps.length > 0) {
-    found.note(
+    found.evidence(
       `serve: left out, ${apps.length} candidate apps and nothing says which one the repo runs: ${apps.map((a) => `${a.target} (${a.rel})`).join(', ')}; set one with --serve`,
     );
     return;
@@ -202,12 +202,12 @@ function serveApp(
   };
   found.detection.serveFramework = app.kind;
   const framework = app.kind === 'fastapi' ? 'FastAPI' : 'Flask';
-  found.note(
+  found.evidence(
     `serve: ${framework} app ${app.target} in ${app.rel} (${why})${runDir !== undefined ? `, run from ${runDir} as it imports modules next to it` : ''}, port ${port.value} (${port.why})${app.health ? `, health ${app.health}` : ', no health route found'}`,
   );
   const others = sources.apps.filter((o) => o !== app && !isTestFile(o.rel));
   if (others.length > 0) {
-    found.note(`serve: also found ${others.map((o) => `${o.target} (${o.rel})`).join(', ')}`);
+    found.evidence(`serve: also found ${others.map((o) => `${o.target} (${o.rel})`).join(', ')}`);
   }
 }
 
@@ -293,7 +293,7 @@ async function serveTorchServe(
   const store = ['model-store', 'model_store'].find((d) => marDirs.has(d)) ?? [...marDirs][0];
   if (store === undefined) {
     if (handlers.length > 0) {
-      found.note(
+      found.evidence(
         'serve: a TorchServe handler but no model archive (*.mar); package the model with torch-model-archiver, then set serve',
       );
     }
@@ -316,8 +316,8 @@ async function serveTorchServe(
   ];
   const servePort = port >= 1 && port <= 65535 ? port : PORT;
   found.detection.serve = { command, port: servePort, health: '/ping' };
-  found.note(`serve: TorchServe with the model archives in ${store || '.'}, port ${servePort}`);
-  found.note(
+  found.evidence(`serve: TorchServe with the model archives in ${store || '.'}, port ${servePort}`);
+  found.evidence(
     'serve: TorchServe 0.11 and later require an API token unless started with --disable-token-auth',
   );
 }

@@ -95,7 +95,7 @@ async function readSetupPy(
     if (assigned) list = stringList(code, assigned.index + assigned[0].length);
   }
   if (list === undefined) {
-    found.note(
+    found.evidence(
       `${rel}:${lineAt(text, argument.index)}: install_requires is computed when setup.py runs; envgen does not run it (the requirements files it reads are read on their own)`,
     );
     return;
