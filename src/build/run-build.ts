@@ -72,6 +72,15 @@ export interface BuildOptions {
   locks: ReadonlyMap<string, { conda: string; pip: string | null }>;
 }
 
+/** A `pip install` into the new environment: the lock's pip companion, or the repo's packages. */
+interface PipStep {
+  name: 'pip' | 'local-packages';
+  args: string[];
+  /** What it installs, for the problem when it fails. */
+  what: string;
+  fix: string;
+}
+
 /** Lines of a failed step's output kept in the report. */
 const LOG_TAIL_LINES = 40;
 
@@ -121,50 +130,43 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
     if (!options.keep) await io.remove(prefix);
     return build;
   }
-  // The lock holds the conda packages; the pip requirements go in after, as in the image.
-  if (lock?.pip && !foreign) {
-    const pip = await step(
-      io,
-      options,
-      model.name,
-      'pip',
-      join(prefix, 'bin', 'python'),
-      ['-m', 'pip', 'install', '--requirement', lock.pip],
-      { PYTHONNOUSERSITE: '1' },
-    );
-    build.steps.push(pip.step);
-    if (!pip.step.ok) {
-      build.problems.push({
-        ruleId: pip.result.timedOut ? 'build/timeout' : 'build/pip-failed',
-        severity: 'error',
-        message: `${model.name}: pip could not install ${lock.pip} (exit ${pip.result.exitCode ?? 'killed'})`,
-        fix: 'read the step log; pin the requirement pip names, or check the index URLs',
-      });
-      if (!options.keep) await io.remove(prefix);
-      return build;
-    }
-  }
-
-  // The repo's own packages (`localPackages`), as the image's build stage installs them.
+  // The lock holds the conda packages; the pip requirements go in after, as in the image. Then
+  // the repo's own packages (`localPackages`), as the image's build stage installs them.
   const localPackages = options.spec.models[model.name]?.localPackages ?? [];
-  if (localPackages.length > 0 && !foreign) {
-    const paths = localPackages.map((path) => join(options.root, path));
-    const local = await step(
+  const pipSteps: PipStep[] = [];
+  if (lock?.pip) {
+    pipSteps.push({
+      name: 'pip',
+      args: ['--requirement', lock.pip],
+      what: lock.pip,
+      fix: 'read the step log; pin the requirement pip names, or check the index URLs',
+    });
+  }
+  if (localPackages.length > 0) {
+    pipSteps.push({
+      name: 'local-packages',
+      args: ['--no-deps', ...localPackages.map((path) => join(options.root, path))],
+      what: `the repo's own package (${localPackages.join(', ')})`,
+      fix: 'read the step log; the folder needs a pyproject.toml or setup.py that builds',
+    });
+  }
+  for (const pip of foreign ? [] : pipSteps) {
+    const ran = await step(
       io,
       options,
       model.name,
-      'local-packages',
+      pip.name,
       join(prefix, 'bin', 'python'),
-      ['-m', 'pip', 'install', '--no-deps', ...paths],
+      ['-m', 'pip', 'install', ...pip.args],
       { PYTHONNOUSERSITE: '1' },
     );
-    build.steps.push(local.step);
-    if (!local.step.ok) {
+    build.steps.push(ran.step);
+    if (!ran.step.ok) {
       build.problems.push({
-        ruleId: local.result.timedOut ? 'build/timeout' : 'build/pip-failed',
+        ruleId: ran.result.timedOut ? 'build/timeout' : 'build/pip-failed',
         severity: 'error',
-        message: `${model.name}: pip could not install the repo's own package (${localPackages.join(', ')}; exit ${local.result.exitCode ?? 'killed'})`,
-        fix: 'read the step log; the folder needs a pyproject.toml or setup.py that builds',
+        message: `${model.name}: pip could not install ${pip.what} (exit ${ran.result.exitCode ?? 'killed'})`,
+        fix: pip.fix,
       });
       if (!options.keep) await io.remove(prefix);
       return build;

@@ -3,8 +3,8 @@
  * reproduction, run through the CLI on a temp repo. The corpus of real repos is in
  * init-corpus.test.ts.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { RequirementNote } from '../../src/init/detect/collector.js';
@@ -14,14 +14,7 @@ import type { ModelSpec } from '../../src/spec/types.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
-function repo(files: Record<string, string>): string {
-  const dir = tmpDir();
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
+const repo = tmpDir;
 
 interface InitJson {
   model: {

@@ -1,6 +1,6 @@
 /** `envgen init` end to end over the fixture model repos, copied to temp folders. */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -22,15 +22,7 @@ function repoCopy(name: string): string {
 const specOf = (dir: string) =>
   parseSpecText(readFileSync(join(dir, 'envgen.yaml'), 'utf8'), 'envgen.yaml').spec;
 
-/** A temp repo; keys may name nested files (`model-store/x.mar`). */
-function repo(files: Record<string, string>): string {
-  const dir = tmpDir();
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
+const repo = tmpDir;
 
 /** The comment lines of the envgen.yaml init wrote (its evidence). */
 const commentsOf = (dir: string) =>
