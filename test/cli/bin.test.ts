@@ -2,7 +2,9 @@
  * A few checks of the built executable (`npm test` builds first): the way users and CI run
  * envgen, through node and bin/envgen.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 
@@ -18,6 +20,34 @@ describe('bin/envgen', () => {
     const { stderr, exitCode } = await child;
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
+  });
+
+  it('init on a real repo through the bundle: its data tables, TOML and pip parsers, and notes', async () => {
+    // demucs (fixtures/repos/facebookresearch__demucs): torchaudio<2.1 bounds torch through the
+    // bundled pairings; the README's `pip install -e .` makes the repo a local package.
+    const dir = mkdtempSync(join(tmpdir(), 'envgen-bin-init-'));
+    cpSync('fixtures/repos/facebookresearch__demucs/repo', dir, { recursive: true });
+    const { stdout, exitCode } = await execa(
+      'node',
+      ['bin/envgen', 'init', '--yes', '--json', '--name', 'demucs', '--cwd', dir],
+      { reject: false },
+    );
+    expect(exitCode).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.model.torch.startsWith('2.0.')).toBe(true);
+    expect(out.model.torchaudio.startsWith('2.0.')).toBe(true);
+    expect(out.files).toContainEqual({ path: 'envs/demucs/Dockerfile', status: 'created' });
+    expect(readFileSync(join(dir, 'envs/demucs/Dockerfile'), 'utf8')).toContain(
+      'pip install --no-deps /tmp/envgen/src',
+    );
+    expect(out.notes.length).toBeGreaterThan(0);
+    // The Python table and the domain-dependents table, as bundled.
+    const small = mkdtempSync(join(tmpdir(), 'envgen-bin-init-'));
+    writeFileSync(join(small, 'requirements.txt'), 'torch==2.2.2\nnumpy==1.24.3\nencodec==0.1.1\n');
+    const second = await execa('node', ['bin/envgen', 'init', '--yes', '--json', '--cwd', small]);
+    const model = JSON.parse(second.stdout).model;
+    expect([model.python, model.torchaudio]).toEqual(['3.11', '2.2.2']);
+    for (const d of [dir, small]) rmSync(d, { recursive: true, force: true });
   });
 
   it('--version prints the package version', async () => {
