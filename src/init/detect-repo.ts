@@ -132,6 +132,7 @@ function proposeCpuBuild(
   const deploy = runFiles.filter((f) => !/README/i.test(f.rel));
   if (deploy.some((f) => /nvidia|cuda|--gpus/i.test(f.text))) return;
   found.propose('cuda', 'cpu', torchImport, 'no file mentions CUDA, a GPU or a device');
+  found.detection.cpuGuessedAt = torchImport;
 }
 
 /** The package name of a conda or pip entry, normalised. */

@@ -120,6 +120,17 @@ export function draftSpec(found: Detection, values: InitOptions, table: Table): 
     });
     boundsRange = undefined;
   }
+  // The CPU build from the absence of any GPU word is a guess: said where CI logs show it.
+  if (found.cpuGuessedAt && values.cuda === undefined) {
+    warnings.push({
+      ruleId: 'init/cpu-build',
+      severity: 'info',
+      ...splitWhereProblem(found.cpuGuessedAt),
+      message:
+        'the CPU build: the code imports torch, and no file mentions CUDA, a GPU or a device',
+      fix: 'pass --cuda X.Y (or --cuda auto) for a GPU image',
+    });
+  }
   let pythonRange: string | undefined;
   let repoPython = found.python;
   if (values.python === undefined) {

@@ -489,6 +489,15 @@ describe('the CPU build only when nothing says GPU', () => {
     const { out, comments } = await init({ 'requirements.txt': 'torch==2.4.1\n', 'm.py': MODEL });
     expect(out.model.cuda).toBe('cpu');
     expect(comments.some((c) => c.includes('cuda cpu') && c.includes('m.py:1'))).toBe(true);
+    // A guess, so it is said where a CI log shows it, with the flag for a GPU image.
+    expect(out.problems).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'init/cpu-build',
+        severity: 'info',
+        file: 'm.py',
+        line: 1,
+      }),
+    );
   });
 
   it.each([

@@ -44,6 +44,8 @@ export interface Detection {
   localPackages: string[];
   /** Extras asked for with the repo's package (`-e .[serve]`), with where. */
   localExtras: { name: string; where: string }[];
+  /** Where the CPU build was chosen because nothing mentions a GPU (a guess worth saying). */
+  cpuGuessedAt?: string;
   /** The newest Python the package's classifiers name: what its authors tested, a ceiling. */
   newestClassifier?: { python: string; where: string };
   /** Where each conda and pip entry kept was listed, by its text. */
