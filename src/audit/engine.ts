@@ -192,14 +192,11 @@ function pragmas(
 export function kindByName(path: string): Target | undefined {
   const name = posix.basename(path);
   if (name === 'envgen.yaml' || name === 'envgen.yml') return 'spec';
-  if (
-    name === 'Dockerfile' ||
-    name === 'Containerfile' ||
-    name.endsWith('.Dockerfile') ||
-    name.startsWith('Dockerfile.')
-  ) {
-    return 'dockerfile';
-  }
+  // Docker's `-f` conventions: Dockerfile, Dockerfile.gpu, Dockerfile-cpu, Dockerfile_amd,
+  // api.Dockerfile, Containerfile (and the same for Containerfile).
+  const dockerfile =
+    /^(Dockerfile|Containerfile)([-_.][^/]+)?$|\.(Dockerfile|dockerfile|Containerfile)$/.test(name);
+  if (dockerfile && !name.endsWith('.dockerignore')) return 'dockerfile';
   if (/^environment[\w.-]*\.ya?ml$/.test(name)) return 'environment';
   return undefined;
 }

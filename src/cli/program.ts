@@ -303,7 +303,7 @@ Examples:
       .description(
         'Lint conda environment files, Dockerfiles and envgen.yaml for the mistakes that break GPU images (rules ENV001-ENV021, DKR001-DKR030, SPEC001-SPEC006). With no files: every Dockerfile and environment file under the folder that git does not ignore, and envgen.yaml.',
       )
-      .argument('[file...]', 'files to audit (default: all found)')
+      .argument('[path...]', 'files or folders to audit (default: all found)')
       .addOption(
         new Option('--format <format>', 'output format')
           .choices(['text', 'json', 'sarif', 'github'])
@@ -314,6 +314,13 @@ Examples:
           '--fail-on <level>',
           'the lowest severity that fails (exit 1); default warning, or audit.failOn in envgen.yaml',
         ).choices(['error', 'warning', 'info']),
+      )
+      .addOption(
+        new Option('--kind <kind>', 'what the named files are, whatever their names').choices([
+          'dockerfile',
+          'environment',
+          'spec',
+        ]),
       )
       .option('--fix', 'apply the mechanical fixes (atomically, only to files with findings)')
       .option('--explain <rule>', 'print what a rule checks, why, and how to fix it')

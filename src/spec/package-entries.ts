@@ -25,9 +25,18 @@ const MATCH_SPEC =
   /^(?:(?<channel>[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)?)::)?(?<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)(?<rest>.*)$/;
 const BUILD = /^[A-Za-z0-9_.*+!-]+$/;
 
+/**
+ * `python >= 3.8` as `python>=3.8`: conda's MatchSpec takes spaces around a version operator,
+ * but read as three words the entry would look like `name version build`.
+ */
+export function withoutOperatorSpaces(entry: string): string {
+  if (!/[<>=!~]/.test(entry)) return entry;
+  return entry.replaceAll(/\s*(==|>=|<=|!=|~=|>|<|=|,|\|)\s*/g, '$1');
+}
+
 /** Parses one conda dependency line into its parts, or says why it is not a match spec. */
 export function parseCondaMatchSpec(entry: string): EntryCheck<CondaMatchSpec> {
-  const match = MATCH_SPEC.exec(entry.trim());
+  const match = MATCH_SPEC.exec(withoutOperatorSpaces(entry.trim()));
   const groups = match?.groups;
   if (!groups?.name) {
     return { ok: false, error: `'${entry}' does not start with a package name`, fix: CONDA_FORMS };

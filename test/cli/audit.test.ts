@@ -178,3 +178,76 @@ describe('envgen audit --fix --pin', () => {
     expect(bad.exitCode).toBe(2);
   });
 });
+
+describe('envgen audit: which files', () => {
+  const BAD = 'FROM ubuntu:latest\nRUN apt-get install curl\n';
+
+  it.each([
+    'Dockerfile-cpu',
+    'Dockerfile_amd',
+    'Dockerfile.gpu',
+    'api.Dockerfile',
+    'Containerfile',
+  ])('%s is a Dockerfile, named or found', async (name) => {
+    const dir = tmpDir({ [`docker/${name}`]: BAD, 'docker/Dockerfile.dockerignore': '.git\n' });
+    const found = await audit(dir);
+    expect(
+      found.diagnostics.some((d) => d.file === `docker/${name}` && d.ruleId === 'DKR012'),
+    ).toBe(true);
+    expect(found.diagnostics.every((d) => d.file !== 'docker/Dockerfile.dockerignore')).toBe(true);
+    const named = await audit(dir, [`docker/${name}`]);
+    expect(named.exitCode).toBe(1);
+  });
+
+  it('a folder names the files found under it', async () => {
+    const dir = tmpDir({ 'svc/Dockerfile': BAD, 'other/Dockerfile': BAD });
+    const { diagnostics } = await audit(dir, ['svc']);
+    expect([...new Set(diagnostics.map((d) => d.file))]).toEqual(['svc/Dockerfile']);
+  });
+
+  it('named files are read from --cwd', async () => {
+    const dir = tmpDir({ 'svc/Dockerfile': BAD });
+    const result = await runEnvgen([
+      'audit',
+      '--format',
+      'json',
+      '--cwd',
+      join(dir, 'svc'),
+      'Dockerfile',
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).diagnostics[0].file).toBe('Dockerfile');
+  });
+
+  it('--kind says what a named file is', async () => {
+    const dir = tmpDir({ 'recipes/gpu.txt': BAD });
+    const refused = await audit(dir, ['recipes/gpu.txt']);
+    expect(refused.exitCode).toBe(2);
+    const { exitCode, diagnostics } = await audit(dir, ['--kind', 'dockerfile', 'recipes/gpu.txt']);
+    expect(exitCode).toBe(1);
+    expect(ids(diagnostics)).toContain('DKR012');
+  });
+
+  it('finding no file says so on stderr', async () => {
+    const result = await runEnvgen(['audit'], { cwd: tmpDir({ 'README.md': '# x\n' }) });
+    expect(result.stderr).toContain('no Dockerfile, environment file or envgen.yaml found');
+  });
+
+  it("envgen's own environment file: no duplicate finding where its pin meets the spec's, and `envgen lock` as the lock", async () => {
+    const dir = tmpDir({
+      'envgen.yaml':
+        'version: 1\nmodels:\n  m:\n    torch: "2.1"\n    cuda: "12.1"\n    source: pip\n    pip: ["numpy==1.26.4"]\n',
+    });
+    expect((await runEnvgen(['generate'], { cwd: dir })).exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'envs/m/environment.yml'), 'utf8')).toContain('numpy<2');
+    const result = await runEnvgen(
+      ['audit', '--format', 'json', '--fail-on', 'info', 'envs/m/environment.yml'],
+      {
+        cwd: dir,
+      },
+    );
+    const diagnostics = JSON.parse(result.stdout).diagnostics as (Diagnostic & { fix: string })[];
+    expect(diagnostics.filter((d) => d.ruleId === 'ENV021')).toEqual([]);
+    expect(diagnostics.find((d) => d.ruleId === 'ENV019')?.fix).toContain('envgen lock m');
+  });
+});

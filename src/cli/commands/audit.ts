@@ -7,6 +7,7 @@ import {
   type AuditResult,
   auditTexts,
   type FileInput,
+  kindByName,
   type Level,
 } from '../../audit/engine.js';
 import { makeProject } from '../../audit/project.js';
@@ -14,7 +15,7 @@ import { formatGithub } from '../../audit/report/github.js';
 import { formatJson } from '../../audit/report/json.js';
 import { formatSarif } from '../../audit/report/sarif.js';
 import { formatText } from '../../audit/report/text.js';
-import type { Project } from '../../audit/types.js';
+import type { Project, Target } from '../../audit/types.js';
 import { usageError } from '../../problem.js';
 import { didYouMean } from '../../spec/did-you-mean.js';
 import type { CommandContext } from '../context.js';
@@ -22,6 +23,8 @@ import { VERSION } from '../version.js';
 
 export interface AuditFlags {
   format?: 'text' | 'json' | 'sarif' | 'github';
+  /** What the named files are, whatever their names. */
+  kind?: Target;
   failOn?: Level;
   fix?: boolean;
   explain?: string;
@@ -47,14 +50,20 @@ export async function runAudit(
   if (flags.explain) return explain(ctx, flags.explain);
 
   const listed = await listFiles(io, root);
-  const namedRelative = named.map((file) =>
-    relative(root, resolvePath(io.cwd, file)).split(sep).join('/'),
-  );
+  // Named paths are relative to --cwd (the root), as every other path envgen takes; a folder
+  // names the files found under it.
+  const namedRelative: string[] = [];
+  for (const file of named) {
+    const rel = relative(root, resolvePath(root, file)).split(sep).join('/');
+    const inside = listed.filter((f) => rel === '' || f.startsWith(`${rel}/`));
+    const isFolder = rel === '' || listed.some((f) => f.startsWith(`${rel}/`));
+    if (isFolder && !listed.includes(rel)) {
+      namedRelative.push(...inside.filter((f) => kindByName(f) !== undefined));
+    } else namedRelative.push(rel);
+  }
   const texts = new Map<string, string>();
   for (const file of new Set([
-    ...listed.filter(
-      (f) => CONTEXT_FILE.test(f) || /(^|\/)(Dockerfile|Containerfile)[^/]*$|\.Dockerfile$/.test(f),
-    ),
+    ...listed.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
     ...namedRelative,
   ])) {
     try {
@@ -64,26 +73,32 @@ export async function runAudit(
         throw usageError(
           'audit/unreadable',
           `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`,
-          'name an existing environment file, Dockerfile or envgen.yaml',
+          'name an existing environment file, Dockerfile, envgen.yaml or a folder holding them',
         );
       }
     }
   }
-  const targets = named.length > 0 ? namedRelative : [...texts.keys()];
+  const targets = named.length > 0 ? [...new Set(namedRelative)] : [...texts.keys()];
   const inputs: FileInput[] = [];
   for (const file of targets) {
-    const kind = kindOf(file, () => texts.get(file));
+    const kind = (named.length > 0 ? flags.kind : undefined) ?? kindOf(file, () => texts.get(file));
     if (!kind) {
       if (named.length > 0) {
         throw usageError(
           'audit/unknown-kind',
           `${file} is not an environment file, a Dockerfile or envgen.yaml`,
-          'environment files are YAML with a `dependencies:` list; Dockerfiles are named Dockerfile, *.Dockerfile, Dockerfile.* or Containerfile',
+          'environment files are YAML with a `dependencies:` list; Dockerfiles are named Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile or Containerfile; or say what it is with --kind dockerfile|environment|spec',
         );
       }
       continue;
     }
     inputs.push({ file, text: texts.get(file) ?? '', kind });
+  }
+  if (inputs.length === 0) {
+    // A CI step that checks nothing must not look like one that passed.
+    io.stderr.write(
+      `envgen audit: no Dockerfile, environment file or envgen.yaml found${named.length > 0 ? ` in ${named.join(', ')}` : ` under ${root}`}\n`,
+    );
   }
 
   const project = makeProject(root, texts);

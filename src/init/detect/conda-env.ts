@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { parseCondaMatchSpec } from '../../spec/package-entries.js';
+import { parseCondaMatchSpec, withoutOperatorSpaces } from '../../spec/package-entries.js';
 import { type Detection, type DetectionCollector, quote } from './collector.js';
 import { isCondaTorchBuild } from './package-filters.js';
 import { isPythonRange, lowestPython, NO_LOWER_BOUND } from './python-version.js';
@@ -284,15 +284,6 @@ class EnvironmentFile {
       }
     }
   }
-}
-
-/**
- * `python >= 3.8` as `python>=3.8`: conda reads a version with spaces after its operator, but
- * as three words it would look like `name version build`.
- */
-export function withoutOperatorSpaces(entry: string): string {
-  if (!/[<>=!~]/.test(entry)) return entry;
-  return entry.replaceAll(/\s*(==|>=|<=|!=|~=|>|<|=|,|\|)\s*/g, '$1');
 }
 
 /** `name=version=build` or `name version build`: what `conda env export` writes. */

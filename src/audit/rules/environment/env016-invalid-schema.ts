@@ -176,6 +176,13 @@ export const env016: Rule<'environment'> = {
   examples: {
     valid: [
       {
+        // conda's MatchSpec takes spaces around a version operator.
+        files: {
+          'environment.yml':
+            'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python >= 3.8\n  - numpy >=1.26, <2\n',
+        },
+      },
+      {
         files: {
           'environment.yml':
             "name: app\nchannels:\n  - conda-forge\nvariables:\n  OMP_NUM_THREADS: '1'\ndependencies:\n  - python=3.11\n  - numpy[version='>=1.26']\n  - https://conda.anaconda.org/conda-forge::scipy\n  - pip\n  - pip:\n      - requests==2.32.3\n",

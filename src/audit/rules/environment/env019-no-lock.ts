@@ -66,7 +66,10 @@ export const env019: Rule<'environment'> = {
         line: key?.line ?? 1,
         column: key?.column ?? 1,
         message: `no lock file next to ${context.file} (conda-lock.yml, conda-linux-64.lock, pixi.lock, an @EXPLICIT list): each build solves anew`,
-        fix: `run 'conda-lock -f ${context.file} -p linux-64'${dir === '.' ? '' : ` in ${dir}/`} (or save 'conda list --explicit --md5' as conda-linux-64.lock) and commit it`,
+        // envgen's own file: its lock is `envgen lock`'s, which the generated Dockerfile installs.
+        fix: context.model
+          ? `run 'envgen lock ${context.model.name}': it writes envs/${context.model.name}/conda-<platform>.lock, and the Dockerfile then installs it`
+          : `run 'conda-lock -f ${context.file} -p linux-64'${dir === '.' ? '' : ` in ${dir}/`} (or save 'conda list --explicit --md5' as conda-linux-64.lock) and commit it`,
       },
     ];
   },

@@ -23,9 +23,12 @@ export const env021: Rule<'environment'> = {
     const listed = new Set(context.channels.map((c) => channelName(c.name)));
     const conda = condaDeps(context);
     const seen = new Map<string, number>();
+    // envgen's own file repeats a name only where its pin and the spec's entry meet (`numpy<2`
+    // and `numpy==1.26.4`): both constraints are meant, and the place to change them is envgen.yaml.
+    const generated = context.model !== undefined;
     for (const d of conda) {
       const first = seen.get(d.name);
-      if (first !== undefined) {
+      if (first !== undefined && !generated) {
         findings.push({
           line: d.line,
           column: d.column,
@@ -54,7 +57,7 @@ export const env021: Rule<'environment'> = {
       const name = normalizeName(d.name);
       const first = pipSeen.get(name);
       const inConda = condaNames.get(name);
-      if (first !== undefined) {
+      if (first !== undefined && !generated) {
         findings.push({
           line: d.line,
           column: d.column,
