@@ -164,7 +164,16 @@ export function dockerfileContext(
   } catch (error) {
     return { ok: false, line: 1, column: 1, message: `not a Dockerfile: ${String(error)}` };
   }
-  const instructions = dockerfile.getInstructions().map(toInstruction);
+  // An ONBUILD's trigger runs in every image built FROM this one: it is checked as the
+  // instruction it is (`ONBUILD RUN pip install x` is a RUN), right after the ONBUILD.
+  const instructions = dockerfile.getInstructions().flatMap((raw) => {
+    const instruction = toInstruction(raw);
+    if (instruction.keyword !== 'ONBUILD') return [instruction];
+    const trigger = (
+      raw as { getTriggerInstruction?: () => Instruction | null }
+    ).getTriggerInstruction?.();
+    return trigger ? [instruction, { ...toInstruction(trigger), onbuild: true }] : [instruction];
+  });
   if (!instructions.some((i) => i.keyword === 'FROM')) {
     return {
       ok: false,
@@ -175,6 +184,8 @@ export function dockerfileContext(
   }
   const stages: DockerStage[] = [];
   const globalArgs = new Map<string, string | undefined>();
+  /** Instructions before the first FROM other than ARG: no builder accepts them. */
+  const preamble: DockerInstruction[] = [];
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
       const from = instruction.raw as unknown as {
@@ -194,7 +205,7 @@ export function dockerfileContext(
     } else if (instruction.keyword === 'ARG') {
       const [name, value] = instruction.args.split('=', 2);
       if (name) globalArgs.set(name.trim(), value?.trim() || undefined);
-    }
+    } else preamble.push(instruction);
   }
   const dir = posix.dirname(file);
   const environments = instructions
@@ -225,6 +236,7 @@ export function dockerfileContext(
       stages,
       ...(stages.length > 0 ? { final: stages.at(-1) } : {}),
       globalArgs,
+      preamble,
       environments,
       ...(model ? { model } : {}),
       hasDockerignore:

@@ -21,6 +21,8 @@ export interface Diagnostic {
   fix?: string;
   /** `--fix` can apply the fix. */
   fixable: boolean;
+  /** The alias (hadolint code) this finding is, when the rule has several. */
+  alias?: string;
 }
 
 export interface AuditConfig {
@@ -96,8 +98,13 @@ export function auditTexts(
           message: finding.message,
           ...(finding.fix ? { fix: finding.fix } : {}),
           fixable: Boolean(finding.edit),
+          ...(finding.alias ? { alias: finding.alias } : {}),
         });
-        if (finding.edit) edits.set(input.file, [...(edits.get(input.file) ?? []), finding.edit]);
+        // Findings of one instruction may share one edit (DKR019's two flags): applied once.
+        const fileEdits = edits.get(input.file) ?? [];
+        if (finding.edit && !fileEdits.includes(finding.edit)) {
+          edits.set(input.file, [...fileEdits, finding.edit]);
+        }
       }
     }
   }

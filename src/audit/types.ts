@@ -30,6 +30,11 @@ export interface Finding {
   fix?: string;
   /** When the fix is mechanical, `--fix` applies it. */
   edit?: Edit;
+  /**
+   * Which of the rule's aliases this finding is (DKR019 is hadolint's DL3014 when `-y` is
+   * missing, DL3015 when `--no-install-recommends` is), where the rule has several.
+   */
+  alias?: string;
 }
 
 /** A rule's example: files of a tiny project; the first one is audited. */
@@ -123,6 +128,8 @@ export interface DockerInstruction {
   /** Last line of the instruction (continuations). */
   endLine: number;
   raw: Instruction;
+  /** The trigger of an ONBUILD (listed right after it): it runs in images built FROM this one. */
+  onbuild?: boolean;
 }
 
 export interface DockerStage {
@@ -142,6 +149,8 @@ export interface DockerfileContext extends BaseContext {
   final?: DockerStage;
   /** Global ARGs declared before the first FROM. */
   globalArgs: Map<string, string | undefined>;
+  /** Instructions before the first FROM other than ARG (`MAINTAINER`, `RUN`): no builder accepts them. */
+  preamble: DockerInstruction[];
   /** Environment files this Dockerfile COPYs (by path relative to the root), parsed. */
   environments: EnvironmentContext[];
   /** The model this Dockerfile belongs to (envs/<model>/Dockerfile of the spec), when known. */

@@ -7,17 +7,20 @@ import { basename, programOf } from './b-run.js';
 import type { ShellCommand } from './shell.js';
 
 const PIP = /^pip(\d+(\.\d+)?)?$/;
+/** pipx installs applications the way pip installs packages, with no cache of its own to clear. */
+const PIPX = /^pipx$/;
 const PYTHON = /^python(\d+(\.\d+)?)?$/;
 
-/** The index of `install` in a `pip install` command, or -1. */
-export function pipInstallIndex(command: ShellCommand): number {
+/** The index of `install` in a `pip install` command (`pipx install` too, with `pipx`), or -1. */
+export function pipInstallIndex(command: ShellCommand, options: { pipx?: boolean } = {}): number {
   const program = programOf(command);
   if (program === 'echo' || program === 'printf' || program === 'uv') return -1;
   const words = command.words;
   for (let i = 0; i < words.length; i++) {
     const word = basename(words[i] ?? '');
     let next = -1;
-    if (PIP.test(word) && basename(words[i - 1] ?? '') !== 'uv') next = i + 1;
+    const isPip = PIP.test(word) || (options.pipx === true && PIPX.test(word));
+    if (isPip && basename(words[i - 1] ?? '') !== 'uv') next = i + 1;
     else if (PYTHON.test(word) && words[i + 1] === '-m' && words[i + 2] === 'pip') next = i + 3;
     else if (PYTHON.test(word) && words[i + 1] === '-mpip') next = i + 2;
     if (next < 0) continue;
@@ -71,6 +74,9 @@ const PIP_VALUE_OPTIONS = new Set([
   '--keyring-provider',
   '--use-feature',
   '--use-deprecated',
+  '--root-user-action',
+  '--build-option',
+  '--install-option',
   '--group',
   '-b',
   '--build',
@@ -124,12 +130,12 @@ export function requirementPinned(requirement: string): boolean {
   return false;
 }
 
-/** The apt verb of an `apt-get`/`apt` command (`update`, `install`) and the program, if any. */
+/** The apt verb of an `apt-get`/`apt`/`aptitude` command (`update`, `install`) and the program, if any. */
 export function aptVerb(
   command: ShellCommand,
 ): { program: string; verb: string; index: number } | undefined {
   const program = programOf(command);
-  if (program !== 'apt-get' && program !== 'apt') return undefined;
+  if (program !== 'apt-get' && program !== 'apt' && program !== 'aptitude') return undefined;
   const words = command.words;
   let i = words.findIndex((w) => basename(w) === program) + 1;
   while (i < words.length) {

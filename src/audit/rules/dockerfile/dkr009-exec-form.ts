@@ -49,6 +49,8 @@ export const dkr009: Rule<'dockerfile'> = {
     'not forward SIGTERM, so `docker stop` and Kubernetes wait out the grace period and SIGKILL the server, which',
     'never drains its requests (hadolint DL3025, BuildKit JSONArgsRecommended).',
     '',
+    'Differs from hadolint on purpose: a shell-form HEALTHCHECK is not reported; it has no PID 1 to lose signals.',
+    '',
     'Fix: use the exec form, `CMD ["python", "serve.py"]` (`--fix` converts plain commands). If you need the',
     'shell, end the line with `exec`: `CMD cd /app && exec python serve.py` is not reported.',
   ].join('\n'),

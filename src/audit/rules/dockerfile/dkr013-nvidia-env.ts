@@ -36,7 +36,9 @@ function gpuIntent(context: DockerfileContext): boolean {
   const cpuBuild = context.environments.some((e) =>
     e.dependencies.some((d) => /^cpu/.test(d.conda?.build ?? '')),
   );
-  return !cpuBuild && !texts.some((t) => CPU.test(t)) && texts.some((t) => GPU.test(t));
+  // ROCm images (rocm/pytorch, +rocm wheels) use AMD's devices: no NVIDIA variable applies.
+  const rocm = texts.some((t) => /\brocm\b|rocm[0-9]/i.test(t));
+  return !cpuBuild && !rocm && !texts.some((t) => CPU.test(t)) && texts.some((t) => GPU.test(t));
 }
 
 const VARIABLES = {

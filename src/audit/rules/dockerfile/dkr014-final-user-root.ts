@@ -17,7 +17,11 @@ export const dkr014: Rule<'dockerfile'> = {
     'A service that runs as root turns any code execution in it (a pickle in a model file, a dependency) into root',
     'in the container, and Kubernetes `runAsNonRoot` refuses the image (hadolint DL3002). Only the final stage',
     'counts: a build stage may need `USER root`. USER set in a stage the final one is built on is inherited, and',
-    "micromamba's image already runs as `mambauser`.",
+    "micromamba's image already runs as `mambauser`. A final stage with no CMD, ENTRYPOINT or EXPOSE is a base",
+    'image for others to build on, and is not reported for lacking USER.',
+    '',
+    'Differs from hadolint on purpose: hadolint reports the last `USER root` of every stage; envgen only the final',
+    "stage's, since build stages (envgen's own among them) run as root to create environments.",
     '',
     'Fix: create a user and switch to it at the end of the final stage:',
     '`RUN useradd --system --uid 10001 --create-home app` then `USER app` (or `USER 10001`).',
@@ -41,6 +45,9 @@ export const dkr014: Rule<'dockerfile'> = {
         },
       ];
     }
+    // No CMD, ENTRYPOINT or EXPOSE: a base image for others to build FROM, not a service.
+    const inherited = inheritedInstructions(context, final);
+    if (!inherited.some((i) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(i.keyword))) return [];
     const { image } = rootImage(context, final);
     if (nonRootBase(image)) return [];
     return [

@@ -29,7 +29,7 @@ export const dkr017: Rule<'dockerfile'> = {
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'RUN') continue;
         for (const command of runCommands(instruction)) {
-          const install = pipInstallIndex(command);
+          const install = pipInstallIndex(command, { pipx: true });
           if (install < 0) continue;
           const args = pipArguments(command, install);
           if (args.constraints.length > 0) continue;

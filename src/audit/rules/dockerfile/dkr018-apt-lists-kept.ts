@@ -20,6 +20,9 @@ export const dkr018: Rule<'dockerfile'> = {
     'Only stages that end up in the final image are checked (a builder that is only `COPY --from`ed does not ship',
     'its lists). Not reported when the RUN mounts a cache on `/var/lib/apt/lists` (or on `/var/lib/apt`).',
     '',
+    'Differs from hadolint on purpose: apt lists in a cache mount of `/var/lib/apt` never reach a layer, so such a',
+    'RUN is not reported whatever else it does.',
+    '',
     'Fix: end the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use',
     '`RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked ...`.',
   ].join('\n'),
@@ -28,9 +31,10 @@ export const dkr018: Rule<'dockerfile'> = {
     const shipped = shippedStages(context);
     const findings: Finding[] = [];
     for (const stage of context.stages) {
-      if (!shipped.has(stage.index)) continue;
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'RUN') continue;
+        // An ONBUILD trigger runs in every image built FROM this stage, shipped or not.
+        if (!shipped.has(stage.index) && !instruction.onbuild) continue;
         const mounts = mountTargets(instruction, ['cache', 'tmpfs']).map((t) =>
           t.replace(/\/+$/, ''),
         );
@@ -67,7 +71,7 @@ export const dkr018: Rule<'dockerfile'> = {
         findings.push({
           line: update.line,
           column: update.column,
-          message: '`apt-get update` leaves /var/lib/apt/lists in this layer of the final image',
+          message: `\`${aptVerb(update)?.program ?? 'apt-get'} update\` leaves /var/lib/apt/lists in this layer of the final image`,
           fix: 'end this RUN with `&& rm -rf /var/lib/apt/lists/*` (or mount a cache on /var/lib/apt/lists)',
           ...(edit ? { edit } : {}),
         });

@@ -4,7 +4,10 @@ import { aptVerb } from './b-installers.js';
 import { runCommands } from './b-run.js';
 import type { ShellCommand } from './shell.js';
 
-const APT_INSTALL = /\bapt(?:-get)?((?:\s+-[-\w:=]+)*)\s+install(?=\s|$)/;
+const APT_INSTALL = /\bapt(?:-get|itude)?((?:\s+-[-\w:=]+)*)\s+install(?=\s|$)/;
+
+/** hadolint's code for each missing flag. */
+const ALIAS: Record<string, string> = { '-y': 'DL3014', '--no-install-recommends': 'DL3015' };
 
 export const dkr019: Rule<'dockerfile'> = {
   id: 'DKR019',
@@ -47,14 +50,18 @@ export const dkr019: Rule<'dockerfile'> = {
               fixed,
               'add -y / --no-install-recommends to apt-get install',
             );
+      // One finding per missing flag: each is its own hadolint code, and can be ignored alone.
       for (const { command, flags } of missing) {
-        findings.push({
-          line: command.line,
-          column: command.column,
-          message: `\`${aptVerb(command)?.program} install\` runs without ${flags.map((f) => `\`${f}\``).join(' and ')}`,
-          fix: `add ${flags.join(' ')} after \`install\``,
-          ...(edit ? { edit } : {}),
-        });
+        for (const flag of flags) {
+          findings.push({
+            line: command.line,
+            column: command.column,
+            message: `\`${aptVerb(command)?.program} install\` runs without \`${flag}\``,
+            fix: `add ${flag} after \`install\``,
+            alias: ALIAS[flag] ?? '',
+            ...(edit ? { edit } : {}),
+          });
+        }
       }
     }
     return findings;
@@ -86,7 +93,7 @@ export const dkr019: Rule<'dockerfile'> = {
             '',
           ].join('\n'),
         },
-        lines: [3, 4],
+        lines: [3, 3, 4],
       },
     ],
   },
@@ -107,9 +114,13 @@ function missingFlags(command: ShellCommand): string[] {
         w === '--assume-yes' ||
         w === '--force-yes' ||
         w === '-q=2' ||
+        w === '--quiet=2' ||
         /^-[a-zA-Z]*y[a-zA-Z]*$/.test(w) ||
         /^-[a-z]*qq/.test(w),
-    ) || option(/^APT::Get::Assume-Yes=(1|true|yes)$/i);
+    ) ||
+    // `-q -q` and `--quiet --quiet` are quiet level 2, which implies -y (apt-get(8)).
+    words.filter((w) => w === '-q' || w === '--quiet').length >= 2 ||
+    option(/^APT::Get::Assume-Yes=(1|true|yes)$/i);
   const noRecommends =
     words.includes('--no-install-recommends') || option(/^APT::Install-Recommends=(0|false|no)$/i);
   return [...(yes ? [] : ['-y']), ...(noRecommends ? [] : ['--no-install-recommends'])];

@@ -1,6 +1,7 @@
 import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
 import { programOf, runCommands } from './b-run.js';
 import { excerpt, stageNamed } from './b-stages.js';
+import type { ShellCommand } from './shell.js';
 
 const NON_POSIX = /^(pwsh|powershell|cmd)(\.exe)?$/i;
 
@@ -32,7 +33,9 @@ export const dkr020: Rule<'dockerfile'> = {
         if (instruction.keyword === 'SHELL') pipefail = shellHasPipefail(instruction.args);
         if (instruction.keyword !== 'RUN' || pipefail) continue;
         const commands = runCommands(instruction);
-        const pipe = commands.findIndex((c) => c.next === '|');
+        const pipe = commands.findIndex(
+          (c, i) => c.next === '|' && !isCondition(c) && !endsInCheck(commands, i),
+        );
         if (pipe < 0) continue;
         const setsPipefail = commands
           .slice(0, pipe)
@@ -43,7 +46,7 @@ export const dkr020: Rule<'dockerfile'> = {
         findings.push({
           line: command.line,
           column: command.column,
-          message: `\`${excerpt(command.text, 50)} | ${commands[pipe + 1]?.words[0] ?? '...'}\`: the pipe hides a failure of \`${command.words[0]}\` because the shell has no -o pipefail`,
+          message: `\`${excerpt(command.text, 50)} | ${commands[pipe + 1]?.words[0] ?? '...'}\`: the pipe hides a failure of \`${programOf(command) ?? command.words[0]}\` because the shell has no -o pipefail`,
           fix: 'add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN, or start the RUN with `set -o pipefail &&`',
         });
       }
@@ -126,8 +129,31 @@ function shellHasPipefail(args: string): boolean {
   }
   if (!Array.isArray(words)) return false;
   const strings = words.map(String);
-  if (NON_POSIX.test(strings[0]?.split(/[/\\]/).at(-1) ?? '')) return true;
+  const shell = strings[0]?.split(/[/\\]/).at(-1) ?? '';
+  if (NON_POSIX.test(shell)) return true;
+  // POSIX sh (dash on Debian) has no pipefail: `sh -o pipefail` fails or does nothing.
+  if (shell === 'sh' || shell === 'dash') return false;
   return setPipefail(strings);
+}
+
+/** A pipeline that is the condition of `if`/`while`/`until` (or negated): its status is the test. */
+function isCondition(command: ShellCommand): boolean {
+  return ['if', 'elif', 'while', 'until', '!'].includes(command.words[0] ?? '');
+}
+
+/**
+ * A pipeline whose last command checks what came in (`echo "$SHA  file" | sha256sum -c -`):
+ * its failure is the pipeline's, pipefail or not.
+ */
+function endsInCheck(commands: readonly ShellCommand[], start: number): boolean {
+  let last = start;
+  while (commands[last]?.next === '|' && last + 1 < commands.length) last++;
+  const words = commands[last]?.words ?? [];
+  const program = words[0]?.split('/').at(-1) ?? '';
+  return (
+    /^(sha(1|224|256|384|512)sum|md5sum|b2sum|shasum)$/.test(program) &&
+    words.some((w) => w === '-c' || w === '--check')
+  );
 }
 
 function setPipefail(words: readonly string[]): boolean {

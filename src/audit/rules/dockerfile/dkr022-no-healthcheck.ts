@@ -31,6 +31,8 @@ export const dkr022: Rule<'dockerfile'> = {
     'section in envgen.yaml; other images get no finding. `HEALTHCHECK NONE`, or one inherited from an earlier stage,',
     'counts as a decision.',
     '',
+    'Differs from hadolint on purpose: hadolint asks every image for a HEALTHCHECK; envgen only service images.',
+    '',
     'Fix: set `serve.health` in envgen.yaml and regenerate, or add',
     '`HEALTHCHECK CMD ["/opt/env/bin/python", "-c", "import urllib.request; urllib.request.urlopen(\'http://127.0.0.1:8080/healthz\', timeout=4)"]`.',
   ].join('\n'),

@@ -36,22 +36,27 @@ export const dkr023: Rule<'dockerfile'> = {
     );
     if (copies.length === 0) return [];
     const ignore = dockerignoreText(context);
-    let problem: string | undefined;
+    // What goes in: everything without a .dockerignore, else only what it lets through.
+    let leaks: string[];
     if (ignore === undefined) {
-      problem = context.hasDockerignore ? undefined : 'the build context has no .dockerignore';
+      if (context.hasDockerignore) return [];
+      leaks = ['.git', '.env files', 'weights'];
     } else {
-      const leaked = HISTORY_AND_SECRETS.filter(({ paths }) =>
+      leaks = HISTORY_AND_SECRETS.filter(({ paths }) =>
         paths.some((path) => !isExcluded(ignore, path)),
-      ).map(({ paths }) => paths[0]);
-      if (leaked.length > 0) problem = `the .dockerignore does not exclude ${leaked.join(' or ')}`;
+      ).map(({ what }) => what);
     }
-    if (!problem) return [];
+    if (leaks.length === 0) return [];
+    const why =
+      ignore === undefined
+        ? 'the build context has no .dockerignore'
+        : `the .dockerignore lets ${leaks.join(' and ')} through`;
     return copies.map(
       (i): Finding => ({
         line: i.line,
         column: i.column,
-        message: `\`${i.keyword} ${i.args}\` copies the whole build context and ${problem}: .git, .env files and weights go into the image`,
-        fix: 'copy only the files the service needs, or add a .dockerignore excluding .git, .env* and weight files',
+        message: `\`${i.keyword} ${i.args}\` copies the whole build context and ${why}: ${leaks.join(', ')} go into the image`,
+        fix: `copy only the files the service needs, or exclude ${ignore === undefined ? '.git, .env* and weight files' : leaks.join(' and ')} in a .dockerignore`,
       }),
     );
   },

@@ -40,6 +40,7 @@ export const dkr026: Rule<'dockerfile'> = {
           column: stage.from.column,
           message: '`--platform=$TARGETPLATFORM` is what FROM does anyway',
           fix: 'remove `--platform=$TARGETPLATFORM`',
+          alias: 'RedundantTargetPlatform',
           ...(edit ? { edit } : {}),
         });
         continue;
@@ -52,6 +53,7 @@ export const dkr026: Rule<'dockerfile'> = {
         line: stage.from.line,
         column: stage.from.column,
         message: `FROM --platform=${platform} pins this stage to one platform whatever \`docker build --platform\` asks for`,
+        alias: 'DL3029',
         fix: `drop --platform and build with \`docker build --platform ${platform}\`, or name the stage for its platform (\`AS build_${parts.at(-1) ?? 'amd64'}\`)`,
       });
     }

@@ -11,8 +11,9 @@ export const dkr029: Rule<'dockerfile'> = {
     'Each RUN is a layer: files that one RUN downloads and the next deletes still ship in the first layer, and every',
     'layer adds pull time (hadolint **DL3059**). Joining them with `&&` lets the cleanup happen in the same layer.',
     '',
-    'As in hadolint, RUNs with different `--mount`/`--network` flags, or where either already chains more than two',
-    'commands, are left alone: that split is usually deliberate (e.g. to cache a slow step).',
+    'As in hadolint, only RUNs of one command each are reported; RUNs with different `--mount`/`--network` flags,',
+    'or where either already chains commands, are left alone: that split is usually deliberate (e.g. to cache a',
+    'slow step).',
     '',
     'Fix: join the RUNs with `&& \\`.',
   ].join('\n'),
@@ -22,18 +23,25 @@ export const dkr029: Rule<'dockerfile'> = {
     for (const stage of context.stages) {
       let previous: DockerInstruction | undefined;
       for (const instruction of stage.instructions) {
+        // An ONBUILD is its trigger (listed right after it); triggers pair only with triggers.
+        if (instruction.keyword === 'ONBUILD') continue;
         if (instruction.keyword !== 'RUN') {
           previous = undefined;
           continue;
         }
-        if (previous && sameFlags(previous, instruction) && small(previous) && small(instruction)) {
+        const joinable =
+          previous !== undefined &&
+          Boolean(previous.onbuild) === Boolean(instruction.onbuild) &&
+          sameFlags(previous, instruction) &&
+          single(previous) &&
+          single(instruction);
+        if (previous && joinable) {
           findings.push({
             line: instruction.line,
             column: instruction.column,
-            message: `this RUN directly follows the RUN at line ${previous.line}: two layers where one would do`,
+            message: `this RUN directly follows the RUN at line ${previous.line}, and each runs one command: two layers where one would do`,
             fix: `join it to the RUN at line ${previous.line} with \`&& \\\``,
           });
-          continue;
         }
         previous = instruction;
       }
@@ -83,6 +91,7 @@ function sameFlags(a: DockerInstruction, b: DockerInstruction): boolean {
   return key(a) === key(b);
 }
 
-function small(instruction: DockerInstruction): boolean {
-  return runCommands(instruction).length <= 2;
+/** hadolint's test: a RUN of one command (`RUN a && b` is left alone, a chain is a choice). */
+function single(instruction: DockerInstruction): boolean {
+  return runCommands(instruction).length <= 1;
 }

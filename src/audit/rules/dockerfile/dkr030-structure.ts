@@ -83,6 +83,15 @@ export const dkr030: Rule<'dockerfile'> = {
         });
       }
     }
+    // Before the first FROM only ARG (and parser directives, comments) may stand.
+    for (const instruction of context.preamble) {
+      findings.push({
+        line: instruction.line,
+        column: instruction.column,
+        message: `${instruction.keyword} before the first FROM: no builder accepts it (only ARG may come before FROM)`,
+        fix: 'move it after FROM, or remove it',
+      });
+    }
     return findings.sort((a, b) => a.line - b.line);
   },
   examples: {
