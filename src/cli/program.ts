@@ -324,13 +324,16 @@ Examples:
       )
       .option('--fix', 'apply the mechanical fixes (atomically, only to files with findings)')
       .option('--explain <rule>', 'print what a rule checks, why, and how to fix it')
+      .option('--list', 'list every rule: id, severity, what it checks, hadolint/BuildKit aliases')
+      .option('--only <rules...>', 'run only these rules (ids or aliases, comma-separated)')
+      .option('--ignore <rules...>', 'do not run these rules (ids or aliases, comma-separated)')
       .option(
         '--pin <image=tag...>',
         'with --fix: pin these base images to the tags named (e.g. continuumio/miniconda3=25.3.1-1)',
       )
       .addHelpText(
         'after',
-        '\nIgnore one instruction or line with a comment above it: # envgen ignore=DKR008 <reason>\nIgnore a rule in a whole file: # envgen ignore-file=ENV012\n\nExamples:\n  $ envgen audit\n  $ envgen audit Dockerfile environment.yml --fail-on error\n  $ envgen audit --format sarif > envgen.sarif      (GitHub code scanning)\n  $ envgen audit --format github                    (annotations in GitHub Actions)\n  $ envgen audit --explain DKR008',
+        '\nIgnore one instruction or line with a comment above it: # envgen ignore=DKR008 <reason>\nIgnore a rule in a whole file: # envgen ignore-file=ENV012\n\nExamples:\n  $ envgen audit\n  $ envgen audit Dockerfile environment.yml --fail-on error\n  $ envgen audit --format sarif > envgen.sarif      (GitHub code scanning)\n  $ envgen audit --format github                    (annotations in GitHub Actions)\n  $ envgen audit --explain DKR008\n  $ envgen audit --list\n  $ envgen audit --only DKR017,DKR019 docker/',
       ),
   ).action(async (files: string[], options) => {
     const { runAudit } = await import('./commands/audit.js');

@@ -251,3 +251,38 @@ describe('envgen audit: which files', () => {
     expect(diagnostics.find((d) => d.ruleId === 'ENV019')?.fix).toContain('envgen lock m');
   });
 });
+
+describe('envgen audit: choosing rules', () => {
+  const BAD = 'FROM ubuntu:latest\nRUN apt-get install curl\nRUN pip install flask\n';
+
+  it('--list lists every rule with its severity and aliases', async () => {
+    const result = await runEnvgen(['audit', '--list', '--json']);
+    expect(result.exitCode).toBe(0);
+    const { rules } = JSON.parse(result.stdout) as { rules: { id: string; aliases: string[] }[] };
+    expect(rules.length).toBeGreaterThanOrEqual(57);
+    expect(rules.find((r) => r.id === 'DKR019')?.aliases).toEqual(['DL3015', 'DL3014']);
+  });
+
+  it('--only and --ignore take ids or aliases', async () => {
+    const dir = tmpDir({ Dockerfile: BAD });
+    const only = await audit(dir, ['--only', 'DKR017,DL3007']);
+    expect(ids(only.diagnostics)).toEqual(['DKR012', 'DKR017']);
+    const ignored = await audit(dir, ['--ignore', 'DKR017', '--ignore', 'DKR012']);
+    expect(ids(ignored.diagnostics)).not.toContain('DKR017');
+    expect(ids(ignored.diagnostics)).not.toContain('DKR012');
+    expect(ids(ignored.diagnostics).length).toBeGreaterThan(0);
+  });
+
+  it('an unknown rule in --only is exit 2 with a suggestion', async () => {
+    const result = await runEnvgen(['audit', '--only', 'DKR0177'], {
+      cwd: tmpDir({ Dockerfile: BAD }),
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('did you mean DKR017?');
+  });
+
+  it('--explain says how to change the severity', async () => {
+    const result = await runEnvgen(['audit', '--explain', 'DKR019']);
+    expect(result.stdout).toContain('audit: { severity: { DKR019: error } }');
+  });
+});

@@ -23,6 +23,12 @@ import { VERSION } from '../version.js';
 
 export interface AuditFlags {
   format?: 'text' | 'json' | 'sarif' | 'github';
+  /** Print every rule and exit. */
+  list?: boolean;
+  /** Run only these rules (ids or aliases). */
+  only?: string[];
+  /** Do not run these rules (ids or aliases), on top of envgen.yaml's audit.ignore. */
+  ignore?: string[];
   /** What the named files are, whatever their names. */
   kind?: Target;
   failOn?: Level;
@@ -48,6 +54,9 @@ export async function runAudit(
 ): Promise<number> {
   const { io, root } = ctx;
   if (flags.explain) return explain(ctx, flags.explain);
+  if (flags.list) return list(ctx);
+  const only = (flags.only ?? []).flatMap(splitIds).map(knownRule);
+  const skipped = (flags.ignore ?? []).flatMap(splitIds).map(knownRule);
 
   const listed = await listFiles(io, root);
   // Named paths are relative to --cwd (the root), as every other path envgen takes; a folder
@@ -103,6 +112,10 @@ export async function runAudit(
 
   const project = makeProject(root, texts);
   const config = configOf(project);
+  config.ignore.push(...skipped);
+  if (only.length > 0) {
+    config.ignore.push(...CATALOGUE.map((r) => r.id).filter((id) => !only.includes(id)));
+  }
   project.trustedRegistries.push(...config.trustedRegistries);
   Object.assign(project.pins, project.spec?.spec.audit?.pins ?? {}, pinsFrom(flags.pin ?? []));
   let result = auditTexts(inputs, project, config);
@@ -181,19 +194,54 @@ function render(
   return formatText(result.diagnostics, files, ctx.color);
 }
 
-function explain(ctx: CommandContext, id: string): number {
+/** `--only DKR017,DKR019` or repeated flags: one id a word. */
+function splitIds(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+/** A rule id (or alias) as the rule's id; an unknown one is a usage error with a suggestion. */
+function knownRule(id: string): string {
   const rule = ruleById(id);
-  if (!rule) {
-    const guess = didYouMean(
-      id.toUpperCase(),
-      CATALOGUE.map((r) => r.id),
-    );
-    throw usageError(
-      'audit/unknown-rule',
-      `no rule '${id}'`,
-      `${guess ? `did you mean ${guess}? ` : ''}rules: ${CATALOGUE.map((r) => r.id).join(', ')}`,
-    );
+  if (rule) return rule.id;
+  const guess = didYouMean(
+    id.toUpperCase(),
+    CATALOGUE.map((r) => r.id),
+  );
+  throw usageError(
+    'audit/unknown-rule',
+    `no rule '${id}'`,
+    `${guess ? `did you mean ${guess}? ` : ''}\`envgen audit --list\` lists them`,
+  );
+}
+
+/** Every rule: id, severity, target, title, aliases. */
+function list(ctx: CommandContext): number {
+  if (ctx.json) {
+    const rules = CATALOGUE.map((r) => ({
+      id: r.id,
+      name: r.name,
+      severity: r.severity,
+      target: r.target,
+      description: r.description,
+      aliases: r.aliases ?? [],
+    }));
+    ctx.io.stdout.write(`${JSON.stringify({ rules }, null, 2)}\n`);
+    return 0;
   }
+  const lines = CATALOGUE.map(
+    (r) =>
+      `${r.id.padEnd(8)}${r.severity.padEnd(9)}${r.target.padEnd(13)}${r.description}${r.aliases?.length ? ` (also: ${r.aliases.join(', ')})` : ''}`,
+  );
+  ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function explain(ctx: CommandContext, id: string): number {
+  const rule = ruleById(knownRule(id));
+  if (!rule) return 2;
   const c = ctx.color;
   const lines = [
     `${c.bold(rule.id)} ${rule.name} (${rule.severity}, ${rule.target})${rule.aliases?.length ? `  also: ${rule.aliases.join(', ')}` : ''}`,
@@ -202,7 +250,8 @@ function explain(ctx: CommandContext, id: string): number {
     '',
     rule.docs.trim(),
     '',
-    `Turn it off for one line with \`# envgen ignore=${rule.id} <reason>\` above it, or in envgen.yaml: audit: { ignore: [${rule.id}] }.`,
+    `Turn it off for one line with \`# envgen ignore=${rule.id} <reason>\` above it, for a run with \`--ignore ${rule.id}\`, or in envgen.yaml: audit: { ignore: [${rule.id}] }.`,
+    `Change its severity in envgen.yaml: audit: { severity: { ${rule.id}: error } } (error, warning, info or off).`,
   ];
   if (ctx.json)
     ctx.io.stdout.write(
