@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { channelName, isAnacondaChannel } from '../../conda-channels.js';
 import { parseCondaMatchSpec, withoutOperatorSpaces } from '../../spec/package-entries.js';
 import { type Detection, type DetectionCollector, quote } from './collector.js';
 import { isCondaTorchBuild } from './package-filters.js';
@@ -146,15 +147,26 @@ class EnvironmentFile {
     const channels: string[] = [];
     for (const item of node.items as Node[]) {
       if (!isScalar(item) || typeof item.value !== 'string') continue;
-      // A channel may be a URL; its last path segment is its name.
-      const name = item.value.replace(/\/+$/, '').split('/').pop() ?? '';
+      const name = channelName(item.value);
       channels.push(name);
-      if (name === 'defaults') {
+      if (isAnacondaChannel(item.value)) {
         this.found.noteRequirement(
           lineOf(item),
           item.value,
           'dropped',
-          "channel defaults: Anaconda's terms of service; envgen uses conda-forge or pytorch",
+          "an Anaconda channel, under Anaconda's terms of service; envgen uses conda-forge or pytorch",
+        );
+      } else if (
+        name !== 'conda-forge' &&
+        name !== 'pytorch' &&
+        name !== 'nvidia' &&
+        name !== 'nodefaults'
+      ) {
+        this.found.noteRequirement(
+          lineOf(item),
+          item.value,
+          'dropped',
+          'envgen writes the channels of the torch build it pins (conda-forge or pytorch and nvidia); add packages from other channels as channel::name',
         );
       }
     }

@@ -4,6 +4,7 @@
  * repo.anaconda.com, named or implicitly. Shared by DKR001 (the base) and DKR002 (the ToS).
  */
 import { posix } from 'node:path';
+import { isAnacondaChannel } from '../../../conda-channels.js';
 import type {
   DockerfileContext,
   DockerInstruction,
@@ -22,30 +23,7 @@ const ANACONDA_IMAGES = new Set([
   'anaconda/miniconda',
   'anaconda/anaconda3',
 ]);
-const ANACONDA_CHANNELS = new Set([
-  'defaults',
-  'main',
-  'r',
-  'msys2',
-  'free',
-  'pro',
-  'anaconda',
-  'pkgs/main',
-  'pkgs/r',
-  'pkgs/msys2',
-  'pkgs/free',
-  'pkgs/pro',
-]);
 const INSTALLER = /(^|\/)(Miniconda|Anaconda)3?-[^\s/]*\.sh\b/;
-
-export function isAnacondaChannel(channel: string): boolean {
-  const name = channel.trim().replace(/\/+$/, '').toLowerCase();
-  return (
-    ANACONDA_CHANNELS.has(name) ||
-    /^https?:\/\/(repo\.anaconda\.com|repo\.continuum\.io)\//.test(name) ||
-    /^https?:\/\/conda\.anaconda\.org\/anaconda$/.test(name)
-  );
-}
 
 /** Where a stage gets an Anaconda distribution: its base image, or an installer a RUN downloads. */
 export interface AnacondaOrigin {

@@ -14,50 +14,8 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
+import { channelName, isCondaForge, isPytorchChannel } from '../../../conda-channels.js';
 import type { Dependency, EnvironmentContext } from '../../types.js';
-
-/** A channel as written, reduced to its name: URLs and `conda-forge/label/x` become `conda-forge`. */
-export function channelName(raw: string): string {
-  let name = raw.trim().replace(/\/+$/, '');
-  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/]+)(\/.*)?$/i.exec(name);
-  if (url) {
-    const host = (url[1] ?? '').toLowerCase();
-    const path = (url[2] ?? '').replace(/^\//, '');
-    if (/(^|\.)repo\.(anaconda\.(com|cloud)|continuum\.io)$/.test(host)) return 'defaults';
-    // Token URLs (`/t/<token>/conda-forge`) name the channel after the token.
-    name = path.replace(/^t\/[^/]+\//, '');
-    if (name === '') return host;
-  }
-  if (/^pkgs\/(main|r|free|msys2|pro)$/.test(name)) return 'defaults';
-  return (name.split('/')[0] ?? name).toLowerCase();
-}
-
-const ANACONDA = new Set(['defaults', 'main', 'r', 'anaconda']);
-
-/** Channels served by Anaconda under its Terms of Service (the `defaults` family). */
-export function isAnacondaChannel(raw: string): boolean {
-  return ANACONDA.has(channelName(raw));
-}
-
-export function isCondaForge(raw: string): boolean {
-  return channelName(raw) === 'conda-forge';
-}
-
-/** Channels that vendors publish GPU builds on; each has its own CUDA packaging. */
-export const VENDOR_CHANNELS = new Set([
-  'pytorch',
-  'pytorch-nightly',
-  'pytorch-test',
-  'nvidia',
-  'rapidsai',
-  'rapidsai-nightly',
-  'dglteam',
-  'pyg',
-]);
-
-export function isPytorchChannel(raw: string): boolean {
-  return ['pytorch', 'pytorch-nightly', 'pytorch-test'].includes(channelName(raw));
-}
 
 /** Every channel the file names: the `channels:` entries and the `channel::pkg` prefixes. */
 export function namedChannels(

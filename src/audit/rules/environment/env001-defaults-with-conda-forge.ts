@@ -1,5 +1,6 @@
+import { isAnacondaChannel, isCondaForge } from '../../../conda-channels.js';
 import type { Rule } from '../../types.js';
-import { isAnacondaChannel, isCondaForge, namedChannels } from './conda-env.js';
+import { namedChannels } from './conda-env.js';
 
 export const env001: Rule<'environment'> = {
   id: 'ENV001',

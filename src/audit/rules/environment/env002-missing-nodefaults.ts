@@ -1,11 +1,6 @@
+import { channelName, isAnacondaChannel, isCondaForge } from '../../../conda-channels.js';
 import type { Rule } from '../../types.js';
-import {
-  appendToList,
-  channelName,
-  isAnacondaChannel,
-  isCondaForge,
-  topLevelKeys,
-} from './conda-env.js';
+import { appendToList, topLevelKeys } from './conda-env.js';
 
 export const env002: Rule<'environment'> = {
   id: 'ENV002',

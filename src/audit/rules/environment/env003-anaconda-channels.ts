@@ -1,5 +1,6 @@
+import { isAnacondaChannel } from '../../../conda-channels.js';
 import type { Rule } from '../../types.js';
-import { isAnacondaChannel, namedChannels } from './conda-env.js';
+import { namedChannels } from './conda-env.js';
 
 export const env003: Rule<'environment'> = {
   id: 'ENV003',

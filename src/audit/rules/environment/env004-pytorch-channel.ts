@@ -1,5 +1,6 @@
+import { isPytorchChannel } from '../../../conda-channels.js';
 import type { Rule } from '../../types.js';
-import { isPytorchChannel, namedChannels } from './conda-env.js';
+import { namedChannels } from './conda-env.js';
 
 export const env004: Rule<'environment'> = {
   id: 'ENV004',

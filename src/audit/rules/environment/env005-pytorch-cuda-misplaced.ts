@@ -1,11 +1,6 @@
+import { channelName, isCondaForge, isPytorchChannel } from '../../../conda-channels.js';
 import type { Rule } from '../../types.js';
-import {
-  channelName,
-  condaDeps,
-  condaForgePytorch,
-  isCondaForge,
-  isPytorchChannel,
-} from './conda-env.js';
+import { condaDeps, condaForgePytorch } from './conda-env.js';
 
 export const env005: Rule<'environment'> = {
   id: 'ENV005',

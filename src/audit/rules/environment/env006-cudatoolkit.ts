@@ -1,12 +1,12 @@
 import type { Table } from '../../../compat/table.js';
 import type { Release } from '../../../compat/types.js';
+import { isPytorchChannel } from '../../../conda-channels.js';
 import { parseCondaVersionSpec } from '../../../versions/conda-version.js';
 import type { Dependency, EnvironmentContext, Rule } from '../../types.js';
 import {
   CONDA_TORCH,
   condaDeps,
   condaForgePytorch,
-  isPytorchChannel,
   majorOf,
   pipIndexes,
   pytorchIndexLabel,

@@ -1,5 +1,6 @@
+import { channelName, VENDOR_CHANNELS } from '../../../conda-channels.js';
 import type { Finding, Rule } from '../../types.js';
-import { channelName, condaDeps, topLevelKeys, VENDOR_CHANNELS } from './conda-env.js';
+import { condaDeps, topLevelKeys } from './conda-env.js';
 
 const CUDA_PACKAGE =
   /^(cuda-.+|cudnn|nccl|libcublas|libcufft|libcurand|libcusolver|libcusparse|libnvjitlink)$/;

@@ -1,6 +1,7 @@
+import { channelName } from '../../../conda-channels.js';
 import { normalizeName } from '../../../spec/package-entries.js';
 import type { Finding, Rule } from '../../types.js';
-import { channelName, condaDeps, isPipOption, PIP_TORCH, pipDeps } from './conda-env.js';
+import { condaDeps, isPipOption, PIP_TORCH, pipDeps } from './conda-env.js';
 
 export const env021: Rule<'environment'> = {
   id: 'ENV021',

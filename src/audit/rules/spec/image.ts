@@ -383,13 +383,3 @@ export function solvedEnvironment(
     copies.find((c) => posix.basename(c.destination) === posix.basename(file))
   );
 }
-
-/** Anaconda-hosted channels (their Terms of Service apply to the packages they serve). */
-export function isAnacondaChannel(channel: string): boolean {
-  const name = channel.replace(/\/+$/, '').toLowerCase();
-  return (
-    ['defaults', 'main', 'r', 'anaconda', 'msys2', 'pro', 'free'].includes(name) ||
-    /^https?:\/\/repo\.anaconda\.(com|cloud)\//.test(name) ||
-    /^https?:\/\/(conda\.)?anaconda\.org\/anaconda\/?$/.test(name)
-  );
-}

@@ -1,10 +1,10 @@
+import { isAnacondaChannel } from '../../../conda-channels.js';
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import type { DockerfileContext, EnvironmentContext, Finding, Rule } from '../../types.js';
 import { condaTool } from '../dockerfile/shell.js';
 import {
   commandSpecs,
   environmentCopies,
-  isAnacondaChannel,
   optionValue,
   rootImage,
   runCommands,
