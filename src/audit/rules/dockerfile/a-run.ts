@@ -4,6 +4,7 @@
  * options, its package arguments, the cache mounts and variables around it).
  */
 import type { DockerfileContext, DockerInstruction } from '../../types.js';
+import { mountTargets, runCommands } from './b-run.js';
 import { commandsOf, condaTool, condaVerb, type ShellCommand } from './shell.js';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash']);
@@ -70,6 +71,8 @@ export function commandsIn(
   context: DockerfileContext,
   instruction: DockerInstruction,
 ): LocatedCommand[] {
+  // A RUN has one reader (b-run): exec form, heredocs and comment lines read as the shell does.
+  if (instruction.keyword === 'RUN') return runCommands(instruction);
   const cached = commandsCache.get(instruction);
   if (cached) return cached;
   const commands = locateCommands(context, instruction);
@@ -212,15 +215,7 @@ export const SOLVE_VERBS = new Set([
 
 /** Cache-mount targets of a RUN (`--mount=type=cache,target=/opt/conda/pkgs`). */
 export function cacheMountTargets(instruction: DockerInstruction): string[] {
-  return instruction.flags
-    .filter((f) => f.name === 'mount')
-    .map((f) =>
-      Object.fromEntries(f.value.split(',').map((kv) => kv.split('=', 2) as [string, string])),
-    )
-    .filter((m) => m.type === 'cache')
-    .map((m) => m.target ?? m.dst ?? m.destination ?? '')
-    .filter(Boolean)
-    .map((t) => t.replace(/\/+$/, ''));
+  return mountTargets(instruction, ['cache']).map((t) => t.replace(/\/+$/, ''));
 }
 
 /** Variables set by ENV and ARG instructions, in order (the last one wins). */

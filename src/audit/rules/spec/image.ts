@@ -14,6 +14,8 @@ import type {
   DockerStage,
   EnvironmentContext,
 } from '../../types.js';
+import { packageArgs, SOLVE_VERBS } from '../dockerfile/a-run.js';
+import { runCommands as locatedRunCommands } from '../dockerfile/b-run.js';
 import { commandsOf, condaTool, condaVerb, type ShellCommand } from '../dockerfile/shell.js';
 
 /** `12.4` or, where only the major is known (`cuda-version>=12,<13`, `cuda12*`), `12`. */
@@ -293,38 +295,18 @@ export function assignments(
   return properties.map((p) => ({ name: p.getName(), value: p.getValue() }));
 }
 
-/** A RUN's commands, through the shell reader the Dockerfile rules use. */
+/**
+ * A RUN's commands, from the one reader of RUN bodies every rule uses: the exec form unwrapped
+ * for `sh -c`, heredoc bodies, comments on continuation lines dropped.
+ */
 export function runCommands(instruction: DockerInstruction): ShellCommand[] {
-  return instruction.keyword === 'RUN' ? commandsOf(instruction.args) : [];
+  return instruction.keyword === 'RUN' ? locatedRunCommands(instruction) : [];
 }
 
-/** conda/mamba/micromamba commands that solve an environment. */
+/** conda/mamba/micromamba commands that solve an environment (`upgrade` included). */
 export function isSolve(command: ShellCommand): boolean {
-  const verb = condaVerb(command);
-  return (
-    verb === 'create' ||
-    verb === 'install' ||
-    verb === 'update' ||
-    verb === 'env create' ||
-    verb === 'env update'
-  );
+  return SOLVE_VERBS.has(condaVerb(command) ?? '');
 }
-
-/** Options of the conda tools that take a value (so that value is not a package spec). */
-const VALUED = new Set([
-  '-n',
-  '--name',
-  '-p',
-  '--prefix',
-  '-c',
-  '--channel',
-  '-f',
-  '--file',
-  '-r',
-  '--root-prefix',
-  '--platform',
-  '--subdir',
-]);
 
 /** The value of an option (`-f x`, `--file=x`) of a command, if given. */
 export function optionValue(command: ShellCommand, names: readonly string[]): string | undefined {
@@ -341,27 +323,7 @@ export function optionValue(command: ShellCommand, names: readonly string[]): st
 
 /** The package specs named on a conda command line (`conda install pytorch-cuda=12.1 ...`). */
 export function commandSpecs(command: ShellCommand): string[] {
-  const tool = condaTool(command);
-  if (!tool) return [];
-  const words = command.words;
-  const start = words.findIndex((w) => (w.split('/').at(-1) ?? '') === tool);
-  const specs: string[] = [];
-  let verbSeen = 0;
-  const verbWords = condaVerb(command)?.split(' ').length ?? 0;
-  for (let i = start + 1; i < words.length; i++) {
-    const word = words[i] as string;
-    if (VALUED.has(word)) {
-      i++;
-      continue;
-    }
-    if (word.startsWith('-')) continue;
-    if (verbSeen < verbWords) {
-      verbSeen++;
-      continue;
-    }
-    specs.push(word);
-  }
-  return specs;
+  return condaTool(command) ? packageArgs(command) : [];
 }
 
 /** The file a solve reads: `-f x`, or `environment.yml` for a bare `conda env create`. */
