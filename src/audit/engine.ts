@@ -6,7 +6,8 @@
 import { posix } from 'node:path';
 import { CATALOGUE } from './catalogue.js';
 import { dockerfileContext, environmentContext, type Parsed } from './contexts.js';
-import type { BaseContext, Edit, Project, Rule, RuleSeverity, Target } from './types.js';
+import { type TextEdit, textEdit } from './text-edits.js';
+import type { BaseContext, Project, Rule, RuleSeverity, Target } from './types.js';
 
 export type Level = 'error' | 'warning' | 'info';
 
@@ -42,8 +43,8 @@ export interface FileInput {
 
 export interface AuditResult {
   diagnostics: Diagnostic[];
-  /** Mechanical fixes per file, in the order found. */
-  edits: Map<string, Edit[]>;
+  /** Mechanical fixes per file, as ranges of the text audited. */
+  edits: Map<string, TextEdit[]>;
   /** Whether any file could not be parsed (exit 2). */
   unparseable: boolean;
 }
@@ -54,7 +55,7 @@ export function auditTexts(
   config: AuditConfig,
 ): AuditResult {
   const diagnostics: Diagnostic[] = [];
-  const edits = new Map<string, Edit[]>();
+  const edits = new Map<string, TextEdit[]>();
   let unparseable = false;
   for (const input of files) {
     const parsed = parse(input, project);
@@ -89,6 +90,10 @@ export function auditTexts(
       for (const finding of (rule as Rule).check(parsed.context as never)) {
         const lineIgnores = ignored.lines.get(finding.line) ?? [];
         if (lineIgnores.some((id) => matches(rule, id))) continue;
+        // A rule's rewrite becomes the range of the text it changes, which the fixer applies.
+        const edit = finding.edit
+          ? textEdit(input.text, finding.edit.apply(input.text), finding.edit.description)
+          : undefined;
         diagnostics.push({
           ruleId: rule.id,
           severity: level === 'style' ? 'info' : level,
@@ -97,14 +102,10 @@ export function auditTexts(
           column: finding.column ?? 1,
           message: finding.message,
           ...(finding.fix ? { fix: finding.fix } : {}),
-          fixable: Boolean(finding.edit),
+          fixable: edit !== undefined,
           ...(finding.alias ? { alias: finding.alias } : {}),
         });
-        // Findings of one instruction may share one edit (DKR019's two flags): applied once.
-        const fileEdits = edits.get(input.file) ?? [];
-        if (finding.edit && !fileEdits.includes(finding.edit)) {
-          edits.set(input.file, [...fileEdits, finding.edit]);
-        }
+        if (edit) edits.set(input.file, [...(edits.get(input.file) ?? []), edit]);
       }
     }
   }

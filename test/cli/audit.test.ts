@@ -114,6 +114,30 @@ describe('envgen audit', () => {
     expect(ids(after)).not.toContain('ENV002');
   });
 
+  it('--fix reaches a fixed point: several fixes to one file land over passes, and fixing again changes nothing', async () => {
+    // DKR019 (two flags), DKR009 (exec form), DKR028 (PYTHONUNBUFFERED) and DKR013 all edit
+    // one Dockerfile; overlapping fixes wait for the next pass.
+    const dir = tmpDir({
+      Dockerfile: [
+        'FROM debian:12.11-slim',
+        'RUN apt-get update && apt-get install curl && rm -rf /var/lib/apt/lists/*',
+        'RUN pip install --no-cache-dir "torch==2.4.1"',
+        'USER 10001',
+        'CMD python -m server',
+        '',
+      ].join('\n'),
+    });
+    const first = await runEnvgen(['audit', '--fix', '--format', 'json'], { cwd: dir });
+    expect(first.stderr).toMatch(/fixed [0-9]+ finding/);
+    const once = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    expect(once).toContain('apt-get install -y --no-install-recommends curl');
+    const remaining = JSON.parse(first.stdout).diagnostics as (Diagnostic & { fixable: boolean })[];
+    expect(remaining.filter((d) => d.fixable)).toEqual([]);
+    const second = await runEnvgen(['audit', '--fix', '--format', 'json'], { cwd: dir });
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(once);
+    expect(second.stderr).not.toMatch(/fixed [1-9]/);
+  });
+
   it('--explain prints a rule’s documentation; an unknown rule gets a suggestion', async () => {
     const known = await runEnvgen(['audit', '--explain', 'DKR008']);
     expect(known.exitCode).toBe(0);

@@ -15,6 +15,7 @@ import { formatGithub } from '../../audit/report/github.js';
 import { formatJson } from '../../audit/report/json.js';
 import { formatSarif } from '../../audit/report/sarif.js';
 import { formatText } from '../../audit/report/text.js';
+import { applyEdits } from '../../audit/text-edits.js';
 import type { Project, Target } from '../../audit/types.js';
 import { usageError } from '../../problem.js';
 import { didYouMean } from '../../spec/did-you-mean.js';
@@ -39,6 +40,9 @@ export interface AuditFlags {
 }
 
 const RANK: Record<Level, number> = { info: 0, warning: 1, error: 2 };
+
+/** Fix passes at most: each applies the fixes that do not overlap, then audits again. */
+const MAX_FIX_PASSES = 10;
 
 /**
  * Files rules may look at besides the audited ones: a lock next to a spec, the .dockerignore,
@@ -121,21 +125,33 @@ export async function runAudit(
   let result = auditTexts(inputs, project, config);
 
   if (flags.fix && result.edits.size > 0) {
-    for (const [file, edits] of result.edits) {
-      const fixed = edits.reduce((text, edit) => edit.apply(text), texts.get(file) ?? '');
-      await io.writeFileAtomic(join(root, file), fixed);
-      texts.set(file, fixed);
-      const input = inputs.find((i) => i.file === file);
-      if (input) input.text = fixed;
+    // Pass after pass: apply the edits that do not overlap, audit again, until nothing is left
+    // to fix (bounded: a fix that keeps producing fixes is a bug, not a reason to loop).
+    let fixedCount = 0;
+    const fixedFiles = new Set<string>();
+    for (let pass = 0; pass < MAX_FIX_PASSES && result.edits.size > 0; pass++) {
+      let changed = false;
+      for (const [file, edits] of result.edits) {
+        const before = texts.get(file) ?? '';
+        const { text: fixed, applied } = applyEdits(before, edits);
+        if (fixed === before) continue;
+        await io.writeFileAtomic(join(root, file), fixed);
+        texts.set(file, fixed);
+        const input = inputs.find((i) => i.file === file);
+        if (input) input.text = fixed;
+        fixedCount += applied;
+        fixedFiles.add(file);
+        changed = true;
+      }
+      result = auditTexts(
+        inputs,
+        makeProject(root, texts, config.trustedRegistries, project.pins),
+        config,
+      );
+      if (!changed) break;
     }
-    const fixedCount = [...result.edits.values()].reduce((n, e) => n + e.length, 0);
     io.stderr.write(
-      `fixed ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${result.edits.size} file${result.edits.size === 1 ? '' : 's'}\n`,
-    );
-    result = auditTexts(
-      inputs,
-      makeProject(root, texts, config.trustedRegistries, project.pins),
-      config,
+      `fixed ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${fixedFiles.size} file${fixedFiles.size === 1 ? '' : 's'}\n`,
     );
   }
 
