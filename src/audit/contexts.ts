@@ -207,6 +207,16 @@ export function dockerfileContext(
       if (name) globalArgs.set(name.trim(), value?.trim() || undefined);
     } else preamble.push(instruction);
   }
+  // Lineage, once for every rule: the last earlier stage of the name the image expands to
+  // (BuildKit compares stage names case-insensitively).
+  for (const stage of stages) {
+    const name = expandArgs(stage.image, globalArgs).text.toLowerCase();
+    const parent = stages
+      .slice(0, stage.index)
+      .filter((s) => s.name?.toLowerCase() === name)
+      .at(-1);
+    if (parent) stage.parent = parent;
+  }
   const dir = posix.dirname(file);
   const environments = instructions
     .filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')
@@ -244,6 +254,29 @@ export function dockerfileContext(
         project.text(posix.join(dir, '.dockerignore')) !== undefined,
     },
   };
+}
+
+/**
+ * Substitutes `$NAME`, `${NAME}` and `${NAME:-default}` from the global ARG defaults (quotes
+ * around a default dropped); `unresolved` when a name has no value.
+ */
+export function expandArgs(
+  text: string,
+  args: ReadonlyMap<string, string | undefined>,
+): { text: string; unresolved: boolean } {
+  let unresolved = false;
+  const expanded = text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+      const value = args.get((braced ?? bare) as string) ?? fallback;
+      if (value === undefined) {
+        unresolved = true;
+        return whole;
+      }
+      return value.replace(/^(["'])(.*)\1$/, '$2');
+    },
+  );
+  return { text: expanded, unresolved };
 }
 
 function toInstruction(raw: Instruction): DockerInstruction {

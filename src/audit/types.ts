@@ -140,6 +140,11 @@ export interface DockerStage {
   image: string;
   instructions: DockerInstruction[];
   from: DockerInstruction;
+  /**
+   * The earlier stage this one is built FROM (`FROM build AS runtime`), when its image (ARGs
+   * expanded) names one: computed once, when the Dockerfile is parsed.
+   */
+  parent?: DockerStage;
 }
 
 export interface DockerfileContext extends BaseContext {

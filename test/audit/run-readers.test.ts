@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { dockerfileContext } from '../../src/audit/contexts.js';
 import { makeProject } from '../../src/audit/project.js';
-import { commandsIn } from '../../src/audit/rules/dockerfile/a-run.js';
-import { runCommands } from '../../src/audit/rules/dockerfile/b-run.js';
+import { commandsIn } from '../../src/audit/rules/dockerfile/conda-commands.js';
+import { runCommands } from '../../src/audit/rules/dockerfile/run-commands.js';
 import { runCommands as specRunCommands } from '../../src/audit/rules/spec/image.js';
 
 describe('one reading of a RUN', () => {

@@ -5,8 +5,8 @@ import type {
   Finding,
   Rule,
 } from '../../types.js';
-import { type AnacondaOrigin, anacondaOrigin, anacondaUse, solvesIn } from './a-anaconda.js';
-import { lineage } from './a-images.js';
+import { type AnacondaOrigin, anacondaOrigin, anacondaUse, solvesIn } from './anaconda.js';
+import { lineage } from './stages.js';
 
 /**
  * Why an Anaconda-based stage matters, or undefined when it is harmless: a build-only stage is,
@@ -14,7 +14,7 @@ import { lineage } from './a-images.js';
  * it, no `/opt/conda` is copied out of it, and each solve excludes `defaults`).
  */
 function exposure(context: DockerfileContext, stage: DockerStage): string | undefined {
-  if (!context.final || lineage(context, context.final).includes(stage)) {
+  if (!context.final || lineage(context.final).includes(stage)) {
     return 'the final image is built on it and ships its Anaconda-built base environment';
   }
   const names = new Set([String(stage.index), stage.name?.toLowerCase()].filter(Boolean));

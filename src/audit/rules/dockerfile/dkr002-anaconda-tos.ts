@@ -1,8 +1,8 @@
 import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
-import { anacondaUse, type Solve, solvesIn } from './a-anaconda.js';
-import { inheritedInstructions } from './a-images.js';
-import { commandsIn, inlineAssignments, isTruthy, variables } from './a-run.js';
+import { anacondaUse, type Solve, solvesIn } from './anaconda.js';
+import { commandsIn, inlineAssignments, isTruthy, variables } from './conda-commands.js';
 import { condaTool, condaVerb } from './shell.js';
+import { inheritedInstructions } from './stages.js';
 
 const AUTO_ACCEPT = 'CONDA_PLUGINS_AUTO_ACCEPT_TOS';
 

@@ -1,5 +1,5 @@
 import type { DockerInstruction, Finding, Rule } from '../../types.js';
-import { cacheMountTargets, commandsIn, hasOption, SOLVE_VERBS } from './a-run.js';
+import { cacheMountTargets, commandsIn, hasOption, SOLVE_VERBS } from './conda-commands.js';
 import { condaTool, condaVerb, type ShellCommand } from './shell.js';
 
 /** `conda clean -afy`, `micromamba clean --all --yes`, the old `-tipsy`, or `rm -rf <...>/pkgs`. */

@@ -1,8 +1,8 @@
 import type { Finding, Rule } from '../../types.js';
-import { rewriteEdit } from './a-edits.js';
-import { inheritedInstructions } from './a-images.js';
-import { commandsIn, hasOption, inlineAssignments, isTruthy, variables } from './a-run.js';
+import { commandsIn, hasOption, inlineAssignments, isTruthy, variables } from './conda-commands.js';
+import { rewriteEdit } from './edits.js';
 import { condaTool, condaVerb } from './shell.js';
+import { inheritedInstructions } from './stages.js';
 
 /** The verbs that stop at "Proceed ([y]/n)?" (`env create`/`env update` do not ask). */
 const ASKING = new Set(['install', 'create', 'update', 'upgrade', 'remove', 'uninstall']);

@@ -1,6 +1,6 @@
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import type { Finding, Rule } from '../../types.js';
-import { commandsIn, packageArgs } from './a-run.js';
+import { commandsIn, packageArgs } from './conda-commands.js';
 import { condaTool, condaVerb } from './shell.js';
 
 /** Whether a package argument fixes a version (`numpy=1.26`, `'numpy>=1.26,<2'`, a package file). */

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../../types.js';
-import { commandsIn, hasOption, packageArgs } from './a-run.js';
+import { commandsIn, hasOption, packageArgs } from './conda-commands.js';
 import { condaTool, condaVerb } from './shell.js';
 
 const TOOLS = new Set(['conda', 'mamba', 'micromamba', 'conda-libmamba-solver']);

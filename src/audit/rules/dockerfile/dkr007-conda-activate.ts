@@ -1,7 +1,7 @@
 import type { Finding, Rule } from '../../types.js';
-import { inheritedInstructions } from './a-images.js';
-import { commandsIn } from './a-run.js';
+import { commandsIn } from './conda-commands.js';
 import { condaTool, condaVerb, type ShellCommand } from './shell.js';
+import { inheritedInstructions } from './stages.js';
 
 /** `conda activate env`, `micromamba activate env`, `source activate env`, `. /opt/conda/bin/activate env`. */
 function activation(command: ShellCommand): 'tool' | 'script' | undefined {

@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../../types.js';
-import { rewriteEdit } from './a-edits.js';
-import { scriptOf } from './a-run.js';
+import { scriptOf } from './conda-commands.js';
+import { rewriteEdit } from './edits.js';
 import { commandsOf } from './shell.js';
 
 const FLAGS = ['--no-capture-output', '--live-stream'];

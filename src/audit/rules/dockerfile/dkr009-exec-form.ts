@@ -1,6 +1,6 @@
 import type { DockerInstruction, Finding, Rule } from '../../types.js';
-import { rewriteEdit } from './a-edits.js';
-import { execWords } from './a-run.js';
+import { execWords } from './conda-commands.js';
+import { rewriteEdit } from './edits.js';
 import { commandsOf } from './shell.js';
 
 /** Words a shell would pass through unchanged: no quotes, variables, globs, redirections or operators. */

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { type ImageRef, imageColumn, isNvidiaCuda, parentStage, rootImage } from './a-images.js';
+import { type ImageRef, imageColumn, isNvidiaCuda, rootImage } from './stages.js';
 
 /** `nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04`, and pytorch/pytorch's `-devel` tags built on it. */
 function isDevel(image: ImageRef): boolean {
@@ -30,7 +30,7 @@ export const dkr010: Rule<'dockerfile'> = {
     if (!final) return [];
     const { image } = rootImage(context, final);
     if (!isDevel(image)) return [];
-    const via = parentStage(context, final) ? ` (through stage \`${final.image}\`)` : '';
+    const via = final.parent ? ` (through stage \`${final.image}\`)` : '';
     return [
       {
         line: final.from.line,

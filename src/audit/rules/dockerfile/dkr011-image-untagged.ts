@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../../types.js';
-import { baseImages, imageColumn, pinEdit } from './a-images.js';
+import { baseImages, imageColumn, pinEdit } from './stages.js';
 
 export const dkr011: Rule<'dockerfile'> = {
   id: 'DKR011',

@@ -1,13 +1,13 @@
 import type { DockerfileContext, Rule } from '../../types.js';
-import { rewriteEdit } from './a-edits.js';
+import { variables } from './conda-commands.js';
+import { rewriteEdit } from './edits.js';
 import {
   type ImageRef,
   imageColumn,
   inheritedInstructions,
   isNvidiaCuda,
   rootImage,
-} from './a-images.js';
-import { variables } from './a-run.js';
+} from './stages.js';
 
 /** Images that set both variables already: NVIDIA's CUDA images and those built on them. */
 function presets(image: ImageRef): boolean {

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { type ImageRef, imageColumn, inheritedInstructions, rootImage } from './a-images.js';
+import { type ImageRef, imageColumn, inheritedInstructions, rootImage } from './stages.js';
 
 /** Bases whose default user is not root: micromamba's `mambauser`, distroless `:nonroot` tags. */
 function nonRootBase(image: ImageRef): boolean {

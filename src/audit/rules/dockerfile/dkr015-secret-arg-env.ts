@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../../types.js';
 import { looksSecret } from '../secrets.js';
-import { propertiesOf } from './a-run.js';
+import { propertiesOf } from './stages.js';
 
 /** `POSTGRES_PASSWORD_FILE=/run/secrets/pw`: a name that points at a secret holds no secret. */
 const POINTER = /_(FILE|PATH|DIR)$/i;

@@ -1,8 +1,8 @@
 import type { Finding, Rule } from '../../types.js';
-import { insertAfterMatch, replaceInstruction } from './b-edit.js';
-import { pipInstallIndex } from './b-installers.js';
-import { mountTargets, runCommands, runScript } from './b-run.js';
-import { excerpt, lineage, shippedStages, unquote, valueIn } from './b-stages.js';
+import { insertAfterMatch, replaceInstruction } from './edits.js';
+import { pipInstallIndex } from './installers.js';
+import { mountTargets, runCommands, runScript } from './run-commands.js';
+import { excerpt, lineage, shippedStages, unquote, valueIn } from './stages.js';
 
 /** pip reads PIP_NO_CACHE_DIR as a boolean; these are the values that turn the cache off (as hadolint). */
 const TRUTHY = /^(1|true|on|yes)$/i;
@@ -32,7 +32,7 @@ export const dkr016: Rule<'dockerfile'> = {
     for (const stage of context.stages) {
       if (!shipped.has(stage.index)) continue;
       const env = TRUTHY.test(
-        unquote(valueIn(lineage(context, stage), 'PIP_NO_CACHE_DIR', ['ENV', 'ARG']) ?? ''),
+        unquote(valueIn(lineage(stage), 'PIP_NO_CACHE_DIR', ['ENV', 'ARG']) ?? ''),
       );
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'RUN' || env) continue;

@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
-import { pipArguments, pipInstallIndex, requirementPinned } from './b-installers.js';
-import { runCommands } from './b-run.js';
-import { lineage, unquote } from './b-stages.js';
+import { pipArguments, pipInstallIndex, requirementPinned } from './installers.js';
+import { runCommands } from './run-commands.js';
+import { lineage, unquote } from './stages.js';
 
 export const dkr017: Rule<'dockerfile'> = {
   id: 'DKR017',
@@ -118,7 +118,7 @@ function requirementsText(
   const dir = posix.dirname(context.file);
   const read = (path: string) =>
     context.project.text(posix.normalize(path)) ?? context.project.text(posix.join(dir, path));
-  for (const instruction of lineage(context, stage).flatMap((s) => s.instructions)) {
+  for (const instruction of lineage(stage).flatMap((s) => s.instructions)) {
     if (
       (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') ||
       instruction.flags.some((f) => f.name === 'from')

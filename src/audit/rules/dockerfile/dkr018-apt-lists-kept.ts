@@ -1,8 +1,8 @@
 import type { Finding, Rule } from '../../types.js';
-import { instructionText, replaceInstruction } from './b-edit.js';
-import { aptVerb } from './b-installers.js';
-import { mountTargets, programOf, runCommands, runScript } from './b-run.js';
-import { shippedStages } from './b-stages.js';
+import { instructionText, replaceInstruction } from './edits.js';
+import { aptVerb } from './installers.js';
+import { mountTargets, programOf, runCommands, runScript } from './run-commands.js';
+import { shippedStages } from './stages.js';
 
 const CLEANUP = ' \\\n    && rm -rf /var/lib/apt/lists/*';
 

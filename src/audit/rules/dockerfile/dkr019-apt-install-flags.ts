@@ -1,7 +1,7 @@
 import type { Finding, Rule } from '../../types.js';
-import { insertAfterMatch, replaceInstruction } from './b-edit.js';
-import { aptVerb } from './b-installers.js';
-import { runCommands } from './b-run.js';
+import { insertAfterMatch, replaceInstruction } from './edits.js';
+import { aptVerb } from './installers.js';
+import { runCommands } from './run-commands.js';
 import type { ShellCommand } from './shell.js';
 
 const APT_INSTALL = /\bapt(?:-get|itude)?((?:\s+-[-\w:=]+)*)\s+install(?=\s|$)/;

@@ -1,7 +1,7 @@
 import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
-import { programOf, runCommands } from './b-run.js';
-import { excerpt, stageNamed } from './b-stages.js';
+import { programOf, runCommands } from './run-commands.js';
 import type { ShellCommand } from './shell.js';
+import { excerpt, stageNamed } from './stages.js';
 
 const NON_POSIX = /^(pwsh|powershell|cmd)(\.exe)?$/i;
 

@@ -1,5 +1,5 @@
 import type { DockerInstruction, Finding, Rule } from '../../types.js';
-import { programOf, runCommands, runScript } from './b-run.js';
+import { programOf, runCommands, runScript } from './run-commands.js';
 
 /** Miniforge / Mambaforge / Miniconda / Anaconda installers and micromamba downloads. */
 const INSTALLER = /(miniforge|mambaforge|miniconda|anaconda3?-\d|micro\.mamba\.pm|micromamba)/i;

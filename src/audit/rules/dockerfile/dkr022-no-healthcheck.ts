@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { lineage, serviceReason } from './b-stages.js';
+import { lineage, serviceReason } from './stages.js';
 
 const SERVICE_SPEC = (command: string) =>
   [
@@ -42,9 +42,7 @@ export const dkr022: Rule<'dockerfile'> = {
     if (!final) return [];
     const reason = serviceReason(context);
     if (!reason) return [];
-    if (
-      lineage(context, final).some((s) => s.instructions.some((i) => i.keyword === 'HEALTHCHECK'))
-    )
+    if (lineage(final).some((s) => s.instructions.some((i) => i.keyword === 'HEALTHCHECK')))
       return [];
     return [
       {

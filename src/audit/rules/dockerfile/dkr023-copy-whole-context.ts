@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { HISTORY_AND_SECRETS, isExcluded } from '../../../dockerignore.js';
 import type { DockerfileContext, Finding, Rule } from '../../types.js';
-import { unquote } from './b-stages.js';
+import { unquote } from './stages.js';
 
 const WHOLE = new Set(['.', './', './.', '*', './*']);
 

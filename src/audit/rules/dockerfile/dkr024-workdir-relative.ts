@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../../types.js';
-import { runCommands } from './b-run.js';
-import { excerpt, lineage, unquote } from './b-stages.js';
+import { runCommands } from './run-commands.js';
+import { excerpt, lineage, unquote } from './stages.js';
 
 export const dkr024: Rule<'dockerfile'> = {
   id: 'DKR024',
@@ -23,7 +23,7 @@ export const dkr024: Rule<'dockerfile'> = {
   check(context) {
     const findings: Finding[] = [];
     for (const stage of context.stages) {
-      let absolute = lineage(context, stage)
+      let absolute = lineage(stage)
         .slice(0, -1)
         .some((s) => s.instructions.some((i) => i.keyword === 'WORKDIR' && isAbsolute(i.args)));
       for (const instruction of stage.instructions) {

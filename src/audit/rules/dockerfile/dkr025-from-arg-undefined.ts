@@ -1,5 +1,5 @@
 import type { DockerfileContext, DockerInstruction, Finding, Rule } from '../../types.js';
-import { lineage, propertiesOf, stageNamed, unquote } from './b-stages.js';
+import { lineage, propertiesOf, stageNamed, unquote } from './stages.js';
 
 /** ARGs BuildKit defines in the global scope without a declaration. */
 const PREDEFINED = new Set([
@@ -217,7 +217,7 @@ function stageFindings(context: DockerfileContext): Finding[] {
   for (const stage of context.stages) {
     // ENV carries over to stages built FROM this one; ARG does not.
     const known = new Set(
-      lineage(context, stage)
+      lineage(stage)
         .slice(0, -1)
         .flatMap((s) =>
           s.instructions

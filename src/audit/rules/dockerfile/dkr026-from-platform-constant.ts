@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../../types.js';
-import { instructionText, replaceInstruction } from './b-edit.js';
+import { instructionText, replaceInstruction } from './edits.js';
 
 const TARGET_PLATFORM = /^\$\{?TARGETPLATFORM\}?$/;
 

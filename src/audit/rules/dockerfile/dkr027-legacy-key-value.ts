@@ -1,6 +1,6 @@
 import type { DockerfileContext, DockerInstruction, Edit, Finding, Rule } from '../../types.js';
-import { instructionText, replaceInstruction } from './b-edit.js';
-import { propertiesOf } from './b-stages.js';
+import { instructionText, replaceInstruction } from './edits.js';
+import { propertiesOf } from './stages.js';
 
 export const dkr027: Rule<'dockerfile'> = {
   id: 'DKR027',

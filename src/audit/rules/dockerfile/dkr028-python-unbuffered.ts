@@ -1,7 +1,7 @@
 import type { DockerfileContext, Edit, Rule } from '../../types.js';
-import { basename } from './b-run.js';
-import { lineage, serviceReason, unquote, valueIn } from './b-stages.js';
+import { basename } from './run-commands.js';
 import { commandsOf } from './shell.js';
+import { lineage, serviceReason, unquote, valueIn } from './stages.js';
 
 const LINE = 'ENV PYTHONUNBUFFERED=1';
 
@@ -26,7 +26,7 @@ export const dkr028: Rule<'dockerfile'> = {
     if (!final) return [];
     const reason = serviceReason(context);
     if (!reason) return [];
-    const stages = lineage(context, final);
+    const stages = lineage(final);
     if (unquote(valueIn(stages, 'PYTHONUNBUFFERED') ?? '') !== '') return [];
     const launch = stages
       .flatMap((s) => s.instructions)

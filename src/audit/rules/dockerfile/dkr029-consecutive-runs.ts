@@ -1,5 +1,5 @@
 import type { DockerInstruction, Finding, Rule } from '../../types.js';
-import { runCommands } from './b-run.js';
+import { runCommands } from './run-commands.js';
 
 export const dkr029: Rule<'dockerfile'> = {
   id: 'DKR029',

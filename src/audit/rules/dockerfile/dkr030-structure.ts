@@ -1,5 +1,5 @@
 import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
-import { instructionText, replaceInstruction } from './b-edit.js';
+import { instructionText, replaceInstruction } from './edits.js';
 
 const RESERVED = new Set(['scratch', 'context']);
 const ONCE = ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'];

@@ -14,9 +14,10 @@ import type {
   DockerStage,
   EnvironmentContext,
 } from '../../types.js';
-import { packageArgs, SOLVE_VERBS } from '../dockerfile/a-run.js';
-import { runCommands as locatedRunCommands } from '../dockerfile/b-run.js';
+import { packageArgs, SOLVE_VERBS } from '../dockerfile/conda-commands.js';
+import { runCommands as locatedRunCommands } from '../dockerfile/run-commands.js';
 import { commandsOf, condaTool, condaVerb, type ShellCommand } from '../dockerfile/shell.js';
+import { lineage, propertiesOf, rootImage } from '../dockerfile/stages.js';
 
 /** `12.4` or, where only the major is known (`cuda-version>=12,<13`, `cuda12*`), `12`. */
 export type Cuda = string;
@@ -71,17 +72,6 @@ export function condaVersionCuda(version: string): Cuda | undefined {
     upperMajor === Number(lower) ||
     (upperMajor === Number(lower) + 1 && (upper[2] === undefined || Number(upper[2]) === 0));
   return sameMajor ? lower : undefined;
-}
-
-/** Expands `${X}`, `${X:-d}` and `$X` from the global ARG defaults; unknown ones stay. */
-export function expandArgs(text: string, args: ReadonlyMap<string, string | undefined>): string {
-  return text.replaceAll(
-    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
-      const name = braced ?? bare ?? '';
-      return args.get(name) ?? fallback ?? whole;
-    },
-  );
 }
 
 /**
@@ -228,7 +218,7 @@ function contextCopies(
   destination: string,
 ): EnvironmentCopy[] {
   const found: EnvironmentCopy[] = [];
-  for (const later of ctx.stages.filter((s) => stageChain(ctx, s).includes(stage))) {
+  for (const later of ctx.stages.filter((s) => lineage(s).includes(stage))) {
     for (const run of later.instructions.filter((i) => i.line > copy.line)) {
       for (const command of runCommands(run).filter(isSolve)) {
         const file = solveFile(command);
@@ -253,7 +243,7 @@ function contextCopies(
 /** The working directory at a line of a stage (WORKDIR, relative ones joined), `/` by default. */
 export function workdirAt(ctx: DockerfileContext, stage: DockerStage, line: number): string {
   let workdir = '/';
-  for (const instruction of stageChain(ctx, stage).flatMap((s) => s.instructions)) {
+  for (const instruction of lineage(stage).flatMap((s) => s.instructions)) {
     if (instruction.line >= line) break;
     if (instruction.keyword === 'WORKDIR' && instruction.args) {
       workdir = posix.resolve(workdir, instruction.args.replace(/^["']|["']$/g, ''));
@@ -262,37 +252,18 @@ export function workdirAt(ctx: DockerfileContext, stage: DockerStage, line: numb
   return workdir;
 }
 
-/** The stages a stage builds on (`FROM build AS runtime`), oldest first, itself last. */
-export function stageChain(ctx: DockerfileContext, stage: DockerStage): DockerStage[] {
-  const chain = [stage];
-  let current = stage;
-  while (chain.length <= ctx.stages.length) {
-    const parent = ctx.stages.find(
-      (s) => s.index < current.index && s.name?.toLowerCase() === current.image.toLowerCase(),
-    );
-    if (!parent) break;
-    chain.unshift(parent);
-    current = parent;
-  }
-  return chain;
-}
-
-/** The image a chain of stages finally starts from. */
-export function rootImage(ctx: DockerfileContext, stage: DockerStage): string {
-  return expandArgs(stageChain(ctx, stage)[0]?.image ?? stage.image, ctx.globalArgs);
-}
-
-/** `ENV`/`ARG` name-value pairs of one instruction (every form dockerfile-ast reads). */
+/** `ENV`/`ARG` name-value pairs of one instruction. */
 export function assignments(
   instruction: DockerInstruction,
 ): { name: string; value: string | null }[] {
-  if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') return [];
-  const raw = instruction.raw as unknown as {
-    getProperties?: () => Property[];
-    getProperty?: () => Property | null;
-  };
-  const properties = raw.getProperties?.() ?? [raw.getProperty?.()].filter((p) => p != null);
-  return properties.map((p) => ({ name: p.getName(), value: p.getValue() }));
+  return instruction.keyword === 'ENV' || instruction.keyword === 'ARG'
+    ? propertiesOf(instruction)
+    : [];
+}
+
+/** The image a chain of stages finally starts from, as written with ARG defaults expanded. */
+export function rootImageText(ctx: DockerfileContext, stage: DockerStage): string {
+  return rootImage(ctx, stage).image.text;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
+import { expandArgs } from '../../contexts.js';
 import type { DockerfileContext, DockerInstruction, Finding, Rule } from '../../types.js';
 import { condaTool } from '../dockerfile/shell.js';
 import {
@@ -8,7 +9,6 @@ import {
   cudaDrift,
   environmentCopies,
   environmentCudaClaims,
-  expandArgs,
   imageCuda,
   runCommands,
   wheelLabelCuda,
@@ -38,7 +38,7 @@ function runClaims(instruction: DockerInstruction): CudaClaim[] {
 
 function check(ctx: DockerfileContext): Finding[] {
   const bases: CudaClaim[] = ctx.stages.flatMap((stage) => {
-    const image = expandArgs(stage.image, ctx.globalArgs);
+    const image = expandArgs(stage.image, ctx.globalArgs).text;
     const cuda = imageCuda(image);
     return cuda ? [{ cuda, what: `base image ${image}`, ...position(stage.from) }] : [];
   });

@@ -1,4 +1,5 @@
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
+import { expandArgs } from '../../contexts.js';
 import type {
   DockerfileContext,
   DockerInstruction,
@@ -8,20 +9,19 @@ import type {
   Rule,
 } from '../../types.js';
 import type { ShellCommand } from '../dockerfile/shell.js';
+import { lineage } from '../dockerfile/stages.js';
 import {
   assignments,
   commandSpecs,
   condaSpecCuda,
   environmentCopies,
   environmentCudaClaims,
-  expandArgs,
   isCudaCondaSpec,
   isGpuEnvironment,
   isSolve,
   runCommands,
   solvedEnvironment,
   solveFile,
-  stageChain,
   workdirAt,
 } from './image.js';
 
@@ -36,7 +36,7 @@ function overrideFor(
   const inline = [...run.args.matchAll(/\bCONDA_OVERRIDE_CUDA=("[^"]*"|'[^']*'|[^\s;&|]*)/g)];
   if (inline.length > 0) return /^["']?["']?$/.test(inline.at(-1)?.[1] ?? '') ? 'empty' : 'set';
   // micromamba's CUDA-tagged images set it themselves (micromamba-docker#620).
-  const root = expandArgs(chain[0]?.image ?? '', ctx.globalArgs);
+  const root = expandArgs(chain[0]?.image ?? '', ctx.globalArgs).text;
   if (/micromamba:.*cuda/i.test(root)) return 'set';
   let state: 'set' | 'empty' | 'unset' = 'unset';
   for (const instruction of chain.flatMap((stage) => stage.instructions)) {
@@ -61,7 +61,7 @@ function gpuReason(
   stage: DockerStage,
   line: number,
 ) {
-  const chain = stageChain(ctx, stage);
+  const chain = lineage(stage);
   const copies = environmentCopies(ctx).filter((c) => chain.includes(c.stage));
   const file = solveFile(command);
   if (file && !/\.ya?ml$/.test(file)) return undefined;
@@ -105,7 +105,7 @@ function insertOverride(runLine: string, cuda: string): Edit {
 function check(ctx: DockerfileContext): Finding[] {
   const findings: Finding[] = [];
   for (const stage of ctx.stages) {
-    const chain = stageChain(ctx, stage);
+    const chain = lineage(stage);
     for (const run of stage.instructions.filter((i) => i.keyword === 'RUN')) {
       const solve = runCommands(run).find(isSolve);
       if (!solve) continue;

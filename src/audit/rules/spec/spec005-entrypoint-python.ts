@@ -8,16 +8,16 @@ import type {
   Rule,
 } from '../../types.js';
 import { commandsOf, condaTool, condaVerb } from '../dockerfile/shell.js';
+import { lineage } from '../dockerfile/stages.js';
 import {
   assignments,
   environmentCopies,
   isSolve,
   optionValue,
-  rootImage,
+  rootImageText,
   runCommands,
   solvedEnvironment,
   solveFile,
-  stageChain,
   workdirAt,
 } from './image.js';
 
@@ -37,7 +37,7 @@ function condaRoot(ctx: DockerfileContext): string {
 
 /** Prefixes the stage's solves create: `-p X`, `-n NAME`, the file's `name:`, or base. */
 function prefixesMadeIn(ctx: DockerfileContext, stage: DockerStage, root: string): string[] {
-  const copies = environmentCopies(ctx).filter((c) => stageChain(ctx, stage).includes(c.stage));
+  const copies = environmentCopies(ctx).filter((c) => lineage(stage).includes(c.stage));
   const prefixes: string[] = [];
   for (const run of stage.instructions) {
     for (const command of runCommands(run).filter(isSolve)) {
@@ -74,7 +74,7 @@ function finalPrefixes(ctx: DockerfileContext, chain: readonly DockerStage[], ro
     const src = posix.normalize(source).replace(/\/+$/, '');
     const dst = posix.normalize(destination).replace(/\/+$/, '');
     const stage = ctx.stages.find((s) => s.name?.toLowerCase() === from.toLowerCase());
-    const theirs = stage ? stageChain(ctx, stage).flatMap((s) => made.get(s) ?? []) : [];
+    const theirs = stage ? lineage(stage).flatMap((s) => made.get(s) ?? []) : [];
     for (const prefix of theirs) {
       if (prefix === src) prefixes.push(dst);
       else if (prefix.startsWith(`${src}/`)) prefixes.push(dst + prefix.slice(src.length));
@@ -209,11 +209,11 @@ function judgePath(
 }
 
 function pythonFindings(ctx: DockerfileContext, final: DockerStage): Finding[] {
-  const chain = stageChain(ctx, final);
+  const chain = lineage(final);
   const root = condaRoot(ctx);
   const prefixes = finalPrefixes(ctx, chain, root);
   if (prefixes.length === 0) return [];
-  const image = rootImage(ctx, final);
+  const image = rootImageText(ctx, final);
   const words = launchWords(chain);
   const python = words ? pythonOf(words) : undefined;
   if (!python || python === 'activated') return [];

@@ -2,13 +2,13 @@ import { isAnacondaChannel } from '../../../conda-channels.js';
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import type { DockerfileContext, EnvironmentContext, Finding, Rule } from '../../types.js';
 import { condaTool } from '../dockerfile/shell.js';
+import { lineage } from '../dockerfile/stages.js';
 import {
   commandSpecs,
   environmentCopies,
   optionValue,
-  rootImage,
+  rootImageText,
   runCommands,
-  stageChain,
 } from './image.js';
 
 /** conda packages NVIDIA publishes under its EULA (cuda-version: LicenseRef-NVIDIA-End-User-License-Agreement). */
@@ -87,8 +87,8 @@ function check(ctx: DockerfileContext): Finding[] {
     findings.push({ line, column, message: message(subject, inventory), fix: fix(inventory) });
   };
   if (ctx.final) {
-    const image = rootImage(ctx, ctx.final);
-    const from = stageChain(ctx, ctx.final)[0]?.from ?? ctx.final.from;
+    const image = rootImageText(ctx, ctx.final);
+    const from = lineage(ctx.final)[0]?.from ?? ctx.final.from;
     const inventory: Inventory = { nvidia: [], anaconda: [] };
     if (/^((docker\.io|nvcr\.io)\/)?nvidia\//.test(image))
       inventory.nvidia.push(`base image ${image}`);

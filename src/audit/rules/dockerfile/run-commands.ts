@@ -1,5 +1,5 @@
 /**
- * RUN bodies as shell commands with positions (group B helpers): the exec form, heredoc scripts
+ * RUN bodies as shell commands with positions: the exec form, heredoc scripts
  * and comment lines inside continuations are reduced to the script the shell really runs, and each
  * command is pinned to the line and column where it starts, so findings point inside long RUNs.
  */

@@ -1,9 +1,9 @@
 /**
- * pip and apt commands inside RUN (group B helpers): where `pip install` starts in a command
+ * pip and apt commands inside RUN: where `pip install` starts in a command
  * (`pip`, `pip3.11`, `python -m pip`, `conda run -n x pip`), its requirement arguments, and the
  * apt-get verb.
  */
-import { basename, programOf } from './b-run.js';
+import { basename, programOf } from './run-commands.js';
 import type { ShellCommand } from './shell.js';
 
 const PIP = /^pip(\d+(\.\d+)?)?$/;

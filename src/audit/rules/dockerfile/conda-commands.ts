@@ -1,11 +1,12 @@
 /**
- * What a RUN (or CMD/ENTRYPOINT) executes, as commands: the heredoc body, the `-c` script of an
- * exec-form shell, or the shell form; and the parts of a conda command rules ask about (its
- * options, its package arguments, the cache mounts and variables around it).
+ * conda commands in a Dockerfile: what a CMD or ENTRYPOINT executes (a RUN's commands come from
+ * run-commands.ts, the one reader of RUN bodies), and the parts of a conda command rules ask
+ * about: its options, package arguments, channels, solving verbs, and the variables around it.
  */
 import type { DockerfileContext, DockerInstruction } from '../../types.js';
-import { mountTargets, runCommands } from './b-run.js';
+import { type LocatedCommand, mountTargets, runCommands } from './run-commands.js';
 import { commandsOf, condaTool, condaVerb, type ShellCommand } from './shell.js';
+import { propertiesOf } from './stages.js';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash']);
 
@@ -58,11 +59,6 @@ interface HeredocLike {
   getContentRange(): RangeLike | null;
 }
 
-export interface LocatedCommand extends ShellCommand {
-  /** The line the command starts on (the instruction's line when it cannot be found). */
-  line: number;
-}
-
 /** The commands an instruction runs, each with the line it starts on. */
 /** Commands per instruction: a dozen rules ask for the same RUN's commands. */
 const commandsCache = new WeakMap<DockerInstruction, LocatedCommand[]>();
@@ -100,7 +96,8 @@ function locateCommands(
     const probe = command.text.replaceAll(/\s+/g, ' ');
     const at = flat.indexOf(probe, cursor);
     if (at >= 0) cursor = at + probe.length;
-    return { ...command, line: at >= 0 ? (lineOf[at] ?? instruction.line) : instruction.line };
+    const line = at >= 0 ? (lineOf[at] ?? instruction.line) : instruction.line;
+    return { ...command, line, column: line === instruction.line ? instruction.column : 1 };
   });
 }
 
@@ -218,48 +215,18 @@ export function cacheMountTargets(instruction: DockerInstruction): string[] {
   return mountTargets(instruction, ['cache']).map((t) => t.replace(/\/+$/, ''));
 }
 
-/** Variables set by ENV and ARG instructions, in order (the last one wins). */
+/** Variables set by ENV and ARG instructions, in order (the last one wins), quotes stripped. */
 export function variables(
   instructions: readonly DockerInstruction[],
 ): Map<string, string | undefined> {
   const found = new Map<string, string | undefined>();
   for (const instruction of instructions) {
-    for (const property of propertiesOf(instruction)) found.set(property.name, property.value);
+    if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') continue;
+    for (const property of propertiesOf(instruction)) {
+      found.set(property.name, property.value?.replace(/^(["'])(.*)\1$/, '$2') ?? undefined);
+    }
   }
   return found;
-}
-
-export interface PropertyAt {
-  name: string;
-  value: string | undefined;
-  line: number;
-  column: number;
-}
-
-/** The `NAME=value` pairs of an ENV or ARG instruction, with where each name is. */
-export function propertiesOf(instruction: DockerInstruction): PropertyAt[] {
-  type Property = {
-    getName(): string;
-    getValue(): string | null;
-    getNameRange(): { start: { line: number; character: number } };
-  };
-  const raw = instruction.raw as unknown as {
-    getProperties?: () => Property[];
-    getProperty?: () => Property | null;
-  };
-  const properties =
-    instruction.keyword === 'ENV'
-      ? (raw.getProperties?.() ?? [])
-      : instruction.keyword === 'ARG'
-        ? [raw.getProperty?.()]
-        : [];
-  return properties
-    .filter((p): p is Property => Boolean(p))
-    .map((p) => {
-      const at = p.getNameRange().start;
-      const value = p.getValue()?.replace(/^(["'])(.*)\1$/, '$2');
-      return { name: p.getName(), value, line: at.line + 1, column: at.character + 1 };
-    });
 }
 
 /** Assignments in front of a command (`CONDA_ALWAYS_YES=1 conda install ...`). */

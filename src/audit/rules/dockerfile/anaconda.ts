@@ -11,9 +11,15 @@ import type {
   DockerStage,
   EnvironmentContext,
 } from '../../types.js';
-import { imageColumn, lineage, rootImage } from './a-images.js';
-import { commandsIn, environmentFileArg, hasOption, namedChannels, SOLVE_VERBS } from './a-run.js';
+import {
+  commandsIn,
+  environmentFileArg,
+  hasOption,
+  namedChannels,
+  SOLVE_VERBS,
+} from './conda-commands.js';
 import { condaTool, condaVerb, type ShellCommand } from './shell.js';
+import { imageColumn, lineage, rootImage } from './stages.js';
 
 const ANACONDA_IMAGES = new Set([
   'continuumio/miniconda3',
@@ -43,7 +49,7 @@ export function anacondaOrigin(
   if (ANACONDA_IMAGES.has(image.repository)) {
     return { kind: 'image', instruction: from, what: image.text, column: imageColumn(from) };
   }
-  for (const instruction of lineage(context, stage).flatMap((s) => s.instructions)) {
+  for (const instruction of lineage(stage).flatMap((s) => s.instructions)) {
     if (instruction.keyword !== 'RUN' && instruction.keyword !== 'ADD') continue;
     const match = INSTALLER.exec(instruction.args);
     if (match)
@@ -104,7 +110,7 @@ export function anacondaUse(
 
 /** `conda config --remove channels defaults` (or `--remove-key channels`) before the solve. */
 function defaultsRemoved(context: DockerfileContext, stage: DockerStage, solve: Solve): boolean {
-  for (const run of lineage(context, stage).flatMap((s) => s.instructions)) {
+  for (const run of lineage(stage).flatMap((s) => s.instructions)) {
     if (run.keyword !== 'RUN') continue;
     const commands = commandsIn(context, run);
     const before = run === solve.run ? commands.slice(0, solve.index) : commands;
@@ -134,7 +140,7 @@ export function environmentFor(
     context.environments.find(
       (e) => e.file === posix.normalize(source) || e.file === posix.join(dir, source),
     );
-  for (const copy of lineage(context, stage).flatMap((s) => s.instructions)) {
+  for (const copy of lineage(stage).flatMap((s) => s.instructions)) {
     if (
       (copy.keyword !== 'COPY' && copy.keyword !== 'ADD') ||
       copy.flags.some((f) => f.name === 'from')
