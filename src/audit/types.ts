@@ -42,6 +42,10 @@ export interface Example {
   files: Record<string, string>;
   /** Invalid examples: the lines the rule reports (in order). */
   lines?: number[];
+  /** Invalid examples: the columns of those findings (in order). */
+  columns?: number[];
+  /** Invalid examples with a mechanical fix: the audited file once `--fix` is done. */
+  fixed?: string;
 }
 
 export interface Rule<T extends Target = Target> {
@@ -58,7 +62,12 @@ export interface Rule<T extends Target = Target> {
   /** hadolint / BuildKit codes the rule mirrors; inline ignores accept them too. */
   aliases?: string[];
   check(context: ContextFor<T>): Finding[];
-  examples: { valid: Example[]; invalid: Example[] };
+}
+
+/** A rule's examples (in an examples folder next to it): what it must pass and what it must report. */
+export interface RuleExamples {
+  valid: Example[];
+  invalid: Example[];
 }
 
 export type ContextFor<T extends Target> = T extends 'environment'

@@ -58,7 +58,7 @@ export const dkr004: Rule<'dockerfile'> = {
           const edit = rewriteEdit(context, run, `add --yes to \`${tool} ${verb}\``, addYes);
           findings.push({
             line: command.line,
-            column: run.column,
+            column: command.column,
             message: `\`${tool} ${verb}\` has no -y/--yes: it asks for confirmation, and a build cannot answer`,
             fix: `add \`--yes\` after \`${tool} ${verb}\`, or set \`ENV CONDA_ALWAYS_YES=true\` before this RUN`,
             ...(edit ? { edit } : {}),
@@ -67,48 +67,5 @@ export const dkr004: Rule<'dockerfile'> = {
       }
     }
     return findings;
-  },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'RUN conda install -qy numpy=1.26 && conda clean -afy',
-          ].join('\n'),
-        },
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'ENV CONDA_ALWAYS_YES=true',
-            'RUN conda create -n app python=3.11 && conda clean -afy',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'RUN conda install -c conda-forge numpy=1.26 \\',
-            '    && conda clean -afy',
-          ].join('\n'),
-        },
-        lines: [2],
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM mambaorg/micromamba:1.5.8',
-            'RUN micromamba create -n app -c conda-forge python=3.11 \\',
-            '    && micromamba install -n app -y pip=24.2 && micromamba clean --all --yes',
-          ].join('\n'),
-        },
-        lines: [2],
-      },
-    ],
   },
 };

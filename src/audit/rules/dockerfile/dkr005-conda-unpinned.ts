@@ -38,46 +38,12 @@ export const dkr005: Rule<'dockerfile'> = {
         if (loose.length === 0) continue;
         findings.push({
           line: command.line,
-          column: run.column,
+          column: command.column,
           message: `\`${condaTool(command)} ${verb}\` installs ${loose.map((p) => `\`${p}\``).join(', ')} without a version`,
           fix: `pin ${loose.length === 1 ? 'it' : 'each'} (\`${loose[0]?.replace(/^[^:]*::/, '')}=<version>\`), or install from a pinned environment file or lock`,
         });
       }
     }
     return findings;
-  },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            "RUN conda install -y -c conda-forge python=3.11 'numpy>=1.26,<2' conda-forge::pip=24.2 && conda clean -afy",
-          ].join('\n'),
-        },
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM mambaorg/micromamba:1.5.8',
-            'COPY env.yaml /tmp/env.yaml',
-            'RUN micromamba install -y -n base -f /tmp/env.yaml && micromamba clean --all --yes',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'RUN conda create -y -n app python=3.11 \\',
-            '    && conda install -y -n app -c conda-forge numpy pytorch::pytorch \\',
-            '    && conda clean -afy',
-          ].join('\n'),
-        },
-        lines: [3],
-      },
-    ],
   },
 };

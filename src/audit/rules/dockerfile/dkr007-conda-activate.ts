@@ -48,7 +48,7 @@ export const dkr007: Rule<'dockerfile'> = {
           if (!last && (kind === 'script' || hooked)) return;
           findings.push({
             line: command.line,
-            column: run.column,
+            column: command.column,
             message: last
               ? `\`${command.text}\` ends the RUN: the activation is lost when the RUN's shell exits, and later instructions do not see it`
               : `\`${command.text}\` runs in RUN's plain /bin/sh, which has no conda shell function: it fails ("Run 'conda init' before 'conda activate'"), and would not outlast this RUN anyway`,
@@ -58,50 +58,5 @@ export const dkr007: Rule<'dockerfile'> = {
       }
     }
     return findings;
-  },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'ENV PATH=/opt/conda/envs/app/bin:$PATH',
-            'RUN . /opt/conda/etc/profile.d/conda.sh && conda activate app && python -c "import torch"',
-          ].join('\n'),
-        },
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'SHELL ["/bin/bash", "--login", "-c"]',
-            'RUN conda init bash && conda activate app && pip install --no-cache-dir requests==2.32.3',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'RUN conda activate app',
-            'RUN pip install --no-cache-dir requests==2.32.3',
-          ].join('\n'),
-        },
-        lines: [2],
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM continuumio/miniconda3:25.3.1-1',
-            'RUN echo start && \\',
-            '    source activate app',
-            'RUN conda activate app && pip install --no-cache-dir torch==2.4.1',
-          ].join('\n'),
-        },
-        lines: [3, 4],
-      },
-    ],
   },
 };

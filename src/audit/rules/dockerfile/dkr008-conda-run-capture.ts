@@ -68,45 +68,4 @@ export const dkr008: Rule<'dockerfile'> = {
     }
     return findings;
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'CMD ["conda", "run", "--no-capture-output", "-n", "app", "python", "serve.py"]',
-          ].join('\n'),
-        },
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'CMD ["/opt/conda/envs/app/bin/python", "serve.py"]',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'ENTRYPOINT ["conda", "run", "-n", "app"]',
-            'CMD ["python", "serve.py"]',
-          ].join('\n'),
-        },
-        lines: [2],
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM condaforge/miniforge3:25.3.0-1',
-            'CMD /opt/conda/bin/conda run -n app python serve.py',
-          ].join('\n'),
-        },
-        lines: [2],
-      },
-    ],
-  },
 };

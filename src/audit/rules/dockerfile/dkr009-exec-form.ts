@@ -75,44 +75,4 @@ export const dkr009: Rule<'dockerfile'> = {
     }
     return findings;
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim',
-            'USER 10001',
-            'CMD ["/opt/env/bin/gunicorn", "-b", "0.0.0.0:8080", "app:app"]',
-          ].join('\n'),
-        },
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim',
-            'CMD . /opt/env/bin/activate && exec python -m server',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: ['FROM debian:12.11-slim', 'CMD /opt/env/bin/python -m server'].join('\n'),
-        },
-        lines: [2],
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim AS build',
-            'CMD ["true"]',
-            'FROM debian:12.11-slim',
-            'ENTRYPOINT uvicorn main:app --port $PORT',
-          ].join('\n'),
-        },
-        lines: [4],
-      },
-    ],
-  },
 };

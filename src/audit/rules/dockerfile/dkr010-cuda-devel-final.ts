@@ -40,44 +40,4 @@ export const dkr010: Rule<'dockerfile'> = {
       },
     ];
   },
-  examples: {
-    valid: [
-      {
-        // devel only in the build stage: the final stage is runtime.
-        files: {
-          Dockerfile: [
-            'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS build',
-            'RUN nvcc --version',
-            'FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04',
-            'COPY --from=build /opt/app /opt/app',
-            'USER 10001',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'ARG CUDA=12.4.1',
-            'FROM nvidia/cuda:$CUDA-cudnn-runtime-ubuntu22.04 AS build',
-            `FROM nvcr.io/nvidia/cuda:\${CUDA}-cudnn-devel-ubuntu22.04`,
-            'USER 10001',
-          ].join('\n'),
-        },
-        lines: [3],
-      },
-      {
-        files: {
-          Dockerfile: [
-            'FROM nvidia/cuda:12.1.1-devel-ubuntu22.04 AS base',
-            'RUN nvcc --version',
-            'FROM base',
-            'USER 10001',
-          ].join('\n'),
-        },
-        lines: [3],
-      },
-    ],
-  },
 };

@@ -33,31 +33,4 @@ export const dkr012: Rule<'dockerfile'> = {
     }
     return findings;
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: ['FROM condaforge/miniforge3:25.3.0-1 AS build', 'FROM build'].join('\n'),
-        },
-      },
-      {
-        files: {
-          Dockerfile:
-            'FROM mambaorg/micromamba:latest@sha256:1e4c9a6b2f4b5d0c0e37c39d5bd9e8e1b8f5b7e8f7d1a0c3e2b4f6a8c9d0e1f2',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'ARG TAG=latest',
-            'FROM continuumio/miniconda3:latest AS build',
-            `FROM condaforge/miniforge3:\${TAG}`,
-          ].join('\n'),
-        },
-        lines: [2, 3],
-      },
-    ],
-  },
 };

@@ -66,37 +66,6 @@ export const dkr019: Rule<'dockerfile'> = {
     }
     return findings;
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim',
-            'RUN apt-get update \\',
-            '    && apt-get -qq install --no-install-recommends curl \\',
-            '    && apt-get install --yes -o APT::Install-Recommends=false git \\',
-            '    && rm -rf /var/lib/apt/lists/*',
-            '',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim',
-            'RUN apt-get update \\',
-            '    && apt-get install curl \\',
-            '    && apt-get install -y git \\',
-            '    && rm -rf /var/lib/apt/lists/*',
-            '',
-          ].join('\n'),
-        },
-        lines: [3, 3, 4],
-      },
-    ],
-  },
 };
 
 function missingFlags(command: ShellCommand): string[] {

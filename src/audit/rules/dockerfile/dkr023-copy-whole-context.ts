@@ -5,8 +5,6 @@ import { unquote } from './stages.js';
 
 const WHOLE = new Set(['.', './', './.', '*', './*']);
 
-const DOCKERIGNORE = ['.git', '.env', '.env.*', '**/*.pt', '**/*.safetensors', ''].join('\n');
-
 export const dkr023: Rule<'dockerfile'> = {
   id: 'DKR023',
   name: 'copy-whole-context',
@@ -59,42 +57,6 @@ export const dkr023: Rule<'dockerfile'> = {
         fix: `copy only the files the service needs, or exclude ${ignore === undefined ? '.git, .env* and weight files' : leaks.join(' and ')} in a .dockerignore`,
       }),
     );
-  },
-  examples: {
-    valid: [
-      {
-        // envgen's own runtime stage (trimmed), next to its .dockerignore.
-        files: {
-          'envs/chat/Dockerfile': [
-            'FROM debian:12.11-slim AS runtime',
-            'WORKDIR /app',
-            'COPY --chown=app:app . /app',
-            'USER app',
-            '',
-          ].join('\n'),
-          '.dockerignore': DOCKERIGNORE,
-        },
-      },
-      {
-        files: {
-          Dockerfile: 'FROM debian:12.11-slim\nCOPY app/ /app/app/\nCOPY --from=build / /\n',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: { Dockerfile: 'FROM debian:12.11-slim\nWORKDIR /app\nCOPY . .\n' },
-        lines: [3],
-      },
-      {
-        // A .dockerignore that re-includes .env does not protect it.
-        files: {
-          Dockerfile: 'FROM debian:12.11-slim\nCOPY ./ /app\n',
-          '.dockerignore': '.git\n*.env\n!.env\n',
-        },
-        lines: [2],
-      },
-    ],
   },
 };
 

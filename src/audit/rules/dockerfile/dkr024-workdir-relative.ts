@@ -52,47 +52,6 @@ export const dkr024: Rule<'dockerfile'> = {
     }
     return findings;
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim',
-            'WORKDIR /app',
-            'WORKDIR src',
-            'RUN (cd /tmp && tar -xzf /tmp/a.tar.gz) && make -C /app/src',
-            '',
-          ].join('\n'),
-        },
-      },
-      {
-        // The absolute WORKDIR of the stage it is built FROM still holds.
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim AS base',
-            'WORKDIR /app',
-            'FROM base',
-            'WORKDIR models',
-            '',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim',
-            'WORKDIR app',
-            'RUN mkdir -p /opt/build \\',
-            '    && cd /opt/build && make',
-            '',
-          ].join('\n'),
-        },
-        lines: [2, 4],
-      },
-    ],
-  },
 };
 
 function isAbsolute(args: string): boolean {

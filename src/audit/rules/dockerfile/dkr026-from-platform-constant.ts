@@ -59,30 +59,4 @@ export const dkr026: Rule<'dockerfile'> = {
     }
     return findings;
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM --platform=$BUILDPLATFORM condaforge/miniforge3:25.3.0-1 AS build',
-            'FROM --platform=linux/arm64 debian:12.11-slim AS runtime_arm64',
-            'FROM debian:12.11-slim',
-            '',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM --platform=linux/amd64 nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS runtime',
-            `FROM --platform=\${TARGETPLATFORM} debian:12.11-slim`,
-            '',
-          ].join('\n'),
-        },
-        lines: [1, 2],
-      },
-    ],
-  },
 };

@@ -32,34 +32,6 @@ export const dkr027: Rule<'dockerfile'> = {
     }
     return findings;
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim',
-            'ENV PATH=/opt/env/bin:$PATH \\',
-            '    PYTHONUNBUFFERED=1',
-            'LABEL org.opencontainers.image.title="sentiment" dev.envgen.cuda="11.8"',
-            '',
-          ].join('\n'),
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          Dockerfile: [
-            'FROM debian:12.11-slim',
-            'ENV PATH /opt/env/bin:$PATH',
-            'LABEL maintainer "ML team"',
-            '',
-          ].join('\n'),
-        },
-        lines: [2, 3],
-      },
-    ],
-  },
 };
 
 /** `KEY=value`, quoted when needed; undefined when the value needs escapes a fix should not guess. */

@@ -32,35 +32,4 @@ export const env001: Rule<'environment'> = {
           : `remove '${c.raw}' from channels and add 'nodefaults'`,
       }));
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.11\n',
-        },
-      },
-      {
-        files: {
-          'environment.yml': 'name: app\nchannels:\n  - defaults\ndependencies:\n  - python=3.11\n',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - conda-forge\n  - defaults\ndependencies:\n  - python=3.11\n',
-        },
-        lines: [4],
-      },
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - https://repo.anaconda.com/pkgs/main\n  - conda-forge\ndependencies:\n  - python=3.11\n  - anaconda::mkl\n',
-        },
-        lines: [3, 7],
-      },
-    ],
-  },
 };

@@ -36,36 +36,4 @@ export const env002: Rule<'environment'> = {
       },
     ];
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.11\n',
-        },
-      },
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels: [pytorch, nvidia]\ndependencies:\n  - python=3.11\n',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n',
-        },
-        lines: [2],
-      },
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels: [pytorch, conda-forge]\ndependencies:\n  - python=3.11\n',
-        },
-        lines: [2],
-      },
-    ],
-  },
 };

@@ -30,30 +30,4 @@ export const env003: Rule<'environment'> = {
           : `replace '${c.raw}' with conda-forge and add 'nodefaults'`,
       }));
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.11\n',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - defaults\ndependencies:\n  - python=3.11\n  - pkgs/main::numpy\n',
-        },
-        lines: [3, 6],
-      },
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - https://conda.anaconda.org/anaconda/\n  - pytorch\ndependencies:\n  - python=3.11\n',
-        },
-        lines: [3],
-      },
-    ],
-  },
 };

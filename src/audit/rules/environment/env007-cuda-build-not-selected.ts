@@ -1,9 +1,6 @@
 import type { Rule } from '../../types.js';
 import { condaDeps, condaForgePytorch, gpuTarget } from './conda-env.js';
 
-const SPEC =
-  'version: 1\nmodels:\n  serve:\n    torch: "2.6"\n    cuda: "12.6"\n    source: conda-forge\n';
-
 export const env007: Rule<'environment'> = {
   id: 'ENV007',
   name: 'cuda-build-not-selected',
@@ -47,39 +44,5 @@ export const env007: Rule<'environment'> = {
         fix: `write '${pinned}' (or add 'pytorch-gpu')`,
       },
     ];
-  },
-  examples: {
-    valid: [
-      {
-        files: {
-          'envs/serve/environment.yml':
-            'name: serve\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.12\n  - pytorch=2.6.0=cuda126*\n  - cuda-version=12.6\n',
-          'envgen.yaml': SPEC,
-        },
-      },
-      {
-        files: {
-          'environment.yml':
-            'name: cpu\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pytorch=2.6\n',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          'envs/serve/environment.yml':
-            'name: serve\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.12\n  - pytorch=2.6.0\n',
-          'envgen.yaml': SPEC,
-        },
-        lines: [7],
-      },
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pytorch>=2.5\n  - cuda-version=12.4\n',
-        },
-        lines: [6],
-      },
-    ],
   },
 };

@@ -1,9 +1,6 @@
 import type { Rule } from '../../types.js';
 import { condaDeps, gpuTarget } from './conda-env.js';
 
-const SPEC =
-  'version: 1\nmodels:\n  serve:\n    torch: "2.5"\n    cuda: "12.4"\n    source: pytorch\n';
-
 export const env008: Rule<'environment'> = {
   id: 'ENV008',
   name: 'cpuonly-on-gpu',
@@ -30,32 +27,5 @@ export const env008: Rule<'environment'> = {
         message: `'${d.text}' selects the CPU build of PyTorch, but ${target.because}`,
         fix: "remove 'cpuonly' and select the CUDA build (pytorch-cuda=X.Y on the pytorch channel, pytorch=*=cuda* on conda-forge)",
       }));
-  },
-  examples: {
-    valid: [
-      {
-        files: {
-          'environment.yml':
-            'name: cpu\nchannels:\n  - pytorch\n  - conda-forge\ndependencies:\n  - pytorch==2.5.1\n  - cpuonly\n',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          'envs/serve/environment.yml':
-            'name: serve\nchannels:\n  - pytorch\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pytorch==2.5.1\n  - cpuonly\n',
-          'envgen.yaml': SPEC,
-        },
-        lines: [8],
-      },
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - pytorch\n  - nvidia\ndependencies:\n  - pytorch==2.5.1\n  - pytorch-cuda=12.4\n  - cpuonly\n',
-        },
-        lines: [8],
-      },
-    ],
   },
 };

@@ -8,8 +8,6 @@ import {
   pytorchIndexLabel,
 } from './conda-env.js';
 
-const SPEC = 'version: 1\nmodels:\n  serve:\n    torch: "2.6"\n    cuda: "12.6"\n    source: pip\n';
-
 export const env010: Rule<'environment'> = {
   id: 'ENV010',
   name: 'pip-torch-without-index',
@@ -60,39 +58,5 @@ export const env010: Rule<'environment'> = {
         fix: `add '- --extra-index-url https://download.pytorch.org/whl/${expected}' to the pip list and pin '${first.name}==X.Y.Z+${expected}'`,
       },
     ];
-  },
-  examples: {
-    valid: [
-      {
-        files: {
-          'envs/serve/environment.yml':
-            'name: serve\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.13\n  - pip\n  - pip:\n      - --extra-index-url https://download.pytorch.org/whl/cu126\n      - torch==2.6.0+cu126\n',
-          'envgen.yaml': SPEC,
-        },
-      },
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - pip\n  - pip:\n      - torch==2.6.0\n',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          'envs/serve/environment.yml':
-            'name: serve\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.13\n  - pip\n  - pip:\n      - torch==2.6.0\n',
-          'envgen.yaml': SPEC,
-        },
-        lines: [9],
-      },
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - pip\n  - pip:\n      - torch==2.6.0+cu126\n      - torchvision==0.21.0+cu126\n',
-        },
-        lines: [7, 8],
-      },
-    ],
   },
 };

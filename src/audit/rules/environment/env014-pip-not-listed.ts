@@ -32,23 +32,4 @@ export const env014: Rule<'environment'> = {
       },
     ];
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\ndependencies:\n  - python=3.11\n  - pip=24.2\n  - pip:\n      - requests==2.32.3\n',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\ndependencies:\n  - python=3.11\n  - pip:\n      - requests==2.32.3\n',
-        },
-        lines: [4],
-      },
-    ],
-  },
 };

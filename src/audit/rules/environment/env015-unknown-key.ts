@@ -46,23 +46,4 @@ export const env015: Rule<'environment'> = {
           'remove it; valid keys are name, prefix, channels, variables and dependencies',
       }));
   },
-  examples: {
-    valid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannels:\n  - conda-forge\nvariables:\n  OMP_NUM_THREADS: "1"\ndependencies:\n  - python=3.11\n',
-        },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\nchannel_priority: strict\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\npip:\n  - requests==2.32.3\n',
-        },
-        lines: [2, 7],
-      },
-    ],
-  },
 };

@@ -34,16 +34,4 @@ export const env017: Rule<'environment'> = {
       },
     ];
   },
-  examples: {
-    valid: [{ files: { 'environment.yml': 'name: app\ndependencies:\n  - python=3.11\n' } }],
-    invalid: [
-      {
-        files: {
-          'environment.yml':
-            'name: app\ndependencies:\n  - python=3.11\nprefix: /home/alice/miniconda3/envs/app\n',
-        },
-        lines: [4],
-      },
-    ],
-  },
 };

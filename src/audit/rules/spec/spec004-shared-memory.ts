@@ -112,16 +112,6 @@ function check(ctx: SpecContext): Finding[] {
   return findings;
 }
 
-const SPEC = `version: 1
-models:
-  ranker:
-    torch: "2.1"
-    cuda: "11.8"
-    serve:
-      command: ["python", "serve.py"]
-      port: 8080
-`;
-
 export const spec004: Rule<'spec'> = {
   id: 'SPEC004',
   name: 'shared-memory-for-workers',
@@ -135,39 +125,4 @@ envgen generates no compose or Kubernetes file, so there is no run config to rea
 
 Fix: run with \`--ipc=host\` or \`--shm-size=2g\` (compose \`shm_size\`, Kubernetes an \`emptyDir\` with \`medium: Memory\` at /dev/shm).`,
   check,
-  examples: {
-    valid: [
-      {
-        files: {
-          'envgen.yaml': SPEC,
-          'serve.py': 'loader = DataLoader(dataset, batch_size=8, num_workers=0)\n',
-        },
-      },
-      {
-        // The module is not among the files: nothing to judge.
-        files: { 'envgen.yaml': SPEC },
-      },
-    ],
-    invalid: [
-      {
-        files: {
-          'envgen.yaml': SPEC,
-          'serve.py':
-            'from torch.utils.data import DataLoader\n\nloader = DataLoader(dataset, batch_size=8, num_workers=4)\n',
-        },
-        lines: [7],
-      },
-      {
-        files: {
-          'envgen.yaml': SPEC.replace(
-            '["python", "serve.py"]',
-            '["gunicorn", "-b", "0.0.0.0:8080", "app.main:app"]',
-          ),
-          'app/main.py': 'from app.batching import pool\n',
-          'app/batching.py': 'import torch.multiprocessing as mp\n',
-        },
-        lines: [7],
-      },
-    ],
-  },
 };
