@@ -1,10 +1,5 @@
-import type {
-  DockerfileContext,
-  DockerInstruction,
-  DockerStage,
-  Finding,
-  Rule,
-} from '../../types.js';
+import type { DockerfileContext, DockerInstruction, DockerStage } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { type AnacondaOrigin, anacondaOrigin, anacondaUse, solvesIn } from './anaconda.js';
 import { lineage } from './stages.js';
 
@@ -34,7 +29,7 @@ function exposure(context: DockerfileContext, stage: DockerStage): string | unde
     : undefined;
 }
 
-export const dkr001: Rule<'dockerfile'> = {
+export const dkr001 = defineRule<'dockerfile'>({
   id: 'DKR001',
   name: 'anaconda-base',
   target: 'dockerfile',
@@ -52,7 +47,7 @@ export const dkr001: Rule<'dockerfile'> = {
     'an Anaconda image is not reported when the final image does not come from it and each of its solves',
     "excludes `defaults` (an environment file with `nodefaults`, or `--override-channels`), as envgen's own files do.",
   ].join('\n'),
-  check(context) {
+  check(context, report) {
     const origins = new Map<DockerInstruction, { origin: AnacondaOrigin; stages: DockerStage[] }>();
     for (const stage of context.stages) {
       const origin = anacondaOrigin(context, stage);
@@ -61,17 +56,16 @@ export const dkr001: Rule<'dockerfile'> = {
       group.stages.push(stage);
       origins.set(origin.instruction, group);
     }
-    const findings: Finding[] = [];
     for (const { origin, stages } of origins.values()) {
       const why = stages.map((s) => exposure(context, s)).find(Boolean);
       if (!why) continue;
-      findings.push({
+      report({
         line: origin.instruction.line,
         column: origin.column,
         message: `${origin.kind === 'image' ? 'the base image' : 'the installer'} \`${origin.what}\` is Anaconda's, with \`defaults\` in its .condarc; ${why}`,
         fix: 'start from condaforge/miniforge3 or mambaorg/micromamba; or, in a build-only stage, exclude defaults from every solve (`nodefaults` in the environment file, or `--override-channels -c conda-forge`)',
       });
     }
-    return findings;
+    return undefined;
   },
-};
+});

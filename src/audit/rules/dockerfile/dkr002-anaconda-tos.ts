@@ -1,4 +1,5 @@
-import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
+import type { DockerfileContext, DockerStage, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { anacondaUse, type Solve, solvesIn } from './anaconda.js';
 import { commandsIn, inlineAssignments, isTruthy, variables } from './conda-commands.js';
 import { condaTool, condaVerb } from './shell.js';
@@ -31,7 +32,7 @@ function tosHandled(context: DockerfileContext, stage: DockerStage, solve: Solve
   });
 }
 
-export const dkr002: Rule<'dockerfile'> = {
+export const dkr002 = defineRule<'dockerfile'>({
   id: 'DKR002',
   name: 'anaconda-tos',
   target: 'dockerfile',
@@ -70,4 +71,4 @@ export const dkr002: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { DockerInstruction, Finding, Rule } from '../../types.js';
+import type { DockerInstruction, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { cacheMountTargets, commandsIn, hasOption, SOLVE_VERBS } from './conda-commands.js';
 import { condaTool, condaVerb, type ShellCommand } from './shell.js';
 
@@ -27,7 +28,7 @@ function cachesPackages(run: DockerInstruction): boolean {
   );
 }
 
-export const dkr003: Rule<'dockerfile'> = {
+export const dkr003 = defineRule<'dockerfile'>({
   id: 'DKR003',
   name: 'conda-clean',
   target: 'dockerfile',
@@ -62,4 +63,4 @@ export const dkr003: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { commandsIn, hasOption, inlineAssignments, isTruthy, variables } from './conda-commands.js';
 import { rewriteEdit } from './edits.js';
 import { condaTool, condaVerb } from './shell.js';
@@ -17,7 +18,7 @@ function addYes(text: string): string {
   );
 }
 
-export const dkr004: Rule<'dockerfile'> = {
+export const dkr004 = defineRule<'dockerfile'>({
   id: 'DKR004',
   name: 'conda-yes',
   target: 'dockerfile',
@@ -68,4 +69,4 @@ export const dkr004: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

@@ -1,5 +1,6 @@
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { commandsIn, packageArgs } from './conda-commands.js';
 import { condaTool, condaVerb } from './shell.js';
 
@@ -13,7 +14,7 @@ function pinned(word: string): boolean {
   return Boolean(version && version !== '*');
 }
 
-export const dkr005: Rule<'dockerfile'> = {
+export const dkr005 = defineRule<'dockerfile'>({
   id: 'DKR005',
   name: 'conda-unpinned',
   target: 'dockerfile',
@@ -46,4 +47,4 @@ export const dkr005: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

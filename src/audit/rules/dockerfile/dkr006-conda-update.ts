@@ -1,10 +1,11 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { commandsIn, hasOption, packageArgs } from './conda-commands.js';
 import { condaTool, condaVerb } from './shell.js';
 
 const TOOLS = new Set(['conda', 'mamba', 'micromamba', 'conda-libmamba-solver']);
 
-export const dkr006: Rule<'dockerfile'> = {
+export const dkr006 = defineRule<'dockerfile'>({
   id: 'DKR006',
   name: 'conda-update',
   target: 'dockerfile',
@@ -46,4 +47,4 @@ export const dkr006: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

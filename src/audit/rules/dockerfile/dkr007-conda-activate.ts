@@ -1,4 +1,5 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { commandsIn } from './conda-commands.js';
 import { condaTool, condaVerb, type ShellCommand } from './shell.js';
 import { inheritedInstructions } from './stages.js';
@@ -15,7 +16,7 @@ function activation(command: ShellCommand): 'tool' | 'script' | undefined {
 /** Commands that give the shell conda's `activate` function: conda.sh, a shell hook, a .bashrc. */
 const HOOK = /(conda|mamba)\.sh\b|\bshell(\.\w+)? hook\b|shell hook\b|\.bashrc\b/;
 
-export const dkr007: Rule<'dockerfile'> = {
+export const dkr007 = defineRule<'dockerfile'>({
   id: 'DKR007',
   name: 'conda-activate',
   target: 'dockerfile',
@@ -59,4 +60,4 @@ export const dkr007: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { scriptOf } from './conda-commands.js';
 import { rewriteEdit } from './edits.js';
 import { commandsOf } from './shell.js';
@@ -31,7 +32,7 @@ function addNoCapture(text: string): string {
     );
 }
 
-export const dkr008: Rule<'dockerfile'> = {
+export const dkr008 = defineRule<'dockerfile'>({
   id: 'DKR008',
   name: 'conda-run-capture',
   target: 'dockerfile',
@@ -68,4 +69,4 @@ export const dkr008: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { DockerInstruction, Finding, Rule } from '../../types.js';
+import type { DockerInstruction, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { execWords } from './conda-commands.js';
 import { rewriteEdit } from './edits.js';
 import { commandsOf } from './shell.js';
@@ -37,7 +38,7 @@ function convertible(instruction: DockerInstruction, stage: readonly DockerInstr
   return !stage.some((i) => i.keyword === 'ENTRYPOINT');
 }
 
-export const dkr009: Rule<'dockerfile'> = {
+export const dkr009 = defineRule<'dockerfile'>({
   id: 'DKR009',
   name: 'exec-form',
   target: 'dockerfile',
@@ -75,4 +76,4 @@ export const dkr009: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

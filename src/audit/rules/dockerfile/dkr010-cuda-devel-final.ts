@@ -1,4 +1,4 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { type ImageRef, imageColumn, isNvidiaCuda, rootImage } from './stages.js';
 
 /** `nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04`, and pytorch/pytorch's `-devel` tags built on it. */
@@ -9,7 +9,7 @@ function isDevel(image: ImageRef): boolean {
   );
 }
 
-export const dkr010: Rule<'dockerfile'> = {
+export const dkr010 = defineRule<'dockerfile'>({
   id: 'DKR010',
   name: 'cuda-devel-final',
   target: 'dockerfile',
@@ -40,4 +40,4 @@ export const dkr010: Rule<'dockerfile'> = {
       },
     ];
   },
-};
+});

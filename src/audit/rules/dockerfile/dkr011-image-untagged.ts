@@ -1,7 +1,8 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { baseImages, imageColumn, pinEdit } from './stages.js';
 
-export const dkr011: Rule<'dockerfile'> = {
+export const dkr011 = defineRule<'dockerfile'>({
   id: 'DKR011',
   name: 'image-untagged',
   target: 'dockerfile',
@@ -33,4 +34,4 @@ export const dkr011: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

@@ -1,7 +1,8 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { baseImages, imageColumn, pinEdit } from './stages.js';
 
-export const dkr012: Rule<'dockerfile'> = {
+export const dkr012 = defineRule<'dockerfile'>({
   id: 'DKR012',
   name: 'image-latest',
   target: 'dockerfile',
@@ -33,4 +34,4 @@ export const dkr012: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

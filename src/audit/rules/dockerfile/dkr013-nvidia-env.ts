@@ -1,4 +1,5 @@
-import type { DockerfileContext, Rule } from '../../types.js';
+import type { DockerfileContext } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { variables } from './conda-commands.js';
 import { rewriteEdit } from './edits.js';
 import {
@@ -46,7 +47,7 @@ const VARIABLES = {
   NVIDIA_DRIVER_CAPABILITIES: 'compute,utility',
 } as const;
 
-export const dkr013: Rule<'dockerfile'> = {
+export const dkr013 = defineRule<'dockerfile'>({
   id: 'DKR013',
   name: 'nvidia-env',
   target: 'dockerfile',
@@ -99,4 +100,4 @@ export const dkr013: Rule<'dockerfile'> = {
       },
     ];
   },
-};
+});

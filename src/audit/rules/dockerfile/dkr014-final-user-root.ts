@@ -1,4 +1,4 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { type ImageRef, imageColumn, inheritedInstructions, rootImage } from './stages.js';
 
 /** Bases whose default user is not root: micromamba's `mambauser`, distroless `:nonroot` tags. */
@@ -6,7 +6,7 @@ function nonRootBase(image: ImageRef): boolean {
   return image.repository === 'mambaorg/micromamba' || /(^|-)nonroot$/.test(image.tag ?? '');
 }
 
-export const dkr014: Rule<'dockerfile'> = {
+export const dkr014 = defineRule<'dockerfile'>({
   id: 'DKR014',
   name: 'final-user-root',
   target: 'dockerfile',
@@ -59,4 +59,4 @@ export const dkr014: Rule<'dockerfile'> = {
       },
     ];
   },
-};
+});

@@ -1,11 +1,12 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { looksSecret } from '../secrets.js';
 import { propertiesOf } from './stages.js';
 
 /** `POSTGRES_PASSWORD_FILE=/run/secrets/pw`: a name that points at a secret holds no secret. */
 const POINTER = /_(FILE|PATH|DIR)$/i;
 
-export const dkr015: Rule<'dockerfile'> = {
+export const dkr015 = defineRule<'dockerfile'>({
   id: 'DKR015',
   name: 'secret-arg-env',
   target: 'dockerfile',
@@ -38,4 +39,4 @@ export const dkr015: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Finding, Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { insertAfterMatch, replaceInstruction } from './edits.js';
 import { pipInstallIndex } from './installers.js';
 import { mountTargets, runCommands, runScript } from './run-commands.js';
@@ -8,7 +8,7 @@ import { excerpt, lineage, shippedStages, unquote, valueIn } from './stages.js';
 const TRUTHY = /^(1|true|on|yes)$/i;
 const PIP_INSTALL = /(?<!\buv\s+)\b(?:pip[0-9.]*|-m\s*pip)((?:\s+-[-\w=]+)*)\s+install(?=\s|$)/;
 
-export const dkr016: Rule<'dockerfile'> = {
+export const dkr016 = defineRule<'dockerfile'>({
   id: 'DKR016',
   name: 'pip-no-cache-dir',
   target: 'dockerfile',
@@ -26,9 +26,8 @@ export const dkr016: Rule<'dockerfile'> = {
     'Fix: `pip install --no-cache-dir ...`, or keep the cache outside the image with a BuildKit cache mount.',
   ].join('\n'),
   aliases: ['DL3042'],
-  check(context) {
+  check(context, report) {
     const shipped = shippedStages(context);
-    const findings: Finding[] = [];
     for (const stage of context.stages) {
       if (!shipped.has(stage.index)) continue;
       const env = TRUTHY.test(
@@ -61,7 +60,7 @@ export const dkr016: Rule<'dockerfile'> = {
             ? undefined
             : replaceInstruction(context, instruction, fixed, 'add --no-cache-dir to pip install');
         for (const [command] of missing) {
-          findings.push({
+          report({
             line: command.line,
             column: command.column,
             message: `\`${excerpt(command.text)}\` keeps pip's download cache in a layer of the final image`,
@@ -71,6 +70,6 @@ export const dkr016: Rule<'dockerfile'> = {
         }
       }
     }
-    return findings;
+    return undefined;
   },
-};
+});

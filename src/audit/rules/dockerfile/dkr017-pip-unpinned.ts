@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
-import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
+import type { DockerfileContext, DockerStage, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { pipArguments, pipInstallIndex, requirementPinned } from './installers.js';
 import { runCommands } from './run-commands.js';
 import { lineage, unquote } from './stages.js';
 
-export const dkr017: Rule<'dockerfile'> = {
+export const dkr017 = defineRule<'dockerfile'>({
   id: 'DKR017',
   name: 'pip-unpinned',
   target: 'dockerfile',
@@ -59,7 +60,7 @@ export const dkr017: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});
 
 /** The text of a `-r` file, found through the COPY/ADD that put it in the image. */
 function requirementsText(

@@ -1,4 +1,4 @@
-import type { Finding, Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { instructionText, replaceInstruction } from './edits.js';
 import { aptVerb } from './installers.js';
 import { mountTargets, programOf, runCommands, runScript } from './run-commands.js';
@@ -6,7 +6,7 @@ import { shippedStages } from './stages.js';
 
 const CLEANUP = ' \\\n    && rm -rf /var/lib/apt/lists/*';
 
-export const dkr018: Rule<'dockerfile'> = {
+export const dkr018 = defineRule<'dockerfile'>({
   id: 'DKR018',
   name: 'apt-lists-kept',
   target: 'dockerfile',
@@ -27,9 +27,8 @@ export const dkr018: Rule<'dockerfile'> = {
     '`RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked ...`.',
   ].join('\n'),
   aliases: ['DL3009'],
-  check(context) {
+  check(context, report) {
     const shipped = shippedStages(context);
-    const findings: Finding[] = [];
     for (const stage of context.stages) {
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'RUN') continue;
@@ -68,7 +67,7 @@ export const dkr018: Rule<'dockerfile'> = {
               'remove the apt lists in the same RUN',
             )
           : undefined;
-        findings.push({
+        report({
           line: update.line,
           column: update.column,
           message: `\`${aptVerb(update)?.program ?? 'apt-get'} update\` leaves /var/lib/apt/lists in this layer of the final image`,
@@ -77,6 +76,6 @@ export const dkr018: Rule<'dockerfile'> = {
         });
       }
     }
-    return findings;
+    return undefined;
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { insertAfterMatch, replaceInstruction } from './edits.js';
 import { aptVerb } from './installers.js';
 import { runCommands } from './run-commands.js';
@@ -9,7 +10,7 @@ const APT_INSTALL = /\bapt(?:-get|itude)?((?:\s+-[-\w:=]+)*)\s+install(?=\s|$)/;
 /** hadolint's code for each missing flag. */
 const ALIAS: Record<string, string> = { '-y': 'DL3014', '--no-install-recommends': 'DL3015' };
 
-export const dkr019: Rule<'dockerfile'> = {
+export const dkr019 = defineRule<'dockerfile'>({
   id: 'DKR019',
   name: 'apt-install-flags',
   target: 'dockerfile',
@@ -66,7 +67,7 @@ export const dkr019: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});
 
 function missingFlags(command: ShellCommand): string[] {
   const words = command.words;

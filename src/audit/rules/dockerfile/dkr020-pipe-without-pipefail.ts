@@ -1,11 +1,12 @@
-import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
+import type { DockerfileContext, DockerStage, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { programOf, runCommands } from './run-commands.js';
 import type { ShellCommand } from './shell.js';
 import { excerpt, stageNamed } from './stages.js';
 
 const NON_POSIX = /^(pwsh|powershell|cmd)(\.exe)?$/i;
 
-export const dkr020: Rule<'dockerfile'> = {
+export const dkr020 = defineRule<'dockerfile'>({
   id: 'DKR020',
   name: 'pipe-without-pipefail',
   target: 'dockerfile',
@@ -54,7 +55,7 @@ export const dkr020: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});
 
 /** A stage built FROM an earlier stage keeps that stage's SHELL. */
 function inherited(

@@ -1,4 +1,5 @@
-import type { DockerInstruction, Finding, Rule } from '../../types.js';
+import type { DockerInstruction, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { programOf, runCommands, runScript } from './run-commands.js';
 
 /** Miniforge / Mambaforge / Miniconda / Anaconda installers and micromamba downloads. */
@@ -6,7 +7,7 @@ const INSTALLER = /(miniforge|mambaforge|miniconda|anaconda3?-\d|micro\.mamba\.p
 const DOWNLOADERS = new Set(['curl', 'wget', 'aria2c']);
 const SUM_TOOLS = new Set(['sha256sum', 'sha512sum', 'shasum', 'sha384sum']);
 
-export const dkr021: Rule<'dockerfile'> = {
+export const dkr021 = defineRule<'dockerfile'>({
   id: 'DKR021',
   name: 'installer-unverified',
   target: 'dockerfile',
@@ -64,7 +65,7 @@ export const dkr021: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});
 
 /** Whether a RUN checks a checksum or a signature. */
 function verifies(instruction: DockerInstruction): boolean {

@@ -1,7 +1,7 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { lineage, serviceReason } from './stages.js';
 
-export const dkr022: Rule<'dockerfile'> = {
+export const dkr022 = defineRule<'dockerfile'>({
   id: 'DKR022',
   name: 'no-healthcheck',
   target: 'dockerfile',
@@ -39,4 +39,4 @@ export const dkr022: Rule<'dockerfile'> = {
       },
     ];
   },
-};
+});

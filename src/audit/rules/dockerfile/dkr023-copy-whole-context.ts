@@ -1,11 +1,12 @@
 import { posix } from 'node:path';
 import { HISTORY_AND_SECRETS, isExcluded } from '../../../dockerignore.js';
-import type { DockerfileContext, Finding, Rule } from '../../types.js';
+import type { DockerfileContext, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { unquote } from './stages.js';
 
 const WHOLE = new Set(['.', './', './.', '*', './*']);
 
-export const dkr023: Rule<'dockerfile'> = {
+export const dkr023 = defineRule<'dockerfile'>({
   id: 'DKR023',
   name: 'copy-whole-context',
   target: 'dockerfile',
@@ -58,7 +59,7 @@ export const dkr023: Rule<'dockerfile'> = {
       }),
     );
   },
-};
+});
 
 function sources(args: string): string[] {
   const trimmed = args.trim();

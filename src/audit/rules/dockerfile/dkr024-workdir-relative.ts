@@ -1,8 +1,9 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { runCommands } from './run-commands.js';
 import { excerpt, lineage, unquote } from './stages.js';
 
-export const dkr024: Rule<'dockerfile'> = {
+export const dkr024 = defineRule<'dockerfile'>({
   id: 'DKR024',
   name: 'workdir-relative',
   target: 'dockerfile',
@@ -52,7 +53,7 @@ export const dkr024: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});
 
 function isAbsolute(args: string): boolean {
   const path = unquote(args);

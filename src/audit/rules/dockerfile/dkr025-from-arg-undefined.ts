@@ -1,4 +1,5 @@
-import type { DockerfileContext, DockerInstruction, Finding, Rule } from '../../types.js';
+import type { DockerfileContext, DockerInstruction, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { lineage, propertiesOf, stageNamed, unquote } from './stages.js';
 
 /** ARGs BuildKit defines in the global scope without a declaration. */
@@ -54,7 +55,7 @@ interface Reference {
   column: number;
 }
 
-export const dkr025: Rule<'dockerfile'> = {
+export const dkr025 = defineRule<'dockerfile'>({
   id: 'DKR025',
   name: 'from-arg-undefined',
   target: 'dockerfile',
@@ -81,7 +82,7 @@ export const dkr025: Rule<'dockerfile'> = {
       (a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0),
     );
   },
-};
+});
 
 function variables(instruction: DockerInstruction): Reference[] {
   return instruction.raw.getVariables().map((v) => {

@@ -1,9 +1,10 @@
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { instructionText, replaceInstruction } from './edits.js';
 
 const TARGET_PLATFORM = /^\$\{?TARGETPLATFORM\}?$/;
 
-export const dkr026: Rule<'dockerfile'> = {
+export const dkr026 = defineRule<'dockerfile'>({
   id: 'DKR026',
   name: 'from-platform-constant',
   target: 'dockerfile',
@@ -59,4 +60,4 @@ export const dkr026: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});

@@ -1,8 +1,9 @@
-import type { DockerfileContext, DockerInstruction, Edit, Finding, Rule } from '../../types.js';
+import type { DockerfileContext, DockerInstruction, Edit, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { instructionText, replaceInstruction } from './edits.js';
 import { propertiesOf } from './stages.js';
 
-export const dkr027: Rule<'dockerfile'> = {
+export const dkr027 = defineRule<'dockerfile'>({
   id: 'DKR027',
   name: 'legacy-key-value',
   target: 'dockerfile',
@@ -32,7 +33,7 @@ export const dkr027: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});
 
 /** `KEY=value`, quoted when needed; undefined when the value needs escapes a fix should not guess. */
 function formatValue(value: string): string | undefined {

@@ -1,11 +1,12 @@
-import type { DockerfileContext, Edit, Rule } from '../../types.js';
+import type { DockerfileContext, Edit } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { basename } from './run-commands.js';
 import { commandsOf } from './shell.js';
 import { lineage, serviceReason, unquote, valueIn } from './stages.js';
 
 const LINE = 'ENV PYTHONUNBUFFERED=1';
 
-export const dkr028: Rule<'dockerfile'> = {
+export const dkr028 = defineRule<'dockerfile'>({
   id: 'DKR028',
   name: 'python-unbuffered',
   target: 'dockerfile',
@@ -42,7 +43,7 @@ export const dkr028: Rule<'dockerfile'> = {
       },
     ];
   },
-};
+});
 
 /** Whether ENTRYPOINT/CMD arguments run `python -u` (exec or shell form). */
 function unbufferedPython(args: string): boolean {

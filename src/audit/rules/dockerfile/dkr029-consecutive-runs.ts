@@ -1,7 +1,8 @@
-import type { DockerInstruction, Finding, Rule } from '../../types.js';
+import type { DockerInstruction, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { runCommands } from './run-commands.js';
 
-export const dkr029: Rule<'dockerfile'> = {
+export const dkr029 = defineRule<'dockerfile'>({
   id: 'DKR029',
   name: 'consecutive-runs',
   target: 'dockerfile',
@@ -48,7 +49,7 @@ export const dkr029: Rule<'dockerfile'> = {
     }
     return findings;
   },
-};
+});
 
 function sameFlags(a: DockerInstruction, b: DockerInstruction): boolean {
   const key = (i: DockerInstruction) =>

@@ -1,10 +1,11 @@
-import type { DockerfileContext, DockerStage, Finding, Rule } from '../../types.js';
+import type { DockerfileContext, DockerStage, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { instructionText, replaceInstruction } from './edits.js';
 
 const RESERVED = new Set(['scratch', 'context']);
 const ONCE = ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'];
 
-export const dkr030: Rule<'dockerfile'> = {
+export const dkr030 = defineRule<'dockerfile'>({
   id: 'DKR030',
   name: 'structure',
   target: 'dockerfile',
@@ -94,7 +95,7 @@ export const dkr030: Rule<'dockerfile'> = {
     }
     return findings.sort((a, b) => a.line - b.line);
   },
-};
+});
 
 /** COPY --from and RUN --mount=from= that do not name an earlier stage. */
 function references(context: DockerfileContext, stage: DockerStage): Finding[] {

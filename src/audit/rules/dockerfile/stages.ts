@@ -69,7 +69,7 @@ export function rootImage(
 
 /** The instructions that shape a stage: those of the stages it is built on, then its own. */
 export function inheritedInstructions(
-  context: DockerfileContext,
+  _context: DockerfileContext,
   stage: DockerStage,
 ): DockerInstruction[] {
   return lineage(stage).flatMap((s) => s.instructions);

@@ -1,8 +1,8 @@
 import { isAnacondaChannel, isCondaForge } from '../../../conda-channels.js';
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { namedChannels } from './conda-env.js';
 
-export const env001: Rule<'environment'> = {
+export const env001 = defineRule<'environment'>({
   id: 'ENV001',
   name: 'defaults-with-conda-forge',
   target: 'environment',
@@ -32,4 +32,4 @@ export const env001: Rule<'environment'> = {
           : `remove '${c.raw}' from channels and add 'nodefaults'`,
       }));
   },
-};
+});

@@ -1,8 +1,8 @@
 import { channelName, isAnacondaChannel, isCondaForge } from '../../../conda-channels.js';
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { appendToList, topLevelKeys } from './conda-env.js';
 
-export const env002: Rule<'environment'> = {
+export const env002 = defineRule<'environment'>({
   id: 'ENV002',
   name: 'missing-nodefaults',
   target: 'environment',
@@ -36,4 +36,4 @@ export const env002: Rule<'environment'> = {
       },
     ];
   },
-};
+});

@@ -1,8 +1,8 @@
 import { isAnacondaChannel } from '../../../conda-channels.js';
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { namedChannels } from './conda-env.js';
 
-export const env003: Rule<'environment'> = {
+export const env003 = defineRule<'environment'>({
   id: 'ENV003',
   name: 'anaconda-channels',
   target: 'environment',
@@ -30,4 +30,4 @@ export const env003: Rule<'environment'> = {
           : `replace '${c.raw}' with conda-forge and add 'nodefaults'`,
       }));
   },
-};
+});

@@ -1,8 +1,8 @@
 import { isPytorchChannel } from '../../../conda-channels.js';
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { namedChannels } from './conda-env.js';
 
-export const env004: Rule<'environment'> = {
+export const env004 = defineRule<'environment'>({
   id: 'ENV004',
   name: 'pytorch-channel',
   target: 'environment',
@@ -34,4 +34,4 @@ export const env004: Rule<'environment'> = {
         fix: 'use conda-forge pytorch (pytorch=X.Y=cuda* plus cuda-version=X.Y) or pip wheels from download.pytorch.org',
       }));
   },
-};
+});

@@ -1,8 +1,8 @@
 import { channelName, isCondaForge, isPytorchChannel } from '../../../conda-channels.js';
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaDeps, condaForgePytorch } from './conda-env.js';
 
-export const env005: Rule<'environment'> = {
+export const env005 = defineRule<'environment'>({
   id: 'ENV005',
   name: 'pytorch-cuda-misplaced',
   target: 'environment',
@@ -69,4 +69,4 @@ export const env005: Rule<'environment'> = {
       },
     ];
   },
-};
+});

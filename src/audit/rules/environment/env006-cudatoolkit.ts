@@ -2,7 +2,8 @@ import type { Table } from '../../../compat/table.js';
 import type { Release } from '../../../compat/types.js';
 import { isPytorchChannel } from '../../../conda-channels.js';
 import { parseCondaVersionSpec } from '../../../versions/conda-version.js';
-import type { Dependency, EnvironmentContext, Rule } from '../../types.js';
+import type { Dependency, EnvironmentContext } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import {
   CONDA_TORCH,
   condaDeps,
@@ -91,7 +92,7 @@ function releasesMatching(table: Table, version: string): Release[] {
   return table.releases.filter((r) => r.patches.some((p) => parsed.matcher.matches(p.version)));
 }
 
-export const env006: Rule<'environment'> = {
+export const env006 = defineRule<'environment'>({
   id: 'ENV006',
   name: 'cudatoolkit',
   target: 'environment',
@@ -162,4 +163,4 @@ export const env006: Rule<'environment'> = {
       }
     });
   },
-};
+});

@@ -1,7 +1,7 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaDeps, condaForgePytorch, gpuTarget } from './conda-env.js';
 
-export const env007: Rule<'environment'> = {
+export const env007 = defineRule<'environment'>({
   id: 'ENV007',
   name: 'cuda-build-not-selected',
   target: 'environment',
@@ -45,4 +45,4 @@ export const env007: Rule<'environment'> = {
       },
     ];
   },
-};
+});

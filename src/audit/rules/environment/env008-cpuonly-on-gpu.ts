@@ -1,7 +1,7 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaDeps, gpuTarget } from './conda-env.js';
 
-export const env008: Rule<'environment'> = {
+export const env008 = defineRule<'environment'>({
   id: 'ENV008',
   name: 'cpuonly-on-gpu',
   target: 'environment',
@@ -28,4 +28,4 @@ export const env008: Rule<'environment'> = {
         fix: "remove 'cpuonly' and select the CUDA build (pytorch-cuda=X.Y on the pytorch channel, pytorch=*=cuda* on conda-forge)",
       }));
   },
-};
+});

@@ -1,7 +1,7 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { CONDA_TORCH, condaDeps, isPipOption, PIP_TORCH, pipDeps } from './conda-env.js';
 
-export const env009: Rule<'environment'> = {
+export const env009 = defineRule<'environment'>({
   id: 'ENV009',
   name: 'torch-twice',
   target: 'environment',
@@ -30,4 +30,4 @@ export const env009: Rule<'environment'> = {
         fix: `remove '${d.text}' from pip, or remove the conda PyTorch packages and take all of them from pip`,
       }));
   },
-};
+});

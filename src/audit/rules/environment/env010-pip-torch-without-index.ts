@@ -1,4 +1,4 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import {
   gpuTarget,
   isPipOption,
@@ -8,7 +8,7 @@ import {
   pytorchIndexLabel,
 } from './conda-env.js';
 
-export const env010: Rule<'environment'> = {
+export const env010 = defineRule<'environment'>({
   id: 'ENV010',
   name: 'pip-torch-without-index',
   target: 'environment',
@@ -59,4 +59,4 @@ export const env010: Rule<'environment'> = {
       },
     ];
   },
-};
+});

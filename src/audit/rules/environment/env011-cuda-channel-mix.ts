@@ -1,11 +1,11 @@
 import { channelName, VENDOR_CHANNELS } from '../../../conda-channels.js';
-import type { Finding, Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaDeps, topLevelKeys } from './conda-env.js';
 
 const CUDA_PACKAGE =
   /^(cuda-.+|cudnn|nccl|libcublas|libcufft|libcurand|libcusolver|libcusparse|libnvjitlink)$/;
 
-export const env011: Rule<'environment'> = {
+export const env011 = defineRule<'environment'>({
   id: 'ENV011',
   name: 'cuda-channel-mix',
   target: 'environment',
@@ -22,17 +22,16 @@ export const env011: Rule<'environment'> = {
     'Fix: take CUDA from one channel: conda-forge (`cuda-version=X.Y` and conda-forge builds), or prefix the packages',
     'that must come from NVIDIA with `nvidia::`; drop vendor channels the environment does not need.',
   ].join('\n'),
-  check(context) {
+  check(context, report) {
     const channels = context.channels.map((c) => ({ ...c, short: channelName(c.name) }));
     const hasForge = channels.some((c) => c.short === 'conda-forge');
-    const findings: Finding[] = [];
     const nvidia = channels.find((c) => c.short === 'nvidia');
     if (nvidia && hasForge) {
       const mixed = condaDeps(context).filter(
         (d) => CUDA_PACKAGE.test(d.name) && !d.conda?.channel,
       );
       if (mixed.length > 0) {
-        findings.push({
+        report({
           line: nvidia.line,
           column: nvidia.column,
           message: `channel 'nvidia' is mixed with conda-forge, and ${mixed.map((d) => `'${d.text}' (line ${d.line})`).join(', ')} exist on both: the solve can take CUDA pieces from each`,
@@ -45,13 +44,13 @@ export const env011: Rule<'environment'> = {
     ];
     if (hasForge && vendors.length >= 3) {
       const key = topLevelKeys(context).find((k) => k.key === 'channels');
-      findings.push({
+      report({
         line: key?.line ?? 1,
         column: key?.column ?? 1,
         message: `channels mix conda-forge with ${vendors.length} GPU vendor channels (${vendors.join(', ')}): each packages CUDA its own way, and such solves are slow or fail`,
         fix: 'keep conda-forge (with nodefaults) and at most the vendor channel the environment needs; take the rest from conda-forge',
       });
     }
-    return findings.sort((a, b) => a.line - b.line);
+    return undefined;
   },
-};
+});

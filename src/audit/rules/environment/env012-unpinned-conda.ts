@@ -1,4 +1,4 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaDeps } from './conda-env.js';
 
 /** Packages whose drift changes what the service runs on; the catalogue rates these a warning. */
@@ -19,7 +19,7 @@ function hasVersion(version: string | undefined): boolean {
   return version !== undefined && !/^=*\*?$/.test(version.trim());
 }
 
-export const env012: Rule<'environment'> = {
+export const env012 = defineRule<'environment'>({
   id: 'ENV012',
   name: 'unpinned-conda',
   target: 'environment',
@@ -75,4 +75,4 @@ export const env012: Rule<'environment'> = {
       ];
     });
   },
-};
+});

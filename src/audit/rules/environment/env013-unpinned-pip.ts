@@ -1,5 +1,6 @@
 import { parsePipRequirement, VCS_URL } from '../../../spec/package-entries.js';
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { pipDeps } from './conda-env.js';
 
 const MOVING = new Set(['main', 'master', 'develop', 'dev', 'head', 'trunk']);
@@ -13,7 +14,7 @@ function vcsRef(url: string): string | undefined {
   return at === -1 ? undefined : path.slice(at + 1) || undefined;
 }
 
-export const env013: Rule<'environment'> = {
+export const env013 = defineRule<'environment'>({
   id: 'ENV013',
   name: 'unpinned-pip',
   target: 'environment',
@@ -61,4 +62,4 @@ export const env013: Rule<'environment'> = {
       ];
     });
   },
-};
+});

@@ -1,7 +1,7 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaDeps, insertBeforePipSection } from './conda-env.js';
 
-export const env014: Rule<'environment'> = {
+export const env014 = defineRule<'environment'>({
   id: 'ENV014',
   name: 'pip-not-listed',
   target: 'environment',
@@ -32,4 +32,4 @@ export const env014: Rule<'environment'> = {
       },
     ];
   },
-};
+});

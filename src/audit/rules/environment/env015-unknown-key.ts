@@ -1,4 +1,4 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { topLevelKeys } from './conda-env.js';
 
 const VALID = new Set(['name', 'prefix', 'channels', 'variables', 'dependencies']);
@@ -19,7 +19,7 @@ const HINTS = new Map<string, string>(
   }),
 );
 
-export const env015: Rule<'environment'> = {
+export const env015 = defineRule<'environment'>({
   id: 'ENV015',
   name: 'unknown-key',
   target: 'environment',
@@ -46,4 +46,4 @@ export const env015: Rule<'environment'> = {
           'remove it; valid keys are name, prefix, channels, variables and dependencies',
       }));
   },
-};
+});

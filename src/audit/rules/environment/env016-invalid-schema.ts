@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
-import type { EnvironmentContext, Finding, Rule } from '../../types.js';
+import type { EnvironmentContext, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { positionAt } from './conda-env.js';
 
 function at(context: EnvironmentContext, node: unknown): { line: number; column: number } {
@@ -84,7 +85,7 @@ function dependencyProblems(context: EnvironmentContext, item: unknown): Finding
   ];
 }
 
-export const env016: Rule<'environment'> = {
+export const env016 = defineRule<'environment'>({
   id: 'ENV016',
   name: 'invalid-schema',
   target: 'environment',
@@ -100,35 +101,35 @@ export const env016: Rule<'environment'> = {
     '',
     'Fix: correct the entry at the reported line; quote specs that YAML would read as numbers or null.',
   ].join('\n'),
-  check(context) {
+  check(context, report) {
     const root = context.document?.contents;
     if (!isMap(root)) return [];
-    const findings: Finding[] = [];
     const entry = (key: string): { pair?: Pair; node: unknown } => {
       const pair = (root.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === key);
       return pair ? { pair, node: pair.value } : { node: undefined };
     };
     const deps = entry('dependencies');
     if (!deps.pair) {
-      findings.push({
+      report({
         line: 1,
         column: 1,
         message: "the file has no 'dependencies:' list, which CEP 24 requires",
         fix: "add 'dependencies:' with at least python",
       });
     } else if (!isSeq(deps.node)) {
-      findings.push({
+      report({
         ...at(context, deps.pair.key),
         message: "'dependencies:' is not a list",
         fix: 'write dependencies as a list of match specs',
       });
     } else {
-      for (const item of (deps.node as { items: unknown[] }).items)
-        findings.push(...dependencyProblems(context, item));
+      for (const item of (deps.node as { items: unknown[] }).items) {
+        for (const problem of dependencyProblems(context, item)) report(problem);
+      }
     }
     const channels = entry('channels');
     if (channels.pair && !isSeq(channels.node)) {
-      findings.push({
+      report({
         ...at(context, channels.pair.key),
         message: "'channels:' is not a list",
         fix: 'write channels as a list of names',
@@ -136,7 +137,7 @@ export const env016: Rule<'environment'> = {
     } else if (isSeq(channels.node)) {
       for (const item of channels.node.items) {
         if (!isString(item))
-          findings.push({
+          report({
             ...at(context, item),
             message: 'a channel is not a string',
             fix: 'write each channel as a name or URL',
@@ -145,7 +146,7 @@ export const env016: Rule<'environment'> = {
     }
     const variables = entry('variables');
     if (variables.pair && !isMap(variables.node)) {
-      findings.push({
+      report({
         ...at(context, variables.pair.key),
         message: "'variables:' is not a map",
         fix: 'write variables as NAME: value pairs',
@@ -153,7 +154,7 @@ export const env016: Rule<'environment'> = {
     } else if (isMap(variables.node)) {
       for (const pair of variables.node.items as Pair[]) {
         if (pair.value !== null && !isScalar(pair.value as Node)) {
-          findings.push({
+          report({
             ...at(context, pair.key),
             message: "a variable's value is a list or a map, not a plain value",
             fix: 'give each variable a string value',
@@ -164,13 +165,13 @@ export const env016: Rule<'environment'> = {
     for (const key of ['name', 'prefix']) {
       const field = entry(key);
       if (field.pair && !isString(field.node)) {
-        findings.push({
+        report({
           ...at(context, field.pair.key),
           message: `'${key}:' is not a string`,
           fix: `write ${key} as a string`,
         });
       }
     }
-    return findings.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
+    return undefined;
   },
-};
+});

@@ -1,7 +1,7 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { removeTopLevelKey, topLevelKeys } from './conda-env.js';
 
-export const env017: Rule<'environment'> = {
+export const env017 = defineRule<'environment'>({
   id: 'ENV017',
   name: 'prefix-present',
   target: 'environment',
@@ -34,4 +34,4 @@ export const env017: Rule<'environment'> = {
       },
     ];
   },
-};
+});

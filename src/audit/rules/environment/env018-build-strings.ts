@@ -1,7 +1,7 @@
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaDeps, isLinux64Lock } from './conda-env.js';
 
-export const env018: Rule<'environment'> = {
+export const env018 = defineRule<'environment'>({
   id: 'ENV018',
   name: 'build-strings',
   target: 'environment',
@@ -29,4 +29,4 @@ export const env018: Rule<'environment'> = {
         fix: `drop the build: '${d.name}${d.conda?.version ? `${/^[=<>!~]/.test(d.conda.version) ? '' : '='}${d.conda.version}` : ''}', and keep exact builds in a lock file`,
       }));
   },
-};
+});

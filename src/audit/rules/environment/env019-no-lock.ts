@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import type { EnvironmentContext, Rule } from '../../types.js';
+import type { EnvironmentContext } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { isLinux64Lock, topLevelKeys } from './conda-env.js';
 
 const PLATFORMS = ['linux-64', 'linux-aarch64', 'osx-64', 'osx-arm64', 'win-64'];
@@ -32,7 +33,7 @@ function lockCandidates(context: EnvironmentContext): string[] {
   return dirs.flatMap((d) => names.map((n) => (d ? `${d}/${n}` : n)));
 }
 
-export const env019: Rule<'environment'> = {
+export const env019 = defineRule<'environment'>({
   id: 'ENV019',
   name: 'no-lock',
   target: 'environment',
@@ -73,4 +74,4 @@ export const env019: Rule<'environment'> = {
       },
     ];
   },
-};
+});

@@ -1,9 +1,9 @@
 import { isMap, isScalar, type Pair } from 'yaml';
-import type { Rule } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { looksSecret } from '../secrets.js';
 import { positionAt } from './conda-env.js';
 
-export const env020: Rule<'environment'> = {
+export const env020 = defineRule<'environment'>({
   id: 'ENV020',
   name: 'secret-variables',
   target: 'environment',
@@ -42,4 +42,4 @@ export const env020: Rule<'environment'> = {
       ];
     });
   },
-};
+});

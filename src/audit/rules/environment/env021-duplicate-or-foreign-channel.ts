@@ -1,9 +1,10 @@
 import { channelName } from '../../../conda-channels.js';
 import { normalizeName } from '../../../spec/package-entries.js';
-import type { Finding, Rule } from '../../types.js';
+import type { Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaDeps, isPipOption, PIP_TORCH, pipDeps } from './conda-env.js';
 
-export const env021: Rule<'environment'> = {
+export const env021 = defineRule<'environment'>({
   id: 'ENV021',
   name: 'duplicate-or-foreign-channel',
   target: 'environment',
@@ -77,4 +78,4 @@ export const env021: Rule<'environment'> = {
     }
     return findings.sort((a, b) => a.line - b.line);
   },
-};
+});

@@ -5,7 +5,6 @@
  * The cross-file rules (SPEC001, 003, 005, 006) share these readings so they agree.
  */
 import { posix } from 'node:path';
-import type { Property } from 'dockerfile-ast';
 import type { CondaMatchSpec } from '../../../spec/package-entries.js';
 import { environmentContext } from '../../contexts.js';
 import type {
@@ -16,7 +15,7 @@ import type {
 } from '../../types.js';
 import { packageArgs, SOLVE_VERBS } from '../dockerfile/conda-commands.js';
 import { runCommands as locatedRunCommands } from '../dockerfile/run-commands.js';
-import { commandsOf, condaTool, condaVerb, type ShellCommand } from '../dockerfile/shell.js';
+import { condaTool, condaVerb, type ShellCommand } from '../dockerfile/shell.js';
 import { lineage, propertiesOf, rootImage } from '../dockerfile/stages.js';
 
 /** `12.4` or, where only the major is known (`cuda-version>=12,<13`, `cuda12*`), `12`. */
@@ -241,7 +240,7 @@ function contextCopies(
 }
 
 /** The working directory at a line of a stage (WORKDIR, relative ones joined), `/` by default. */
-export function workdirAt(ctx: DockerfileContext, stage: DockerStage, line: number): string {
+export function workdirAt(_ctx: DockerfileContext, stage: DockerStage, line: number): string {
   let workdir = '/';
   for (const instruction of lineage(stage).flatMap((s) => s.instructions)) {
     if (instruction.line >= line) break;

@@ -1,6 +1,7 @@
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import { expandArgs } from '../../contexts.js';
-import type { DockerfileContext, DockerInstruction, Finding, Rule } from '../../types.js';
+import type { DockerfileContext, DockerInstruction, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaTool } from '../dockerfile/shell.js';
 import {
   type CudaClaim,
@@ -88,7 +89,7 @@ function position(instruction: DockerInstruction): { line: number; column: numbe
   return { line: instruction.line, column: instruction.column };
 }
 
-export const spec001: Rule<'dockerfile'> = {
+export const spec001 = defineRule<'dockerfile'>({
   id: 'SPEC001',
   name: 'cuda-versions-agree',
   target: 'dockerfile',
@@ -101,4 +102,4 @@ A different major is a mismatch (reported as an error). A different minor within
 
 The reference is the spec's model when the Dockerfile is \`envs/<model>/Dockerfile\`, otherwise the copied environment file. Each environment of a bundle image is compared on its own. Fix: regenerate from envgen.yaml, or change the tag, pin or index so they name one CUDA.`,
   check,
-};
+});

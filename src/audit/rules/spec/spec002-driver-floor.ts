@@ -1,7 +1,8 @@
 import { compareDriver, driverFloors } from '../../../compat/fleet.js';
 import type { CompatFloor } from '../../../compat/types.js';
 import type { Position } from '../../../spec/types.js';
-import type { Finding, Rule, SpecContext } from '../../types.js';
+import type { Finding, SpecContext } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 
 interface Below {
   at: Position;
@@ -67,7 +68,7 @@ function check(ctx: SpecContext): Finding[] {
     });
 }
 
-export const spec002: Rule<'spec'> = {
+export const spec002 = defineRule<'spec'>({
   id: 'SPEC002',
   name: 'driver-floor',
   target: 'spec',
@@ -80,4 +81,4 @@ The floors come from envgen's compatibility table (with the spec's \`compat:\` o
 
 Fix: upgrade the fleet's driver and update \`fleet.driver\`, or choose a CUDA version of a family the driver runs (\`cuda: auto\` picks the newest).`,
   check,
-};
+});

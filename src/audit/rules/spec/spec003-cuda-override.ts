@@ -6,8 +6,8 @@ import type {
   DockerStage,
   Edit,
   Finding,
-  Rule,
 } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import type { ShellCommand } from '../dockerfile/shell.js';
 import { lineage } from '../dockerfile/stages.js';
 import {
@@ -133,7 +133,7 @@ function check(ctx: DockerfileContext): Finding[] {
   return findings;
 }
 
-export const spec003: Rule<'dockerfile'> = {
+export const spec003 = defineRule<'dockerfile'>({
   id: 'SPEC003',
   name: 'cuda-override-in-build',
   target: 'dockerfile',
@@ -146,4 +146,4 @@ The rule accepts \`ENV\`/\`ARG CONDA_OVERRIDE_CUDA\` earlier in the RUN's stage 
 
 Fix: \`ENV CONDA_OVERRIDE_CUDA=12.4\` before the RUN (\`--fix\` inserts it when the CUDA version is known).`,
   check,
-};
+});

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import type { Finding, Project, Rule, SpecContext } from '../../types.js';
+import type { Finding, Project, SpecContext } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 
 /** Servers that take the application as `module:attribute` (gunicorn app:app). */
 const APP_SERVERS = new Set(['gunicorn', 'uvicorn', 'hypercorn', 'waitress-serve', 'daphne']);
@@ -112,7 +113,7 @@ function check(ctx: SpecContext): Finding[] {
   return findings;
 }
 
-export const spec004: Rule<'spec'> = {
+export const spec004 = defineRule<'spec'>({
   id: 'SPEC004',
   name: 'shared-memory-for-workers',
   target: 'spec',
@@ -125,4 +126,4 @@ envgen generates no compose or Kubernetes file, so there is no run config to rea
 
 Fix: run with \`--ipc=host\` or \`--shm-size=2g\` (compose \`shm_size\`, Kubernetes an \`emptyDir\` with \`medium: Memory\` at /dev/shm).`,
   check,
-};
+});

@@ -5,8 +5,8 @@ import type {
   DockerStage,
   EnvironmentContext,
   Finding,
-  Rule,
 } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { commandsOf, condaTool, condaVerb } from '../dockerfile/shell.js';
 import { lineage } from '../dockerfile/stages.js';
 import {
@@ -300,10 +300,10 @@ function check(ctx: DockerfileContext): Finding[] {
   return findings.sort((a, b) => a.line - b.line);
 }
 
-const ENV =
+const _ENV =
   'name: serve\nchannels: [conda-forge, nodefaults]\ndependencies:\n  - python=3.11\n  - pytorch=2.5.1=cpu*\n';
 
-export const spec005: Rule<'dockerfile'> = {
+export const spec005 = defineRule<'dockerfile'>({
   id: 'SPEC005',
   name: 'entrypoint-python-in-env',
   target: 'dockerfile',
@@ -316,4 +316,4 @@ The rule finds the environments the final stage has (solved in its stages with \
 
 Fix: use the environment's absolute path (\`/opt/env/bin/python\`), or \`ENV PATH=/opt/env/bin:$PATH\`; regenerate a stale environment file.`,
   check,
-};
+});

@@ -1,6 +1,7 @@
 import { isAnacondaChannel } from '../../../conda-channels.js';
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
-import type { DockerfileContext, EnvironmentContext, Finding, Rule } from '../../types.js';
+import type { DockerfileContext, EnvironmentContext, Finding } from '../../types.js';
+import { defineRule } from '../define-rule.js';
 import { condaTool } from '../dockerfile/shell.js';
 import { lineage } from '../dockerfile/stages.js';
 import {
@@ -121,7 +122,7 @@ function check(ctx: DockerfileContext): Finding[] {
   return findings.sort((a, b) => a.line - b.line);
 }
 
-export const spec006: Rule<'dockerfile'> = {
+export const spec006 = defineRule<'dockerfile'>({
   id: 'SPEC006',
   name: 'licence-inventory',
   target: 'dockerfile',
@@ -134,4 +135,4 @@ This is an inventory, not a defect: one info finding per source (the final base 
 
 Fix: record the licences; for Anaconda packages prefer conda-forge with \`nodefaults\` (ENV001-ENV003, DKR001).`,
   check,
-};
+});
