@@ -1,4 +1,4 @@
-import type { DockerfileContext, DockerStage, Finding } from '../../types.js';
+import type { DockerfileContext, DockerStage } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { anacondaUse, type Solve, solvesIn } from './anaconda.js';
 import { commandsIn, inlineAssignments, isTruthy, variables } from './conda-commands.js';
@@ -51,14 +51,13 @@ export const dkr002 = defineRule<'dockerfile'>({
     '--override-channels --channel https://repo.anaconda.com/pkgs/main` (and `/pkgs/r`), or',
     "`ENV CONDA_PLUGINS_AUTO_ACCEPT_TOS=yes`; that accepts the ToS on the organisation's behalf.",
   ].join('\n'),
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const stage of context.stages) {
       for (const solve of solvesIn(context, stage)) {
         const { use, channel } = anacondaUse(context, stage, solve);
         if ((use !== 'named' && use !== 'implicit') || tosHandled(context, stage, solve)) continue;
         const what = `${condaTool(solve.command)} ${condaVerb(solve.command)}`;
-        findings.push({
+        report({
           line: solve.line,
           column: solve.run.column,
           message:
@@ -69,6 +68,6 @@ export const dkr002 = defineRule<'dockerfile'>({
         });
       }
     }
-    return findings;
+    return undefined;
   },
 });

@@ -1,4 +1,4 @@
-import type { DockerInstruction, Finding } from '../../types.js';
+import type { DockerInstruction } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { cacheMountTargets, commandsIn, hasOption, SOLVE_VERBS } from './conda-commands.js';
 import { condaTool, condaVerb, type ShellCommand } from './shell.js';
@@ -44,8 +44,7 @@ export const dkr003 = defineRule<'dockerfile'>({
     'Fix: end the RUN with `&& conda clean -afy` (`micromamba clean --all --yes`), or mount the package cache',
     '(`RUN --mount=type=cache,target=/opt/conda/pkgs ...`), which keeps it out of the image and between builds.',
   ].join('\n'),
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const run of context.instructions.filter((i) => i.keyword === 'RUN')) {
       if (cachesPackages(run)) continue;
       const commands = commandsIn(context, run);
@@ -54,13 +53,13 @@ export const dkr003 = defineRule<'dockerfile'>({
       if (!solve) continue;
       const tool = condaTool(solve) ?? 'conda';
       const clean = tool === 'micromamba' ? 'micromamba clean --all --yes' : `${tool} clean -afy`;
-      findings.push({
+      report({
         line: solve.line,
         column: solve.column,
         message: `\`${tool} ${condaVerb(solve)}\` leaves its package cache in this layer: the RUN has no \`${clean}\` and no cache mount on the pkgs directory`,
         fix: `append \`&& ${clean}\` to this RUN, or add \`--mount=type=cache,target=/opt/conda/pkgs\` to it`,
       });
     }
-    return findings;
+    return undefined;
   },
 });

@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { commandsIn, hasOption, inlineAssignments, isTruthy, variables } from './conda-commands.js';
 import { rewriteEdit } from './edits.js';
@@ -33,8 +32,7 @@ export const dkr004 = defineRule<'dockerfile'>({
     'Fix: add `--yes` (`-y`) to the command, or set `ENV CONDA_ALWAYS_YES=true` (`MAMBA_ALWAYS_YES` for mamba 2',
     'and micromamba) before it. `--fix` adds `--yes`.',
   ].join('\n'),
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const stage of context.stages) {
       for (const run of stage.instructions.filter((i) => i.keyword === 'RUN')) {
         const before = variables(
@@ -57,7 +55,7 @@ export const dkr004 = defineRule<'dockerfile'>({
             return;
           const tool = condaTool(command) ?? 'conda';
           const edit = rewriteEdit(context, run, `add --yes to \`${tool} ${verb}\``, addYes);
-          findings.push({
+          report({
             line: command.line,
             column: command.column,
             message: `\`${tool} ${verb}\` has no -y/--yes: it asks for confirmation, and a build cannot answer`,
@@ -67,6 +65,6 @@ export const dkr004 = defineRule<'dockerfile'>({
         });
       }
     }
-    return findings;
+    return undefined;
   },
 });

@@ -1,5 +1,4 @@
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { commandsIn, packageArgs } from './conda-commands.js';
 import { condaTool, condaVerb } from './shell.js';
@@ -29,15 +28,14 @@ export const dkr005 = defineRule<'dockerfile'>({
     'Fix: install from a file that pins everything (`conda env create -f environment.yml`, or',
     '`conda create --file conda-linux-64.lock` from conda-lock), or pin each package (`numpy=1.26.4`).',
   ].join('\n'),
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const run of context.instructions.filter((i) => i.keyword === 'RUN')) {
       for (const command of commandsIn(context, run)) {
         const verb = condaVerb(command);
         if (verb !== 'install' && verb !== 'create') continue;
         const loose = packageArgs(command).filter((p) => !pinned(p));
         if (loose.length === 0) continue;
-        findings.push({
+        report({
           line: command.line,
           column: command.column,
           message: `\`${condaTool(command)} ${verb}\` installs ${loose.map((p) => `\`${p}\``).join(', ')} without a version`,
@@ -45,6 +43,6 @@ export const dkr005 = defineRule<'dockerfile'>({
         });
       }
     }
-    return findings;
+    return undefined;
   },
 });

@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { commandsIn, hasOption, packageArgs } from './conda-commands.js';
 import { condaTool, condaVerb } from './shell.js';
@@ -21,8 +20,7 @@ export const dkr006 = defineRule<'dockerfile'>({
     'Fix: remove the update and pin the base image (a newer tag or a digest) and the environment instead',
     '(`conda env create -f environment.yml`, or a lock file). `conda env update -f file` is not reported.',
   ].join('\n'),
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const run of context.instructions.filter((i) => i.keyword === 'RUN')) {
       for (const command of commandsIn(context, run)) {
         const verb = condaVerb(command);
@@ -37,7 +35,7 @@ export const dkr006 = defineRule<'dockerfile'>({
               : packages.some((p) => TOOLS.has(p))
                 ? `replaces the package manager (${packages.filter((p) => TOOLS.has(p)).join(', ')}) with the newest release`
                 : `moves ${packages.join(', ')} to the newest release`;
-        findings.push({
+        report({
           line: command.line,
           column: command.column,
           message: `\`${tool} ${verb}\` ${what} available when the image is built, so rebuilds are not reproducible`,
@@ -45,6 +43,6 @@ export const dkr006 = defineRule<'dockerfile'>({
         });
       }
     }
-    return findings;
+    return undefined;
   },
 });

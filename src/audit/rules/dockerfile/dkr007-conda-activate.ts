@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { commandsIn } from './conda-commands.js';
 import { condaTool, condaVerb, type ShellCommand } from './shell.js';
@@ -34,8 +33,7 @@ export const dkr007 = defineRule<'dockerfile'>({
     'first on PATH (`ENV PATH=/opt/conda/envs/app/bin:$PATH`). Activating inside one RUN after',
     '`. /opt/conda/etc/profile.d/conda.sh` (or under a `SHELL` set up for it) works for that RUN only.',
   ].join('\n'),
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const stage of context.stages) {
       const shellSet = inheritedInstructions(context, stage).some((i) => i.keyword === 'SHELL');
       for (const run of stage.instructions.filter((i) => i.keyword === 'RUN')) {
@@ -47,7 +45,7 @@ export const dkr007 = defineRule<'dockerfile'>({
           const hooked = shellSet || commands.slice(0, index).some((c) => HOOK.test(c.text));
           // An activation that commands after it in the same RUN use, in a shell that can do it, is fine.
           if (!last && (kind === 'script' || hooked)) return;
-          findings.push({
+          report({
             line: command.line,
             column: command.column,
             message: last
@@ -58,6 +56,6 @@ export const dkr007 = defineRule<'dockerfile'>({
         });
       }
     }
-    return findings;
+    return undefined;
   },
 });

@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { scriptOf } from './conda-commands.js';
 import { rewriteEdit } from './edits.js';
@@ -48,8 +47,7 @@ export const dkr008 = defineRule<'dockerfile'>({
     "Fix: `--fix` adds `--no-capture-output` after `conda run`. Better: run the environment's own binary,",
     '`CMD ["/opt/conda/envs/app/bin/python", "serve.py"]` (or `exec` it from a script).',
   ].join('\n'),
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const instruction of context.instructions) {
       if (instruction.keyword !== 'CMD' && instruction.keyword !== 'ENTRYPOINT') continue;
       if (!capturing(scriptOf(context, instruction))) continue;
@@ -59,7 +57,7 @@ export const dkr008 = defineRule<'dockerfile'>({
         'add --no-capture-output after conda run',
         addNoCapture,
       );
-      findings.push({
+      report({
         line: instruction.line,
         column: instruction.column,
         message: `${instruction.keyword} runs the service through \`conda run\` without \`--no-capture-output\`: its output is buffered until it exits, so its logs do not appear`,
@@ -67,6 +65,6 @@ export const dkr008 = defineRule<'dockerfile'>({
         ...(edit ? { edit } : {}),
       });
     }
-    return findings;
+    return undefined;
   },
 });

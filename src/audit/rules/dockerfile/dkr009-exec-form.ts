@@ -1,4 +1,4 @@
-import type { DockerInstruction, Finding } from '../../types.js';
+import type { DockerInstruction } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { execWords } from './conda-commands.js';
 import { rewriteEdit } from './edits.js';
@@ -56,8 +56,7 @@ export const dkr009 = defineRule<'dockerfile'>({
     'shell, end the line with `exec`: `CMD cd /app && exec python serve.py` is not reported.',
   ].join('\n'),
   aliases: ['DL3025', 'JSONArgsRecommended'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const stage of context.stages) {
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'CMD' && instruction.keyword !== 'ENTRYPOINT') continue;
@@ -65,7 +64,7 @@ export const dkr009 = defineRule<'dockerfile'>({
         const edit = convertible(instruction, stage.instructions)
           ? rewriteEdit(context, instruction, `write ${instruction.keyword} in exec form`, execForm)
           : undefined;
-        findings.push({
+        report({
           line: instruction.line,
           column: instruction.column,
           message: `${instruction.keyword} is in shell form: \`/bin/sh -c\` becomes PID 1 and the server does not receive SIGTERM`,
@@ -74,6 +73,6 @@ export const dkr009 = defineRule<'dockerfile'>({
         });
       }
     }
-    return findings;
+    return undefined;
   },
 });

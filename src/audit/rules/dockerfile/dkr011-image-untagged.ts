@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { baseImages, imageColumn, pinEdit } from './stages.js';
 
@@ -19,12 +18,11 @@ export const dkr011 = defineRule<'dockerfile'>({
     '(`condaforge/miniforge3:25.3.0-1@sha256:...`), which cannot move.',
   ].join('\n'),
   aliases: ['DL3006'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const { stage, image } of baseImages(context)) {
       if (image.tag || image.digest || image.unresolved || image.repository === 'scratch') continue;
       const edit = pinEdit(context, stage, image);
-      findings.push({
+      report({
         line: stage.from.line,
         column: imageColumn(stage.from),
         ...(edit ? { edit } : {}),
@@ -32,6 +30,6 @@ export const dkr011 = defineRule<'dockerfile'>({
         fix: `name a version tag (\`${image.text}:<version>\`), or pin a digest (\`${image.text}@sha256:<digest>\`)`,
       });
     }
-    return findings;
+    return undefined;
   },
 });

@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { baseImages, imageColumn, pinEdit } from './stages.js';
 
@@ -19,12 +18,11 @@ export const dkr012 = defineRule<'dockerfile'>({
     'its digest.',
   ].join('\n'),
   aliases: ['DL3007'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const { stage, image } of baseImages(context)) {
       if (image.tag?.toLowerCase() !== 'latest' || image.digest) continue;
       const edit = pinEdit(context, stage, image);
-      findings.push({
+      report({
         line: stage.from.line,
         column: imageColumn(stage.from),
         ...(edit ? { edit } : {}),
@@ -32,6 +30,6 @@ export const dkr012 = defineRule<'dockerfile'>({
         fix: `replace \`latest\` with a version tag (\`${image.text.replace(/:latest$/i, ':<version>')}\`), or pin a digest`,
       });
     }
-    return findings;
+    return undefined;
   },
 });

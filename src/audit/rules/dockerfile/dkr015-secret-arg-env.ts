@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { looksSecret } from '../secrets.js';
 import { propertiesOf } from './stages.js';
@@ -23,13 +22,12 @@ export const dkr015 = defineRule<'dockerfile'>({
     "(`docker build --secret id=hf_token,env=HF_TOKEN`), and at run time through the orchestrator's secrets.",
   ].join('\n'),
   aliases: ['DL3064', 'SecretsUsedInArgOrEnv'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const instruction of context.instructions) {
       if (instruction.keyword !== 'ARG' && instruction.keyword !== 'ENV') continue;
       for (const property of propertiesOf(instruction)) {
         if (!looksSecret(property.name) || POINTER.test(property.name)) continue;
-        findings.push({
+        report({
           line: property.line,
           column: property.column,
           message: `${instruction.keyword} \`${property.name}\` looks like a secret: its value is stored in the image ${instruction.keyword === 'ENV' ? 'configuration' : 'build history'}, readable by anyone who pulls it`,
@@ -37,6 +35,6 @@ export const dkr015 = defineRule<'dockerfile'>({
         });
       }
     }
-    return findings;
+    return undefined;
   },
 });

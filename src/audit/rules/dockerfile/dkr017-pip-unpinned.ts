@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { DockerfileContext, DockerStage, Finding } from '../../types.js';
+import type { DockerfileContext, DockerStage } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { pipArguments, pipInstallIndex, requirementPinned } from './installers.js';
 import { runCommands } from './run-commands.js';
@@ -24,8 +24,7 @@ export const dkr017 = defineRule<'dockerfile'>({
     'better still, list pip packages in the environment file so envgen pins them with the rest.',
   ].join('\n'),
   aliases: ['DL3013'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const stage of context.stages) {
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'RUN') continue;
@@ -49,7 +48,7 @@ export const dkr017 = defineRule<'dockerfile'>({
               ? [`installs unpinned entries of ${fromFiles.join('; ')}`]
               : []),
           ];
-          findings.push({
+          report({
             line: command.line,
             column: command.column,
             message: `\`pip install\` ${parts.join(' and ')}: each build may get different versions`,
@@ -58,7 +57,7 @@ export const dkr017 = defineRule<'dockerfile'>({
         }
       }
     }
-    return findings;
+    return undefined;
   },
 });
 

@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { insertAfterMatch, replaceInstruction } from './edits.js';
 import { aptVerb } from './installers.js';
@@ -26,8 +25,7 @@ export const dkr019 = defineRule<'dockerfile'>({
     'Fix: `apt-get install -y --no-install-recommends <packages>`.',
   ].join('\n'),
   aliases: ['DL3015', 'DL3014'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const instruction of context.instructions) {
       if (instruction.keyword !== 'RUN') continue;
       const installs = runCommands(instruction).filter((c) => aptVerb(c)?.verb === 'install');
@@ -54,7 +52,7 @@ export const dkr019 = defineRule<'dockerfile'>({
       // One finding per missing flag: each is its own hadolint code, and can be ignored alone.
       for (const { command, flags } of missing) {
         for (const flag of flags) {
-          findings.push({
+          report({
             line: command.line,
             column: command.column,
             message: `\`${aptVerb(command)?.program} install\` runs without \`${flag}\``,
@@ -65,7 +63,7 @@ export const dkr019 = defineRule<'dockerfile'>({
         }
       }
     }
-    return findings;
+    return undefined;
   },
 });
 

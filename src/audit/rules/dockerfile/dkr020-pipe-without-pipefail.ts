@@ -1,4 +1,4 @@
-import type { DockerfileContext, DockerStage, Finding } from '../../types.js';
+import type { DockerfileContext, DockerStage } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { programOf, runCommands } from './run-commands.js';
 import type { ShellCommand } from './shell.js';
@@ -25,8 +25,7 @@ export const dkr020 = defineRule<'dockerfile'>({
     'to a file, verify it, and run it.',
   ].join('\n'),
   aliases: ['DL4006'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     const safe = new Map<number, boolean>();
     for (const stage of context.stages) {
       let pipefail = inherited(context, stage, safe);
@@ -44,7 +43,7 @@ export const dkr020 = defineRule<'dockerfile'>({
         if (setsPipefail) continue;
         const command = commands[pipe];
         if (!command) continue;
-        findings.push({
+        report({
           line: command.line,
           column: command.column,
           message: `\`${excerpt(command.text, 50)} | ${commands[pipe + 1]?.words[0] ?? '...'}\`: the pipe hides a failure of \`${programOf(command) ?? command.words[0]}\` because the shell has no -o pipefail`,
@@ -53,7 +52,7 @@ export const dkr020 = defineRule<'dockerfile'>({
       }
       safe.set(stage.index, pipefail);
     }
-    return findings;
+    return undefined;
   },
 });
 

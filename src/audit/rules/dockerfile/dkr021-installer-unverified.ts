@@ -1,4 +1,4 @@
-import type { DockerInstruction, Finding } from '../../types.js';
+import type { DockerInstruction } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { programOf, runCommands, runScript } from './run-commands.js';
 
@@ -26,8 +26,7 @@ export const dkr021 = defineRule<'dockerfile'>({
     'Fix: download to a file, then `echo "<sha256>  Miniforge3.sh" | sha256sum -c -` before running it; or use the',
     '`condaforge/miniforge3` / `mambaorg/micromamba` image pinned by digest.',
   ].join('\n'),
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const stage of context.stages) {
       const verified = stage.instructions.some((i) => i.keyword === 'RUN' && verifies(i));
       for (const instruction of stage.instructions) {
@@ -35,7 +34,7 @@ export const dkr021 = defineRule<'dockerfile'>({
           const sources = instruction.args.split(/\s+/).slice(0, -1);
           const url = sources.find((s) => /^https?:\/\//.test(s) && INSTALLER.test(s));
           if (!url || verified || instruction.flags.some((f) => f.name === 'checksum')) continue;
-          findings.push({
+          report({
             line: instruction.line,
             column: instruction.column,
             message: `ADD downloads the installer ${url} without a checksum`,
@@ -52,7 +51,7 @@ export const dkr021 = defineRule<'dockerfile'>({
           const piped =
             command.next === '|' && next && ['sh', 'bash', 'zsh'].includes(programOf(next));
           if (verified && !piped) continue;
-          findings.push({
+          report({
             line: command.line,
             column: command.column,
             message: piped
@@ -63,7 +62,7 @@ export const dkr021 = defineRule<'dockerfile'>({
         }
       }
     }
-    return findings;
+    return undefined;
   },
 });
 

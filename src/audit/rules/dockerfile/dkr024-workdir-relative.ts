@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { runCommands } from './run-commands.js';
 import { excerpt, lineage, unquote } from './stages.js';
@@ -21,8 +20,7 @@ export const dkr024 = defineRule<'dockerfile'>({
     "tool's own directory option (`make -C dir`, `tar -C dir`, `pip install ./dir`).",
   ].join('\n'),
   aliases: ['DL3000', 'DL3003', 'WorkdirRelativePath'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const stage of context.stages) {
       let absolute = lineage(stage)
         .slice(0, -1)
@@ -31,7 +29,7 @@ export const dkr024 = defineRule<'dockerfile'>({
         if (instruction.keyword === 'WORKDIR') {
           if (isAbsolute(instruction.args)) absolute = true;
           else if (!absolute) {
-            findings.push({
+            report({
               line: instruction.line,
               column: instruction.column,
               message: `WORKDIR ${instruction.args} is relative and no absolute WORKDIR precedes it: it depends on the base image's working directory`,
@@ -42,7 +40,7 @@ export const dkr024 = defineRule<'dockerfile'>({
         if (instruction.keyword !== 'RUN') continue;
         for (const command of runCommands(instruction)) {
           if (command.words[0] !== 'cd') continue;
-          findings.push({
+          report({
             line: command.line,
             column: command.column,
             message: `\`${excerpt(command.text)}\` changes directory for this RUN only`,
@@ -51,7 +49,7 @@ export const dkr024 = defineRule<'dockerfile'>({
         }
       }
     }
-    return findings;
+    return undefined;
   },
 });
 

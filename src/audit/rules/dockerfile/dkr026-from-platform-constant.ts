@@ -1,4 +1,3 @@
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { instructionText, replaceInstruction } from './edits.js';
 
@@ -23,8 +22,7 @@ export const dkr026 = defineRule<'dockerfile'>({
     'or use `--platform=$BUILDPLATFORM` for a stage that only builds.',
   ].join('\n'),
   aliases: ['DL3029', 'FromPlatformFlagConstDisallowed', 'RedundantTargetPlatform', 'DL3065'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const stage of context.stages) {
       const platform = stage.from.flags.find((f) => f.name === 'platform')?.value;
       if (!platform) continue;
@@ -36,7 +34,7 @@ export const dkr026 = defineRule<'dockerfile'>({
           text.replace(/--platform=\$\{?TARGETPLATFORM\}?\s+/, ''),
           'remove the redundant --platform=$TARGETPLATFORM',
         );
-        findings.push({
+        report({
           line: stage.from.line,
           column: stage.from.column,
           message: '`--platform=$TARGETPLATFORM` is what FROM does anyway',
@@ -50,7 +48,7 @@ export const dkr026 = defineRule<'dockerfile'>({
       const parts = platform.toLowerCase().split('/').filter(Boolean);
       const name = stage.name?.toLowerCase() ?? '';
       if (parts.some((part) => name.includes(part))) continue;
-      findings.push({
+      report({
         line: stage.from.line,
         column: stage.from.column,
         message: `FROM --platform=${platform} pins this stage to one platform whatever \`docker build --platform\` asks for`,
@@ -58,6 +56,6 @@ export const dkr026 = defineRule<'dockerfile'>({
         fix: `drop --platform and build with \`docker build --platform ${platform}\`, or name the stage for its platform (\`AS build_${parts.at(-1) ?? 'amd64'}\`)`,
       });
     }
-    return findings;
+    return undefined;
   },
 });

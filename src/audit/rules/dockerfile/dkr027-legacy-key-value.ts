@@ -1,4 +1,4 @@
-import type { DockerfileContext, DockerInstruction, Edit, Finding } from '../../types.js';
+import type { DockerfileContext, DockerInstruction, Edit } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { instructionText, replaceInstruction } from './edits.js';
 import { propertiesOf } from './stages.js';
@@ -16,14 +16,13 @@ export const dkr027 = defineRule<'dockerfile'>({
     'Fix: `ENV KEY=value` (quote values with spaces: `ENV KEY="a b"`). `--fix` rewrites single-line instructions.',
   ].join('\n'),
   aliases: ['LegacyKeyValueFormat'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const instruction of context.instructions) {
       if (instruction.keyword !== 'ENV' && instruction.keyword !== 'LABEL') continue;
       const legacy = propertiesOf(instruction).find((p) => !p.assigned && p.value !== null);
       if (!legacy) continue;
       const edit = rewrite(context, instruction, legacy.name, legacy.value ?? '');
-      findings.push({
+      report({
         line: instruction.line,
         column: instruction.column,
         message: `\`${instruction.keyword} ${legacy.name} ...\` uses the legacy space-separated form`,
@@ -31,7 +30,7 @@ export const dkr027 = defineRule<'dockerfile'>({
         ...(edit ? { edit } : {}),
       });
     }
-    return findings;
+    return undefined;
   },
 });
 

@@ -1,4 +1,4 @@
-import type { DockerInstruction, Finding } from '../../types.js';
+import type { DockerInstruction } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { runCommands } from './run-commands.js';
 
@@ -19,8 +19,7 @@ export const dkr029 = defineRule<'dockerfile'>({
     'Fix: join the RUNs with `&& \\`.',
   ].join('\n'),
   aliases: ['DL3059'],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     for (const stage of context.stages) {
       let previous: DockerInstruction | undefined;
       for (const instruction of stage.instructions) {
@@ -37,7 +36,7 @@ export const dkr029 = defineRule<'dockerfile'>({
           single(previous) &&
           single(instruction);
         if (previous && joinable) {
-          findings.push({
+          report({
             line: instruction.line,
             column: instruction.column,
             message: `this RUN directly follows the RUN at line ${previous.line}, and each runs one command: two layers where one would do`,
@@ -47,7 +46,7 @@ export const dkr029 = defineRule<'dockerfile'>({
         previous = instruction;
       }
     }
-    return findings;
+    return undefined;
   },
 });
 

@@ -36,15 +36,14 @@ export const dkr030 = defineRule<'dockerfile'>({
     'MaintainerDeprecated',
     'ReservedStageName',
   ],
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     const seen = new Map<string, DockerStage>();
     for (const stage of context.stages) {
       const name = stage.name?.toLowerCase();
       if (name) {
         const first = seen.get(name);
         if (first) {
-          findings.push({
+          report({
             line: stage.from.line,
             column: stage.from.column,
             message: `the stage name "${stage.name}" is already used by the stage at line ${first.from.line}`,
@@ -52,7 +51,7 @@ export const dkr030 = defineRule<'dockerfile'>({
           });
         } else seen.set(name, stage);
         if (RESERVED.has(name)) {
-          findings.push({
+          report({
             line: stage.from.line,
             column: stage.from.column,
             message: `"${stage.name}" is a reserved name and cannot name a stage`,
@@ -60,7 +59,7 @@ export const dkr030 = defineRule<'dockerfile'>({
           });
         }
       }
-      findings.push(...references(context, stage), ...repeated(stage));
+      for (const finding of [...references(context, stage), ...repeated(stage)]) report(finding);
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'MAINTAINER') continue;
         const text = instructionText(context, instruction);
@@ -75,7 +74,7 @@ export const dkr030 = defineRule<'dockerfile'>({
                 'replace MAINTAINER with an OCI authors label',
               )
             : undefined;
-        findings.push({
+        report({
           line: instruction.line,
           column: instruction.column,
           message: 'MAINTAINER is deprecated',
@@ -86,14 +85,14 @@ export const dkr030 = defineRule<'dockerfile'>({
     }
     // Before the first FROM only ARG (and parser directives, comments) may stand.
     for (const instruction of context.preamble) {
-      findings.push({
+      report({
         line: instruction.line,
         column: instruction.column,
         message: `${instruction.keyword} before the first FROM: no builder accepts it (only ARG may come before FROM)`,
         fix: 'move it after FROM, or remove it',
       });
     }
-    return findings.sort((a, b) => a.line - b.line);
+    return undefined;
   },
 });
 

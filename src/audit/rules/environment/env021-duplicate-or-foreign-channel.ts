@@ -1,6 +1,5 @@
 import { channelName } from '../../../conda-channels.js';
 import { normalizeName } from '../../../spec/package-entries.js';
-import type { Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { condaDeps, isPipOption, PIP_TORCH, pipDeps } from './conda-env.js';
 
@@ -20,8 +19,7 @@ export const env021 = defineRule<'environment'>({
     '',
     'Fix: merge the constraints into one line; add the channel to `channels:` or drop the prefix.',
   ].join('\n'),
-  check(context) {
-    const findings: Finding[] = [];
+  check(context, report) {
     const listed = new Set(context.channels.map((c) => channelName(c.name)));
     const conda = condaDeps(context);
     const seen = new Map<string, number>();
@@ -31,7 +29,7 @@ export const env021 = defineRule<'environment'>({
     for (const d of conda) {
       const first = seen.get(d.name);
       if (first !== undefined && !generated) {
-        findings.push({
+        report({
           line: d.line,
           column: d.column,
           message: `'${d.name}' is listed again (first at line ${first}); conda applies both constraints`,
@@ -42,7 +40,7 @@ export const env021 = defineRule<'environment'>({
       }
       const channel = d.conda?.channel;
       if (channel && !listed.has(channelName(channel))) {
-        findings.push({
+        report({
           line: d.line,
           column: d.column,
           message: `'${d.text}' takes ${d.name} from '${channel}', which channels: does not list; this bypasses channel priority`,
@@ -60,14 +58,14 @@ export const env021 = defineRule<'environment'>({
       const first = pipSeen.get(name);
       const inConda = condaNames.get(name);
       if (first !== undefined && !generated) {
-        findings.push({
+        report({
           line: d.line,
           column: d.column,
           message: `pip '${d.name}' is listed again (first at line ${first})`,
           fix: `keep one requirement for '${d.name}'`,
         });
       } else if (inConda !== undefined && !PIP_TORCH.has(name)) {
-        findings.push({
+        report({
           line: d.line,
           column: d.column,
           message: `pip '${d.name}' is also a conda dependency (line ${inConda}); pip overwrites conda's files`,
@@ -76,6 +74,6 @@ export const env021 = defineRule<'environment'>({
       }
       pipSeen.set(name, first ?? d.line);
     }
-    return findings.sort((a, b) => a.line - b.line);
+    return undefined;
   },
 });
