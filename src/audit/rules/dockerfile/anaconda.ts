@@ -18,6 +18,7 @@ import {
   namedChannels,
   SOLVE_VERBS,
 } from './conda-commands.js';
+import type { LocatedCommand } from './run-commands.js';
 import { condaTool, condaVerb, type ShellCommand } from './shell.js';
 import { imageColumn, lineage, rootImage } from './stages.js';
 
@@ -37,6 +38,8 @@ export interface AnacondaOrigin {
   instruction: DockerInstruction;
   /** What it is, for messages. */
   what: string;
+  /** Where: the image on its FROM, or the command of a RUN that downloads the installer. */
+  line: number;
   column: number;
 }
 
@@ -47,28 +50,41 @@ export function anacondaOrigin(
   const { image, from } = rootImage(context, stage);
   // A mirror of Anaconda's image (`mirror.corp/continuumio/miniconda3`) still brings `defaults`.
   if (ANACONDA_IMAGES.has(image.repository)) {
-    return { kind: 'image', instruction: from, what: image.text, column: imageColumn(from) };
+    return {
+      kind: 'image',
+      instruction: from,
+      what: image.text,
+      line: from.line,
+      column: imageColumn(from),
+    };
   }
   for (const instruction of lineage(stage).flatMap((s) => s.instructions)) {
     if (instruction.keyword !== 'RUN' && instruction.keyword !== 'ADD') continue;
     const match = INSTALLER.exec(instruction.args);
-    if (match)
-      return {
-        kind: 'installer',
-        instruction,
-        what: match[0].replace(/^\//, ''),
-        column: instruction.column,
-      };
+    if (!match) continue;
+    // In a RUN, the command that downloads it (`curl -fsSLO …/Miniconda3-…sh`); an ADD itself.
+    const download =
+      instruction.keyword === 'RUN'
+        ? commandsIn(context, instruction).find((c) => INSTALLER.test(c.text))
+        : undefined;
+    return {
+      kind: 'installer',
+      instruction,
+      what: match[0].replace(/^\//, ''),
+      line: download?.line ?? instruction.line,
+      column: download?.column ?? instruction.column,
+    };
   }
   return undefined;
 }
 
 export interface Solve {
   run: DockerInstruction;
-  command: ShellCommand;
+  command: LocatedCommand;
   /** Its position among the commands of the RUN. */
   index: number;
   line: number;
+  column: number;
 }
 
 /** The conda/mamba/micromamba commands of a stage that solve and download packages. */
@@ -77,7 +93,13 @@ export function solvesIn(context: DockerfileContext, stage: DockerStage): Solve[
     .filter((i) => i.keyword === 'RUN')
     .flatMap((run) =>
       commandsIn(context, run)
-        .map((command, index) => ({ run, command, index, line: command.line }))
+        .map((command, index) => ({
+          run,
+          command,
+          index,
+          line: command.line,
+          column: command.column,
+        }))
         .filter((solve) => SOLVE_VERBS.has(condaVerb(solve.command) ?? '')),
     );
 }

@@ -60,7 +60,7 @@ export const dkr001 = defineRule<'dockerfile'>({
       const why = stages.map((s) => exposure(context, s)).find(Boolean);
       if (!why) continue;
       report({
-        line: origin.instruction.line,
+        line: origin.line,
         column: origin.column,
         message: `${origin.kind === 'image' ? 'the base image' : 'the installer'} \`${origin.what}\` is Anaconda's, with \`defaults\` in its .condarc; ${why}`,
         fix: 'start from condaforge/miniforge3 or mambaorg/micromamba; or, in a build-only stage, exclude defaults from every solve (`nodefaults` in the environment file, or `--override-channels -c conda-forge`)',

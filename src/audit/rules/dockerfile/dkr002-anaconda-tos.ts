@@ -59,7 +59,7 @@ export const dkr002 = defineRule<'dockerfile'>({
         const what = `${condaTool(solve.command)} ${condaVerb(solve.command)}`;
         report({
           line: solve.line,
-          column: solve.run.column,
+          column: solve.column,
           message:
             use === 'named'
               ? `\`${what}\` uses Anaconda's channel ${channel} and the build never accepts its Terms of Service: conda stops with CondaToSNonInteractiveError`

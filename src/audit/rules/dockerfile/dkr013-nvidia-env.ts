@@ -80,8 +80,10 @@ export const dkr013 = defineRule<'dockerfile'>({
     const noCompute =
       capabilities !== undefined && !/(^|,)\s*(compute|all)\s*(,|$)/.test(capabilities);
     if (missing.length === 0 && !noCompute) return [];
+    // A later ENV that drops `compute` would undo an insertion after FROM: that one is left to
+    // the user, so --fix never leaves the finding half fixed.
     const insertion =
-      missing.length > 0
+      missing.length > 0 && !noCompute
         ? `ENV ${missing.map((n) => `${n}=${VARIABLES[n]}`).join(' ')}`
         : undefined;
     const edit =

@@ -3,6 +3,7 @@ import { expandArgs } from '../../contexts.js';
 import type { DockerfileContext, DockerInstruction, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { condaTool } from '../dockerfile/shell.js';
+import { imageColumn } from '../dockerfile/stages.js';
 import {
   type CudaClaim,
   commandSpecs,
@@ -41,7 +42,9 @@ function check(ctx: DockerfileContext): Finding[] {
   const bases: CudaClaim[] = ctx.stages.flatMap((stage) => {
     const image = expandArgs(stage.image, ctx.globalArgs).text;
     const cuda = imageCuda(image);
-    return cuda ? [{ cuda, what: `base image ${image}`, ...position(stage.from) }] : [];
+    // At the image on its FROM, as the other base-image rules point.
+    const at = { line: stage.from.line, column: imageColumn(stage.from) };
+    return cuda ? [{ cuda, what: `base image ${image}`, ...at }] : [];
   });
   const runs = ctx.instructions.flatMap(runClaims);
   const copies = environmentCopies(ctx);

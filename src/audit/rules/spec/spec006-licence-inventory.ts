@@ -3,7 +3,7 @@ import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import type { DockerfileContext, EnvironmentContext, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { condaTool } from '../dockerfile/shell.js';
-import { lineage } from '../dockerfile/stages.js';
+import { imageColumn, lineage } from '../dockerfile/stages.js';
 import {
   commandSpecs,
   environmentCopies,
@@ -96,7 +96,7 @@ function check(ctx: DockerfileContext): Finding[] {
     if (/^(docker\.io\/)?continuumio\/(anaconda3|miniconda3)(:|@|$)/.test(image)) {
       inventory.anaconda.push(`base image ${image} (conda from the defaults channel)`);
     }
-    report(from.line, from.column, 'the final base image', inventory);
+    report(from.line, imageColumn(from), 'the final base image', inventory);
   }
   for (const copy of environmentCopies(ctx)) {
     report(

@@ -39,6 +39,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [1],
+      columns: [6],
     },
     {
       // The build stage's environment file does not exclude defaults.
@@ -54,6 +55,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n',
       },
       lines: [1],
+      columns: [6],
     },
     {
       files: {
@@ -64,6 +66,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [5],
     },
   ],
 };

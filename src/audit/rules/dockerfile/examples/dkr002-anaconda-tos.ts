@@ -43,6 +43,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [5],
     },
     {
       files: {
@@ -55,6 +56,7 @@ export const examples: RuleExamples = {
         'environment.yml': 'name: app\nchannels:\n  - defaults\ndependencies:\n  - python=3.11\n',
       },
       lines: [3],
+      columns: [5],
     },
   ],
 };

@@ -45,6 +45,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3],
+      columns: [5],
     },
     {
       // A pip cache mount does not hold conda's packages.
@@ -57,6 +58,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [4],
+      columns: [8],
     },
   ],
 };

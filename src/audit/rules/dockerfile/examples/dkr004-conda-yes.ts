@@ -48,6 +48,11 @@ export const examples: RuleExamples = {
       },
       lines: [2],
       columns: [5],
+      fixed: [
+        'FROM mambaorg/micromamba:1.5.8',
+        'RUN micromamba create --yes -n app -c conda-forge python=3.11 \\',
+        '    && micromamba install -n app -y pip=24.2 && micromamba clean --all --yes',
+      ].join('\n'),
     },
   ],
 };

@@ -32,6 +32,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3],
+      columns: [8],
     },
   ],
 };

@@ -24,6 +24,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2, 3],
+      columns: [5, 8],
     },
     {
       files: {
@@ -33,6 +34,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [5],
     },
   ],
 };

@@ -32,6 +32,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [5],
     },
     {
       files: {
@@ -43,6 +44,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3, 4],
+      columns: [5, 5],
     },
   ],
 };

@@ -30,6 +30,12 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [1],
+      fixed: [
+        'FROM condaforge/miniforge3:25.3.0-1',
+        'ENTRYPOINT ["conda", "run", "--no-capture-output", "-n", "app"]',
+        'CMD ["python", "serve.py"]',
+      ].join('\n'),
     },
     {
       files: {
@@ -39,6 +45,11 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [1],
+      fixed: [
+        'FROM condaforge/miniforge3:25.3.0-1',
+        'CMD /opt/conda/bin/conda run --no-capture-output -n app python serve.py',
+      ].join('\n'),
     },
   ],
 };

@@ -27,6 +27,8 @@ export const examples: RuleExamples = {
         Dockerfile: ['FROM debian:12.11-slim', 'CMD /opt/env/bin/python -m server'].join('\n'),
       },
       lines: [2],
+      columns: [1],
+      fixed: ['FROM debian:12.11-slim', 'CMD ["/opt/env/bin/python", "-m", "server"]'].join('\n'),
     },
     {
       files: {
@@ -38,6 +40,13 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [4],
+      columns: [1],
+      fixed: [
+        'FROM debian:12.11-slim AS build',
+        'CMD ["true"]',
+        'FROM debian:12.11-slim',
+        'ENTRYPOINT uvicorn main:app --port $PORT',
+      ].join('\n'),
     },
   ],
 };

@@ -27,6 +27,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3],
+      columns: [6],
     },
     {
       files: {
@@ -38,6 +39,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3],
+      columns: [6],
     },
   ],
 };

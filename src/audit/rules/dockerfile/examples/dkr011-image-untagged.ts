@@ -28,10 +28,12 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [6],
     },
     {
       files: { Dockerfile: ['ARG BASE=condaforge/miniforge3', 'FROM $BASE'].join('\n') },
       lines: [2],
+      columns: [6],
     },
   ],
 };

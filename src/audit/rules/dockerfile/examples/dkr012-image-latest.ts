@@ -25,6 +25,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2, 3],
+      columns: [6, 6],
     },
   ],
 };

@@ -41,6 +41,14 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3],
+      columns: [6],
+      // No fix: an insertion after FROM would be undone by the ENV that drops `compute`.
+      fixed: [
+        'FROM debian:12.11-slim AS build',
+        'ENV NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=compute,utility',
+        'FROM debian:12.11-slim',
+        'ENV NVIDIA_DRIVER_CAPABILITIES=utility',
+      ].join('\n'),
     },
     {
       files: {
@@ -55,6 +63,15 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - pytorch=2.5.1=cuda126*\n  - cuda-version=12.6\n',
       },
       lines: [4],
+      columns: [6],
+      fixed: [
+        'FROM condaforge/miniforge3:25.3.0-1 AS build',
+        'COPY environment.yml /tmp/environment.yml',
+        'RUN conda env create -y -f /tmp/environment.yml -p /opt/env',
+        'FROM debian:12.11-slim',
+        'ENV NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=compute,utility',
+        'COPY --from=build /opt/env /opt/env',
+      ].join('\n'),
     },
   ],
 };

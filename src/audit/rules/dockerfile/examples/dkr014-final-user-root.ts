@@ -34,6 +34,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [4],
+      columns: [1],
     },
     {
       files: {
@@ -45,6 +46,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3],
+      columns: [6],
     },
   ],
 };

@@ -25,6 +25,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [1, 3, 5],
+      columns: [5, 5, 5],
     },
   ],
 };

@@ -41,6 +41,9 @@ export const examples: RuleExamples = {
           'FROM python:3.11.9-slim\nRUN apt-get update \\\n    && pip install "torch==2.4.1"\n',
       },
       lines: [3],
+      columns: [8],
+      fixed:
+        'FROM python:3.11.9-slim\nRUN apt-get update \\\n    && pip install --no-cache-dir "torch==2.4.1"\n',
     },
     {
       // A builder the final stage is built FROM ships its layers.
@@ -54,6 +57,14 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2, 2],
+      columns: [5, 49],
+      fixed: [
+        'FROM python:3.11.9-slim AS base',
+        'RUN /opt/env/bin/pip install --no-cache-dir "numpy==1.26.4" && conda run -n app pip install --no-cache-dir "flask==3.0.3"',
+        'FROM base',
+        'CMD ["python"]',
+        '',
+      ].join('\n'),
     },
   ],
 };

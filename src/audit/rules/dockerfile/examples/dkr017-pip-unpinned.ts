@@ -31,6 +31,7 @@ export const examples: RuleExamples = {
           'FROM python:3.11.9-slim\nRUN pip install --no-cache-dir \\\n      --extra-index-url https://download.pytorch.org/whl/cu121 torch\n',
       },
       lines: [2],
+      columns: [5],
     },
     {
       files: {
@@ -44,6 +45,7 @@ export const examples: RuleExamples = {
         'requirements.txt': 'torch==2.4.1\nfastapi\n',
       },
       lines: [4],
+      columns: [5],
     },
   ],
 };

@@ -48,6 +48,14 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [5],
+      fixed: [
+        'FROM debian:12.11-slim',
+        'RUN apt-get update \\',
+        '    && apt-get install -y --no-install-recommends curl \\',
+        '    && rm -rf /var/lib/apt/lists/*',
+        '',
+      ].join('\n'),
     },
   ],
 };

@@ -38,6 +38,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3],
+      columns: [8],
     },
     {
       // SHELL does not carry over to a new FROM of another image.
@@ -52,6 +53,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [5],
+      columns: [5],
     },
   ],
 };

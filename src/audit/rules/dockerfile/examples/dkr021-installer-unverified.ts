@@ -39,6 +39,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [5],
     },
     {
       files: {
@@ -50,6 +51,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3],
+      columns: [5],
     },
   ],
 };

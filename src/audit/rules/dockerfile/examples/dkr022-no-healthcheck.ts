@@ -55,6 +55,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [1],
     },
     {
       // No EXPOSE, but envgen.yaml says the model serves.
@@ -64,6 +65,7 @@ export const examples: RuleExamples = {
         'envgen.yaml': SERVICE_SPEC('[python, -m, server]'),
       },
       lines: [1],
+      columns: [1],
     },
   ],
 };

@@ -28,6 +28,7 @@ export const examples: RuleExamples = {
     {
       files: { Dockerfile: 'FROM debian:12.11-slim\nWORKDIR /app\nCOPY . .\n' },
       lines: [3],
+      columns: [1],
     },
     {
       // A .dockerignore that re-includes .env does not protect it.
@@ -36,6 +37,7 @@ export const examples: RuleExamples = {
         '.dockerignore': '.git\n*.env\n!.env\n',
       },
       lines: [2],
+      columns: [1],
     },
   ],
 };

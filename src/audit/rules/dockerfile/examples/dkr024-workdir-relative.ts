@@ -39,6 +39,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2, 4],
+      columns: [1, 8],
     },
   ],
 };

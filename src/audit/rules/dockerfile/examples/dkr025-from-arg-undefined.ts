@@ -43,6 +43,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2, 3],
+      columns: [18, 28],
     },
     {
       files: {
@@ -56,6 +57,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3, 4],
+      columns: [11, 16],
     },
   ],
 };

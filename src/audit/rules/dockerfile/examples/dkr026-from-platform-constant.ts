@@ -24,6 +24,12 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [1, 2],
+      columns: [1, 1],
+      fixed: [
+        'FROM --platform=linux/amd64 nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS runtime',
+        'FROM debian:12.11-slim',
+        '',
+      ].join('\n'),
     },
   ],
 };

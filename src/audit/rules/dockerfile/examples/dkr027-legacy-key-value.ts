@@ -26,6 +26,13 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2, 3],
+      columns: [1, 1],
+      fixed: [
+        'FROM debian:12.11-slim',
+        'ENV PATH=/opt/env/bin:$PATH',
+        'LABEL maintainer="ML team"',
+        '',
+      ].join('\n'),
     },
   ],
 };

@@ -41,6 +41,15 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [2],
+      columns: [1],
+      fixed: [
+        'FROM continuumio/miniconda3:25.3.1-1 AS build',
+        'FROM debian:12.11-slim',
+        'EXPOSE 8000',
+        'ENV PYTHONUNBUFFERED=1',
+        'CMD ["/opt/env/bin/uvicorn", "main:app", "--port", "8000"]',
+        '',
+      ].join('\n'),
     },
   ],
 };

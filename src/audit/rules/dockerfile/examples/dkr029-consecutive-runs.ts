@@ -30,6 +30,7 @@ export const examples: RuleExamples = {
         ].join('\n'),
       },
       lines: [3, 5],
+      columns: [1, 1],
     },
   ],
 };

@@ -22,6 +22,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\n  - defaults\ndependencies:\n  - python=3.11\n',
       },
       lines: [4],
+      columns: [5],
     },
     {
       files: {
@@ -29,6 +30,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - https://repo.anaconda.com/pkgs/main\n  - conda-forge\ndependencies:\n  - python=3.11\n  - anaconda::mkl\n',
       },
       lines: [3, 7],
+      columns: [5, 5],
     },
   ],
 };

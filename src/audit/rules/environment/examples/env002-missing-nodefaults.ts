@@ -33,6 +33,9 @@ export const examples: RuleExamples = {
           'name: app\nchannels: [pytorch, conda-forge]\ndependencies:\n  - python=3.11\n',
       },
       lines: [2],
+      columns: [1],
+      fixed:
+        'name: app\nchannels: [pytorch, conda-forge, nodefaults]\ndependencies:\n  - python=3.11\n',
     },
   ],
 };

@@ -17,6 +17,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - defaults\ndependencies:\n  - python=3.11\n  - pkgs/main::numpy\n',
       },
       lines: [3, 6],
+      columns: [5, 5],
     },
     {
       files: {
@@ -24,6 +25,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - https://conda.anaconda.org/anaconda/\n  - pytorch\ndependencies:\n  - python=3.11\n',
       },
       lines: [3],
+      columns: [5],
     },
   ],
 };

@@ -25,6 +25,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - pytorch\n  - nvidia\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pytorch==2.5.1\n  - pytorch-cuda=12.4\n',
       },
       lines: [3],
+      columns: [5],
     },
     {
       files: {
@@ -32,6 +33,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - pytorch::torchvision=0.20\n',
       },
       lines: [5],
+      columns: [5],
     },
   ],
 };

@@ -23,6 +23,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\n  - nodefaults\ndependencies:\n  - python=3.12\n  - pytorch=2.6\n  - pytorch-cuda=12.4\n',
       },
       lines: [8],
+      columns: [5],
     },
     {
       files: {
@@ -30,6 +31,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - pytorch\n  - conda-forge\ndependencies:\n  - pytorch==2.4.1\n  - pytorch-cuda=12.1\n',
       },
       lines: [7],
+      columns: [5],
     },
   ],
 };

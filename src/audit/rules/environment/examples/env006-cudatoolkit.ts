@@ -32,6 +32,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - pytorch\n  - conda-forge\ndependencies:\n  - pytorch==1.9.1\n  - cudatoolkit=11.3\n',
       },
       lines: [7],
+      columns: [5],
     },
     {
       files: {
@@ -39,6 +40,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - pytorch\n  - nvidia\ndependencies:\n  - pytorch==2.1.2\n  - cudatoolkit=11.8\n',
       },
       lines: [7],
+      columns: [5],
     },
     {
       files: {
@@ -46,6 +48,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - cuda-version=12.4\n  - cudatoolkit\n',
       },
       lines: [6],
+      columns: [5],
     },
     {
       files: {
@@ -53,6 +56,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - cudatoolkit=11.8\n',
       },
       lines: [5],
+      columns: [5],
     },
   ],
 };

@@ -28,6 +28,7 @@ export const examples: RuleExamples = {
         'envgen.yaml': SPEC,
       },
       lines: [7],
+      columns: [5],
     },
     {
       files: {
@@ -35,6 +36,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pytorch>=2.5\n  - cuda-version=12.4\n',
       },
       lines: [6],
+      columns: [5],
     },
   ],
 };

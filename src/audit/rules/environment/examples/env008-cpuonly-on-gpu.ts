@@ -21,6 +21,7 @@ export const examples: RuleExamples = {
         'envgen.yaml': SPEC,
       },
       lines: [8],
+      columns: [5],
     },
     {
       files: {
@@ -28,6 +29,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - pytorch\n  - nvidia\ndependencies:\n  - pytorch==2.5.1\n  - pytorch-cuda=12.4\n  - cpuonly\n',
       },
       lines: [8],
+      columns: [5],
     },
   ],
 };

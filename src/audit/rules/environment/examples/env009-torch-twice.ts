@@ -17,6 +17,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - pytorch=2.6.0=cuda126*\n  - pip\n  - pip:\n      - transformers==4.48.0\n      - torchvision==0.21.0\n',
       },
       lines: [10],
+      columns: [9],
     },
   ],
 };

@@ -27,6 +27,7 @@ export const examples: RuleExamples = {
         'envgen.yaml': SPEC,
       },
       lines: [9],
+      columns: [9],
     },
     {
       files: {
@@ -34,6 +35,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - pip\n  - pip:\n      - torch==2.6.0+cu126\n      - torchvision==0.21.0+cu126\n',
       },
       lines: [7, 8],
+      columns: [9, 9],
     },
   ],
 };

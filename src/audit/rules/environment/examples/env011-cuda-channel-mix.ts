@@ -23,6 +23,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - nvidia\n  - conda-forge\ndependencies:\n  - cuda-version=12.4\n  - cuda-runtime\n',
       },
       lines: [3],
+      columns: [5],
     },
     {
       files: {
@@ -30,6 +31,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - rapidsai\n  - pytorch\n  - nvidia\n  - conda-forge\ndependencies:\n  - cudf=24.10\n  - pytorch==2.5.1\n',
       },
       lines: [2],
+      columns: [1],
     },
   ],
 };

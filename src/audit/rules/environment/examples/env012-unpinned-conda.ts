@@ -17,6 +17,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3\n  - pytorch=*=cuda*\n  - flask\n  - numpy=1.26\n',
       },
       lines: [5, 6, 7],
+      columns: [5, 5, 5],
     },
   ],
 };

@@ -25,6 +25,7 @@ export const examples: RuleExamples = {
           'name: app\ndependencies:\n  - pip\n  - pip:\n      - transformers>=4.40\n      - flask\n      - git+https://github.com/org/repo.git\n      - lib @ git+https://github.com/org/lib.git@main\n      - requests==2.32.3\n',
       },
       lines: [5, 6, 7, 8],
+      columns: [9, 9, 9, 9],
     },
   ],
 };

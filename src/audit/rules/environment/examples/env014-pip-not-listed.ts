@@ -17,6 +17,9 @@ export const examples: RuleExamples = {
           'name: app\ndependencies:\n  - python=3.11\n  - pip:\n      - requests==2.32.3\n',
       },
       lines: [4],
+      columns: [5],
+      fixed:
+        'name: app\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n      - requests==2.32.3\n',
     },
   ],
 };

@@ -17,6 +17,7 @@ export const examples: RuleExamples = {
           'name: app\nchannel_priority: strict\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\npip:\n  - requests==2.32.3\n',
       },
       lines: [2, 7],
+      columns: [1, 1],
     },
   ],
 };

@@ -24,7 +24,12 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\n  - 42\nvariables:\n  - A=1\ndependencies:\n  - python=3.11\n  -\n  - numpy@1.26\n',
       },
       lines: [4, 5, 9, 10],
+      columns: [5, 1, 4, 5],
     },
-    { files: { 'environment.yml': 'name: app\nchannels:\n  - conda-forge\n' }, lines: [1] },
+    {
+      files: { 'environment.yml': 'name: app\nchannels:\n  - conda-forge\n' },
+      lines: [1],
+      columns: [1],
+    },
   ],
 };

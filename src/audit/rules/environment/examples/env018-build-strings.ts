@@ -23,6 +23,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11.9=hb806964_0_cpython\n  - numpy=1.26.4=py311h64a7726_0\n  - pip=24.2\n',
       },
       lines: [5, 6],
+      columns: [5, 5],
     },
   ],
 };

@@ -26,6 +26,7 @@ export const examples: RuleExamples = {
           '# my service\nname: app\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n',
       },
       lines: [5],
+      columns: [1],
     },
     {
       files: {
@@ -33,6 +34,7 @@ export const examples: RuleExamples = {
         'envs/serve/spec-file.txt': 'numpy==1.26.4\n',
       },
       lines: [2],
+      columns: [1],
     },
   ],
 };

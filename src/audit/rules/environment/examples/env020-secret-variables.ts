@@ -17,6 +17,7 @@ export const examples: RuleExamples = {
           'name: app\nvariables:\n  HF_TOKEN: hf_abcdefghijklmnop\n  OMP_NUM_THREADS: "4"\n  DB_PASSWORD: hunter2\ndependencies:\n  - python=3.11\n',
       },
       lines: [3, 5],
+      columns: [3, 3],
     },
   ],
 };

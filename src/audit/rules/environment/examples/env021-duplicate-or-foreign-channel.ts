@@ -17,6 +17,7 @@ export const examples: RuleExamples = {
           'name: app\nchannels:\n  - conda-forge\ndependencies:\n  - numpy<2\n  - numpy\n  - bioconda::samtools=1.21\n  - pip\n  - pip:\n      - requests==2.32.3\n      - numpy==1.26.4\n',
       },
       lines: [6, 7, 11],
+      columns: [5, 5, 9],
     },
   ],
 };

@@ -60,6 +60,7 @@ export const examples: RuleExamples = {
         'envgen.yaml': SPEC,
       },
       lines: [3],
+      columns: [1],
     },
     {
       // No spec: the environment is the reference, and the base image's major differs.
@@ -69,6 +70,7 @@ export const examples: RuleExamples = {
         'environment.yml': ENV_118,
       },
       lines: [1],
+      columns: [6],
     },
     {
       // Minor drift between the base image and the wheel index.
@@ -77,6 +79,7 @@ export const examples: RuleExamples = {
           'FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install --no-cache-dir torch==2.3.1 --index-url https://download.pytorch.org/whl/cu121\n',
       },
       lines: [1],
+      columns: [6],
     },
   ],
 };

@@ -49,6 +49,9 @@ export const examples: RuleExamples = {
         'environment.yml': ENV_124,
       },
       lines: [3],
+      columns: [1],
+      fixed:
+        'FROM condaforge/miniforge3:25.3.0-1 AS build\nCOPY environment.yml /tmp/environment.yml\nENV CONDA_OVERRIDE_CUDA=12.4\nRUN conda env create --yes --file /tmp/environment.yml --prefix /opt/env\n',
     },
     {
       // Set in another stage, which this one does not build on.
@@ -57,6 +60,9 @@ export const examples: RuleExamples = {
           'FROM condaforge/miniforge3:25.3.0-1 AS tools\nENV CONDA_OVERRIDE_CUDA=12.6\nFROM condaforge/miniforge3:25.3.0-1 AS build\nRUN mamba install -y pytorch=2.6.0=cuda126* cuda-version=12.6\n',
       },
       lines: [4],
+      columns: [1],
+      fixed:
+        'FROM condaforge/miniforge3:25.3.0-1 AS tools\nENV CONDA_OVERRIDE_CUDA=12.6\nFROM condaforge/miniforge3:25.3.0-1 AS build\nENV CONDA_OVERRIDE_CUDA=12.6\nRUN mamba install -y pytorch=2.6.0=cuda126* cuda-version=12.6\n',
     },
     {
       // The environment comes in with the whole build context and is solved by its path.
@@ -66,6 +72,9 @@ export const examples: RuleExamples = {
         'environment.yml': ENV_124,
       },
       lines: [4],
+      columns: [1],
+      fixed:
+        'FROM condaforge/miniforge3:25.3.0-1\nWORKDIR /app\nCOPY . .\nENV CONDA_OVERRIDE_CUDA=12.4\nRUN conda env create --yes -f environment.yml\n',
     },
     {
       files: {
@@ -74,6 +83,9 @@ export const examples: RuleExamples = {
         'environment.yml': ENV_124,
       },
       lines: [4],
+      columns: [1],
+      fixed:
+        'FROM condaforge/miniforge3:25.3.0-1\nENV CONDA_OVERRIDE_CUDA=""\nCOPY environment.yml /tmp/environment.yml\nRUN conda env create --yes --file /tmp/environment.yml\n',
     },
   ],
 };

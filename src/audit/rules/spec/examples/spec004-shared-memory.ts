@@ -32,6 +32,7 @@ export const examples: RuleExamples = {
           'from torch.utils.data import DataLoader\n\nloader = DataLoader(dataset, batch_size=8, num_workers=4)\n',
       },
       lines: [7],
+      columns: [16],
     },
     {
       files: {
@@ -43,6 +44,7 @@ export const examples: RuleExamples = {
         'app/batching.py': 'import torch.multiprocessing as mp\n',
       },
       lines: [7],
+      columns: [16],
     },
   ],
 };

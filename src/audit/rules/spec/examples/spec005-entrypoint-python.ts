@@ -42,6 +42,7 @@ export const examples: RuleExamples = {
         'environment.yml': ENV,
       },
       lines: [4],
+      columns: [1],
     },
     {
       files: {
@@ -54,6 +55,7 @@ export const examples: RuleExamples = {
         'environment.yml': ENV,
       },
       lines: [7],
+      columns: [1],
     },
     {
       // The spec says Python 3.11; the environment file was edited to 3.10.
@@ -64,6 +66,7 @@ export const examples: RuleExamples = {
           'version: 1\nmodels:\n  serve:\n    torch: "2.5"\n    python: "3.11"\n    cuda: cpu\n    source: conda-forge\n',
       },
       lines: [2],
+      columns: [1],
     },
   ],
 };

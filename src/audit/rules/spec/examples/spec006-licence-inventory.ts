@@ -21,6 +21,7 @@ export const examples: RuleExamples = {
           'channels: [pytorch, nvidia, defaults]\ndependencies:\n  - python=3.11\n  - pytorch==2.3.1\n  - pytorch-cuda=12.1\n',
       },
       lines: [2, 4],
+      columns: [1, 6],
     },
     {
       files: {
@@ -28,6 +29,7 @@ export const examples: RuleExamples = {
           'FROM python:3.12-slim\nRUN pip install --no-cache-dir torch==2.5.1 --index-url https://download.pytorch.org/whl/cu124\n',
       },
       lines: [2],
+      columns: [1],
     },
   ],
 };
