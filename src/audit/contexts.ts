@@ -164,15 +164,17 @@ export function dockerfileContext(
   } catch (error) {
     return { ok: false, line: 1, column: 1, message: `not a Dockerfile: ${String(error)}` };
   }
-  // An ONBUILD's trigger runs in every image built FROM this one: it is checked as the
-  // instruction it is (`ONBUILD RUN pip install x` is a RUN), right after the ONBUILD.
+  // An `ONBUILD RUN`'s command runs in every image built FROM this one: it is checked as the
+  // RUN it is, right after the ONBUILD. Other triggers (CMD, USER, EXPOSE, ENV...) shape the
+  // images built from this one, not this one, so they stay inside their ONBUILD.
   const instructions = dockerfile.getInstructions().flatMap((raw) => {
     const instruction = toInstruction(raw);
     if (instruction.keyword !== 'ONBUILD') return [instruction];
     const trigger = (
       raw as { getTriggerInstruction?: () => Instruction | null }
     ).getTriggerInstruction?.();
-    return trigger ? [instruction, { ...toInstruction(trigger), onbuild: true }] : [instruction];
+    if (!trigger || trigger.getKeyword().toUpperCase() !== 'RUN') return [instruction];
+    return [instruction, { ...toInstruction(trigger), onbuild: true }];
   });
   if (!instructions.some((i) => i.keyword === 'FROM')) {
     return {
@@ -203,9 +205,11 @@ export function dockerfileContext(
     } else if (stages.length > 0) {
       stages.at(-1)?.instructions.push(instruction);
     } else if (instruction.keyword === 'ARG') {
-      const [name, value] = instruction.args.split('=', 2);
-      if (name) globalArgs.set(name.trim(), value?.trim() || undefined);
-    } else preamble.push(instruction);
+      // `ARG BASE=builder TAG=1`, and defaults that use an earlier ARG (`ARG IMAGE=${BASE}:x`).
+      for (const { name, value } of argsOf(instruction)) {
+        globalArgs.set(name, value === undefined ? undefined : expandArgs(value, globalArgs).text);
+      }
+    } else if (!instruction.onbuild) preamble.push(instruction);
   }
   // Lineage, once for every rule: the last earlier stage of the name the image expands to
   // (BuildKit compares stage names case-insensitively).
@@ -254,6 +258,20 @@ export function dockerfileContext(
         project.text(posix.join(dir, '.dockerignore')) !== undefined,
     },
   };
+}
+
+/** The names and defaults an ARG declares (`ARG A=1 B`), quotes around a default dropped. */
+function argsOf(instruction: DockerInstruction): { name: string; value: string | undefined }[] {
+  const raw = instruction.raw as unknown as {
+    getProperties?: () => { getName(): string; getValue(): string | null }[];
+    getProperty?: () => { getName(): string; getValue(): string | null } | null;
+  };
+  const properties = raw.getProperties?.() ?? [raw.getProperty?.() ?? null];
+  return properties.flatMap((p) =>
+    p
+      ? [{ name: p.getName(), value: p.getValue()?.replace(/^(["'])(.*)\1$/, '$2') ?? undefined }]
+      : [],
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { CATALOGUE } from './catalogue.js';
 import { dockerfileContext, environmentContext, type Parsed } from './contexts.js';
 import { type TextEdit, textEdit } from './text-edits.js';
-import type { BaseContext, Project, Rule, RuleSeverity, Target } from './types.js';
+import type { BaseContext, Finding, Project, Rule, RuleSeverity, Target } from './types.js';
 
 export type Level = 'error' | 'warning' | 'info';
 
@@ -22,13 +22,18 @@ export interface Diagnostic {
   fix?: string;
   /** `--fix` can apply the fix. */
   fixable: boolean;
-  /** The alias (hadolint code) this finding is, when the rule has several. */
-  alias?: string;
+  /** The aliases (hadolint, BuildKit codes) this finding is, when the rule checks several things. */
+  aliases?: string[];
 }
 
 export interface AuditConfig {
-  /** Rule ids (or aliases) turned off. */
+  /**
+   * Rule ids or aliases turned off. An alias of a rule that checks several things (DKR019's
+   * DL3014 and DL3015) turns off only the findings that are that alias.
+   */
   ignore: string[];
+  /** When given, only these rule ids or aliases run (an alias, only its findings). */
+  only?: string[];
   /** Rule id -> severity, or `off`. */
   severity: Record<string, RuleSeverity | 'off'>;
   trustedRegistries: string[];
@@ -81,15 +86,24 @@ export function auditTexts(
     const ignored = pragmas(input, parsed.context);
     for (const rule of CATALOGUE.filter((r) => r.target === input.kind)) {
       const level = effectiveLevel(rule, config);
+      const only = config.only ?? [];
       if (
         level === 'off' ||
-        ignoredBy(rule, config.ignore) ||
-        ignored.file.some((id) => matches(rule, id))
+        config.ignore.some((id) => id.toUpperCase() === rule.id) ||
+        (only.length > 0 && !only.some((id) => matches(rule, id))) ||
+        ignored.file.some((id) => id.toUpperCase() === rule.id)
       )
         continue;
       for (const finding of (rule as Rule).check(parsed.context as never)) {
         const lineIgnores = ignored.lines.get(finding.line) ?? [];
-        if (lineIgnores.some((id) => matches(rule, id))) continue;
+        const named = (id: string) => names(rule, finding, id);
+        if (
+          lineIgnores.some(named) ||
+          ignored.file.some(named) ||
+          config.ignore.some(named) ||
+          (only.length > 0 && !only.some(named))
+        )
+          continue;
         // A rule's rewrite becomes the range of the text it changes, which the fixer applies.
         const edit = finding.edit
           ? textEdit(input.text, finding.edit.apply(input.text), finding.edit.description)
@@ -103,7 +117,7 @@ export function auditTexts(
           message: finding.message,
           ...(finding.fix ? { fix: finding.fix } : {}),
           fixable: edit !== undefined,
-          ...(finding.alias ? { alias: finding.alias } : {}),
+          ...(finding.aliases ? { aliases: finding.aliases } : {}),
         });
         if (edit) edits.set(input.file, [...(edits.get(input.file) ?? []), edit]);
       }
@@ -142,8 +156,15 @@ function effectiveLevel(rule: Rule, config: AuditConfig): RuleSeverity | 'off' {
   return byId ?? rule.severity;
 }
 
-function ignoredBy(rule: Rule, ignore: readonly string[]): boolean {
-  return ignore.some((id) => matches(rule, id));
+/**
+ * Whether an id (rule id or alias) names this finding: the rule's id always; an alias, when the
+ * finding says it is that alias, or when it does not say (the rule checks one thing).
+ */
+function names(rule: Rule, finding: Finding, id: string): boolean {
+  const wanted = id.toUpperCase();
+  if (wanted === rule.id) return true;
+  const aliases = finding.aliases ?? rule.aliases ?? [];
+  return aliases.some((alias) => alias.toUpperCase() === wanted);
 }
 
 function matches(rule: Rule, id: string): boolean {

@@ -32,9 +32,10 @@ export interface Finding {
   edit?: Edit;
   /**
    * Which of the rule's aliases this finding is (DKR019 is hadolint's DL3014 when `-y` is
-   * missing, DL3015 when `--no-install-recommends` is), where the rule has several.
+   * missing, DL3015 when `--no-install-recommends` is), where the rule checks several things:
+   * ignoring or selecting one alias then takes only these findings.
    */
-  alias?: string;
+  aliases?: string[];
 }
 
 /** A rule's example: files of a tiny project; the first one is audited. */

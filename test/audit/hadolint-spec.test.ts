@@ -39,7 +39,7 @@ function flags(c: Case, id: string): boolean {
   );
   // A rule with several aliases says which one each finding is.
   return result.diagnostics.some(
-    (d) => d.ruleId === id && (d.alias === undefined || d.alias === c.code),
+    (d) => d.ruleId === id && (d.aliases === undefined || d.aliases.includes(c.code)),
   );
 }
 

@@ -48,7 +48,7 @@ describe('audit precision on real shapes', () => {
       'FROM debian:12.11-slim\nRUN apt-get --quiet --quiet install --no-install-recommends curl\n';
     expect(of(audit(quieter), 'DKR019')).toEqual([]);
     const aptitude = 'FROM debian:12.11-slim\nRUN aptitude install curl\n';
-    expect(of(audit(aptitude), 'DKR019').map((d) => d.alias)).toEqual(['DL3014', 'DL3015']);
+    expect(of(audit(aptitude), 'DKR019').map((d) => d.aliases)).toEqual([['DL3014'], ['DL3015']]);
   });
 
   it('instructions before the first FROM other than ARG are reported', () => {
@@ -99,5 +99,50 @@ describe('audit precision on real shapes', () => {
       'DKR018',
     );
     expect(finding?.message).toContain('`apt update`');
+  });
+});
+
+describe('ONBUILD triggers and ARGs in the model', () => {
+  it('only an ONBUILD RUN is checked as a RUN; other triggers are not this image', () => {
+    const text = [
+      'FROM debian:12.11-slim',
+      'ONBUILD CMD ["other"]',
+      'ONBUILD USER root',
+      'ONBUILD ENV FOO bar',
+      'ONBUILD EXPOSE 9000',
+      'RUN useradd app',
+      'USER app',
+      'CMD ["serve"]',
+      '',
+    ].join('\n');
+    const found = audit(text);
+    expect(of(found, 'DKR030')).toEqual([]);
+    expect(of(found, 'DKR014')).toEqual([]);
+    expect(of(found, 'DKR027')).toEqual([]);
+  });
+
+  it('an ONBUILD before FROM is reported once', () => {
+    const text = 'ONBUILD RUN echo hi\nFROM debian:12.11-slim\n';
+    expect(of(audit(text), 'DKR030').map((d) => d.line)).toEqual([1]);
+  });
+
+  it('ARG A=1 B=2 and an ARG default built from an earlier ARG are expanded', () => {
+    const text = [
+      'ARG BASE=builder TAG=12.11-slim',
+      'ARG IMAGE=debian:${TAG}',
+      'FROM ${IMAGE} AS builder',
+      'FROM ${BASE} AS runtime',
+      'USER 10001',
+      'CMD ["serve"]',
+      '',
+    ].join('\n');
+    const found = audit(text);
+    expect(of(found, 'DKR011')).toEqual([]);
+    expect(of(found, 'DKR025')).toEqual([]);
+  });
+
+  it('RUN ["bash", "-lc", ...] is read as the script it runs', () => {
+    const text = 'FROM python:3.11.9-slim\nRUN ["bash", "-lc", "pip install flask"]\n';
+    expect(of(audit(text), 'DKR017').map((d) => d.line)).toEqual([2]);
   });
 });

@@ -128,14 +128,14 @@ describe('envgen audit', () => {
       ].join('\n'),
     });
     const first = await runEnvgen(['audit', '--fix', '--format', 'json'], { cwd: dir });
-    expect(first.stderr).toMatch(/fixed [0-9]+ finding/);
+    expect(first.stderr).toMatch(/applied [0-9]+ fix/);
     const once = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     expect(once).toContain('apt-get install -y --no-install-recommends curl');
     const remaining = JSON.parse(first.stdout).diagnostics as (Diagnostic & { fixable: boolean })[];
     expect(remaining.filter((d) => d.fixable)).toEqual([]);
     const second = await runEnvgen(['audit', '--fix', '--format', 'json'], { cwd: dir });
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(once);
-    expect(second.stderr).not.toMatch(/fixed [1-9]/);
+    expect(second.stderr).not.toMatch(/applied [1-9]/);
   });
 
   it('--explain prints a rule’s documentation; an unknown rule gets a suggestion', async () => {
@@ -308,5 +308,55 @@ describe('envgen audit: choosing rules', () => {
   it('--explain says how to change the severity', async () => {
     const result = await runEnvgen(['audit', '--explain', 'DKR019']);
     expect(result.stdout).toContain('audit: { severity: { DKR019: error } }');
+  });
+});
+
+describe('envgen audit: an alias selects only its findings', () => {
+  it('--only DL3015 reports the missing --no-install-recommends, not the missing -y', async () => {
+    const dir = tmpDir({ Dockerfile: 'FROM debian:12.11-slim\nRUN apt-get install curl\n' });
+    const { diagnostics } = await audit(dir, ['--only', 'DL3015']);
+    expect(diagnostics.map((d) => [d.ruleId, (d as { aliases?: string[] }).aliases])).toEqual([
+      ['DKR019', ['DL3015']],
+    ]);
+  });
+
+  it('--ignore DL4000 hides MAINTAINER, not the other structural findings of DKR030', async () => {
+    const dir = tmpDir({
+      Dockerfile:
+        'FROM debian:12.11-slim AS app\nMAINTAINER someone\nFROM debian:12.11-slim AS app\nCOPY --from=bulid /x /x\n',
+    });
+    const { diagnostics } = await audit(dir, ['--only', 'DKR030', '--ignore', 'DL4000']);
+    const found = diagnostics.map((d) => (d as { aliases?: string[] }).aliases?.[0]);
+    expect(found).not.toContain('DL4000');
+    expect(found).toContain('DL3024');
+    expect(found).toContain('DL3022');
+  });
+});
+
+describe('envgen audit: folders', () => {
+  it('a folder finds environment files by content, and --kind leaves what a folder holds alone', async () => {
+    const dir = tmpDir({
+      'svc/Dockerfile': 'FROM ubuntu:latest\n',
+      'svc/conda.yml':
+        'name: x\nchannels: [defaults, conda-forge]\ndependencies:\n  - python=3.11\n',
+      'svc/recipe': 'FROM ubuntu:latest\n',
+    });
+    const { exitCode, diagnostics } = await audit(dir, [
+      '--kind',
+      'dockerfile',
+      'svc',
+      'svc/recipe',
+    ]);
+    expect(exitCode).toBe(1);
+    const files = [...new Set(diagnostics.map((d) => d.file))].sort();
+    expect(files).toEqual(['svc/Dockerfile', 'svc/conda.yml', 'svc/recipe']);
+    expect(ids(diagnostics, 'svc/conda.yml')).toContain('ENV001');
+  });
+
+  it('a named folder that a plain run skips (build/) is still read', async () => {
+    const dir = tmpDir({ 'build/Dockerfile': 'FROM ubuntu:latest\n' });
+    const { exitCode, diagnostics } = await audit(dir, ['build']);
+    expect(exitCode).toBe(1);
+    expect(diagnostics.map((d) => d.file)).toContain('build/Dockerfile');
   });
 });

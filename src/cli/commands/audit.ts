@@ -59,30 +59,37 @@ export async function runAudit(
   const { io, root } = ctx;
   if (flags.explain) return explain(ctx, flags.explain);
   if (flags.list) return list(ctx);
-  const only = (flags.only ?? []).flatMap(splitIds).map(knownRule);
-  const skipped = (flags.ignore ?? []).flatMap(splitIds).map(knownRule);
+  // Checked here (an unknown id is a usage error), matched by the engine as written: an alias
+  // selects or skips only the findings that are that alias.
+  const only = (flags.only ?? []).flatMap(splitIds).filter((id) => knownRule(id) !== '');
+  const skipped = (flags.ignore ?? []).flatMap(splitIds).filter((id) => knownRule(id) !== '');
 
   const listed = await listFiles(io, root);
-  // Named paths are relative to --cwd (the root), as every other path envgen takes; a folder
-  // names the files found under it.
-  const namedRelative: string[] = [];
+  // Named paths are relative to --cwd (the root), as every other path envgen takes. A folder
+  // names what a plain run would find under it (even a folder git ignores); --kind applies to
+  // the files named themselves, not to what a folder holds.
+  const explicit: string[] = [];
+  const found: string[] = [];
   for (const file of named) {
     const rel = relative(root, resolvePath(root, file)).split(sep).join('/');
-    const inside = listed.filter((f) => rel === '' || f.startsWith(`${rel}/`));
-    const isFolder = rel === '' || listed.some((f) => f.startsWith(`${rel}/`));
-    if (isFolder && !listed.includes(rel)) {
-      namedRelative.push(...inside.filter((f) => kindByName(f) !== undefined));
-    } else namedRelative.push(rel);
+    const under = (f: string) => rel === '' || f.startsWith(`${rel}/`);
+    if (listed.includes(rel)) explicit.push(rel);
+    else if (listed.some(under)) found.push(...listed.filter(under));
+    else if (await isFolder(io, join(root, rel)))
+      found.push(...(await listFiles(io, join(root, rel))).map((f) => `${rel}/${f}`));
+    else explicit.push(rel);
   }
+  const namedRelative = [...explicit, ...found];
   const texts = new Map<string, string>();
   for (const file of new Set([
     ...listed.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
-    ...namedRelative,
+    ...explicit,
+    ...found.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
   ])) {
     try {
       texts.set(file, (await io.readFile(join(root, file))).toString('utf8'));
     } catch (error) {
-      if (namedRelative.includes(file)) {
+      if (explicit.includes(file)) {
         throw usageError(
           'audit/unreadable',
           `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`,
@@ -94,9 +101,10 @@ export async function runAudit(
   const targets = named.length > 0 ? [...new Set(namedRelative)] : [...texts.keys()];
   const inputs: FileInput[] = [];
   for (const file of targets) {
-    const kind = (named.length > 0 ? flags.kind : undefined) ?? kindOf(file, () => texts.get(file));
+    const isExplicit = explicit.includes(file);
+    const kind = (isExplicit ? flags.kind : undefined) ?? kindOf(file, () => texts.get(file));
     if (!kind) {
-      if (named.length > 0) {
+      if (isExplicit) {
         throw usageError(
           'audit/unknown-kind',
           `${file} is not an environment file, a Dockerfile or envgen.yaml`,
@@ -117,9 +125,7 @@ export async function runAudit(
   const project = makeProject(root, texts);
   const config = configOf(project);
   config.ignore.push(...skipped);
-  if (only.length > 0) {
-    config.ignore.push(...CATALOGUE.map((r) => r.id).filter((id) => !only.includes(id)));
-  }
+  if (only.length > 0) config.only = only;
   project.trustedRegistries.push(...config.trustedRegistries);
   Object.assign(project.pins, project.spec?.spec.audit?.pins ?? {}, pinsFrom(flags.pin ?? []));
   let result = auditTexts(inputs, project, config);
@@ -151,7 +157,7 @@ export async function runAudit(
       if (!changed) break;
     }
     io.stderr.write(
-      `fixed ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${fixedFiles.size} file${fixedFiles.size === 1 ? '' : 's'}\n`,
+      `applied ${fixedCount} fix${fixedCount === 1 ? '' : 'es'} to ${fixedFiles.size} file${fixedFiles.size === 1 ? '' : 's'}\n`,
     );
   }
 
@@ -159,6 +165,15 @@ export async function runAudit(
   if (result.unparseable) return 2;
   const threshold = RANK[flags.failOn ?? project.spec?.spec.audit?.failOn ?? 'warning'];
   return result.diagnostics.some((d) => RANK[d.severity] >= threshold) ? 1 : 0;
+}
+
+async function isFolder(io: CommandContext['io'], path: string): Promise<boolean> {
+  try {
+    await io.readDir(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function pinsFrom(values: string[]): Record<string, string> {

@@ -4,29 +4,15 @@
  * about: its options, package arguments, channels, solving verbs, and the variables around it.
  */
 import type { DockerfileContext, DockerInstruction } from '../../types.js';
-import { type LocatedCommand, mountTargets, runCommands } from './run-commands.js';
+import {
+  execWords,
+  type LocatedCommand,
+  mountTargets,
+  runCommands,
+  shellScript,
+} from './run-commands.js';
 import { commandsOf, condaTool, condaVerb, type ShellCommand } from './shell.js';
 import { propertiesOf } from './stages.js';
-
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash']);
-
-/** The words of an exec-form (JSON array) instruction, or undefined for the shell form. */
-export function execWords(args: string): string[] | undefined {
-  if (!args.startsWith('[')) return undefined;
-  try {
-    const value: unknown = JSON.parse(args);
-    return Array.isArray(value) && value.every((w) => typeof w === 'string') ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `["/bin/bash", "-lc", "script"]` -> `script`. */
-function shellScript(words: string[]): string | undefined {
-  if (!SHELLS.has(words[0]?.split('/').at(-1) ?? '')) return undefined;
-  const flag = words.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w));
-  return flag > 0 ? words[flag + 1] : undefined;
-}
 
 /** The shell text an instruction runs (RUN, CMD, ENTRYPOINT). */
 export function scriptOf(context: DockerfileContext, instruction: DockerInstruction): string {

@@ -1,7 +1,7 @@
 import type { DockerInstruction } from '../../types.js';
 import { defineRule } from '../define-rule.js';
-import { execWords } from './conda-commands.js';
 import { rewriteEdit } from './edits.js';
+import { execWords } from './run-commands.js';
 import { commandsOf } from './shell.js';
 
 /** Words a shell would pass through unchanged: no quotes, variables, globs, redirections or operators. */

@@ -57,7 +57,7 @@ export const dkr019 = defineRule<'dockerfile'>({
             column: command.column,
             message: `\`${aptVerb(command)?.program} install\` runs without \`${flag}\``,
             fix: `add ${flag} after \`install\``,
-            alias: ALIAS[flag] ?? '',
+            aliases: [ALIAS[flag] ?? ''],
             ...(edit ? { edit } : {}),
           });
         }

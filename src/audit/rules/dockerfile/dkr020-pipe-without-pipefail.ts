@@ -1,8 +1,8 @@
-import type { DockerfileContext, DockerStage } from '../../types.js';
+import type { DockerStage } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { programOf, runCommands } from './run-commands.js';
 import type { ShellCommand } from './shell.js';
-import { excerpt, stageNamed } from './stages.js';
+import { excerpt } from './stages.js';
 
 const NON_POSIX = /^(pwsh|powershell|cmd)(\.exe)?$/i;
 
@@ -28,7 +28,7 @@ export const dkr020 = defineRule<'dockerfile'>({
   check(context, report) {
     const safe = new Map<number, boolean>();
     for (const stage of context.stages) {
-      let pipefail = inherited(context, stage, safe);
+      let pipefail = inherited(stage, safe);
       for (const instruction of stage.instructions) {
         if (instruction.keyword === 'SHELL') pipefail = shellHasPipefail(instruction.args);
         if (instruction.keyword !== 'RUN' || pipefail) continue;
@@ -57,13 +57,9 @@ export const dkr020 = defineRule<'dockerfile'>({
 });
 
 /** A stage built FROM an earlier stage keeps that stage's SHELL. */
-function inherited(
-  context: DockerfileContext,
-  stage: DockerStage,
-  safe: ReadonlyMap<number, boolean>,
-): boolean {
-  const parent = stageNamed(context, stage.image, stage.index);
-  return parent ? (safe.get(parent.index) ?? false) : false;
+/** Whether the stage this one is built FROM ended with a pipefail SHELL (SHELL carries over). */
+function inherited(stage: DockerStage, safe: ReadonlyMap<number, boolean>): boolean {
+  return stage.parent ? (safe.get(stage.parent.index) ?? false) : false;
 }
 
 function shellHasPipefail(args: string): boolean {

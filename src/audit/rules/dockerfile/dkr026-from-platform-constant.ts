@@ -39,7 +39,7 @@ export const dkr026 = defineRule<'dockerfile'>({
           column: stage.from.column,
           message: '`--platform=$TARGETPLATFORM` is what FROM does anyway',
           fix: 'remove `--platform=$TARGETPLATFORM`',
-          alias: 'RedundantTargetPlatform',
+          aliases: ['RedundantTargetPlatform', 'DL3065'],
           ...(edit ? { edit } : {}),
         });
         continue;
@@ -52,7 +52,7 @@ export const dkr026 = defineRule<'dockerfile'>({
         line: stage.from.line,
         column: stage.from.column,
         message: `FROM --platform=${platform} pins this stage to one platform whatever \`docker build --platform\` asks for`,
-        alias: 'DL3029',
+        aliases: ['DL3029', 'FromPlatformFlagConstDisallowed'],
         fix: `drop --platform and build with \`docker build --platform ${platform}\`, or name the stage for its platform (\`AS build_${parts.at(-1) ?? 'amd64'}\`)`,
       });
     }

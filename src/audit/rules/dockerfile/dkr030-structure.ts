@@ -47,6 +47,7 @@ export const dkr030 = defineRule<'dockerfile'>({
             line: stage.from.line,
             column: stage.from.column,
             message: `the stage name "${stage.name}" is already used by the stage at line ${first.from.line}`,
+            aliases: ['DL3024', 'DuplicateStageName'],
             fix: 'give each stage a distinct name',
           });
         } else seen.set(name, stage);
@@ -55,6 +56,7 @@ export const dkr030 = defineRule<'dockerfile'>({
             line: stage.from.line,
             column: stage.from.column,
             message: `"${stage.name}" is a reserved name and cannot name a stage`,
+            aliases: ['DL3063', 'ReservedStageName'],
             fix: 'rename the stage (e.g. `AS base`)',
           });
         }
@@ -78,6 +80,7 @@ export const dkr030 = defineRule<'dockerfile'>({
           line: instruction.line,
           column: instruction.column,
           message: 'MAINTAINER is deprecated',
+          aliases: ['DL4000', 'MaintainerDeprecated'],
           fix: `write \`LABEL org.opencontainers.image.authors="${author}"\``,
           ...(edit ? { edit } : {}),
         });
@@ -119,6 +122,7 @@ function references(context: DockerfileContext, stage: DockerStage): Finding[] {
         line: instruction.line,
         column: instruction.column,
         message: `--from=${target} ${problem}`,
+        aliases: [problem.startsWith('refers to the stage it is in') ? 'DL3023' : 'DL3022'],
         fix: 'name a stage defined above this one (or a tagged image, `name:tag`)',
       });
     }
@@ -154,6 +158,13 @@ function referenceProblem(
   return `names no stage of this Dockerfile (stages: ${context.stages.flatMap((s) => (s.name ? [s.name] : [])).join(', ') || 'none named'}); BuildKit would pull an image "${target}"`;
 }
 
+/** hadolint's code for each instruction that only counts once. */
+const REPEATED_ALIAS: Record<string, string> = {
+  CMD: 'DL4003',
+  ENTRYPOINT: 'DL4004',
+  HEALTHCHECK: 'DL3012',
+};
+
 /** Earlier CMD/ENTRYPOINT/HEALTHCHECK of a stage that a later one overrides. */
 function repeated(stage: DockerStage): Finding[] {
   return ONCE.flatMap((keyword) => {
@@ -164,6 +175,7 @@ function repeated(stage: DockerStage): Finding[] {
         line: i.line,
         column: i.column,
         message: `only the last ${keyword} of a stage counts: this one is overridden by the ${keyword} at line ${last?.line}`,
+        aliases: [REPEATED_ALIAS[keyword] ?? '', 'MultipleInstructionsDisallowed'],
         fix: `remove this ${keyword}`,
       }),
     );

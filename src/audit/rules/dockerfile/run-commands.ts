@@ -13,23 +13,45 @@ export interface LocatedCommand extends ShellCommand {
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
 
+/** The words of an exec-form (JSON array) instruction, or undefined for the shell form. */
+export function execWords(args: string): string[] | undefined {
+  if (!args.trim().startsWith('[')) return undefined;
+  try {
+    const value: unknown = JSON.parse(args);
+    return Array.isArray(value) && value.every((w) => typeof w === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The script of an exec-form shell: `["bash", "-c", script]`, `["/bin/bash", "-lc", script]`,
+ * `["sh", "-e", "-c", script]`; undefined when the words run no shell.
+ */
+export function shellScript(words: readonly string[]): string | undefined {
+  const [program] = words;
+  if (!program || !SHELLS.has(basename(program))) return undefined;
+  const flag = words.findIndex((w, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(w));
+  return flag > 0 ? words[flag + 1] : undefined;
+}
+
 /** The shell script a RUN executes; undefined for an exec-form RUN that runs no shell. */
 export function runScript(instruction: DockerInstruction): string | undefined {
   const content = (instruction.raw.getArgumentsContent() ?? '').trim();
   if (content.startsWith('[')) {
-    let words: unknown;
+    let parsed: unknown;
     try {
-      words = JSON.parse(content);
+      parsed = JSON.parse(content);
     } catch {
+      // Not JSON: the shell form that happens to start with `[` (`[ -f x ] && ...`).
       return stripComments(content);
     }
-    if (!Array.isArray(words) || !words.every((w) => typeof w === 'string')) return undefined;
-    const [program, flag, script] = words as string[];
-    if (program && SHELLS.has(basename(program)) && flag === '-c' && script !== undefined) {
-      return stripComments(script);
-    }
+    const words = execWords(content);
+    if (words === undefined || !Array.isArray(parsed)) return undefined;
+    const script = shellScript(words);
+    if (script !== undefined) return stripComments(script);
     // No shell: the words are one command, quoted so that the splitter keeps them whole.
-    return (words as string[]).map((w) => `'${w.replaceAll("'", '')}'`).join(' ');
+    return words.map((w) => `'${w.replaceAll("'", '')}'`).join(' ');
   }
   if (content.startsWith('<<')) {
     // `RUN <<EOF` (or `<<EOF bash`) runs the heredoc body as a script; `<<EOF python3` does not.

@@ -84,13 +84,21 @@ function gpuReason(
   return { what: specs.map((s) => s.name).join(', '), cuda };
 }
 
-/** Inserts `ENV CONDA_OVERRIDE_CUDA=<cuda>` above the RUN, found by its text (lines may move). */
-function insertOverride(runLine: string, cuda: string): Edit {
+/**
+ * Inserts `ENV CONDA_OVERRIDE_CUDA=<cuda>` above the RUN: the line with its text nearest to
+ * where it was (`line`, 1-based), so an identical RUN in another stage is never taken for it.
+ */
+function insertOverride(runLine: string, line: number, cuda: string): Edit {
   return {
     description: `set ${NAME}=${cuda} before the RUN that solves the GPU environment`,
     apply(text) {
       const lines = text.split('\n');
-      const index = lines.indexOf(runLine);
+      let index = -1;
+      lines.forEach((l, i) => {
+        if (l === runLine && (index < 0 || Math.abs(i + 1 - line) < Math.abs(index + 1 - line))) {
+          index = i;
+        }
+      });
       if (index < 0) return text;
       let above = index - 1;
       while (above >= 0 && /^\s*(#.*)?$/.test(lines[above] ?? '')) above--;
@@ -125,7 +133,7 @@ function check(ctx: DockerfileContext): Finding[] {
             : `this RUN solves a GPU environment (${reason.what}) during docker build, where there is no GPU and so no __cuda virtual package, and ${NAME} is not set for it: conda-forge then picks CPU builds or refuses __cuda-dependent packages`,
         fix: `set \`ENV ${NAME}=${value}\` in this stage before the RUN, or prefix the command with \`${NAME}=${value}\``,
         ...(state === 'unset' && cuda && runLine !== undefined
-          ? { edit: insertOverride(runLine, cuda) }
+          ? { edit: insertOverride(runLine, run.line, cuda) }
           : {}),
       });
     }
