@@ -75,19 +75,17 @@ describe("hadolint's rule tests", () => {
   const mustCatch = results.filter((r) => r.c.expect === 'catch');
   const mustPass = results.filter((r) => r.c.expect === 'pass');
 
-  it('catches at least 93% of what hadolint must catch (ONBUILD triggers included)', () => {
+  // The issue asked for 93% and 1%; the ratchet holds what is reached: every case.
+  it('catches every case hadolint must catch (ONBUILD triggers included)', () => {
     const missed = mustCatch.filter((r) => !r.hit).map((r) => r.c.spec);
     expect(mustCatch.length).toBeGreaterThan(80);
-    expect(
-      (mustCatch.length - missed.length) / mustCatch.length,
-      missed.join('\n'),
-    ).toBeGreaterThanOrEqual(0.93);
+    expect(missed).toEqual([]);
   });
 
-  it('flags at most 1% of what hadolint must pass', () => {
+  it('flags none of what hadolint must pass', () => {
     const wrong = mustPass.filter((r) => r.hit).map((r) => r.c.spec);
     expect(mustPass.length).toBeGreaterThan(200);
-    expect(wrong.length / mustPass.length, wrong.join('\n')).toBeLessThanOrEqual(0.01);
+    expect(wrong).toEqual([]);
   });
 
   it.each(Object.entries(ON_PURPOSE))('differs on purpose at %s: %s', (spec, why) => {

@@ -122,7 +122,12 @@ function references(context: DockerfileContext, stage: DockerStage): Finding[] {
         line: instruction.line,
         column: instruction.column,
         message: `--from=${target} ${problem}`,
-        aliases: [problem.startsWith('refers to the stage it is in') ? 'DL3023' : 'DL3022'],
+        // hadolint: DL3023 for a stage naming itself, DL3022 for any other reference (an index too).
+        aliases: [
+          problem.startsWith('refers to the stage it is in') && !/^\d+$/.test(target)
+            ? 'DL3023'
+            : 'DL3022',
+        ],
         fix: 'name a stage defined above this one (or a tagged image, `name:tag`)',
       });
     }
