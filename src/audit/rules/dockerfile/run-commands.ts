@@ -74,6 +74,7 @@ export function runScript(instruction: DockerInstruction): string | undefined {
 const runCache = new WeakMap<DockerInstruction, LocatedCommand[]>();
 
 export function runCommands(instruction: DockerInstruction): LocatedCommand[] {
+  if (instruction.keyword !== 'RUN') return [];
   const cached = runCache.get(instruction);
   if (cached) return cached;
   const commands = locateRunCommands(instruction);

@@ -14,7 +14,7 @@ import type {
   EnvironmentContext,
 } from '../../types.js';
 import { packageArgs, SOLVE_VERBS } from '../dockerfile/conda-commands.js';
-import { runCommands as locatedRunCommands } from '../dockerfile/run-commands.js';
+import { runCommands } from '../dockerfile/run-commands.js';
 import { condaTool, condaVerb, type ShellCommand } from '../dockerfile/shell.js';
 import { lineage, propertiesOf, rootImage } from '../dockerfile/stages.js';
 
@@ -263,14 +263,6 @@ export function assignments(
 /** The image a chain of stages finally starts from, as written with ARG defaults expanded. */
 export function rootImageText(ctx: DockerfileContext, stage: DockerStage): string {
   return rootImage(ctx, stage).image.text;
-}
-
-/**
- * A RUN's commands, from the one reader of RUN bodies every rule uses: the exec form unwrapped
- * for `sh -c`, heredoc bodies, comments on continuation lines dropped.
- */
-export function runCommands(instruction: DockerInstruction): ShellCommand[] {
-  return instruction.keyword === 'RUN' ? locatedRunCommands(instruction) : [];
 }
 
 /** conda/mamba/micromamba commands that solve an environment (`upgrade` included). */

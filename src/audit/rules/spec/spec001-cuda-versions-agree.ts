@@ -2,6 +2,7 @@ import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import { expandArgs } from '../../contexts.js';
 import type { DockerfileContext, DockerInstruction, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
+import { runCommands } from '../dockerfile/run-commands.js';
 import { condaTool } from '../dockerfile/shell.js';
 import { imageColumn } from '../dockerfile/stages.js';
 import {
@@ -12,7 +13,6 @@ import {
   environmentCopies,
   environmentCudaClaims,
   imageCuda,
-  runCommands,
   wheelLabelCuda,
 } from './image.js';
 

@@ -8,6 +8,7 @@ import type {
   Finding,
 } from '../../types.js';
 import { defineRule } from '../define-rule.js';
+import { runCommands } from '../dockerfile/run-commands.js';
 import type { ShellCommand } from '../dockerfile/shell.js';
 import { lineage } from '../dockerfile/stages.js';
 import {
@@ -19,7 +20,6 @@ import {
   isCudaCondaSpec,
   isGpuEnvironment,
   isSolve,
-  runCommands,
   solvedEnvironment,
   solveFile,
   workdirAt,

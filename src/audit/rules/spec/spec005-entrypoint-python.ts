@@ -7,6 +7,7 @@ import type {
   Finding,
 } from '../../types.js';
 import { defineRule } from '../define-rule.js';
+import { runCommands } from '../dockerfile/run-commands.js';
 import { commandsOf, condaTool, condaVerb } from '../dockerfile/shell.js';
 import { lineage } from '../dockerfile/stages.js';
 import {
@@ -15,7 +16,6 @@ import {
   isSolve,
   optionValue,
   rootImageText,
-  runCommands,
   solvedEnvironment,
   solveFile,
   workdirAt,

@@ -2,15 +2,10 @@ import { isAnacondaChannel } from '../../../conda-channels.js';
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import type { DockerfileContext, EnvironmentContext, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
+import { runCommands } from '../dockerfile/run-commands.js';
 import { condaTool } from '../dockerfile/shell.js';
 import { imageColumn, lineage } from '../dockerfile/stages.js';
-import {
-  commandSpecs,
-  environmentCopies,
-  optionValue,
-  rootImageText,
-  runCommands,
-} from './image.js';
+import { commandSpecs, environmentCopies, optionValue, rootImageText } from './image.js';
 
 /** conda packages NVIDIA publishes under its EULA (cuda-version: LicenseRef-NVIDIA-End-User-License-Agreement). */
 const NVIDIA_CONDA =
