@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { generatedPlace } from '../layout.js';
 import { parseCondaMatchSpec } from '../spec/package-entries.js';
 import type {
   Dependency,
@@ -326,7 +327,7 @@ function toInstruction(raw: Instruction): DockerInstruction {
 
 /** envs/<model>/<name> of the spec belongs to that model. */
 function modelFor(file: string, name: string, project: Project) {
-  const [top, model, base, ...rest] = file.split('/');
-  if (top !== 'envs' || base !== name || rest.length > 0) return undefined;
-  return project.models.find((m) => m.name === model);
+  const place = generatedPlace(file);
+  if (place?.owner !== 'model' || place.file !== name) return undefined;
+  return project.models.find((m) => m.name === place.name);
 }

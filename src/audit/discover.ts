@@ -6,13 +6,14 @@
 import { join, posix, relative, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { Io } from '../io.js';
+import { STATE_FOLDER } from '../layout.js';
 import { kindByName } from './engine.js';
 import type { Target } from './types.js';
 
 const SKIP = new Set([
   '.git',
   'node_modules',
-  '.envgen',
+  STATE_FOLDER,
   '.venv',
   'venv',
   '__pycache__',

@@ -5,7 +5,7 @@
  */
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { Io } from '../io.js';
-import { bakeTarget } from '../render/plan.js';
+import { BAKE_FILE, bakeTarget, IMAGE_PREFIX, IMAGE_SMOKE_SCRIPT } from '../layout.js';
 import type { BuildOptions, ModelBuild } from './run-build.js';
 import { runSmoke, step } from './run-build.js';
 
@@ -27,7 +27,7 @@ export async function buildImages(
     ready.length === 1 ? (ready[0] as ModelBuild).name : 'images',
     'image',
     docker,
-    ['buildx', 'bake', '--file', 'docker-bake.hcl', '--load', ...targets],
+    ['buildx', 'bake', '--file', BAKE_FILE, '--load', ...targets],
     // A tag of its own, so the image checked is the one just built: not a `latest` already on
     // the machine, and never one pulled from a registry (TAG/REGISTRY from the CI are ignored).
     { DOCKER_BUILDKIT: '1', REGISTRY: '', TAG: CHECK_TAG },
@@ -41,7 +41,7 @@ export async function buildImages(
         ruleId: 'build/image',
         severity: 'error',
         message: `${build.name}: docker buildx bake failed${bake.step.timedOut ? ' (timed out)' : ''}: ${lastLine(bake.result.stderr)}`,
-        fix: 'read the step log; `docker buildx bake --file docker-bake.hcl` reproduces it',
+        fix: `read the step log; \`docker buildx bake --file ${BAKE_FILE}\` reproduces it`,
       });
       continue;
     }
@@ -58,7 +58,7 @@ export async function buildImages(
       options,
       model,
       docker,
-      [...runArgs, '/opt/env/bin/python', '/opt/envgen/smoke_check.py'],
+      [...runArgs, `${IMAGE_PREFIX}/bin/python`, IMAGE_SMOKE_SCRIPT],
       'image-smoke',
     );
     build.steps.push(smoke.step);

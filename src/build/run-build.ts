@@ -7,8 +7,9 @@
 import { join } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { ExecResult, Io } from '../io.js';
+import { SMOKE_SCRIPT } from '../layout.js';
 import type { Problem } from '../problem.js';
-import { SMOKE_SCRIPT } from '../render/plan.js';
+import type { Progress } from '../progress.js';
 import {
   type CondaTool,
   createArgs,
@@ -17,7 +18,6 @@ import {
 } from '../runner/conda-tool.js';
 import type { Spec } from '../spec/types.js';
 import { packagesFor } from './import-names.js';
-import type { Progress } from './progress.js';
 import { type SmokeReport, smokeProblems } from './smoke-verdict.js';
 
 export type StepName = 'create' | 'pip' | 'local-packages' | 'smoke' | 'image' | 'image-smoke';

@@ -4,14 +4,11 @@
  */
 import { join } from 'node:path';
 import type { DirEntry, Io } from '../io.js';
+import { BUNDLE_FOLDER, GENERATED_NAMES, LOCK_NAME, MODEL_FOLDER } from '../layout.js';
 import { sealState } from '../render/seal.js';
 
-/** The folders whose sub-folders hold one model's or bundle's files. */
-const OWNED_FOLDERS = ['envs', 'bundles'] as const;
-/** The files envgen writes in those sub-folders. */
-const OWNED_FILES = new Set(['Dockerfile', 'environment.yml', 'envgen-run']);
-/** What `envgen lock` writes beside them. */
-const LOCK_FILE = /^(conda-[a-z0-9-]+\.lock|pip-requirements\.txt)$/;
+const OWNED_FOLDERS = [MODEL_FOLDER, BUNDLE_FOLDER] as const;
+const OWNED_FILES: ReadonlySet<string> = new Set(GENERATED_NAMES);
 
 /**
  * Paths (relative, POSIX) of `envs/<x>/…` and `bundles/<x>/…` files that carry an intact
@@ -31,7 +28,7 @@ export async function findOrphans(
       for (const file of await entries(io, join(root, top, folder.name))) {
         const path = `${top}/${folder.name}/${file.name}`;
         if (!file.isFile || known.has(path)) continue;
-        const lockFile = LOCK_FILE.test(file.name);
+        const lockFile = LOCK_NAME.test(file.name);
         if (!OWNED_FILES.has(file.name) && !lockFile) continue;
         // A lock is not in the plan (`envgen lock` writes it): it is orphaned with its model.
         if (lockFile && everyPath.some((p) => p.startsWith(`${top}/${folder.name}/`))) continue;

@@ -16,8 +16,9 @@
  * Package URLs in the solution point at this server; {@link ChannelProxy.upstreamOf} maps them
  * back to the channel they came from.
  */
-import { type Progress, QUIET_PROGRESS } from '../build/progress.js';
+
 import type { Io, LoopbackResponse } from '../io.js';
+import { type Progress, QUIET_PROGRESS } from '../progress.js';
 import type { LockChannel } from './channels.js';
 import { type CacheOptions, fetchCached } from './repodata-cache.js';
 import { type VirtualPackage, virtualRepodata } from './virtual-packages.js';

@@ -5,10 +5,10 @@
  * caller says so.
  */
 import { join } from 'node:path';
-import { QUIET_PROGRESS } from '../build/progress.js';
 import type { Io } from '../io.js';
+import { lockPath } from '../layout.js';
+import { QUIET_PROGRESS } from '../progress.js';
 import { SPEC_FILE } from '../spec/load-spec.js';
-import { lockPath } from './lock-file.js';
 import { lockTargets, type TargetInput } from './lock-targets.js';
 import { type LockOutcome, runLock } from './run-lock.js';
 

@@ -8,14 +8,6 @@
 import { seal } from '../render/seal.js';
 import type { LockedPackage } from './solve.js';
 
-export function lockPath(model: string, platform: string): string {
-  return `envs/${model}/conda-${platform}.lock`;
-}
-
-export function pipLockPath(model: string): string {
-  return `envs/${model}/pip-requirements.txt`;
-}
-
 export interface LockHeader {
   version: string;
   specFile: string;

@@ -5,11 +5,12 @@
  * files written together, only when every solve succeeded.
  */
 import { join } from 'node:path';
-import type { Progress } from '../build/progress.js';
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { Table } from '../compat/table.js';
 import type { Io } from '../io.js';
+import { lockPath, pipLockPath } from '../layout.js';
 import type { Problem } from '../problem.js';
+import type { Progress } from '../progress.js';
 import { sealState } from '../render/seal.js';
 import { channelProblems } from './channel-problems.js';
 import { startChannelProxy } from './channel-proxy.js';
@@ -19,8 +20,6 @@ import {
   inputHashOf,
   type LockHeader,
   lockedUrls,
-  lockPath,
-  pipLockPath,
   renderCondaLock,
   renderPipLock,
 } from './lock-file.js';

@@ -8,7 +8,20 @@
  * checked once more here before rendering.
  */
 import type { ResolvedModel } from '../compat/resolve.js';
-import { lockPath, pipLockPath } from '../lock/lock-file.js';
+import {
+  BAKE_FILE,
+  bakeTarget,
+  bundleDispatcher,
+  bundleDockerfile,
+  bundlePrefix,
+  environmentFile,
+  IMAGE_PREFIX,
+  IMAGE_SMOKE_SCRIPT,
+  lockPath,
+  modelDockerfile,
+  pipLockPath,
+  SMOKE_SCRIPT,
+} from '../layout.js';
 import type { Base, ModelSpec, Spec } from '../spec/types.js';
 import { BUILD_IMAGES, RUNTIME_IMAGE } from './base-images.js';
 import { headerFor, seal } from './seal.js';
@@ -37,8 +50,7 @@ export interface PlanInput {
   locked?: ReadonlySet<string>;
 }
 
-export const SMOKE_SCRIPT = 'envs/smoke_check.py';
-const SINGLE_PREFIX = '/opt/env';
+const SINGLE_PREFIX = IMAGE_PREFIX;
 
 interface EnvironmentContext {
   stage: string;
@@ -76,16 +88,15 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
 
   for (const model of input.models) {
     const spec = input.spec.models[model.name] as ModelSpec;
-    const dir = `envs/${model.name}`;
     add(
-      `${dir}/environment.yml`,
+      environmentFile(model.name),
       'environment.yml',
       environmentContext(model, header(model.name)),
       model.name,
     );
     const env = environmentFor(model, spec, input, 'build', SINGLE_PREFIX);
     add(
-      `${dir}/Dockerfile`,
+      modelDockerfile(model.name),
       'Dockerfile',
       {
         header: header(model.name),
@@ -107,8 +118,8 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
 
   for (const [bundle, names] of Object.entries(input.spec.bundles ?? {})) {
     const members = names.map((name) => input.models.find((m) => m.name === name) as ResolvedModel);
-    const prefixOf = (name: string): string => `/opt/envs/${name}`;
-    const dispatcher = `bundles/${bundle}/envgen-run`;
+    const prefixOf = bundlePrefix;
+    const dispatcher = bundleDispatcher(bundle);
     add(
       dispatcher,
       'envgen-run.sh',
@@ -125,7 +136,7 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
       bundle,
     );
     add(
-      `bundles/${bundle}/Dockerfile`,
+      bundleDockerfile(bundle),
       'Dockerfile',
       {
         header: header(null).replace('(all models)', `(bundle "${bundle}")`),
@@ -155,7 +166,7 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
 
   add(SMOKE_SCRIPT, 'smoke_check.py', { header: header(null) });
   add('.dockerignore', 'dockerignore', { header: header(null) });
-  add('docker-bake.hcl', 'docker-bake.hcl', bakeContext(input, header(null)));
+  add(BAKE_FILE, 'docker-bake.hcl', bakeContext(input, header(null)));
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -183,7 +194,7 @@ function environmentFor(
   return {
     stage,
     prefix,
-    envFile: `envs/${model.name}/environment.yml`,
+    envFile: environmentFile(model.name),
     buildImage: image.image,
     pkgsDir: image.pkgsDir,
     micromamba: image.tool === 'micromamba',
@@ -214,7 +225,7 @@ function localPackagePath(path: string): string {
  * swallows output and signals.
  */
 function commandFor(spec: ModelSpec, prefix: string): string[] {
-  const command = spec.serve?.command ?? ['python', '/opt/envgen/smoke_check.py'];
+  const command = spec.serve?.command ?? ['python', IMAGE_SMOKE_SCRIPT];
   const [program, ...args] = command as [string, ...string[]];
   const inEnv = program.includes('/')
     ? program
@@ -255,23 +266,18 @@ function bakeContext(input: PlanInput, header: string): object {
   const targets = [
     ...input.models.map((m) => ({
       target: bakeTarget(m.name),
-      dockerfile: `envs/${m.name}/Dockerfile`,
+      dockerfile: modelDockerfile(m.name),
       image: m.name,
       platform: platformOf(m),
     })),
     ...Object.entries(input.spec.bundles ?? {}).map(([bundle, names]) => ({
       target: bakeTarget(bundle),
-      dockerfile: `bundles/${bundle}/Dockerfile`,
+      dockerfile: bundleDockerfile(bundle),
       image: bundle,
       platform: platformOf(input.models.find((m) => m.name === names[0]) as ResolvedModel),
     })),
   ];
   return { header, targets, targetList: targets.map((t) => JSON.stringify(t.target)).join(', ') };
-}
-
-/** Bake target names take letters, digits, `_` and `-`. */
-export function bakeTarget(name: string): string {
-  return name.replaceAll('.', '_');
 }
 
 /** POSIX shell single-quoting: the argument reaches the program byte for byte. */

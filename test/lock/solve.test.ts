@@ -3,12 +3,12 @@
  * the virtual packages the proxy serves are what decide between a GPU and a CPU build.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QUIET_PROGRESS } from '../../src/build/progress.js';
 import { createNodeIo } from '../../src/io.js';
 import { type ChannelProxy, startChannelProxy } from '../../src/lock/channel-proxy.js';
 import { lockChannels } from '../../src/lock/channels.js';
 import { solve } from '../../src/lock/solve.js';
 import { virtualPackagesFor } from '../../src/lock/virtual-packages.js';
+import { QUIET_PROGRESS } from '../../src/progress.js';
 import { type FixtureChannelServer, serveChannels } from '../helpers/fixture-channel.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 

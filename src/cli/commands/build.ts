@@ -5,12 +5,12 @@
  */
 import { join, resolve as resolvePath } from 'node:path';
 import { buildImages } from '../../build/build-images.js';
-import { createProgress } from '../../build/progress.js';
 import { type BuildReport, buildEnvironments } from '../../build/run-build.js';
 import type { ResolvedModel } from '../../compat/resolve.js';
 import { applyPlan } from '../../generate/apply-plan.js';
-import { lockPath, pipLockPath } from '../../lock/lock-file.js';
+import { ENVIRONMENTS_ROOT, lockPath, pipLockPath } from '../../layout.js';
 import { UserError, usageError } from '../../problem.js';
+import { createProgress } from '../../progress.js';
 import {
   buildTable as buildSummary,
   junitXml,
@@ -137,7 +137,7 @@ export async function runBuild(
     hostPlatform: io.hostPlatform,
     prefixRoot: flags.prefixRoot
       ? resolvePath(io.cwd, flags.prefixRoot)
-      : join(root, '.envgen', 'envs'),
+      : join(root, ENVIRONMENTS_ROOT),
     gpu: Boolean(flags.gpu),
     jobs,
     ...(timeoutMs ? { timeoutMs } : {}),

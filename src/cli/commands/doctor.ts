@@ -6,7 +6,6 @@
  */
 
 import { join, resolve } from 'node:path';
-import { QUIET_PROGRESS } from '../../build/progress.js';
 import { runSmoke } from '../../build/run-build.js';
 import type { ResolvedModel } from '../../compat/resolve.js';
 import { requestFor } from '../../compat/resolve-spec.js';
@@ -14,8 +13,9 @@ import { buildTable } from '../../compat/table.js';
 import { type Machine, modelProblems } from '../../doctor/check-model.js';
 import { type DriverProbe, type GpuInfo, probeDriver } from '../../doctor/probe-driver.js';
 import { environmentProblems, probeConda, probeDocker } from '../../doctor/probe-tools.js';
+import { ENVIRONMENTS_ROOT, SMOKE_SCRIPT } from '../../layout.js';
 import type { Problem, Severity } from '../../problem.js';
-import { SMOKE_SCRIPT } from '../../render/plan.js';
+import { QUIET_PROGRESS } from '../../progress.js';
 import { formatDoctor } from '../../report/doctor-text.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { Spec } from '../../spec/types.js';
@@ -195,7 +195,7 @@ async function smokeHere(
   gpu: boolean,
 ): Promise<Problem[]> {
   const prefix = join(
-    flags.prefixRoot ? resolve(ctx.io.cwd, flags.prefixRoot) : join(ctx.root, '.envgen', 'envs'),
+    flags.prefixRoot ? resolve(ctx.io.cwd, flags.prefixRoot) : join(ctx.root, ENVIRONMENTS_ROOT),
     model.name,
   );
   const python = join(prefix, 'bin', 'python');

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { applyPlan, type FileOutcome, type FileStatus } from '../../generate/apply-plan.js';
 import { keptDockerignoreProblems, localPackageFiles } from '../../generate/kept-dockerignore.js';
+import { modelDockerfile } from '../../layout.js';
 import { type Problem, UserError } from '../../problem.js';
 import { colorFor } from '../../report/color.js';
 import { formatProblems } from '../../report/problems.js';
@@ -67,7 +68,7 @@ export async function runGenerate(
       ruleId: 'lock/out-of-date',
       severity: 'warning',
       file: lock.path,
-      message: `${lock.path} is ${lock.status}, so envs/${lock.model}/Dockerfile solves from environment.yml instead of installing it`,
+      message: `${lock.path} is ${lock.status}, so ${modelDockerfile(lock.model)} solves from environment.yml instead of installing it`,
       fix:
         lock.status === 'edited'
           ? 'run `envgen lock --force` to replace the edited lock'

@@ -6,7 +6,6 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createProgress } from '../../build/progress.js';
 import { PLATFORMS, type Platform } from '../../compat/types.js';
 import { applyPlan, type FileOutcome } from '../../generate/apply-plan.js';
 import type { Io } from '../../io.js';
@@ -14,6 +13,7 @@ import { parseMirrorFlag } from '../../lock/channels.js';
 import { lockTargets } from '../../lock/lock-targets.js';
 import { type LockOutcome, runLock } from '../../lock/run-lock.js';
 import { type Problem, UserError, usageError } from '../../problem.js';
+import { createProgress } from '../../progress.js';
 import { colorFor } from '../../report/color.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';

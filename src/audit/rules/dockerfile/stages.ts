@@ -4,6 +4,7 @@
  * ship in the final image, the properties of ENV/ARG/LABEL, and whether the image is a service.
  */
 import { posix } from 'node:path';
+import { generatedPlace } from '../../../layout.js';
 import { expandArgs } from '../../contexts.js';
 import type { DockerfileContext, DockerInstruction, DockerStage, Edit } from '../../types.js';
 
@@ -205,10 +206,11 @@ export function serviceReason(context: DockerfileContext): string | undefined {
   if (expose) return `it EXPOSEs ${expose.args || 'a port'} at line ${expose.line}`;
   const spec = context.project.spec?.spec;
   if (!spec) return undefined;
-  const model = context.model?.name ?? /^envs\/([^/]+)\/[^/]+$/.exec(context.file)?.[1];
+  const place = generatedPlace(posix.normalize(context.file));
+  const model = context.model?.name ?? (place?.owner === 'model' ? place.name : undefined);
   if (model && spec.models?.[model]?.serve)
     return `envgen.yaml gives model "${model}" a serve: section`;
-  const bundle = /^bundles\/([^/]+)\/[^/]+$/.exec(posix.normalize(context.file))?.[1];
+  const bundle = place?.owner === 'bundle' ? place.name : undefined;
   const served = bundle
     ? (spec.bundles?.[bundle] ?? []).find((m) => spec.models?.[m]?.serve)
     : undefined;

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { lockPath } from '../../../layout.js';
 import type { EnvironmentContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { isLinux64Lock, topLevelKeys } from './conda-env.js';
@@ -69,7 +70,7 @@ export const env019 = defineRule<'environment'>({
         message: `no lock file next to ${context.file} (conda-lock.yml, conda-linux-64.lock, pixi.lock, an @EXPLICIT list): each build solves anew`,
         // envgen's own file: its lock is `envgen lock`'s, which the generated Dockerfile installs.
         fix: context.model
-          ? `run 'envgen lock ${context.model.name}': it writes envs/${context.model.name}/conda-<platform>.lock, and the Dockerfile then installs it`
+          ? `run 'envgen lock ${context.model.name}': it writes ${lockPath(context.model.name, '<platform>')}, and the Dockerfile then installs it`
           : `run 'conda-lock -f ${context.file} -p linux-64'${dir === '.' ? '' : ` in ${dir}/`} (or save 'conda list --explicit --md5' as conda-linux-64.lock) and commit it`,
       },
     ];

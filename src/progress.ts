@@ -2,7 +2,7 @@
  * Progress of long steps on stderr. On a terminal: one live line per model with its step and
  * the time it has taken so far. Elsewhere (CI logs): plain timestamped lines, one per event.
  */
-import type { Io } from '../io.js';
+import type { Io } from './io.js';
 
 export interface Progress {
   start(model: string, step: string): void;

@@ -1,0 +1,87 @@
+/**
+ * Where every file envgen generates lives, in the repository and in the image. This is the only
+ * module that spells `envs/<model>/…`, `bundles/<bundle>/…` or `.envgen/envs`: `generate`, `lock`,
+ * `build`, `doctor` and `audit` ask here, so a change of layout is a change of this file.
+ */
+
+/** The smoke-check script, shared by every model, in the repository. */
+export const SMOKE_SCRIPT = 'envs/smoke_check.py';
+/** The bake file listing every image target. */
+export const BAKE_FILE = 'docker-bake.hcl';
+/** Where `envgen build` creates environments, relative to the repository root. */
+export const ENVIRONMENTS_ROOT = '.envgen/envs';
+/** envgen's own working folder in a repository (never linted, never copied into an image). */
+export const STATE_FOLDER = '.envgen';
+
+/** In the image: the single environment of a model's image. */
+export const IMAGE_PREFIX = '/opt/env';
+/** In the image: where the smoke-check script is copied. */
+export const IMAGE_SMOKE_SCRIPT = '/opt/envgen/smoke_check.py';
+/** In a bundle's image: the environment of one member model. */
+export function bundlePrefix(model: string): string {
+  return `/opt/envs/${model}`;
+}
+
+/** The folders whose sub-folders hold one model's or one bundle's generated files. */
+export const MODEL_FOLDER = 'envs';
+export const BUNDLE_FOLDER = 'bundles';
+/** The files `generate` writes in those sub-folders. */
+export const GENERATED_NAMES = ['Dockerfile', 'environment.yml', 'envgen-run'] as const;
+/** What `envgen lock` writes beside them. */
+export const LOCK_NAME = /^(conda-[a-z0-9-]+\.lock|pip-requirements\.txt)$/;
+
+export function modelFolder(model: string): string {
+  return `${MODEL_FOLDER}/${model}`;
+}
+export function environmentFile(model: string): string {
+  return `${modelFolder(model)}/environment.yml`;
+}
+export function modelDockerfile(model: string): string {
+  return `${modelFolder(model)}/Dockerfile`;
+}
+/** The explicit conda lock of a model for one platform. */
+export function lockPath(model: string, platform: string): string {
+  return `${modelFolder(model)}/conda-${platform}.lock`;
+}
+/** The pip companion of a model's lock. */
+export function pipLockPath(model: string): string {
+  return `${modelFolder(model)}/pip-requirements.txt`;
+}
+
+export function bundleFolder(bundle: string): string {
+  return `${BUNDLE_FOLDER}/${bundle}`;
+}
+export function bundleDockerfile(bundle: string): string {
+  return `${bundleFolder(bundle)}/Dockerfile`;
+}
+/** The script a bundle's image runs to start one of its models. */
+export function bundleDispatcher(bundle: string): string {
+  return `${bundleFolder(bundle)}/envgen-run`;
+}
+
+/** Bake target names take letters, digits, `_` and `-`; a model's name may also hold `.`. */
+export function bakeTarget(name: string): string {
+  return name.replaceAll('.', '_');
+}
+
+export interface GeneratedPlace {
+  /** `model` for `envs/<name>/<file>`, `bundle` for `bundles/<name>/<file>`. */
+  owner: 'model' | 'bundle';
+  name: string;
+  /** The file's name in its folder. */
+  file: string;
+}
+
+/**
+ * Which model's or bundle's folder a repository path (POSIX, relative) is in, read from the
+ * layout alone: `envs/serve/Dockerfile` is model "serve"'s `Dockerfile`. Other paths (the shared
+ * smoke script, a nested folder, anything else) have none.
+ */
+export function generatedPlace(path: string): GeneratedPlace | undefined {
+  const parts = path.split('/').filter((part) => part !== '' && part !== '.');
+  if (parts.length !== 3) return undefined;
+  const [top, name, file] = parts as [string, string, string];
+  if (top === MODEL_FOLDER) return { owner: 'model', name, file };
+  if (top === BUNDLE_FOLDER) return { owner: 'bundle', name, file };
+  return undefined;
+}
