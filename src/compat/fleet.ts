@@ -10,7 +10,6 @@
  * https://docs.nvidia.com/cuda/cuda-c-best-practices-guide/index.html#building-for-maximum-compatibility
  */
 import semver from 'semver';
-import { compareDotted, majorOf } from '../versions/dotted.js';
 import type {
   ArchList,
   Build,
@@ -19,7 +18,8 @@ import type {
   Platform,
   Release,
   RulesTable,
-} from './types.js';
+} from '../rules-format.js';
+import { compareDotted, majorOf } from '../versions/dotted.js';
 
 export interface DriverFloors {
   /** The toolkit's own driver (its first release's), e.g. `520.61.05` for 11.8. */

@@ -11,7 +11,7 @@
  *   so pip can only take the CUDA wheel, never PyPI's default build. Releases before 1.11 had
  *   no such index: their wheels are linked from a `torch_stable.html` page (`--find-links`).
  */
-import type { Build, Release } from './types.js';
+import type { Build, Release } from '../rules-format.js';
 
 export interface InstallInput {
   release: Release;

@@ -5,10 +5,10 @@
 import { relative } from 'node:path';
 import type { Io } from '../io.js';
 import { UserError } from '../problem.js';
+import type { RulesOverlay } from '../rules-format.js';
 import { readText } from '../spec/load-spec.js';
 import { schemaProblems } from '../spec/schema-problems.js';
 import { parseYamlSource } from '../spec/yaml-source.js';
-import type { RulesOverlay } from './types.js';
 
 export async function loadOverlayFile(io: Io, path: string): Promise<RulesOverlay> {
   const file = relative(io.cwd, path) || path;

@@ -9,13 +9,13 @@
  * exception: the outcome says what failed and what would work.
  */
 
+import type { Build, Patch, Platform, Release, Source } from '../rules-format.js';
+import { SOURCES } from '../rules-format.js';
 import { parseVersionSpec, type VersionMatcher } from '../versions/conda-version.js';
 import { byDottedDescending, compareDotted } from '../versions/dotted.js';
 import { checkArch, checkDriver, driverFloors, gpuLabel, noCompatFloorText } from './fleet.js';
 import { installPlan } from './install-plan.js';
 import type { Table } from './table.js';
-import type { Build, Patch, Platform, Release, Source } from './types.js';
-import { SOURCES } from './types.js';
 
 export interface FleetInput {
   driver?: string;

@@ -4,8 +4,9 @@
  * built-in entry with the same key and adds the others, so a new PyTorch release needs no
  * envgen release.
  */
+
+import type { RulesOverlay, RulesTable } from '../rules-format.js';
 import builtin from './rules.json';
-import type { RulesOverlay, RulesTable } from './types.js';
 
 export const BUILTIN_TABLE = builtin as unknown as RulesTable;
 

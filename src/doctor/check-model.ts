@@ -6,8 +6,8 @@
 import { checkArch, checkDriver, gpuLabel } from '../compat/fleet.js';
 import { type ResolvedModel, type ResolveRequest, resolveModel } from '../compat/resolve.js';
 import type { Table } from '../compat/table.js';
-import type { Build, Release } from '../compat/types.js';
 import type { Problem } from '../problem.js';
+import type { Build, Release } from '../rules-format.js';
 import { compareDotted } from '../versions/dotted.js';
 
 export interface Machine {

@@ -6,8 +6,8 @@
  */
 import { type ResolveOutcome, type ResolveRequest, resolveModel } from '../compat/resolve.js';
 import type { Table } from '../compat/table.js';
-import type { Source } from '../compat/types.js';
 import { type Problem, UserError, usageError } from '../problem.js';
+import type { Source } from '../rules-format.js';
 import type { Base, ModelSpec, PlatformName } from '../spec/types.js';
 import { compareDotted } from '../versions/dotted.js';
 import { serveCommand } from './check-flags.js';

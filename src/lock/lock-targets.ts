@@ -2,8 +2,8 @@
 import type { ResolvedModel } from '../compat/resolve.js';
 import { resolveSpec } from '../compat/resolve-spec.js';
 import type { Table } from '../compat/table.js';
-import type { Platform } from '../compat/types.js';
 import type { Problem } from '../problem.js';
+import type { Platform } from '../rules-format.js';
 import type { LoadedSpec } from '../spec/types.js';
 import type { LockTarget } from './run-lock.js';
 

@@ -3,8 +3,9 @@
  * machine's (often no `__cuda` at all, which is how CPU-only CI ends up with a CPU torch); the
  * lock must be solved for the target instead. The values are data, listed here with why.
  */
-import type { Platform } from '../compat/types.js';
+
 import { RUNTIME_GLIBC } from '../render/base-images.js';
+import type { Platform } from '../rules-format.js';
 
 export interface VirtualPackage {
   name: string;

@@ -2,8 +2,8 @@
 import type { ChalkInstance } from 'chalk';
 import { driverFloors, noCompatFloorText } from '../compat/fleet.js';
 import type { Table } from '../compat/table.js';
-import type { Build, Release, Source } from '../compat/types.js';
-import { SOURCES } from '../compat/types.js';
+import type { Build, Release, Source } from '../rules-format.js';
+import { SOURCES } from '../rules-format.js';
 import { byDottedDescending } from '../versions/dotted.js';
 
 const UNCONFIRMED = '?';

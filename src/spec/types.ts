@@ -1,4 +1,4 @@
-import type { RulesOverlay } from '../compat/types.js';
+import type { RulesOverlay } from '../rules-format.js';
 
 /** What the user may ask for as a torch source: a fixed source, or `auto`. */
 export type SourceChoice = 'auto' | 'pytorch' | 'conda-forge' | 'pip';

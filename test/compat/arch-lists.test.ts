@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ResolveRequest, resolveModel } from '../../src/compat/resolve.js';
 import { BUILTIN_TABLE, buildTable } from '../../src/compat/table.js';
-import type { Build, Platform, Release, Source } from '../../src/compat/types.js';
+import type { Build, Platform, Release, Source } from '../../src/rules-format.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ResolveRequest, resolveModel } from '../../src/compat/resolve.js';
 import { BUILTIN_TABLE, buildTable } from '../../src/compat/table.js';
-import type { Build, Release } from '../../src/compat/types.js';
+import type { Build, Release } from '../../src/rules-format.js';
 import { compareDotted } from '../../src/versions/dotted.js';
 
 const table = buildTable();

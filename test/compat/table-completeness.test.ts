@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import rulesJson from '../../src/compat/rules.json';
-import type { Build, Patch, Release, RulesTable } from '../../src/compat/types.js';
+import type { Build, Patch, Release, RulesTable } from '../../src/rules-format.js';
 import { compareDotted } from '../../src/versions/dotted.js';
 
 interface RefRelease {

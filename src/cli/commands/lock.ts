@@ -6,7 +6,6 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PLATFORMS, type Platform } from '../../compat/types.js';
 import { applyPlan, type FileOutcome } from '../../generate/apply-plan.js';
 import type { Io } from '../../io.js';
 import { parseMirrorFlag } from '../../lock/channels.js';
@@ -17,6 +16,7 @@ import { createProgress } from '../../progress.js';
 import { colorFor } from '../../report/color.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
+import { PLATFORMS, type Platform } from '../../rules-format.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
 import { type ResolvedSpec, resolveSpecModels } from '../spec-models.js';

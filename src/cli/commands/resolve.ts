@@ -3,9 +3,9 @@
 import envgenSchema from '../../../schemas/envgen.schema.json';
 import { type FleetInput, type ResolvedModel, resolveModel } from '../../compat/resolve.js';
 import { buildTable } from '../../compat/table.js';
-import type { Source } from '../../compat/types.js';
 import { type Problem, UserError, usageError } from '../../problem.js';
 import { formatResolved } from '../../report/resolve-text.js';
+import type { Source } from '../../rules-format.js';
 import { schemaProblems } from '../../spec/schema-problems.js';
 import type { PlatformName } from '../../spec/types.js';
 import type { CommandContext } from '../context.js';

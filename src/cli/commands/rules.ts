@@ -2,9 +2,9 @@
 import { join, resolve as resolvePath } from 'node:path';
 import { loadOverlayFile } from '../../compat/load-overlay.js';
 import { buildTable } from '../../compat/table.js';
-import type { RulesOverlay } from '../../compat/types.js';
 import { usageError } from '../../problem.js';
 import { formatReleaseDetail, formatReleaseSummary } from '../../report/rules-text.js';
+import type { RulesOverlay } from '../../rules-format.js';
 import { loadSpec, SPEC_FILE } from '../../spec/load-spec.js';
 import { parseVersionSpec } from '../../versions/conda-version.js';
 import { byDottedDescending } from '../../versions/dotted.js';

@@ -1,6 +1,6 @@
 import type { Table } from '../../../compat/table.js';
-import type { Release } from '../../../compat/types.js';
 import { isPytorchChannel } from '../../../conda-channels.js';
+import type { Release } from '../../../rules-format.js';
 import { parseCondaVersionSpec } from '../../../versions/conda-version.js';
 import type { Dependency, EnvironmentContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';

@@ -1,5 +1,5 @@
 import { compareDriver, driverFloors } from '../../../compat/fleet.js';
-import type { CompatFloor } from '../../../compat/types.js';
+import type { CompatFloor } from '../../../rules-format.js';
 import type { Position } from '../../../spec/types.js';
 import type { Finding, SpecContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';

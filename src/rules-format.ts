@@ -1,7 +1,9 @@
 /**
- * The compatibility table: what envgen knows about PyTorch releases, their builds, and the
- * NVIDIA drivers those builds need. The data lives in `rules.json` beside this file and is
- * validated by `schemas/rules.schema.json`; these types mirror that schema.
+ * The format of the compatibility table: what envgen knows about PyTorch releases, their
+ * builds, and the NVIDIA drivers those builds need. The data lives in `src/compat/rules.json`,
+ * overlays in `--rules` files and envgen.yaml's `compat:`; all are validated by
+ * `schemas/rules.schema.json`, and these types mirror that schema. A leaf: the spec (which
+ * carries an overlay) and compat (which reads the table) both build on it.
  *
  * Every fact names its sources (ids into `sources`). A fact the reference could not confirm
  * carries an `unconfirmed` note instead of being dropped, so the resolver can say so.
