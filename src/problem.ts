@@ -1,12 +1,14 @@
 /**
- * A problem is data, not an exception: every stage (spec validation, resolution, later audit
- * and doctor) reports through this one shape, and the reporters decide how it looks.
+ * A problem is data, not an exception: every command (spec loading, resolution, init, generate,
+ * lock, build, doctor, audit) reports through this one shape, and the reporters decide how it
+ * looks. Its code comes from the registry (src/problem-codes.ts), which also says what exit it
+ * calls for; a diagnostic is a problem with a location.
  */
-export type Severity = 'error' | 'warning' | 'info';
+import { codeInfo, type ProblemCode, type Severity } from './problem-codes.js';
 
 export interface Problem {
-  /** Stable id tests and tools match on, e.g. `spec/unknown-key`, `resolve/no-build`. */
-  ruleId: string;
+  /** Stable code tests and tools match on, e.g. `spec/unknown-key`, `resolve/no-build`, `DKR008`. */
+  ruleId: ProblemCode;
   severity: Severity;
   /** Path relative to the working directory, when the problem is in a file. */
   file?: string;
@@ -20,23 +22,34 @@ export interface Problem {
   fix?: string;
 }
 
+/** A problem at a place in a file: what audit reports. */
+export type Diagnostic = Problem & { file: string; line: number; column: number };
+
+/** A problem of `code` at its registered severity, unless `details` says otherwise. */
+export function problem(
+  code: ProblemCode,
+  message: string,
+  details: Partial<Omit<Problem, 'ruleId' | 'message'>> = {},
+): Problem {
+  return { ruleId: code, severity: codeInfo(code).severity, message, ...details };
+}
+
 /**
- * Thrown when a command cannot go on because of what the user gave it (bad flag, invalid
- * spec, constraints nothing satisfies). The CLI prints the problems and exits with `exitCode`.
+ * Thrown when a command cannot go on because of what it was given or found (bad flag, invalid
+ * spec, constraints nothing satisfies, a file it cannot write). The CLI prints the problems and
+ * decides the exit from their codes.
  */
 export class UserError extends Error {
   readonly problems: Problem[];
-  readonly exitCode: number;
 
-  constructor(problems: Problem[], exitCode = 2) {
+  constructor(problems: Problem[]) {
     super(problems.map((p) => p.message).join('; '));
     this.name = 'UserError';
     this.problems = problems;
-    this.exitCode = exitCode;
   }
 }
 
-/** Shorthand for a single-problem usage error (exit 2). */
-export function usageError(ruleId: string, message: string, fix?: string): UserError {
-  return new UserError([{ ruleId, severity: 'error', message, ...(fix ? { fix } : {}) }]);
+/** Shorthand for a single-problem error. */
+export function usageError(code: ProblemCode, message: string, fix?: string): UserError {
+  return new UserError([problem(code, message, fix ? { fix } : {})]);
 }

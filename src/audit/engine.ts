@@ -4,27 +4,21 @@
  * severity. Findings are data; reporters format them.
  */
 import { posix } from 'node:path';
+import type { Diagnostic } from '../problem.js';
+import type { AuditRuleId } from '../problem-codes.js';
 import { CATALOGUE } from './catalogue.js';
 import { dockerfileContext, environmentContext, type Parsed } from './contexts.js';
 import { type TextEdit, textEdit } from './text-edits.js';
 import type { BaseContext, Finding, Project, Rule, RuleSeverity, Target } from './types.js';
 
-export type Level = 'error' | 'warning' | 'info';
-
-export interface Diagnostic {
-  ruleId: string;
-  /** The effective level (`style` is reported as `info`). */
-  severity: Level;
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-  fix?: string;
+/** A rule's finding as audit reports it: a problem at a place, at its effective severity (`style` is reported as `info`). */
+export type AuditDiagnostic = Diagnostic & {
+  ruleId: AuditRuleId;
   /** `--fix` can apply the fix. */
   fixable: boolean;
   /** The aliases (hadolint, BuildKit codes) this finding is, when the rule checks several things. */
   aliases?: string[];
-}
+};
 
 export interface AuditConfig {
   /**
@@ -47,7 +41,7 @@ export interface FileInput {
 }
 
 export interface AuditResult {
-  diagnostics: Diagnostic[];
+  diagnostics: AuditDiagnostic[];
   /** Mechanical fixes per file, as ranges of the text audited. */
   edits: Map<string, TextEdit[]>;
   /** Whether any file could not be parsed (exit 2). */
@@ -59,7 +53,7 @@ export function auditTexts(
   project: Project,
   config: AuditConfig,
 ): AuditResult {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: AuditDiagnostic[] = [];
   const edits = new Map<string, TextEdit[]>();
   let unparseable = false;
   for (const input of files) {

@@ -7,11 +7,13 @@ import type { Dockerfile, Instruction } from 'dockerfile-ast';
 import type { Document } from 'yaml';
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { Table } from '../compat/table.js';
+import type { Problem } from '../problem.js';
+import type { AuditRuleId, Severity } from '../problem-codes.js';
 import type { CondaMatchSpec } from '../spec/package-entries.js';
 import type { LoadedSpec, Position } from '../spec/types.js';
 
 /** hadolint's scale; `style` is reported as info where a format has no such level (SARIF note). */
-export type RuleSeverity = 'error' | 'warning' | 'info' | 'style';
+export type RuleSeverity = Severity | 'style';
 
 export type Target = 'environment' | 'dockerfile' | 'spec';
 
@@ -21,13 +23,14 @@ export interface Edit {
   apply(text: string): string;
 }
 
-export interface Finding {
+/**
+ * What a rule reports: a problem's message and fix at a line of the file it checked. The engine
+ * makes it a diagnostic (the rule's code, the file, the effective severity).
+ */
+export type Finding = Pick<Problem, 'message' | 'fix'> & {
   /** 1-based. */
   line: number;
   column?: number;
-  message: string;
-  /** What to change, in words. */
-  fix?: string;
   /** When the fix is mechanical, `--fix` applies it. */
   edit?: Edit;
   /**
@@ -36,7 +39,7 @@ export interface Finding {
    * ignoring or selecting one alias then takes only these findings.
    */
   aliases?: string[];
-}
+};
 
 /** A rule's example: files of a tiny project; the first one is audited. */
 export interface Example {
@@ -51,7 +54,7 @@ export interface Example {
 
 export interface Rule<T extends Target = Target> {
   /** Catalogue id: ENV001, DKR008, SPEC003. */
-  id: string;
+  id: AuditRuleId;
   /** Short kebab-case name. */
   name: string;
   target: T;

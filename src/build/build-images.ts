@@ -38,7 +38,7 @@ export async function buildImages(
     if (!bake.step.ok) {
       build.ok = false;
       build.problems.push({
-        ruleId: 'build/image',
+        ruleId: bake.step.timedOut ? 'build/timeout' : 'build/image',
         severity: 'error',
         message: `${build.name}: docker buildx bake failed${bake.step.timedOut ? ' (timed out)' : ''}: ${lastLine(bake.result.stderr)}`,
         fix: `read the step log; \`docker buildx bake --file ${BAKE_FILE}\` reproduces it`,

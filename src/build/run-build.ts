@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { ExecResult, Io } from '../io.js';
-import { SMOKE_SCRIPT } from '../layout.js';
+import { environmentFile, SMOKE_SCRIPT } from '../layout.js';
 import type { Problem } from '../problem.js';
 import type { Progress } from '../progress.js';
 import {
@@ -103,7 +103,7 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
     smoke: null,
     problems: [],
   };
-  const envFile = join(options.root, 'envs', model.name, 'environment.yml');
+  const envFile = join(options.root, environmentFile(model.name));
   // Another platform's environment (linux-aarch64 on an x86 runner) is solved and installed
   // for that platform, but its programs cannot run here.
   const foreign = model.platform !== options.hostPlatform ? model.platform : undefined;

@@ -4,6 +4,7 @@
  */
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { Problem } from '../problem.js';
+import type { ProblemCode } from '../problem-codes.js';
 import { compareDotted } from '../versions/dotted.js';
 
 /** The JSON object templates/smoke_check.py prints. */
@@ -37,7 +38,7 @@ export function smokeProblems(
 ): Problem[] {
   const problems: Problem[] = [];
   const add = (
-    ruleId: string,
+    ruleId: ProblemCode,
     message: string,
     fix: string,
     severity: Problem['severity'] = 'error',

@@ -8,8 +8,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { type Io, PromptCancelled, stopAllProcesses } from '../io.js';
 import { UserError } from '../problem.js';
 import { colorFor } from '../report/color.js';
+import { writeJson } from '../report/json.js';
 import { formatProblems } from '../report/problems.js';
 import type { CommandContext } from './context.js';
+import { exitFor } from './exit-codes.js';
 import { VERSION } from './version.js';
 
 interface CommonOptions {
@@ -46,9 +48,8 @@ export async function runCli(argv: readonly string[], givenIo: Io): Promise<numb
       io.stderr.write(formatProblems(error.problems, colorFor(io.stderr, io.env)));
       // With --json, a script reading stdout gets the problems too, unless the command already
       // printed its own JSON (resolve prints the models it could resolve, with the problems).
-      if (argv.includes('--json') && !wroteStdout)
-        io.stdout.write(`${JSON.stringify({ problems: error.problems }, null, 2)}\n`);
-      return error.exitCode;
+      if (argv.includes('--json') && !wroteStdout) writeJson(io, { problems: error.problems });
+      return exitFor(error.problems);
     }
     throw error;
   }

@@ -20,9 +20,7 @@ export async function loadOverlayFile(io: Io, path: string): Promise<RulesOverla
     'rules',
   );
   if (problems.length > 0) {
-    throw new UserError(
-      problems.map((p) => ({ ...p, ruleId: p.ruleId.replace(/^spec\//, 'rules/') })),
-    );
+    throw new UserError(problems);
   }
   return source.value as RulesOverlay;
 }

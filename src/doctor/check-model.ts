@@ -7,6 +7,7 @@ import { checkArch, checkDriver, gpuLabel } from '../compat/fleet.js';
 import { type ResolvedModel, type ResolveRequest, resolveModel } from '../compat/resolve.js';
 import type { Table } from '../compat/table.js';
 import type { Problem } from '../problem.js';
+import type { ProblemCode } from '../problem-codes.js';
 import type { Build, Release } from '../rules-format.js';
 import { compareDotted } from '../versions/dotted.js';
 
@@ -28,7 +29,7 @@ export function modelProblems(
   const { release, build } = found;
   const problems: Problem[] = [];
   const add = (
-    ruleId: string,
+    ruleId: ProblemCode,
     severity: Problem['severity'],
     message: string,
     fix: string,

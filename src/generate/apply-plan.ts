@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, posix } from 'node:path';
 import type { Io } from '../io.js';
-import { type Problem, UserError } from '../problem.js';
+import { type Problem, problem, UserError } from '../problem.js';
 import type { PlannedFile } from '../render/plan.js';
 import { sealState } from '../render/seal.js';
 import { findOrphans } from './orphans.js';
@@ -61,13 +61,6 @@ export interface ApplyOptions {
   prune?: boolean;
 }
 
-/** A target that cannot be read or written, and the exit code it calls for. */
-interface Refusal {
-  problem: Problem;
-  /** 2: a path in the way (a folder, or a file above it); 3: permissions, read-only, disk. */
-  exitCode: 2 | 3;
-}
-
 type Verb = 'read' | 'written' | 'deleted';
 
 export async function applyPlan(
@@ -76,7 +69,7 @@ export async function applyPlan(
   plan: readonly PlannedFile[],
   options: ApplyOptions,
 ): Promise<FileOutcome[]> {
-  const refusals: Refusal[] = [];
+  const refusals: Problem[] = [];
 
   // 1. Read every target and decide its status.
   const decided: { file: PlannedFile; status: FileStatus; write: boolean }[] = [];
@@ -217,11 +210,9 @@ async function removeEmptyFolders(io: Io, root: string, removed: readonly string
   }
 }
 
-function refused(refusals: readonly Refusal[]): UserError {
-  const problems = refusals
-    .map((r) => r.problem)
-    .sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
-  return new UserError(problems, refusals.some((r) => r.exitCode === 3) ? 3 : 2);
+function refused(refusals: readonly Problem[]): UserError {
+  const problems = [...refusals].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
+  return new UserError(problems);
 }
 
 async function refusal(
@@ -231,79 +222,57 @@ async function refusal(
   error: NodeJS.ErrnoException,
   verb: Verb,
   folder = posix.dirname(path),
-): Promise<Refusal> {
-  const problem = (message: string, fix: string): Problem => ({
-    ruleId: 'generate/unwritable',
-    severity: 'error',
-    file: path,
-    message,
-    fix,
-  });
+): Promise<Problem> {
+  // A path in the way (a folder, or a file above it) is the repository's shape; permissions, a
+  // read-only mount or a full disk are the machine's.
+  const blocked = (message: string, fix: string): Problem =>
+    problem('generate/path-blocked', message, { file: path, fix });
+  const unwritable = (message: string, fix: string): Problem =>
+    problem('generate/unwritable', message, { file: path, fix });
   const code = error.code ?? 'EIO';
   switch (code) {
     case 'EISDIR':
-      return {
-        exitCode: 2,
-        problem: problem(
-          'a folder stands where envgen writes this file',
-          `move or remove the folder ${path}, then run envgen generate again`,
-        ),
-      };
+      return blocked(
+        'a folder stands where envgen writes this file',
+        `move or remove the folder ${path}, then run envgen generate again`,
+      );
     case 'ENOTDIR': {
       const blocker = await fileInTheWay(io, root, path);
-      return {
-        exitCode: 2,
-        problem: problem(
-          `cannot be ${verb}: ${blocker} is a file, where envgen needs a folder`,
-          `move or remove the file ${blocker}, then run envgen generate again`,
-        ),
-      };
+      return blocked(
+        `cannot be ${verb}: ${blocker} is a file, where envgen needs a folder`,
+        `move or remove the file ${blocker}, then run envgen generate again`,
+      );
     }
     case 'ELOOP':
     case 'ENAMETOOLONG':
-      return {
-        exitCode: 2,
-        problem: problem(
-          `cannot be ${verb} (${code})`,
-          `check ${path} and the folders above it (symbolic links that loop, names that are too long)`,
-        ),
-      };
+      return blocked(
+        `cannot be ${verb} (${code})`,
+        `check ${path} and the folders above it (symbolic links that loop, names that are too long)`,
+      );
     case 'EACCES':
     case 'EPERM':
-      return {
-        exitCode: 3,
-        problem: problem(
-          `cannot be ${verb}: permission denied`,
-          verb === 'read'
-            ? `give your user read access to ${path}`
-            : `give your user write access to ${folder === '.' ? 'the repository folder' : folder}`,
-        ),
-      };
+      return unwritable(
+        `cannot be ${verb}: permission denied`,
+        verb === 'read'
+          ? `give your user read access to ${path}`
+          : `give your user write access to ${folder === '.' ? 'the repository folder' : folder}`,
+      );
     case 'EROFS':
-      return {
-        exitCode: 3,
-        problem: problem(
-          `cannot be ${verb}: the file system is read-only`,
-          'run envgen generate in a writable checkout (or mount it read-write)',
-        ),
-      };
+      return unwritable(
+        `cannot be ${verb}: the file system is read-only`,
+        'run envgen generate in a writable checkout (or mount it read-write)',
+      );
     case 'ENOSPC':
     case 'EDQUOT':
-      return {
-        exitCode: 3,
-        problem: problem(
-          `cannot be ${verb}: no space left on the device`,
-          'free some disk space (or raise the quota), then run envgen generate again',
-        ),
-      };
+      return unwritable(
+        `cannot be ${verb}: no space left on the device`,
+        'free some disk space (or raise the quota), then run envgen generate again',
+      );
     default:
-      return {
-        exitCode: 3,
-        problem: problem(
-          `cannot be ${verb} (${code})`,
-          `check ${path}, the folders above it and the disk, then run envgen generate again`,
-        ),
-      };
+      return unwritable(
+        `cannot be ${verb} (${code})`,
+        `check ${path}, the folders above it and the disk, then run envgen generate again`,
+      );
   }
 }
 

@@ -5,6 +5,7 @@
  * validated as that field of a one-model spec against envgen.schema.json.
  */
 import type { Problem } from '../problem.js';
+import type { ProblemCode } from '../problem-codes.js';
 import { schemaProblems } from '../spec/schema-problems.js';
 import { parseVersionSpec } from '../versions/conda-version.js';
 import { modelNameFromFolder } from './detect-repo.js';
@@ -33,7 +34,7 @@ const NO_POSITION = { file: '', locate: () => undefined, locateKey: () => undefi
 export function valueProblems(
   values: InitValues,
   label: (key: Key) => string = (key) => `--${key}`,
-  ruleId = 'usage/invalid-flag',
+  ruleId: ProblemCode = 'usage/invalid-flag',
 ): Problem[] {
   const problems: Problem[] = [];
   const add = (key: Key, value: string, message: string, fix: string | undefined) =>

@@ -1,7 +1,6 @@
 /**
- * What the channel proxy saw go wrong, as problems with their fixes and the exit code they
- * call for: a channel that cannot be reached (3), one with no repodata at its address (2), or
- * offline with a platform folder the cache lacks (3).
+ * What the channel proxy saw go wrong, as problems with their fixes: a channel that cannot be
+ * reached, one with no repodata at its address, or offline, a platform folder the cache lacks.
  */
 import type { Problem } from '../problem.js';
 import type { ChannelTrouble, MissingSubdir } from './channel-proxy.js';
@@ -11,14 +10,12 @@ export function channelProblems(
   troubles: readonly ChannelTrouble[],
   missing: readonly MissingSubdir[],
   offline: boolean,
-): { problems: Problem[]; exitCode: number } {
+): Problem[] {
   const problems: Problem[] = [];
-  let exitCode = 0;
   const seen = new Set<string>();
   for (const trouble of troubles) {
     if (seen.has(trouble.channel.url)) continue;
     seen.add(trouble.channel.url);
-    exitCode = 3;
     const { channel } = trouble;
     problems.push({
       ruleId: 'lock/channel-unreachable',
@@ -39,7 +36,6 @@ export function channelProblems(
   for (const { channel, subdirs } of byChannel.values()) {
     const folders = subdirs.sort().join(', ');
     if (offline) {
-      exitCode = Math.max(exitCode, 3);
       problems.push({
         ruleId: 'lock/not-cached',
         severity: 'error',
@@ -48,7 +44,6 @@ export function channelProblems(
       });
     } else if (subdirs.includes('noarch')) {
       // Every channel has noarch; none at all means the address is wrong.
-      exitCode = Math.max(exitCode, 2);
       problems.push({
         ruleId: 'lock/channel-empty',
         severity: 'error',
@@ -57,5 +52,5 @@ export function channelProblems(
       });
     }
   }
-  return { problems, exitCode };
+  return problems;
 }

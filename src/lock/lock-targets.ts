@@ -49,7 +49,7 @@ export function lockTargets(
             ? p
             : {
                 ...p,
-                ruleId: 'lock/platform-skipped',
+                ruleId: 'lock/platform-skipped' as const,
                 severity: 'warning' as const,
                 message: `${p.message}; not locked for ${platform}`,
               },

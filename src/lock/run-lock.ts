@@ -9,7 +9,7 @@ import type { ResolvedModel } from '../compat/resolve.js';
 import type { Table } from '../compat/table.js';
 import type { Io } from '../io.js';
 import { lockPath, pipLockPath } from '../layout.js';
-import type { Problem } from '../problem.js';
+import { type Problem, problem } from '../problem.js';
 import type { Progress } from '../progress.js';
 import { sealState } from '../render/seal.js';
 import { channelProblems } from './channel-problems.js';
@@ -72,10 +72,11 @@ export interface LockOptions {
 export interface LockResult {
   outcomes: LockOutcome[];
   problems: Problem[];
-  /** Pip requirements that are not pinned with `==`, per model. */
-  unpinned: { model: string; requirements: string[] }[];
-  /** 0, 1 (check failed, or edited files refused), 2 (unsatisfiable), 3 (unreachable). */
-  exitCode: number;
+  /**
+   * Every conda lock that had to be solved was (none unsatisfiable, no channel in the way): the
+   * locks are written, and the Dockerfiles may follow them.
+   */
+  solved: boolean;
 }
 
 interface Job {
@@ -98,15 +99,45 @@ export async function runLock(
 ): Promise<LockResult> {
   const jobs = (await Promise.all(targets.map((target) => jobsFor(io, target, options)))).flat();
   const problems: Problem[] = [];
-  const unpinned = targets
+  const result = await lockJobs(io, jobs, options, problems);
+  problems.push(...unpinnedProblems(targets));
+  return result;
+}
+
+/** Pip requirements not pinned with `==`: pip may install other versions on the next build. */
+function unpinnedProblems(targets: readonly LockTarget[]): Problem[] {
+  return targets
     .filter((t) => t.primary)
     .map((t) => ({ model: t.model.name, requirements: unpinnedRequirements(t.model.pip) }))
-    .filter((u) => u.requirements.length > 0);
+    .filter((u) => u.requirements.length > 0)
+    .map(({ model, requirements }) =>
+      problem(
+        'lock/pip-unpinned',
+        `model '${model}': pip requirements not pinned with ==, so pip may install other versions on the next build: ${requirements.join(', ')}`,
+        { fix: 'pin them in envgen.yaml `pip:` (e.g. name==1.2.3)' },
+      ),
+    );
+}
 
+async function lockJobs(
+  io: Io,
+  jobs: Job[],
+  options: LockOptions,
+  problems: Problem[],
+): Promise<LockResult> {
   for (const job of jobs) job.status = judge(job, options);
   if (options.check) {
-    const failed = jobs.some((job) => job.status !== 'unchanged');
-    return { outcomes: jobs.map(outcomeOf), problems, unpinned, exitCode: failed ? 1 : 0 };
+    const failing = jobs.filter((job) => job.status !== 'unchanged');
+    if (failing.length > 0) {
+      problems.push(
+        problem(
+          'lock/out-of-date',
+          `${failing.length} lock file(s) are not what ${options.specFile} locks to: ${failing.map((job) => `${job.path} (${job.status})`).join(', ')}`,
+          { fix: 'run `envgen lock` and commit the locks (an edited lock needs `--force`)' },
+        ),
+      );
+    }
+    return { outcomes: jobs.map(outcomeOf), problems, solved: true };
   }
 
   const refused = jobs.filter((job) => job.status === 'edited');
@@ -120,18 +151,15 @@ export async function runLock(
     });
   }
   const toSolve = jobs.filter((job) => job.kind === 'conda' && needsWrite(job.status));
-  let exitCode = refused.length > 0 ? 1 : 0;
-  if (toSolve.length > 0) {
-    exitCode = Math.max(exitCode, await solveAll(io, toSolve, options, problems));
-  }
+  const solved = toSolve.length === 0 || (await solveAll(io, toSolve, options, problems));
   for (const job of jobs) {
     if (job.kind === 'pip' && needsWrite(job.status)) {
       job.content = renderPipLock(headerOf(job, options), job.target.model.pip);
     }
   }
-  if (exitCode >= 2) {
+  if (!solved) {
     for (const job of jobs) if (needsWrite(job.status)) job.status = 'failed';
-    return { outcomes: jobs.map(outcomeOf), problems, unpinned, exitCode };
+    return { outcomes: jobs.map(outcomeOf), problems, solved };
   }
   for (const job of jobs) {
     if (job.content !== undefined && needsWrite(job.status)) {
@@ -141,7 +169,7 @@ export async function runLock(
       await io.remove(join(options.root, job.path));
     }
   }
-  return { outcomes: jobs.map(outcomeOf), problems, unpinned, exitCode };
+  return { outcomes: jobs.map(outcomeOf), problems, solved };
 }
 
 async function jobsFor(io: Io, target: LockTarget, options: LockOptions): Promise<Job[]> {
@@ -208,13 +236,13 @@ function needsWrite(status: LockStatus): boolean {
   return status === 'missing' || status === 'stale';
 }
 
-/** Solves every job through one proxy; returns the exit code its failures call for. */
+/** Solves every job through one proxy; false when any could not be solved (see `problems`). */
 async function solveAll(
   io: Io,
   jobs: Job[],
   options: LockOptions,
   problems: Problem[],
-): Promise<number> {
+): Promise<boolean> {
   const plans = jobs.map((job) => ({ job, ...channelPins(job.target.model.dependencies) }));
   // A `bioconda::samtools` entry brings its channel in, after the environment's own.
   for (const plan of plans) {
@@ -231,7 +259,7 @@ async function solveAll(
     { dir: options.cacheDir, offline: options.offline },
     options.progress,
   );
-  let exitCode = 0;
+  let solved = true;
   try {
     for (const { job, specs, pins } of plans) {
       const { model } = job.target;
@@ -255,16 +283,19 @@ async function solveAll(
       // A channel that failed explains the failed solve better than the solver can.
       const ours = (c: LockChannel): boolean => job.channels.some((d) => d.url === c.url);
       if (proxy.troubles().some((t) => ours(t.channel))) {
-        exitCode = 3;
+        solved = false;
         continue;
       }
       // Offline, any folder not cached; online, a channel without even noarch (a wrong address).
       const blocking = proxy
         .missing()
         .filter((m) => ours(m.channel) && (options.offline || m.subdir === 'noarch'));
-      if (blocking.length > 0) continue;
+      if (blocking.length > 0) {
+        solved = false;
+        continue;
+      }
       if (!outcome.ok) {
-        exitCode = Math.max(exitCode, 2);
+        solved = false;
         problems.push({
           ruleId: 'lock/unsatisfiable',
           severity: 'error',
@@ -279,7 +310,7 @@ async function solveAll(
         return !from || (from.name !== pin.channel && from.url !== pin.channel);
       });
       if (strays.length > 0) {
-        exitCode = Math.max(exitCode, 2);
+        solved = false;
         problems.push({
           ruleId: 'lock/channel-pin',
           severity: 'error',
@@ -300,9 +331,7 @@ async function solveAll(
       );
       job.packages = packages.length;
     }
-    const channelTrouble = channelProblems(proxy.troubles(), proxy.missing(), options.offline);
-    problems.push(...channelTrouble.problems);
-    exitCode = Math.max(exitCode, channelTrouble.exitCode);
+    problems.push(...channelProblems(proxy.troubles(), proxy.missing(), options.offline));
     for (const reason of proxy.cacheErrors().slice(0, 1)) {
       problems.push({
         ruleId: 'lock/cache-unwritable',
@@ -314,7 +343,7 @@ async function solveAll(
   } finally {
     await proxy.close();
   }
-  return exitCode;
+  return solved;
 }
 
 /**

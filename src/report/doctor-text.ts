@@ -1,6 +1,6 @@
 /** The doctor checklist: one line per check with a mark, and a `fix:` line under each problem. */
 import type { ChalkInstance } from 'chalk';
-import type { DoctorReport } from '../cli/commands/doctor.js';
+import type { DoctorReport } from '../doctor/check-machine.js';
 import type { GpuInfo } from '../doctor/probe-driver.js';
 
 type Entry = DoctorReport['problems'][number];

@@ -6,6 +6,7 @@
 import { dirname, relative } from 'node:path';
 import type { Io } from '../io.js';
 import { UserError } from '../problem.js';
+import { type SourceFileProblem, sourceFileCode } from '../problem-codes.js';
 import { checkBundles, checkPackageEntries } from './check-entries.js';
 import { schemaProblems } from './schema-problems.js';
 import type { LoadedSpec, Spec } from './types.js';
@@ -59,11 +60,8 @@ export async function readText(
   file: string,
   kind: 'spec' | 'rules',
 ): Promise<string> {
-  const problem = (ruleId: string, message: string, fix: string, exitCode = 2): UserError =>
-    new UserError(
-      [{ ruleId: `${kind}/${ruleId}`, severity: 'error', file, message, fix }],
-      exitCode,
-    );
+  const problem = (code: SourceFileProblem, message: string, fix: string): UserError =>
+    new UserError([{ ruleId: sourceFileCode(kind, code), severity: 'error', file, message, fix }]);
   let bytes: Buffer;
   try {
     bytes = await io.readFile(path);
@@ -84,7 +82,6 @@ export async function readText(
       'unreadable',
       `cannot read ${file} (${code ?? String(error)})`,
       'check the permissions',
-      3,
     );
   }
   if (bytes.length > MAX_SPEC_BYTES) {

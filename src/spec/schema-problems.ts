@@ -5,6 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../problem.js';
+import { type SourceFileKind, sourceFileCode } from '../problem-codes.js';
 import { validatorFor } from '../schemas.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Position } from './types.js';
@@ -30,7 +31,7 @@ export function schemaProblems(
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const error of relevantErrors(validate.errors ?? [])) {
-    const problem = toProblem(error, context);
+    const problem = toProblem(error, context, schema === 'rules' ? 'rules' : 'spec');
     const key = `${problem.line}:${problem.column}:${problem.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -65,7 +66,7 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-function toProblem(error: ErrorObject, context: SchemaContext): Problem {
+function toProblem(error: ErrorObject, context: SchemaContext, kind: SourceFileKind): Problem {
   const path = [...(context.prefix ?? []), ...pointerToPath(error.instancePath)];
   const where = describePath(path) || 'the file';
   const schema = error.parentSchema as
@@ -80,7 +81,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
     const name = error.propertyName;
     return {
       ...base,
-      ruleId: 'spec/invalid-name',
+      ruleId: sourceFileCode(kind, 'invalid-name'),
       ...context.locateKey(path, name),
       message: `'${name}' is not a valid ${where === 'models' ? 'model name' : `key in ${where}`}`,
       fix: `use ${accepted ?? 'lower-case letters, digits, ".", "_" and "-"'}`,
@@ -93,7 +94,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
       const guess = didYouMean(key, allowed);
       return {
         ...base,
-        ruleId: 'spec/unknown-key',
+        ruleId: sourceFileCode(kind, 'unknown-key'),
         ...context.locateKey(path, key),
         message: `unknown key '${key}' in ${where === 'the file' ? 'the top level' : where}`,
         fix: `${guess ? `did you mean '${guess}'? ` : ''}accepted keys: ${allowed.join(', ')}`,
@@ -103,7 +104,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
       const key = String(error.params.missingProperty);
       return {
         ...base,
-        ruleId: 'spec/missing-key',
+        ruleId: sourceFileCode(kind, 'missing-key'),
         ...context.locate(path),
         message: `${where} has no '${key}'`,
         fix: missingKeyFix(key),
@@ -113,7 +114,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
       const key = String(error.params.missingProperty);
       return {
         ...base,
-        ruleId: 'spec/missing-key',
+        ruleId: sourceFileCode(kind, 'missing-key'),
         ...context.locateKey(path, String(error.params.property)),
         message: `${where} has '${error.params.property}' but no '${key}'`,
         fix: `add '${key}:' (${error.params.property} needs it)`,
@@ -125,7 +126,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
       const guess = typeof error.data === 'string' ? didYouMean(error.data, allowed) : undefined;
       return {
         ...base,
-        ruleId: 'spec/invalid-value',
+        ruleId: sourceFileCode(kind, 'invalid-value'),
         ...context.locate(path),
         message: `${where} is ${actual}, which is not accepted`,
         fix: `${guess ? `did you mean '${guess}'? ` : ''}accepted: ${allowed.join(', ')}`,
@@ -134,7 +135,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
     case 'type':
       return {
         ...base,
-        ruleId: 'spec/invalid-type',
+        ruleId: sourceFileCode(kind, 'invalid-type'),
         ...context.locate(path),
         message: `${where} is ${valueText(error.data)}, not ${article(String(error.params.type))}`,
         fix: accepted ? `expected ${accepted}` : `write ${article(String(error.params.type))}`,
@@ -142,7 +143,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
     case 'const':
       return {
         ...base,
-        ruleId: 'spec/invalid-value',
+        ruleId: sourceFileCode(kind, 'invalid-value'),
         ...context.locate(path),
         message: `${where} is ${valueText(error.data)}`,
         fix: `expected ${valueText(error.params.allowedValue)}`,
@@ -150,7 +151,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
     case 'pattern':
       return {
         ...base,
-        ruleId: 'spec/invalid-value',
+        ruleId: sourceFileCode(kind, 'invalid-value'),
         ...context.locate(path),
         message: `${where} is ${valueText(error.data)}, which is not valid here`,
         fix: accepted ? `expected ${accepted}` : 'write it on one line, without control characters',
@@ -158,7 +159,7 @@ function toProblem(error: ErrorObject, context: SchemaContext): Problem {
     default:
       return {
         ...base,
-        ruleId: 'spec/invalid-value',
+        ruleId: sourceFileCode(kind, 'invalid-value'),
         ...context.locate(path),
         message: `${where} ${error.message ?? 'is not valid'}`,
         ...(accepted ? { fix: `expected ${accepted}` } : {}),

@@ -13,6 +13,7 @@ import {
   visit,
 } from 'yaml';
 import { type Problem, UserError } from '../problem.js';
+import { type SourceFileKind, sourceFileCode } from '../problem-codes.js';
 import type { Position } from './types.js';
 
 /** Aliases a file may expand; YAML's "billion laughs" needs far more. */
@@ -30,7 +31,11 @@ export interface YamlSource {
   locateKey(path: KeyPath, key: string): Position | undefined;
 }
 
-export function parseYamlSource(text: string, file: string, rulePrefix = 'spec'): YamlSource {
+export function parseYamlSource(
+  text: string,
+  file: string,
+  kind: SourceFileKind = 'spec',
+): YamlSource {
   const lineCounter = new LineCounter();
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -43,7 +48,7 @@ export function parseYamlSource(text: string, file: string, rulePrefix = 'spec')
   if (!Array.isArray(documents) || documents.length === 0) {
     return fail([
       {
-        ruleId: `${rulePrefix}/empty`,
+        ruleId: sourceFileCode(kind, 'empty'),
         severity: 'error',
         file,
         message: `${file} has no YAML document`,
@@ -54,7 +59,7 @@ export function parseYamlSource(text: string, file: string, rulePrefix = 'spec')
     const second = documents[1];
     fail([
       {
-        ruleId: `${rulePrefix}/multiple-documents`,
+        ruleId: sourceFileCode(kind, 'multiple-documents'),
         severity: 'error',
         file,
         ...(second?.range ? at(second.range[0]) : {}),
@@ -67,7 +72,7 @@ export function parseYamlSource(text: string, file: string, rulePrefix = 'spec')
   if (doc.errors.length > 0) {
     fail(
       doc.errors.map((error) => ({
-        ruleId: `${rulePrefix}/yaml-syntax`,
+        ruleId: sourceFileCode(kind, 'yaml-syntax'),
         severity: 'error' as const,
         file,
         ...at(error.pos[0]),
@@ -84,7 +89,7 @@ export function parseYamlSource(text: string, file: string, rulePrefix = 'spec')
     if (!(error instanceof ReferenceError)) throw error;
     fail([
       {
-        ruleId: `${rulePrefix}/alias-limit`,
+        ruleId: sourceFileCode(kind, 'alias-limit'),
         severity: 'error',
         file,
         message: `${file} expands YAML aliases more than ${MAX_ALIAS_COUNT} times`,

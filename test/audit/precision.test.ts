@@ -1,9 +1,9 @@
 /** The precision and recall defects audit had on real files (issue 14), each as a case. */
 import { describe, expect, it } from 'vitest';
-import { auditTexts, type Diagnostic } from '../../src/audit/engine.js';
+import { type AuditDiagnostic, auditTexts } from '../../src/audit/engine.js';
 import { makeProject } from '../../src/audit/project.js';
 
-function audit(dockerfile: string, files: Record<string, string> = {}): Diagnostic[] {
+function audit(dockerfile: string, files: Record<string, string> = {}): AuditDiagnostic[] {
   const texts = new Map([['Dockerfile', dockerfile], ...Object.entries(files)]);
   return auditTexts(
     [{ file: 'Dockerfile', text: dockerfile, kind: 'dockerfile' }],
@@ -12,7 +12,8 @@ function audit(dockerfile: string, files: Record<string, string> = {}): Diagnost
   ).diagnostics;
 }
 
-const of = (diagnostics: Diagnostic[], id: string) => diagnostics.filter((d) => d.ruleId === id);
+const of = (diagnostics: AuditDiagnostic[], id: string) =>
+  diagnostics.filter((d) => d.ruleId === id);
 
 describe('audit precision on real shapes', () => {
   it('DKR029: a RUN of two commands followed by one is not reported (hadolint DL3059)', () => {

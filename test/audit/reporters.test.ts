@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../src/audit/engine.js';
-import { formatGithub } from '../../src/audit/report/github.js';
+import type { AuditDiagnostic } from '../../src/audit/engine.js';
 import { formatJson } from '../../src/audit/report/json.js';
+import { formatGithub } from '../../src/report/github.js';
 
-const diagnostic = (over: Partial<Diagnostic> = {}): Diagnostic => ({
+const diagnostic = (over: Partial<AuditDiagnostic> = {}): AuditDiagnostic => ({
   ruleId: 'DKR008',
   severity: 'warning',
   file: 'envs/a,b:c/Dockerfile',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
-interface Diagnostic {
+interface AuditDiagnostic {
   ruleId: string;
   severity: string;
   file: string;
@@ -25,11 +25,11 @@ async function audit(dir: string, args: string[] = []) {
   return {
     ...result,
     diagnostics: (JSON.parse(result.stdout || '{"diagnostics":[]}').diagnostics ??
-      []) as Diagnostic[],
+      []) as AuditDiagnostic[],
   };
 }
 
-const ids = (diagnostics: Diagnostic[], file?: string) =>
+const ids = (diagnostics: AuditDiagnostic[], file?: string) =>
   [...new Set(diagnostics.filter((d) => !file || d.file === file).map((d) => d.ruleId))].sort();
 
 describe('envgen audit', () => {
@@ -109,7 +109,7 @@ describe('envgen audit', () => {
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('--no-capture-output');
     expect(readFileSync(join(dir, 'environment.yml'), 'utf8')).toContain('nodefaults');
     expect(readFileSync(join(dir, 'other.Dockerfile'), 'utf8')).toBe(before);
-    const after = JSON.parse(result.stdout).diagnostics as Diagnostic[];
+    const after = JSON.parse(result.stdout).diagnostics as AuditDiagnostic[];
     expect(ids(after)).not.toContain('DKR008');
     expect(ids(after)).not.toContain('ENV002');
   });
@@ -131,7 +131,9 @@ describe('envgen audit', () => {
     expect(first.stderr).toMatch(/applied [0-9]+ fix/);
     const once = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     expect(once).toContain('apt-get install -y --no-install-recommends curl');
-    const remaining = JSON.parse(first.stdout).diagnostics as (Diagnostic & { fixable: boolean })[];
+    const remaining = JSON.parse(first.stdout).diagnostics as (AuditDiagnostic & {
+      fixable: boolean;
+    })[];
     expect(remaining.filter((d) => d.fixable)).toEqual([]);
     const second = await runEnvgen(['audit', '--fix', '--format', 'json'], { cwd: dir });
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(once);
@@ -270,7 +272,9 @@ describe('envgen audit: which files', () => {
         cwd: dir,
       },
     );
-    const diagnostics = JSON.parse(result.stdout).diagnostics as (Diagnostic & { fix: string })[];
+    const diagnostics = JSON.parse(result.stdout).diagnostics as (AuditDiagnostic & {
+      fix: string;
+    })[];
     expect(diagnostics.filter((d) => d.ruleId === 'ENV021')).toEqual([]);
     expect(diagnostics.find((d) => d.ruleId === 'ENV019')?.fix).toContain('envgen lock m');
   });

@@ -33,7 +33,7 @@ const spec = (models: Record<string, string>) =>
 interface Verdict {
   name: string;
   status: string;
-  problems: { id: string; severity: string; fix: string }[];
+  problems: { ruleId: string; severity: string; fix: string }[];
 }
 
 async function doctor(
@@ -49,13 +49,13 @@ async function doctor(
     report: JSON.parse(result.stdout) as {
       ok: boolean;
       models: Verdict[];
-      problems: { id: string; severity: string }[];
+      problems: { ruleId: string; severity: string }[];
     } & Record<string, unknown>,
   };
 }
 
 const ids = (v: Verdict | undefined) =>
-  v?.problems.filter((p) => p.severity !== 'info').map((p) => [p.id, p.severity]);
+  v?.problems.filter((p) => p.severity !== 'info').map((p) => [p.ruleId, p.severity]);
 
 describe('envgen doctor: the machine', () => {
   it('reports the driver, the highest CUDA it supports and every GPU', async () => {
@@ -85,7 +85,7 @@ describe('envgen doctor: the machine', () => {
   ])('%s is a finding with its fix (exit 1)', async (scenario, id) => {
     const { exitCode, report } = await doctor(scenario, { m: 'torch: "2.4"\ncuda: "12.1"\n' });
     expect(exitCode).toBe(1);
-    expect(report.problems.map((p) => p.id)).toContain(id);
+    expect(report.problems.map((p) => p.ruleId)).toContain(id);
     expect(report.models[0]?.status).toBe('error');
   });
 
@@ -97,7 +97,7 @@ describe('envgen doctor: the machine', () => {
     });
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout);
-    expect(report.problems.map((p: { id: string }) => p.id)).toContain('doctor/no-driver');
+    expect(report.problems.map((p: { ruleId: string }) => p.ruleId)).toContain('doctor/no-driver');
     expect(report.models[0].status).toBe('ok');
   });
 
@@ -114,14 +114,14 @@ describe('envgen doctor: the machine', () => {
       {},
       { CUDA_HOME: '/usr/local/cuda-11.8', LD_LIBRARY_PATH: '/usr/local/cuda/lib64:/opt/lib' },
     );
-    expect(report.problems.map((p) => p.id)).toEqual(
+    expect(report.problems.map((p) => p.ruleId)).toEqual(
       expect.arrayContaining(['doctor/cuda-home', 'doctor/ld-library-path']),
     );
   });
 
   it('conda that detects no __cuda on a GPU machine is a warning', async () => {
     const { report } = await doctor('a100-535', {}, { FAKE_CONDA_CUDA: undefined });
-    expect(report.problems.map((p) => p.id)).toContain('doctor/conda-no-cuda');
+    expect(report.problems.map((p) => p.ruleId)).toContain('doctor/conda-no-cuda');
   });
 
   it('docker is information unless the models run in containers', async () => {
@@ -136,9 +136,9 @@ describe('envgen doctor: the machine', () => {
         })
       ).stdout,
     );
-    expect(plain.problems.find((p: { id: string }) => p.id === 'doctor/no-docker')?.severity).toBe(
-      'info',
-    );
+    expect(
+      plain.problems.find((p: { ruleId: string }) => p.ruleId === 'doctor/no-docker')?.severity,
+    ).toBe('info');
     const containers = await runEnvgen(
       ['doctor', '--json', '--docker', '--conda', resolve(BIN, 'conda')],
       { cwd: dir, env: noDocker },
@@ -163,7 +163,7 @@ describe('envgen doctor: the models', () => {
     });
     expect(exitCode).toBe(1);
     const [problem] = report.models[0]?.problems ?? [];
-    expect(problem?.id).toBe('doctor/driver-too-old');
+    expect(problem?.ruleId).toBe('doctor/driver-too-old');
     expect(problem?.fix).toContain('580');
     expect(problem?.fix).toMatch(/CUDA 12\.8/);
   });
@@ -173,12 +173,14 @@ describe('envgen doctor: the models', () => {
       m: 'torch: "2.11"\ncuda: "12.8"\nsource: pip\n',
     });
     expect(bad.exitCode).toBe(1);
-    const problem = bad.report.models[0]?.problems.find((p) => p.id === 'doctor/arch-missing');
+    const problem = bad.report.models[0]?.problems.find((p) => p.ruleId === 'doctor/arch-missing');
     expect(problem?.fix).toMatch(/CUDA 12\.6/);
     const good = await doctor('volta-hopper-550', {
       m: 'torch: "2.11"\ncuda: "12.6"\nsource: pip\n',
     });
-    expect(good.report.models[0]?.problems.some((p) => p.id === 'doctor/arch-missing')).toBe(false);
+    expect(good.report.models[0]?.problems.some((p) => p.ruleId === 'doctor/arch-missing')).toBe(
+      false,
+    );
   });
 
   it('torch 2.8 and later CUDA 12.8 builds on Pascal: an error', async () => {
@@ -186,7 +188,7 @@ describe('envgen doctor: the models', () => {
       const { report } = await doctor('p100-560', {
         m: `torch: "${torch}"\ncuda: "12.8"\nsource: pip\n`,
       });
-      expect(report.models[0]?.problems.map((p) => p.id)).toContain('doctor/arch-missing');
+      expect(report.models[0]?.problems.map((p) => p.ruleId)).toContain('doctor/arch-missing');
     }
   });
 
@@ -194,7 +196,7 @@ describe('envgen doctor: the models', () => {
     const { report } = await doctor('h100-580', {
       m: 'torch: "1.13"\ncuda: "11.7"\npython: "3.9"\n',
     });
-    const problem = report.models[0]?.problems.find((p) => p.id === 'doctor/arch-missing');
+    const problem = report.models[0]?.problems.find((p) => p.ruleId === 'doctor/arch-missing');
     expect(problem?.fix).toMatch(/torch 2\.0\.\d/);
   });
 
@@ -206,7 +208,7 @@ describe('envgen doctor: the models', () => {
     });
     expect(exitCode).toBe(0);
     expect(report.models[0]?.status).toBe('ok');
-    expect(report.models[0]?.problems.map((p) => [p.id, p.severity])).toEqual([
+    expect(report.models[0]?.problems.map((p) => [p.ruleId, p.severity])).toEqual([
       ['doctor/arch-unknown', 'info'],
     ]);
   });
@@ -232,7 +234,7 @@ describe('envgen doctor: the models', () => {
     const result = await runEnvgen(['doctor', '--json'], { cwd: dir, env: gpu });
     expect(result.exitCode).toBe(1);
     const model = JSON.parse(result.stdout).models[0];
-    expect(model.problems.map((p: { id: string }) => p.id)).toEqual(
+    expect(model.problems.map((p: { ruleId: string }) => p.ruleId)).toEqual(
       expect.arrayContaining(['smoke/arch', 'smoke/device-op']),
     );
   });

@@ -158,7 +158,7 @@ describe('envgen generate', () => {
     const dir = exampleCopy();
     writeFileSync(join(dir, '.dockerignore'), '*\n!app.py\n');
     const broken = await runEnvgen(['generate'], { cwd: dir });
-    expect(broken.exitCode).toBe(1);
+    expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toContain('[dockerignore/excludes-needed]');
     expect(broken.stderr).toContain('envs/smoke_check.py');
     writeFileSync(join(dir, '.dockerignore'), '.git\n');
@@ -184,7 +184,7 @@ describe('envgen generate', () => {
     const result = await runEnvgen(['generate', '--json'], { cwd: dir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('envs/sentiment/Dockerfile');
-    expect(result.stderr).toContain('[generate/unwritable]');
+    expect(result.stderr).toContain('[generate/path-blocked]');
     expect(result.stderr).not.toContain('internal error');
     for (const path of ['.dockerignore', 'docker-bake.hcl', 'envs/sentiment/environment.yml']) {
       expect(existsSync(join(dir, path))).toBe(false);
@@ -196,7 +196,7 @@ describe('envgen generate', () => {
     writeFileSync(join(dir, 'envs'), 'not a folder\n');
     const result = await runEnvgen(['generate'], { cwd: dir });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('[generate/unwritable]');
+    expect(result.stderr).toContain('[generate/path-blocked]');
     expect(result.stderr).not.toContain('internal error');
     expect(existsSync(join(dir, '.dockerignore'))).toBe(false);
     expect(existsSync(join(dir, 'docker-bake.hcl'))).toBe(false);

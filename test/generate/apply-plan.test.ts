@@ -1,10 +1,11 @@
 /**
  * applyPlan over a temp folder: statuses (foreign, orphaned, removed), and file-system errors
- * found before anything is written (generate/unwritable, exit 2 or 3).
+ * found before anything is written (generate/path-blocked, exit 2, or generate/unwritable, exit 3).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exitFor } from '../../src/cli/exit-codes.js';
 import { applyPlan } from '../../src/generate/apply-plan.js';
 import { createNodeIo, type Io } from '../../src/io.js';
 import { UserError } from '../../src/problem.js';
@@ -102,8 +103,8 @@ describe('applyPlan: targets that cannot be written', () => {
     mkdirSync(join(dir, 'envs/m/Dockerfile'), { recursive: true });
     const io = faultyIo(dir);
     const error = await refusal(applyPlan(io, dir, PLAN, WRITE));
-    expect(error.exitCode).toBe(2);
-    expect(ids(error)).toEqual([['generate/unwritable', 'envs/m/Dockerfile']]);
+    expect(exitFor(error.problems)).toBe(2);
+    expect(ids(error)).toEqual([['generate/path-blocked', 'envs/m/Dockerfile']]);
     expect(io.written).toEqual([]);
     expect(existsSync(join(dir, '.dockerignore'))).toBe(false);
     expect(existsSync(join(dir, 'envs/m/environment.yml'))).toBe(false);
@@ -113,10 +114,10 @@ describe('applyPlan: targets that cannot be written', () => {
     const dir = tmpDir({ envs: 'not a folder\n' });
     const io = faultyIo(dir);
     const error = await refusal(applyPlan(io, dir, PLAN, WRITE));
-    expect(error.exitCode).toBe(2);
+    expect(exitFor(error.problems)).toBe(2);
     expect(ids(error)).toEqual([
-      ['generate/unwritable', 'envs/m/Dockerfile'],
-      ['generate/unwritable', 'envs/m/environment.yml'],
+      ['generate/path-blocked', 'envs/m/Dockerfile'],
+      ['generate/path-blocked', 'envs/m/environment.yml'],
     ]);
     expect(io.written).toEqual([]);
     expect(existsSync(join(dir, '.dockerignore'))).toBe(false);
@@ -127,8 +128,8 @@ describe('applyPlan: targets that cannot be written', () => {
     const dir = tmpDir();
     mkdirSync(join(dir, 'envs/m/Dockerfile'), { recursive: true });
     const error = await refusal(applyPlan(createNodeIo(), dir, PLAN, CHECK));
-    expect(error.exitCode).toBe(2);
-    expect(ids(error)).toEqual([['generate/unwritable', 'envs/m/Dockerfile']]);
+    expect(exitFor(error.problems)).toBe(2);
+    expect(ids(error)).toEqual([['generate/path-blocked', 'envs/m/Dockerfile']]);
   });
 
   it('a folder without write permission: exit 3, nothing written', async () => {
@@ -138,7 +139,7 @@ describe('applyPlan: targets that cannot be written', () => {
       write: (path) => (path.startsWith(join(dir, 'envs')) ? 'EACCES' : undefined),
     });
     const error = await refusal(applyPlan(io, dir, PLAN, WRITE));
-    expect(error.exitCode).toBe(3);
+    expect(exitFor(error.problems)).toBe(3);
     expect(ids(error)).toEqual([
       ['generate/unwritable', 'envs/m/Dockerfile'],
       ['generate/unwritable', 'envs/m/environment.yml'],
@@ -152,7 +153,7 @@ describe('applyPlan: targets that cannot be written', () => {
     const dir = tmpDir();
     const io = faultyIo(dir, { write: () => 'EROFS' });
     const error = await refusal(applyPlan(io, dir, PLAN, WRITE));
-    expect(error.exitCode).toBe(3);
+    expect(exitFor(error.problems)).toBe(3);
     expect(ids(error).map(([, file]) => file)).toEqual(EVERY_PATH);
     expect(new Set(error.problems.map((p) => p.ruleId))).toEqual(new Set(['generate/unwritable']));
   });
@@ -163,7 +164,7 @@ describe('applyPlan: targets that cannot be written', () => {
       read: (path) => (path.endsWith('docker-bake.hcl') ? 'EACCES' : undefined),
     });
     const error = await refusal(applyPlan(io, dir, PLAN, WRITE));
-    expect(error.exitCode).toBe(3);
+    expect(exitFor(error.problems)).toBe(3);
     expect(ids(error)).toEqual([['generate/unwritable', 'docker-bake.hcl']]);
     expect(io.written).toEqual([]);
   });
@@ -174,7 +175,7 @@ describe('applyPlan: targets that cannot be written', () => {
       write: (path) => (path.endsWith('Dockerfile') ? 'ENOSPC' : undefined),
     });
     const error = await refusal(applyPlan(io, dir, PLAN, WRITE));
-    expect(error.exitCode).toBe(3);
+    expect(exitFor(error.problems)).toBe(3);
     expect(ids(error)).toEqual([['generate/unwritable', 'envs/m/Dockerfile']]);
   });
 });

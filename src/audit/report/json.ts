@@ -1,7 +1,8 @@
-import type { Diagnostic } from '../engine.js';
+import { jsonText } from '../../report/json.js';
+import type { AuditDiagnostic } from '../engine.js';
 
 /** `{"diagnostics": [...], "summary": {...}}` as the audit issue specifies. */
-export function formatJson(diagnostics: readonly Diagnostic[], filesChecked: number): string {
+export function formatJson(diagnostics: readonly AuditDiagnostic[], filesChecked: number): string {
   const count = (level: string) => diagnostics.filter((d) => d.severity === level).length;
   const summary = {
     files: filesChecked,
@@ -10,5 +11,5 @@ export function formatJson(diagnostics: readonly Diagnostic[], filesChecked: num
     info: count('info'),
     fixable: diagnostics.filter((d) => d.fixable).length,
   };
-  return `${JSON.stringify({ diagnostics, summary }, null, 2)}\n`;
+  return jsonText({ diagnostics, summary });
 }

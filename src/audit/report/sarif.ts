@@ -5,13 +5,14 @@
  * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
  */
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from '../engine.js';
+import { jsonText } from '../../report/json.js';
+import type { AuditDiagnostic } from '../engine.js';
 import type { Rule } from '../types.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 export function formatSarif(
-  diagnostics: readonly Diagnostic[],
+  diagnostics: readonly AuditDiagnostic[],
   rules: readonly Rule[],
   version: string,
   lineText: (file: string, line: number) => string,
@@ -67,5 +68,5 @@ export function formatSarif(
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return jsonText(log);
 }

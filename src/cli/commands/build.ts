@@ -17,10 +17,12 @@ import {
   stepSummaryMarkdown,
 } from '../../report/build-report.js';
 import { colorFor } from '../../report/color.js';
+import { jsonText } from '../../report/json.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { findCondaTool, INSTALL_HINT } from '../../runner/conda-tool.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
+import { EXIT, exitFor } from '../exit-codes.js';
 import { resolveSpecModels } from '../spec-models.js';
 import { planSpec } from '../spec-plan.js';
 
@@ -75,7 +77,6 @@ export async function runBuild(
             ? 'run `envgen lock --force` to replace the edited lock'
             : 'run `envgen lock` and commit the locks',
       })),
-      1,
     );
   }
   const files = await applyPlan(io, root, plan, { check: !flags.write, force: false });
@@ -94,37 +95,30 @@ export async function runBuild(
               ? 'this file was not written by envgen: `envgen generate --force` replaces it (keep a copy of your own)'
               : 'run `envgen generate` (or `envgen build --write`) and commit the files',
       })),
-      1,
     );
   }
 
   const found = await findCondaTool(io, flags.conda ? resolvePath(io.cwd, flags.conda) : undefined);
   if (!found.ok) {
-    throw new UserError(
-      [
-        {
-          ruleId: 'build/no-conda',
-          severity: 'error',
-          message: `no conda tool found (looked at: ${found.tried.join('; ')})`,
-          fix: INSTALL_HINT,
-        },
-      ],
-      3,
-    );
+    throw new UserError([
+      {
+        ruleId: 'build/no-conda',
+        severity: 'error',
+        message: `no conda tool found (looked at: ${found.tried.join('; ')})`,
+        fix: INSTALL_HINT,
+      },
+    ]);
   }
   const docker = flags.docker ? await io.which('docker') : null;
   if (flags.docker && !docker) {
-    throw new UserError(
-      [
-        {
-          ruleId: 'build/no-docker',
-          severity: 'error',
-          message: 'docker is not on PATH, and --docker needs it',
-          fix: 'install Docker (with BuildKit/buildx), or leave out --docker',
-        },
-      ],
-      3,
-    );
+    throw new UserError([
+      {
+        ruleId: 'build/no-docker',
+        severity: 'error',
+        message: 'docker is not on PATH, and --docker needs it',
+        fix: 'install Docker (with BuildKit/buildx), or leave out --docker',
+      },
+    ]);
   }
 
   const chosen = models.filter((m) => selected.includes(m.name));
@@ -159,7 +153,7 @@ export async function runBuild(
     tool: { kind: found.tool.kind, path: found.tool.path, version: found.tool.version },
     models: builds,
   };
-  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const json = jsonText(report);
   if (ctx.json) io.stdout.write(json);
   else io.stdout.write(buildSummary(report, ctx.color));
   if (flags.report) await io.writeFileAtomic(resolvePath(io.cwd, flags.report), json);
@@ -167,9 +161,8 @@ export async function runBuild(
   if (io.env.GITHUB_STEP_SUMMARY)
     await io.appendFile(io.env.GITHUB_STEP_SUMMARY, stepSummaryMarkdown(report));
 
-  if (signal.aborted) return 130;
-  if (builds.some((b) => b.steps.some((s) => s.timedOut))) return 3;
-  return report.ok ? 0 : 1;
+  if (signal.aborted) return EXIT.interrupted;
+  return exitFor(builds.flatMap((b) => b.problems));
 }
 
 /** Where the current lock (and pip companion) of each locked model being built is. */

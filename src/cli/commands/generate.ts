@@ -4,11 +4,14 @@ import { applyPlan, type FileOutcome, type FileStatus } from '../../generate/app
 import { keptDockerignoreProblems, localPackageFiles } from '../../generate/kept-dockerignore.js';
 import { modelDockerfile } from '../../layout.js';
 import { type Problem, UserError } from '../../problem.js';
+import type { ProblemCode } from '../../problem-codes.js';
 import { colorFor } from '../../report/color.js';
+import { writeJson } from '../../report/json.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
+import { exitFor } from '../exit-codes.js';
 import { resolveSpecModels } from '../spec-models.js';
 import { planSpec } from '../spec-plan.js';
 
@@ -49,9 +52,7 @@ export async function runGenerate(
   );
 
   if (ctx.json) {
-    ctx.io.stdout.write(
-      `${JSON.stringify({ files: outcomes.map(({ path, status }) => ({ path, status })) }, null, 2)}\n`,
-    );
+    writeJson(ctx.io, { files: outcomes.map(({ path, status }) => ({ path, status })) });
   } else {
     ctx.io.stdout.write(formatOutcomes(ctx, outcomes, !check && failed.length === 0));
   }
@@ -78,8 +79,7 @@ export async function runGenerate(
   if (advice.length > 0) {
     ctx.io.stderr.write(formatProblems(advice, colorFor(ctx.io.stderr, ctx.io.env)));
   }
-  const broken = advice.some((p) => p.ruleId === 'dockerignore/excludes-needed');
-  return failed.length > 0 || broken ? 1 : 0;
+  return exitFor(advice);
 }
 
 function formatOutcomes(ctx: CommandContext, outcomes: FileOutcome[], succeeded: boolean): string {
@@ -111,7 +111,7 @@ function adviceFor(outcomes: FileOutcome[], check: boolean): Problem[] {
   const pathsOf = (...statuses: FileStatus[]): string[] =>
     outcomes.filter((o) => statuses.includes(o.status)).map((o) => o.path);
   const advice: Problem[] = [];
-  const error = (ruleId: string, message: string, fix: string): void => {
+  const error = (ruleId: ProblemCode, message: string, fix: string): void => {
     advice.push({ ruleId, severity: 'error', message, fix });
   };
 

@@ -20,6 +20,7 @@ import type { Io } from '../../io.js';
 import { UserError } from '../../problem.js';
 import { renderPlan } from '../../render/plan.js';
 import { colorFor } from '../../report/color.js';
+import { writeJson } from '../../report/json.js';
 import { formatNotes } from '../../report/notes.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
@@ -76,7 +77,7 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
       notes: settled.notes,
       problems,
     };
-    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    writeJson(io, out);
     return 0;
   }
   const lines = [

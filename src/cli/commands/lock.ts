@@ -1,8 +1,8 @@
 /**
  * `envgen lock`: solve each model's environment for each of its platforms with a real conda
  * solver, write explicit locks (and the pip companion), then bring the generated Dockerfiles
- * over to installing from them. `--check` compares only: no network, exit 1 when a lock is
- * missing, stale or edited.
+ * over to installing from them. `--check` compares only: no network, a `lock/out-of-date`
+ * problem when a lock is missing, stale or edited.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +11,16 @@ import type { Io } from '../../io.js';
 import { parseMirrorFlag } from '../../lock/channels.js';
 import { lockTargets } from '../../lock/lock-targets.js';
 import { type LockOutcome, runLock } from '../../lock/run-lock.js';
-import { type Problem, UserError, usageError } from '../../problem.js';
+import { type Problem, problem, UserError, usageError } from '../../problem.js';
 import { createProgress } from '../../progress.js';
 import { colorFor } from '../../report/color.js';
+import { writeJson } from '../../report/json.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { PLATFORMS, type Platform } from '../../rules-format.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
+import { exitFor } from '../exit-codes.js';
 import { type ResolvedSpec, resolveSpecModels } from '../spec-models.js';
 import { planSpec } from '../spec-plan.js';
 import { VERSION } from '../version.js';
@@ -71,60 +73,24 @@ export async function runLockCommand(
     ...targets.problems.filter((p) => p.severity !== 'error'),
     ...result.problems,
   ];
-  for (const { model, requirements } of result.unpinned) {
-    problems.push({
-      ruleId: 'lock/pip-unpinned',
-      severity: 'warning',
-      message: `model '${model}': pip requirements not pinned with ==, so pip may install other versions on the next build: ${requirements.join(', ')}`,
-      fix: 'pin them in envgen.yaml `pip:` (e.g. name==1.2.3)',
-    });
-  }
-  if (flags.check) {
-    const failing = result.outcomes.filter((o) => o.status !== 'unchanged');
-    if (failing.length > 0) {
-      problems.unshift({
-        ruleId: 'lock/out-of-date',
-        severity: 'error',
-        message: `${failing.length} lock file(s) are not what ${SPEC_FILE} locks to: ${failing.map((o) => `${o.path} (${o.status})`).join(', ')}`,
-        fix: 'run `envgen lock` and commit the locks (an edited lock needs `--force`)',
-      });
-    }
-  }
-
+  // Locks written beside a refused one are current: the Dockerfiles follow them.
   let files: FileOutcome[] = [];
-  let exitCode = result.exitCode;
-  // Locks written beside a refused one (exit 1) are current: the Dockerfiles follow them.
-  if (!flags.check && result.exitCode <= 1) {
+  if (!flags.check && result.solved) {
     files = await regenerate(ctx, resolved);
-    const refused = files.filter((f) => f.status === 'edited' || f.status === 'foreign');
-    if (refused.length > 0) {
-      exitCode = Math.max(exitCode, 1);
-      problems.push({
-        ruleId: 'generate/edited',
-        severity: 'error',
-        message: `not switched to the lock, edited by hand or not envgen's: ${refused.map((f) => f.path).join(', ')}`,
-        fix: 'move the change into envgen.yaml, then run `envgen generate --force`',
-      });
-    }
+    problems.push(...refusedFiles(files));
   }
 
   if (ctx.json) {
-    io.stdout.write(
-      `${JSON.stringify(
-        {
-          locks: result.outcomes,
-          files: files.map(({ path, status }) => ({ path, status })),
-          problems,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    writeJson(io, {
+      locks: result.outcomes,
+      files: files.map(({ path, status }) => ({ path, status })),
+      problems,
+    });
   } else {
     io.stdout.write(formatOutcomes(ctx, result.outcomes, files));
   }
   if (problems.length > 0) io.stderr.write(formatProblems(problems, colorFor(io.stderr, io.env)));
-  return exitCode;
+  return exitFor(problems);
 }
 
 function checkPlatform(text: string): Platform {
@@ -142,6 +108,19 @@ function cacheDir(io: Io): string {
   if (own) return join(own, 'repodata');
   const base = io.env.XDG_CACHE_HOME || join(io.env.HOME || homedir(), '.cache');
   return join(base, 'envgen', 'repodata');
+}
+
+/** Generated files the switch to the locks could not touch: edited by hand, or not envgen's. */
+function refusedFiles(files: readonly FileOutcome[]): Problem[] {
+  const refused = files.filter((f) => f.status === 'edited' || f.status === 'foreign');
+  if (refused.length === 0) return [];
+  return [
+    problem(
+      'generate/edited',
+      `not switched to the lock, edited by hand or not envgen's: ${refused.map((f) => f.path).join(', ')}`,
+      { fix: 'move the change into envgen.yaml, then run `envgen generate --force`' },
+    ),
+  ];
 }
 
 /** The generated files, now that the locks exist: the Dockerfiles install from them. */

@@ -4,6 +4,7 @@ import envgenSchema from '../../../schemas/envgen.schema.json';
 import { type FleetInput, type ResolvedModel, resolveModel } from '../../compat/resolve.js';
 import { buildTable } from '../../compat/table.js';
 import { type Problem, UserError, usageError } from '../../problem.js';
+import { writeJson } from '../../report/json.js';
 import { formatResolved } from '../../report/resolve-text.js';
 import type { Source } from '../../rules-format.js';
 import { schemaProblems } from '../../spec/schema-problems.js';
@@ -84,9 +85,7 @@ export async function runResolve(
   }
 
   if (ctx.json) {
-    ctx.io.stdout.write(
-      `${JSON.stringify({ models, ...(problems.length > 0 ? { problems } : {}) }, null, 2)}\n`,
-    );
+    writeJson(ctx.io, { models, ...(problems.length > 0 ? { problems } : {}) });
   } else if (models.length > 0) {
     ctx.io.stdout.write(formatResolved(models, ctx.color));
   }

@@ -3,6 +3,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { loadOverlayFile } from '../../compat/load-overlay.js';
 import { buildTable } from '../../compat/table.js';
 import { usageError } from '../../problem.js';
+import { writeJson } from '../../report/json.js';
 import { formatReleaseDetail, formatReleaseSummary } from '../../report/rules-text.js';
 import type { RulesOverlay } from '../../rules-format.js';
 import { loadSpec, SPEC_FILE } from '../../spec/load-spec.js';
@@ -28,7 +29,7 @@ export async function runRules(
   if (flags.torch === undefined) {
     if (ctx.json) {
       const { overridden: _overridden, ...plain } = table;
-      ctx.io.stdout.write(`${JSON.stringify({ ...plain, releases }, null, 2)}\n`);
+      writeJson(ctx.io, { ...plain, releases });
     } else {
       ctx.io.stdout.write(formatReleaseSummary(table, releases, ctx.color));
     }
@@ -57,9 +58,7 @@ export async function runRules(
   if (ctx.json) {
     const cudas = new Set(selected.flatMap((r) => r.builds.map((b) => b.cuda)));
     const drivers = table.drivers.filter((d) => cudas.has(d.cuda));
-    ctx.io.stdout.write(
-      `${JSON.stringify({ releases: selected, drivers, compatFloors: table.compatFloors }, null, 2)}\n`,
-    );
+    writeJson(ctx.io, { releases: selected, drivers, compatFloors: table.compatFloors });
   } else {
     ctx.io.stdout.write(
       selected.map((release) => formatReleaseDetail(table, release, ctx.color)).join('\n'),

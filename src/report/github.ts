@@ -3,7 +3,7 @@
  * requires: `%`, CR and LF in the message; also `:` and `,` in property values.
  * https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions
  */
-import type { Diagnostic } from '../engine.js';
+import type { Diagnostic } from '../problem.js';
 
 const escapeData = (text: string): string =>
   text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
