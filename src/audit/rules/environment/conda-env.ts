@@ -147,12 +147,6 @@ export function isLinux64Lock(context: EnvironmentContext): boolean {
   return false;
 }
 
-/** The major version a conda version spec starts from: `=12.4`, `>=12,<13`, `12.4.*` -> 12. */
-export function majorOf(version: string | undefined): number | undefined {
-  const match = /(\d+)/.exec(version ?? '');
-  return match?.[1] ? Number(match[1]) : undefined;
-}
-
 /** The 1-based line and column of an offset. */
 export function positionAt(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, Math.max(0, offset));

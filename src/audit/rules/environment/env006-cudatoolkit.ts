@@ -2,13 +2,13 @@ import type { Table } from '../../../compat/table.js';
 import type { Release } from '../../../compat/types.js';
 import { isPytorchChannel } from '../../../conda-channels.js';
 import { parseCondaVersionSpec } from '../../../versions/conda-version.js';
+import { majorOf } from '../../../versions/dotted.js';
 import type { Dependency, EnvironmentContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import {
   CONDA_TORCH,
   condaDeps,
   condaForgePytorch,
-  majorOf,
   pipIndexes,
   pytorchIndexLabel,
 } from './conda-env.js';
