@@ -11,6 +11,7 @@
  *   so pip can only take the CUDA wheel, never PyPI's default build. Releases before 1.11 had
  *   no such index: their wheels are linked from a `torch_stable.html` page (`--find-links`).
  */
+import { cudaLabel, pytorchIndexUrl } from '../pytorch-wheels.js';
 import type { Build, Release } from './types.js';
 
 export interface InstallInput {
@@ -121,8 +122,8 @@ function pipPlan({
   torchvision,
   torchaudio,
 }: InstallInput): InstallPlan {
-  const label = build.cuda === 'cpu' ? 'cpu' : `cu${build.cuda.replace('.', '')}`;
-  const url = build.index?.url ?? `https://download.pytorch.org/whl/${label}`;
+  const label = cudaLabel(build.cuda);
+  const url = build.index?.url ?? pytorchIndexUrl(label);
   const pinned = (name: string, version: string): string =>
     // A domain library from another release series (torchaudio 2.11 with torch 2.12) may not
     // have a wheel for every CUDA label; pip still prefers the index's +label build when present.

@@ -9,8 +9,8 @@ import {
   CONDA_TORCH,
   condaDeps,
   condaForgePytorch,
+  pipIndexBuild,
   pipIndexes,
-  pytorchIndexLabel,
 } from './conda-env.js';
 
 /** The first sign of CUDA 12 or newer in the file or its model, in words. */
@@ -28,7 +28,7 @@ function cuda12Evidence(context: EnvironmentContext): string | undefined {
     if (build?.[1] && Number(build[1]) >= 12) return `'${d.text}' (line ${d.line})`;
   }
   const index = pipIndexes(context).find(
-    (i) => Number(/^cu(\d\d)/.exec(pytorchIndexLabel(i.url) ?? '')?.[1] ?? 0) >= 12,
+    (i) => Number(/^cu(\d\d)/.exec(pipIndexBuild(i.url) ?? '')?.[1] ?? 0) >= 12,
   );
   return index ? `the wheel index ${index.url} (line ${index.line})` : undefined;
 }

@@ -1,4 +1,5 @@
 import { isAnacondaChannel } from '../../../conda-channels.js';
+import { pytorchIndexLabel } from '../../../pytorch-wheels.js';
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import type { DockerfileContext, EnvironmentContext, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
@@ -31,7 +32,7 @@ function condaEntry(inventory: Inventory, text: string): void {
 
 function pipEntry(inventory: Inventory, text: string): void {
   if (/^nvidia-[a-z0-9-]+/i.test(text)) inventory.nvidia.push(text);
-  else if (/\/whl\/cu\d+\b/.test(text) || /^torch\b.*\+cu\d+/i.test(text)) {
+  else if (pytorchIndexLabel(text)?.startsWith('cu') || /^torch\b.*\+cu\d+/i.test(text)) {
     inventory.nvidia.push(text.replace(/^--(extra-)?index-url[= ]\s*/, ''));
     inventory.wheels = true;
   }
