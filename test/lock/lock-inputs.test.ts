@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveModel } from '../../src/compat/resolve.js';
 import { buildTable } from '../../src/compat/table.js';
-import { channelUrl, lockChannels, parseMirrorFlag } from '../../src/lock/channels.js';
+import { channelUrl } from '../../src/conda-channels.js';
+import { lockChannels, parseMirrorFlag } from '../../src/lock/channels.js';
 import { inputHash, type LockInputs } from '../../src/lock/input-hash.js';
 import {
   inputHashOf,

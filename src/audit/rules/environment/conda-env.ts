@@ -18,8 +18,8 @@ import { channelName, isCondaForge, isPytorchChannel } from '../../../conda-chan
 import { isPytorchIndex, pytorchIndexLabel } from '../../../pytorch-wheels.js';
 import type { Dependency, EnvironmentContext } from '../../types.js';
 
-/** Every channel the file names: the `channels:` entries and the `channel::pkg` prefixes. */
-export function namedChannels(
+/** Every channel an environment file names, with its position: the `channels:` entries and the `channel::pkg` prefixes. */
+export function environmentChannels(
   context: EnvironmentContext,
 ): { raw: string; name: string; line: number; column: number; inSpec: boolean }[] {
   return [
