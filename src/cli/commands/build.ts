@@ -11,11 +11,7 @@ import type { ResolvedModel } from '../../compat/resolve.js';
 import { applyPlan } from '../../generate/apply-plan.js';
 import { lockPath, pipLockPath } from '../../lock/lock-file.js';
 import { UserError, usageError } from '../../problem.js';
-import {
-  buildTable as buildSummary,
-  junitXml,
-  stepSummaryMarkdown,
-} from '../../report/build-report.js';
+import { buildReportTable, junitXml, stepSummaryMarkdown } from '../../report/build-report.js';
 import { colorFor } from '../../report/color.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { findCondaTool, INSTALL_HINT } from '../../runner/conda-tool.js';
@@ -161,7 +157,7 @@ export async function runBuild(
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (ctx.json) io.stdout.write(json);
-  else io.stdout.write(buildSummary(report, ctx.color));
+  else io.stdout.write(buildReportTable(report, ctx.color));
   if (flags.report) await io.writeFileAtomic(resolvePath(io.cwd, flags.report), json);
   if (flags.junit) await io.writeFileAtomic(resolvePath(io.cwd, flags.junit), junitXml(report));
   if (io.env.GITHUB_STEP_SUMMARY)

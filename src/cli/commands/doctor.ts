@@ -10,7 +10,7 @@ import { QUIET_PROGRESS } from '../../build/progress.js';
 import { runSmoke } from '../../build/run-build.js';
 import type { ResolvedModel } from '../../compat/resolve.js';
 import { requestFor } from '../../compat/resolve-spec.js';
-import { buildTable } from '../../compat/table.js';
+import { compatTable } from '../../compat/table.js';
 import { type Machine, modelProblems } from '../../doctor/check-model.js';
 import { type DriverProbe, type GpuInfo, probeDriver } from '../../doctor/probe-driver.js';
 import { environmentProblems, probeConda, probeDocker } from '../../doctor/probe-tools.js';
@@ -98,7 +98,7 @@ export async function runDoctor(
       ...new Set(gpus.map((g) => g.computeCapability).filter((c): c is string => c !== null)),
     ],
   };
-  const table = spec?.table ?? buildTable();
+  const table = spec?.table ?? compatTable();
 
   const models: ModelVerdict[] = [];
   for (const model of spec?.models ?? []) {
