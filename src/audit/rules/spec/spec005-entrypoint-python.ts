@@ -7,6 +7,7 @@ import type {
   Finding,
 } from '../../types.js';
 import { defineRule } from '../define-rule.js';
+import { PYTHON } from '../dockerfile/installers.js';
 import { runCommands } from '../dockerfile/run-commands.js';
 import { commandsOf, condaTool, condaVerb } from '../dockerfile/shell.js';
 import { lineage } from '../dockerfile/stages.js';
@@ -22,7 +23,6 @@ import {
 } from './image.js';
 
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-const PYTHON = /^python(\d+(\.\d+)?)?$/;
 const CONDA_IMAGE =
   /^(docker\.io\/)?(continuumio\/(miniconda3|anaconda3)|condaforge\/(miniforge3|mambaforge|miniforge-pypy3)|anaconda\/miniconda)(:|@|$)/;
 
