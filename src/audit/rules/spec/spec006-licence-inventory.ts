@@ -77,11 +77,10 @@ function fix(inventory: Inventory): string {
     : record;
 }
 
-function check(ctx: DockerfileContext): Finding[] {
-  const findings: Finding[] = [];
+function check(ctx: DockerfileContext, reportFinding: (finding: Finding) => void): undefined {
   const report = (line: number, column: number, subject: string, inventory: Inventory): void => {
     if (inventory.nvidia.length + inventory.anaconda.length === 0) return;
-    findings.push({ line, column, message: message(subject, inventory), fix: fix(inventory) });
+    reportFinding({ line, column, message: message(subject, inventory), fix: fix(inventory) });
   };
   if (ctx.final) {
     const image = rootImageText(ctx, ctx.final);
@@ -115,7 +114,6 @@ function check(ctx: DockerfileContext): Finding[] {
     }
     report(run.line, run.column, 'this RUN', inventory);
   }
-  return findings.sort((a, b) => a.line - b.line);
 }
 
 export const spec006 = defineRule<'dockerfile'>({
