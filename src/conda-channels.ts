@@ -8,6 +8,25 @@
  * `default_channels` (pkgs/main, pkgs/r, pkgs/msys2; earlier pkgs/free and pkgs/pro).
  */
 
+/** Where conda finds a channel named without a URL (`conda-forge`): anaconda.org. */
+const ANACONDA_ORG = 'https://conda.anaconda.org';
+
+/** An http(s) channel or mirror URL: no spaces, query or credentials. */
+const CHANNEL_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?(?:\/[A-Za-z0-9._~%+-]+)*\/?$/;
+
+/** Whether the text is a channel URL envgen fetches from (a mirror must be one). */
+export function isChannelUrl(text: string): boolean {
+  return CHANNEL_URL.test(text);
+}
+
+/**
+ * A channel's own address, no trailing slash: a bare name lives on anaconda.org
+ * (`conda-forge` -> `https://conda.anaconda.org/conda-forge`), a URL is itself.
+ */
+export function channelUrl(raw: string): string {
+  return isChannelUrl(raw) ? raw.replace(/\/+$/, '') : `${ANACONDA_ORG}/${raw}`;
+}
+
 /** Anaconda's channels by name: `defaults` and the channels it stands for, and anaconda.org/anaconda. */
 const ANACONDA_NAMES = new Set(['defaults', 'main', 'r', 'msys2', 'free', 'pro', 'anaconda']);
 

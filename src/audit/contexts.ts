@@ -16,6 +16,7 @@ import type {
   DockerStage,
   EnvironmentContext,
   Project,
+  SpecContext,
 } from './types.js';
 
 export type Parsed<T> =
@@ -135,21 +136,16 @@ function parseEnvironment(
       }
     }
   }
-  const model = modelFor(file, 'environment.yml', project);
   return {
     ok: true,
     context: {
-      file,
-      text,
-      lines: text.split('\n'),
-      project,
+      ...fileContext(file, text, project, 'environment.yml'),
       document: document as Document.Parsed,
       value: value as Record<string, unknown>,
       locate,
       channels,
       dependencies,
       ...(pipSection ? { pipSection } : {}),
-      ...(model ? { model } : {}),
     },
   };
 }
@@ -238,14 +234,10 @@ export function dockerfileContext(
       }
       return [];
     });
-  const model = modelFor(file, 'Dockerfile', project);
   return {
     ok: true,
     context: {
-      file,
-      text,
-      lines: text.split('\n'),
-      project,
+      ...fileContext(file, text, project, 'Dockerfile'),
       dockerfile,
       instructions,
       stages,
@@ -253,7 +245,6 @@ export function dockerfileContext(
       globalArgs,
       preamble,
       environments,
-      ...(model ? { model } : {}),
       hasDockerignore:
         project.text('.dockerignore') !== undefined ||
         project.text(posix.join(dir, '.dockerignore')) !== undefined,
@@ -323,6 +314,22 @@ function toInstruction(raw: Instruction): DockerInstruction {
     endLine: range.end.line + 1,
     raw,
   };
+}
+
+/** envgen.yaml, as the SPEC rules read it: the spec the project loaded. */
+export function specContext(file: string, text: string, project: Project): Parsed<SpecContext> {
+  const spec = project.spec;
+  if (!spec) return { ok: false, line: 1, column: 1, message: 'the spec could not be loaded' };
+  return { ok: true, context: { ...fileContext(file, text, project), spec } };
+}
+
+/**
+ * What every context starts from: the file, its text and lines, the project, and the spec's
+ * model when the file is the `name` envgen generates for it (envs/<model>/<name>).
+ */
+function fileContext(file: string, text: string, project: Project, name?: string) {
+  const model = name ? modelFor(file, name, project) : undefined;
+  return { file, text, lines: text.split('\n'), project, ...(model ? { model } : {}) };
 }
 
 /** envs/<model>/<name> of the spec belongs to that model. */

@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '../problem.js';
 import type { AuditRuleId } from '../problem-codes.js';
 import { CATALOGUE } from './catalogue.js';
-import { dockerfileContext, environmentContext, type Parsed } from './contexts.js';
+import { dockerfileContext, environmentContext, type Parsed, specContext } from './contexts.js';
 import { type TextEdit, textEdit } from './text-edits.js';
 import type { BaseContext, Finding, Project, Rule, RuleSeverity, Target } from './types.js';
 
@@ -130,18 +130,7 @@ export function auditTexts(
 function parse(input: FileInput, project: Project): Parsed<BaseContext> {
   if (input.kind === 'dockerfile') return dockerfileContext(input.file, input.text, project);
   if (input.kind === 'environment') return environmentContext(input.file, input.text, project);
-  const spec = project.spec;
-  if (!spec) return { ok: false, line: 1, column: 1, message: 'the spec could not be loaded' };
-  return {
-    ok: true,
-    context: {
-      file: input.file,
-      text: input.text,
-      lines: input.text.split('\n'),
-      project,
-      spec,
-    } as BaseContext,
-  };
+  return specContext(input.file, input.text, project);
 }
 
 function effectiveLevel(rule: Rule, config: AuditConfig): RuleSeverity | 'off' {

@@ -3,7 +3,7 @@
  * spec and its resolved models when there is a valid envgen.yaml.
  */
 import { resolveSpec } from '../compat/resolve-spec.js';
-import { buildTable } from '../compat/table.js';
+import { compatTable } from '../compat/table.js';
 import { UserError } from '../problem.js';
 import { parseSpecText } from '../spec/load-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
@@ -24,7 +24,7 @@ export function makeProject(
       if (!(error instanceof UserError)) throw error;
     }
   }
-  const table = buildTable(spec?.spec.compat ? [spec.spec.compat] : []);
+  const table = compatTable(spec?.spec.compat ? [spec.spec.compat] : []);
   const models = spec ? resolveSpec(table, spec, Object.keys(spec.spec.models)).models : [];
   return {
     root,

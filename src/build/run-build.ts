@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
+import { mapLimit } from '../concurrency.js';
 import type { ExecResult, Io } from '../io.js';
 import { environmentFile, SMOKE_SCRIPT } from '../layout.js';
 import type { Problem } from '../problem.js';
@@ -90,7 +91,7 @@ export async function buildEnvironments(io: Io, options: BuildOptions): Promise<
     join(options.prefixRoot, '.gitignore'),
     '# envgen build environments\n*\n',
   );
-  return pool(options.models, options.jobs, (model) => buildOne(io, model, options));
+  return mapLimit(options.models, options.jobs, (model) => buildOne(io, model, options));
 }
 
 async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Promise<ModelBuild> {
@@ -365,22 +366,4 @@ function parseReport(stdout: string): SmokeReport | null {
 
 function tail(text: string): string {
   return text.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n');
-}
-
-/** Runs `work` over `items` with at most `jobs` at a time, keeping the order of the results. */
-async function pool<T, R>(
-  items: readonly T[],
-  jobs: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
-  return results;
 }

@@ -5,6 +5,7 @@
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { Problem } from '../problem.js';
 import type { ProblemCode } from '../problem-codes.js';
+import { cudaLabel, pytorchIndexUrl } from '../pytorch-wheels.js';
 import { compareDotted } from '../versions/dotted.js';
 
 /** The JSON object templates/smoke_check.py prints. */
@@ -75,7 +76,7 @@ export function smokeProblems(
       'smoke/cpu-build',
       `the CPU build of torch is installed where the CUDA ${model.cuda} build was resolved`,
       model.source === 'pip'
-        ? `install torch from https://download.pytorch.org/whl/cu${model.cuda.replace('.', '')} (the generated environment.yml does); a plain PyPI torch or another requirement pulled the CPU wheel`
+        ? `install torch from ${pytorchIndexUrl(cudaLabel(model.cuda))} (the generated environment.yml does); a plain PyPI torch or another requirement pulled the CPU wheel`
         : `solve with CONDA_OVERRIDE_CUDA=${model.cuda} (envgen build sets it) and keep the CUDA selector (${model.source === 'conda-forge' ? 'pytorch=*=cuda*, cuda-version' : 'pytorch-cuda'}) in environment.yml`,
     );
   } else if (model.cuda !== 'cpu' && report.cuda && majorMinor(report.cuda) !== model.cuda) {

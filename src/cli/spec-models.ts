@@ -6,7 +6,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { loadOverlayFile } from '../compat/load-overlay.js';
 import type { FleetInput } from '../compat/resolve.js';
 import { resolveSpec, type SpecResolution } from '../compat/resolve-spec.js';
-import { buildTable, type Table } from '../compat/table.js';
+import { compatTable, type Table } from '../compat/table.js';
 import { usageError } from '../problem.js';
 import type { RulesOverlay } from '../rules-format.js';
 import { didYouMean } from '../spec/did-you-mean.js';
@@ -51,7 +51,7 @@ export async function resolveSpecModels(
     }
   }
   const selected = names.length > 0 ? all.filter((name) => names.includes(name)) : all;
-  const table = buildTable(overlays);
+  const table = compatTable(overlays);
   const resolution = resolveSpec(table, loaded, options.all ? all : selected, options.fleet ?? {});
   return { loaded, selected, table, ...resolution };
 }

@@ -35,7 +35,7 @@ export interface DriverFloors {
 const FIRST_MAJOR_WITH_MINOR_COMPAT = 11;
 
 export function hasMinorVersionCompatibility(cuda: string): boolean {
-  return Number(majorOf(cuda)) >= FIRST_MAJOR_WITH_MINOR_COMPAT;
+  return (majorOf(cuda) ?? 0) >= FIRST_MAJOR_WITH_MINOR_COMPAT;
 }
 
 /**
@@ -53,7 +53,7 @@ export function driverFloors(table: RulesTable, cuda: string): DriverFloors {
   const toolkit = table.drivers
     .filter((row) => row.cuda === cuda)
     .sort((a, b) => compareDriver(a.linux, b.linux))[0];
-  const compat = table.compatFloors.find((floor) => floor.cudaMajor === majorOf(cuda));
+  const compat = table.compatFloors.find((floor) => majorOf(floor.cudaMajor) === majorOf(cuda));
   return { toolkit, compat };
 }
 

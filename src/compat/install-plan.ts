@@ -11,6 +11,8 @@
  *   so pip can only take the CUDA wheel, never PyPI's default build. Releases before 1.11 had
  *   no such index: their wheels are linked from a `torch_stable.html` page (`--find-links`).
  */
+
+import { cudaLabel, pytorchIndexUrl } from '../pytorch-wheels.js';
 import type { Build, Release } from '../rules-format.js';
 
 export interface InstallInput {
@@ -54,14 +56,19 @@ export function installPlan(input: InstallInput): InstallPlan {
     : { ...plan, dependencies: [...plan.dependencies, ...pins] };
 }
 
-function pytorchChannelPlan({
-  release,
-  build,
-  torch,
-  python,
-  torchvision,
-  torchaudio,
-}: InstallInput): InstallPlan {
+/** torchvision and torchaudio, where the release has them, each pinned the way the source wants. */
+function domainLibraries(
+  input: InstallInput,
+  pin: (name: 'torchvision' | 'torchaudio', version: string) => string,
+): string[] {
+  return (['torchvision', 'torchaudio'] as const).flatMap((name) => {
+    const version = input[name];
+    return version ? [pin(name, version)] : [];
+  });
+}
+
+function pytorchChannelPlan(input: InstallInput): InstallPlan {
+  const { release, build, torch, python } = input;
   // Python and the model's own packages are not on the pytorch channel; with `defaults` off
   // they come from conda-forge, after the pytorch channels so torch itself does not.
   const channels = [...new Set([...(build.channels ?? ['pytorch']), 'conda-forge'])];
@@ -74,8 +81,7 @@ function pytorchChannelPlan({
   const dependencies = [
     ...pythonSpecs(python),
     `pytorch==${torch}`,
-    ...(torchvision ? [`torchvision==${torchvision}`] : []),
-    ...(torchaudio ? [`torchaudio==${torchaudio}`] : []),
+    ...domainLibraries(input, (name, version) => `${name}==${version}`),
     selector,
   ];
   return {
@@ -86,13 +92,8 @@ function pytorchChannelPlan({
   };
 }
 
-function condaForgePlan({
-  build,
-  torch,
-  python,
-  torchvision,
-  torchaudio,
-}: InstallInput): InstallPlan {
+function condaForgePlan(input: InstallInput): InstallPlan {
+  const { build, torch, python } = input;
   const gpu = build.cuda !== 'cpu';
   const dependencies = [
     ...pythonSpecs(python),
@@ -100,8 +101,7 @@ function condaForgePlan({
     // older CUDA build that cuda-version=X.Y still satisfies (12.0 under 12.6).
     `pytorch=${torch}=${gpu ? `cuda${build.cuda.replace('.', '')}*` : 'cpu*'}`,
     ...(gpu ? [`cuda-version=${build.cuda}`] : []),
-    ...(torchvision ? [`torchvision=${torchvision}`] : []),
-    ...(torchaudio ? [`torchaudio=${torchaudio}`] : []),
+    ...domainLibraries(input, (name, version) => `${name}=${version}`),
   ];
   return {
     channels: ['conda-forge'],
@@ -113,17 +113,11 @@ function condaForgePlan({
   };
 }
 
-function pipPlan({
-  release,
-  build,
-  torch,
-  python,
-  torchvision,
-  torchaudio,
-}: InstallInput): InstallPlan {
-  const label = build.cuda === 'cpu' ? 'cpu' : `cu${build.cuda.replace('.', '')}`;
-  const url = build.index?.url ?? `https://download.pytorch.org/whl/${label}`;
-  const pinned = (name: string, version: string): string =>
+function pipPlan(input: InstallInput): InstallPlan {
+  const { release, build, torch, python } = input;
+  const label = cudaLabel(build.cuda);
+  const url = build.index?.url ?? pytorchIndexUrl(label);
+  const pinned = (name: 'torchvision' | 'torchaudio', version: string): string =>
     // A domain library from another release series (torchaudio 2.11 with torch 2.12) may not
     // have a wheel for every CUDA label; pip still prefers the index's +label build when present.
     version.startsWith(`${release.torch}.`) || name !== 'torchaudio'
@@ -134,8 +128,7 @@ function pipPlan({
   const pip = [
     `${links ? '--find-links' : '--extra-index-url'} ${url}`,
     `torch==${torch}+${label}`,
-    ...(torchvision ? [pinned('torchvision', torchvision)] : []),
-    ...(torchaudio ? [pinned('torchaudio', torchaudio)] : []),
+    ...domainLibraries(input, pinned),
   ];
   return {
     channels: ['conda-forge'],

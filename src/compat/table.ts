@@ -15,7 +15,8 @@ export interface Table extends RulesTable {
   overridden: Set<string>;
 }
 
-export function buildTable(overlays: readonly RulesOverlay[] = []): Table {
+/** The compatibility table: the built-in rules with each overlay (envgen.yaml `compat`, `--rules`) merged over it. */
+export function compatTable(overlays: readonly RulesOverlay[] = []): Table {
   const table: Table = { ...BUILTIN_TABLE, overridden: new Set() };
   for (const overlay of overlays) {
     table.sources = { ...table.sources, ...overlay.sources };

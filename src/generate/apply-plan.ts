@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join, posix } from 'node:path';
+import { mapLimit } from '../concurrency.js';
 import type { Io } from '../io.js';
 import { type Problem, problem, UserError } from '../problem.js';
 import type { PlannedFile } from '../render/plan.js';
@@ -297,21 +298,3 @@ function isErrno(error: unknown): error is NodeJS.ErrnoException {
 
 /** File operations in flight at once: enough to overlap I/O, few enough for any ulimit. */
 const IO_AT_ONCE = 32;
-
-/** `work` over `items`, at most `limit` at a time; results in the items' order. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

@@ -4,6 +4,7 @@
  * `--mirror NAME=URL`) replaces it, for air-gapped sites and internal proxies. The lock records
  * the URLs it was solved from, so an image built from it downloads from the same place.
  */
+import { channelUrl, isChannelUrl } from '../conda-channels.js';
 import { usageError } from '../problem.js';
 
 export interface LockChannel {
@@ -13,14 +14,6 @@ export interface LockChannel {
   url: string;
   /** The mirror replaced anaconda.org's address. */
   mirrored: boolean;
-}
-
-const ANACONDA_ORG = 'https://conda.anaconda.org';
-const URL_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?(?:\/[A-Za-z0-9._~%+-]+)*\/?$/;
-
-/** The channel's own address: a bare name lives on anaconda.org. */
-export function channelUrl(name: string): string {
-  return URL_PATTERN.test(name) ? name.replace(/\/+$/, '') : `${ANACONDA_ORG}/${name}`;
 }
 
 export function lockChannels(
@@ -33,7 +26,7 @@ export function lockChannels(
   return names.map((name) => {
     const mirror = byUrl.get(channelUrl(name));
     return mirror
-      ? { name, url: mirror.replace(/\/+$/, ''), mirrored: true }
+      ? { name, url: channelUrl(mirror), mirrored: true }
       : { name, url: channelUrl(name), mirrored: false };
   });
 }
@@ -43,7 +36,7 @@ export function parseMirrorFlag(text: string): [string, string] {
   const at = text.indexOf('=');
   const name = at > 0 ? text.slice(0, at) : '';
   const url = at > 0 ? text.slice(at + 1) : '';
-  if (!name || !isMirrorUrl(url)) {
+  if (!name || !isChannelUrl(url)) {
     throw usageError(
       'usage/bad-mirror',
       `--mirror ${JSON.stringify(text)} is not CHANNEL=URL`,
@@ -51,8 +44,4 @@ export function parseMirrorFlag(text: string): [string, string] {
     );
   }
   return [name, url];
-}
-
-export function isMirrorUrl(url: string): boolean {
-  return URL_PATTERN.test(url);
 }

@@ -52,7 +52,8 @@ export interface PlanInput {
 
 const SINGLE_PREFIX = IMAGE_PREFIX;
 
-interface EnvironmentContext {
+/** One conda environment as the Dockerfile template builds it (its stage, prefix, lock, channels). */
+interface DockerfileEnvironment {
   stage: string;
   prefix: string;
   envFile: string;
@@ -91,10 +92,10 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
     add(
       environmentFile(model.name),
       'environment.yml',
-      environmentContext(model, header(model.name)),
+      environmentYmlContext(model, header(model.name)),
       model.name,
     );
-    const env = environmentFor(model, spec, input, 'build', SINGLE_PREFIX);
+    const env = dockerfileEnvironment(model, spec, input, 'build', SINGLE_PREFIX);
     add(
       modelDockerfile(model.name),
       'Dockerfile',
@@ -141,7 +142,7 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
       {
         header: header(null).replace('(all models)', `(bundle "${bundle}")`),
         environments: members.map((m) =>
-          environmentFor(
+          dockerfileEnvironment(
             m,
             input.spec.models[m.name] as ModelSpec,
             input,
@@ -170,7 +171,7 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-function environmentContext(model: ResolvedModel, header: string): object {
+function environmentYmlContext(model: ResolvedModel, header: string): object {
   return {
     header,
     name: yamlScalar(model.name),
@@ -181,13 +182,13 @@ function environmentContext(model: ResolvedModel, header: string): object {
   };
 }
 
-function environmentFor(
+function dockerfileEnvironment(
   model: ResolvedModel,
   spec: ModelSpec,
   input: PlanInput,
   stage: string,
   prefix: string,
-): EnvironmentContext {
+): DockerfileEnvironment {
   const base: Base = spec.base ?? input.spec.defaults?.base ?? 'miniconda';
   const image = BUILD_IMAGES[base];
   const locked = input.locked?.has(model.name) ?? false;

@@ -5,7 +5,8 @@ import type { BuildReport } from '../build/run-build.js';
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
-export function buildTable(report: BuildReport, c: ChalkInstance): string {
+/** The build report for people: one row a model, its result and the time of each step. */
+export function buildReportTable(report: BuildReport, c: ChalkInstance): string {
   const rows = report.models.map((m) => [
     m.name,
     m.ok ? c.green('ok') : c.red('failed'),

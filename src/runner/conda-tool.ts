@@ -46,13 +46,13 @@ export async function findCondaTool(io: Io, explicit?: string): Promise<FindResu
     }
     return {
       ok: true,
-      tool: { kind: kindOf(path), path, version: versionOf(result.stdout), foundBy },
+      tool: { kind: condaKindOf(path), path, version: versionOf(result.stdout), foundBy },
     };
   }
   return { ok: false, tried };
 }
 
-function kindOf(path: string): CondaKind {
+function condaKindOf(path: string): CondaKind {
   const name = basename(path);
   if (name.startsWith('micromamba')) return 'micromamba';
   if (name.startsWith('mamba')) return 'mamba';

@@ -20,7 +20,11 @@ export function byDottedDescending(a: string, b: string): number {
   return compareDotted(b, a);
 }
 
-/** `12.8` -> `12`. */
-export function majorOf(version: string): string {
-  return version.split('.')[0] ?? version;
+/**
+ * The major version a version or a conda version spec starts from: `12.8`, `=12.4`, `>=12,<13`
+ * and `12.4.*` -> 12. Nothing numeric (`cpu`, empty, absent): undefined.
+ */
+export function majorOf(version: string | undefined): number | undefined {
+  const match = /(\d+)/.exec(version ?? '');
+  return match?.[1] ? Number(match[1]) : undefined;
 }

@@ -1,6 +1,6 @@
 /** The vocabulary of installer commands (pip, apt, conda) the Dockerfile rules share, table-driven. */
 import { describe, expect, it } from 'vitest';
-import { namedChannels, packageArgs } from '../../src/audit/rules/dockerfile/conda-commands.js';
+import { commandChannels, packageArgs } from '../../src/audit/rules/dockerfile/conda-commands.js';
 import {
   aptVerb,
   pipArguments,
@@ -82,6 +82,6 @@ describe('conda', () => {
   ])('%s', (text, verb, packages, channels) => {
     const c = command(text);
     expect({ verb: condaVerb(c), packages: packageArgs(c) }).toEqual({ verb, packages });
-    expect(namedChannels(c)).toEqual(channels);
+    expect(commandChannels(c)).toEqual(channels);
   });
 });

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { auditTexts } from '../../src/audit/engine.js';
 import { makeProject } from '../../src/audit/project.js';
-import { channelName, isAnacondaChannel } from '../../src/conda-channels.js';
+import {
+  channelName,
+  channelUrl,
+  isAnacondaChannel,
+  isChannelUrl,
+} from '../../src/conda-channels.js';
 
 describe('conda channels', () => {
   it.each([
@@ -53,5 +58,28 @@ describe('conda channels', () => {
     );
     const ids = new Set(diagnostics.map((d) => d.ruleId));
     expect([ids.has('ENV003'), ids.has('DKR002')]).toEqual([true, true]);
+  });
+
+  it.each([
+    // as written, its address, whether it is a URL (a mirror must be)
+    ['conda-forge', 'https://conda.anaconda.org/conda-forge', false],
+    ['pytorch', 'https://conda.anaconda.org/pytorch', false],
+    ['https://conda.anaconda.org/conda-forge', 'https://conda.anaconda.org/conda-forge', true],
+    ['https://conda.anaconda.org/conda-forge/', 'https://conda.anaconda.org/conda-forge', true],
+    ['https://mirror.example.com/', 'https://mirror.example.com', true],
+    ['http://127.0.0.1:8080/conda-forge', 'http://127.0.0.1:8080/conda-forge', true],
+    [
+      'https://user:pw@mirror.example.com/ch',
+      'https://conda.anaconda.org/https://user:pw@mirror.example.com/ch',
+      false,
+    ],
+    [
+      'https://mirror.example.com/ch?x=1',
+      'https://conda.anaconda.org/https://mirror.example.com/ch?x=1',
+      false,
+    ],
+  ])('%s lives at %s (a URL: %s)', (raw, url, isUrl) => {
+    expect(channelUrl(raw)).toBe(url);
+    expect(isChannelUrl(raw)).toBe(isUrl);
   });
 });

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { auditTexts, type FileInput } from '../../src/audit/engine.js';
 import { makeProject } from '../../src/audit/project.js';
 import { resolveSpec } from '../../src/compat/resolve-spec.js';
-import { buildTable } from '../../src/compat/table.js';
+import { compatTable } from '../../src/compat/table.js';
 import { renderPlan } from '../../src/render/plan.js';
 import { parseSpecText } from '../../src/spec/load-spec.js';
 
-const table = buildTable();
+const table = compatTable();
 
 /** `2.4-pip-12.1`, `2.4-pytorch-cpu`, ... for every linux-64 build of every release. */
 const models = table.releases.flatMap((release) =>

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { type InitFlags, runInit } from '../../src/cli/commands/init.js';
 import { type ResolveRequest, resolveModel } from '../../src/compat/resolve.js';
-import { buildTable } from '../../src/compat/table.js';
+import { compatTable } from '../../src/compat/table.js';
 import { createNodeIo } from '../../src/io.js';
 import { type Problem, UserError } from '../../src/problem.js';
 import { parseSpecText } from '../../src/spec/load-spec.js';
@@ -53,7 +53,7 @@ async function initProblems(dir: string, flags: InitFlags): Promise<Problem[]> {
 
 /** The torch series the resolver picks for a request. */
 function resolvedSeries(request: Omit<ResolveRequest, 'name'>): string {
-  const outcome = resolveModel(buildTable(), { name: 'x', ...request });
+  const outcome = resolveModel(compatTable(), { name: 'x', ...request });
   if (!outcome.ok) throw new Error(outcome.error.message);
   return outcome.model.torch.split('.').slice(0, 2).join('.');
 }

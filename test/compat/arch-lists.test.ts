@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ResolveRequest, resolveModel } from '../../src/compat/resolve.js';
-import { BUILTIN_TABLE, buildTable } from '../../src/compat/table.js';
+import { BUILTIN_TABLE, compatTable } from '../../src/compat/table.js';
 import type { Build, Platform, Release, Source } from '../../src/rules-format.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -31,7 +31,7 @@ interface ArchEntry {
   unconfirmed?: string | null;
 }
 
-const table = buildTable();
+const table = compatTable();
 const release = (torch: string): Release => {
   const found = BUILTIN_TABLE.releases.find((r) => r.torch === torch);
   if (!found) throw new Error(`no release ${torch}`);

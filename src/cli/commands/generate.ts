@@ -6,6 +6,7 @@ import { modelDockerfile } from '../../layout.js';
 import { type Problem, UserError } from '../../problem.js';
 import type { ProblemCode } from '../../problem-codes.js';
 import { colorFor } from '../../report/color.js';
+import { fileStatusPaint, formatFileOutcomes } from '../../report/file-outcomes.js';
 import { writeJson } from '../../report/json.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
@@ -83,27 +84,10 @@ export async function runGenerate(
 }
 
 function formatOutcomes(ctx: CommandContext, outcomes: FileOutcome[], succeeded: boolean): string {
-  const c = ctx.color;
-  const paint: Record<FileStatus, (text: string) => string> = {
-    created: c.green,
-    updated: c.green,
-    unchanged: c.dim,
-    missing: c.red,
-    stale: c.yellow,
-    edited: c.red,
-    foreign: c.red,
-    kept: c.dim,
-    orphaned: c.yellow,
-    removed: c.green,
-  };
-  const lines = outcomes.map((o) => `${paint[o.status](o.status.padEnd(9))} ${o.path}`);
-  const counts = new Map<string, number>();
-  for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
-  const summary = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
   const next = succeeded
     ? '\nNext: `docker buildx bake` builds the images; `envgen generate --check` in CI keeps them current.'
     : '';
-  return `${lines.join('\n')}\n${summary}.${next}\n`;
+  return `${formatFileOutcomes(outcomes, fileStatusPaint(ctx.color))}${next}\n`;
 }
 
 /** One problem per kind of trouble, each with its fix. */

@@ -4,7 +4,7 @@
  * --force. The flags, the questions and the report live here; what to propose is src/init.
  */
 import { resolveSpec } from '../../compat/resolve-spec.js';
-import { buildTable } from '../../compat/table.js';
+import { compatTable } from '../../compat/table.js';
 import { type InitValues, valueProblems } from '../../init/check-flags.js';
 import { detectRepo } from '../../init/detect-repo.js';
 import {
@@ -44,7 +44,7 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
   if (flagProblems.length > 0) throw new UserError(flagProblems);
   await checkSpecAbsent(io, root, Boolean(flags.force));
 
-  const table = buildTable();
+  const table = compatTable();
   let draft = draftSpec(await detectRepo(io, root), flags, table);
   if (io.stdinIsTTY && !flags.yes && !ctx.json) draft = withAnswers(draft, await ask(io, draft));
   const settled = settleSpec(draft, table);

@@ -14,6 +14,7 @@ import { type LockOutcome, runLock } from '../../lock/run-lock.js';
 import { type Problem, problem, UserError, usageError } from '../../problem.js';
 import { createProgress } from '../../progress.js';
 import { colorFor } from '../../report/color.js';
+import { formatFileOutcomes, outcomeLines } from '../../report/file-outcomes.js';
 import { writeJson } from '../../report/json.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
@@ -87,7 +88,7 @@ export async function runLockCommand(
       problems,
     });
   } else {
-    io.stdout.write(formatOutcomes(ctx, result.outcomes, files));
+    io.stdout.write(formatLockOutcomes(ctx, result.outcomes, files));
   }
   if (problems.length > 0) io.stderr.write(formatProblems(problems, colorFor(io.stderr, io.env)));
   return exitFor(problems);
@@ -130,21 +131,25 @@ async function regenerate(ctx: CommandContext, resolved: ResolvedSpec): Promise<
   return outcomes.filter((o) => o.status !== 'unchanged');
 }
 
-function formatOutcomes(ctx: CommandContext, locks: LockOutcome[], files: FileOutcome[]): string {
+/** The locks (with their package counts) and their counts, then the generated files brought to them. */
+function formatLockOutcomes(
+  ctx: CommandContext,
+  locks: LockOutcome[],
+  files: FileOutcome[],
+): string {
   const c = ctx.color;
   const good = new Set(['created', 'updated', 'removed']);
-  const paint = (status: string): string =>
-    (good.has(status) ? c.green : status === 'unchanged' ? c.dim : c.red)(status.padEnd(9));
-  const lines = locks.map(
-    (o) =>
-      `${paint(o.status)} ${o.path}${o.packages !== undefined ? c.dim(` (${o.packages} ${o.platform ? 'packages' : 'requirements'})`) : ''}`,
-  );
-  const counts = new Map<string, number>();
-  for (const o of locks) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
-  const summary = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+  const paint = (status: string) =>
+    good.has(status) ? c.green : status === 'unchanged' ? c.dim : c.red;
+  const packages = (o: LockOutcome): string =>
+    o.packages !== undefined
+      ? c.dim(` (${o.packages} ${o.platform ? 'packages' : 'requirements'})`)
+      : '';
   const generated =
     files.length > 0
-      ? `Generated files brought to the locks:\n${files.map((f) => `${paint(f.status)} ${f.path}\n`).join('')}`
+      ? `Generated files brought to the locks:\n${outcomeLines(files, paint)
+          .map((line) => `${line}\n`)
+          .join('')}`
       : '';
-  return `${lines.join('\n')}\n${summary}.\n${generated}`;
+  return `${formatFileOutcomes(locks, paint, packages)}\n${generated}`;
 }

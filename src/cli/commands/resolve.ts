@@ -2,7 +2,7 @@
 
 import envgenSchema from '../../../schemas/envgen.schema.json';
 import { type FleetInput, type ResolvedModel, resolveModel } from '../../compat/resolve.js';
-import { buildTable } from '../../compat/table.js';
+import { compatTable } from '../../compat/table.js';
 import { type Problem, UserError, usageError } from '../../problem.js';
 import { writeJson } from '../../report/json.js';
 import { formatResolved } from '../../report/resolve-text.js';
@@ -44,7 +44,7 @@ export async function runResolve(
       );
     }
     validateFlags(flags);
-    const outcome = resolveModel(buildTable(await loadRulesOverlay(ctx, flags.rules)), {
+    const outcome = resolveModel(compatTable(await loadRulesOverlay(ctx, flags.rules)), {
       name: 'model',
       ...(flags.torch ? { torch: flags.torch } : {}),
       ...(flags.python ? { python: flags.python } : {}),

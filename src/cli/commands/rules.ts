@@ -1,7 +1,7 @@
 /** `envgen rules`: what the compatibility table knows, readably. */
 import { join, resolve as resolvePath } from 'node:path';
 import { loadOverlayFile } from '../../compat/load-overlay.js';
-import { buildTable } from '../../compat/table.js';
+import { compatTable } from '../../compat/table.js';
 import { usageError } from '../../problem.js';
 import { writeJson } from '../../report/json.js';
 import { formatReleaseDetail, formatReleaseSummary } from '../../report/rules-text.js';
@@ -23,7 +23,7 @@ export async function runRules(
   }
   if (flags.rules)
     overlays.push(await loadOverlayFile(ctx.io, resolvePath(ctx.io.cwd, flags.rules)));
-  const table = buildTable(overlays);
+  const table = compatTable(overlays);
   const releases = [...table.releases].sort((a, b) => byDottedDescending(a.torch, b.torch));
 
   if (flags.torch === undefined) {

@@ -7,11 +7,12 @@
 import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import type { EnvironmentMarker, Requirement, VersionSpec } from 'pip-requirements-js';
+import { cudaOfLabel, pytorchIndexLabel } from '../../pytorch-wheels.js';
 import { normalizeName } from '../../spec/package-entries.js';
 import { type DetectionCollector, quote } from './collector.js';
 import { isPipTorchBuild, isTorchFamily } from './package-filters.js';
 import type { RepoFiles } from './repo-files.js';
-import { cudaOfLabel, pytorchIndexLabel, torchSpecFromPep440 } from './torch-pins.js';
+import { torchSpecFromPep440 } from './torch-pins.js';
 import { variantKind, variantRank } from './variant-names.js';
 
 const MAX_INCLUDE_DEPTH = 5;

@@ -9,12 +9,13 @@
  * - `--index-url https://download.pytorch.org/whl/cu118` or `FROM pytorch/pytorch:2.1.0-cuda12.1-…`:
  *   the CUDA (and torch) the repo builds with, when no requirement says
  */
+
+import { cudaOfLabel, pytorchIndexLabel } from '../../pytorch-wheels.js';
 import type { DetectionCollector } from './collector.js';
 import { lineAt } from './line-index.js';
 import type { DependencyGroup } from './pyproject.js';
 import type { PythonSources } from './python-sources.js';
 import type { RequirementsReader } from './requirements.js';
-import { cudaOfLabel, pytorchIndexLabel } from './torch-pins.js';
 import { variantKind } from './variant-names.js';
 
 /** `pip install -e .`, `pip3 install --no-deps ".[demo,serve]"`, `python -m pip install .` */

@@ -3,7 +3,6 @@
  *
  * PEP 440 specifiers: https://peps.python.org/pep-0440/#version-specifiers
  * Conda match specs: https://docs.conda.io/projects/conda/en/latest/user-guide/concepts/pkg-specs.html
- * PyTorch wheel indexes: https://pytorch.org/get-started/previous-versions/
  */
 import type { VersionSpec } from 'pip-requirements-js';
 
@@ -54,13 +53,6 @@ export function condaTorchSpec(version: string): string | undefined {
   return single ? single.replace(/\.?\*$/, '') : text;
 }
 
-/** `cu118` -> `11.8`, `cpu` -> `cpu`; anything else (rocm, xpu) is not a CUDA build. */
-export function cudaOfLabel(label: string): string | undefined {
-  if (label === 'cpu') return 'cpu';
-  const match = /^cu([0-9]+)([0-9])$/.exec(label);
-  return match ? `${match[1]}.${match[2]}` : undefined;
-}
-
 /** The CUDA of a conda build string: pytorch's `py3.9_cuda11.7_…`, conda-forge's `cuda118_…`. */
 export function cudaOfBuild(build: string): string | undefined {
   const dotted = /cuda([0-9]+)\.([0-9]+)/.exec(build);
@@ -68,11 +60,4 @@ export function cudaOfBuild(build: string): string | undefined {
   const packed = /cuda([0-9]{2})([0-9])(?![0-9])/.exec(build);
   if (packed) return `${packed[1]}.${packed[2]}`;
   return /(^|[_*])cpu/.test(build) ? 'cpu' : undefined;
-}
-
-/** The build label of a PyTorch wheel index or wheel URL (`…/whl/cu118` -> `cu118`). */
-export function pytorchIndexLabel(url: string): string | undefined {
-  return /(?:\/whl|pytorch-wheels)(?:\/nightly)?\/(cu[0-9]+|cpu|rocm[0-9.]+|xpu)(?=\/|$|\?)/.exec(
-    url,
-  )?.[1];
 }

@@ -12,10 +12,10 @@ import type {
   EnvironmentContext,
 } from '../../types.js';
 import {
+  commandChannels,
   commandsIn,
   environmentFileArg,
   hasOption,
-  namedChannels,
   SOLVE_VERBS,
 } from './conda-commands.js';
 import type { LocatedCommand } from './run-commands.js';
@@ -114,7 +114,7 @@ export function anacondaUse(
   stage: DockerStage,
   solve: Solve,
 ): { use: 'named' | 'implicit' | 'unknown' | 'no'; channel?: string } {
-  const named = namedChannels(solve.command).find(isAnacondaChannel);
+  const named = commandChannels(solve.command).find(isAnacondaChannel);
   if (named) return { use: 'named', channel: named };
   const fileArg = environmentFileArg(solve.command);
   const environment = fileArg ? environmentFor(context, stage, fileArg) : undefined;

@@ -150,8 +150,8 @@ export function packageArgs(command: ShellCommand): string[] {
   return packages;
 }
 
-/** The channels a conda command names with `-c`/`--channel` and `channel::pkg`. */
-export function namedChannels(command: ShellCommand): string[] {
+/** The channels a conda command line names (as written), with `-c`/`--channel` and `channel::pkg`. */
+export function commandChannels(command: ShellCommand): string[] {
   const words = toolArgs(command);
   const channels: string[] = [];
   words.forEach((word, i) => {

@@ -84,7 +84,7 @@ export const dkr025 = defineRule<'dockerfile'>({
   },
 });
 
-function variables(instruction: DockerInstruction): Reference[] {
+function referencedVariables(instruction: DockerInstruction): Reference[] {
   return instruction.raw.getVariables().map((v) => {
     const start = v.getRange().start;
     return {
@@ -100,7 +100,7 @@ function variables(instruction: DockerInstruction): Reference[] {
 function fromFindings(context: DockerfileContext): Finding[] {
   const findings: Finding[] = [];
   for (const stage of context.stages) {
-    const references = variables(stage.from);
+    const references = referencedVariables(stage.from);
     let undefinedFound = false;
     for (const reference of references) {
       if (context.globalArgs.has(reference.name) || PREDEFINED.has(reference.name)) continue;
@@ -171,7 +171,7 @@ function stageFindings(context: DockerfileContext): Finding[] {
     const definers = stage.instructions.filter((i) => i.keyword === 'ARG' || i.keyword === 'ENV');
     for (const instruction of stage.instructions.slice(1)) {
       if (EXPANDED.has(instruction.keyword)) {
-        for (const reference of variables(instruction)) {
+        for (const reference of referencedVariables(instruction)) {
           if (known.has(reference.name) || IMAGE_ENV.test(reference.name)) continue;
           if (reference.modifier === '-' || reference.modifier === '+') continue;
           const later = definers.find(

@@ -9,7 +9,8 @@ import type { ShellCommand } from './shell.js';
 const PIP = /^pip(\d+(\.\d+)?)?$/;
 /** pipx installs applications the way pip installs packages, with no cache of its own to clear. */
 const PIPX = /^pipx$/;
-const PYTHON = /^python(\d+(\.\d+)?)?$/;
+/** A Python interpreter as a program name: `python`, `python3`, `python3.11`. */
+export const PYTHON = /^python(\d+(\.\d+)?)?$/;
 
 /** The index of `install` in a `pip install` command (`pipx install` too, with `pipx`), or -1. */
 export function pipInstallIndex(command: ShellCommand, options: { pipx?: boolean } = {}): number {

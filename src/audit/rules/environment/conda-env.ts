@@ -15,10 +15,11 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import { channelName, isCondaForge, isPytorchChannel } from '../../../conda-channels.js';
+import { isPytorchIndex, pytorchIndexLabel } from '../../../pytorch-wheels.js';
 import type { Dependency, EnvironmentContext } from '../../types.js';
 
-/** Every channel the file names: the `channels:` entries and the `channel::pkg` prefixes. */
-export function namedChannels(
+/** Every channel an environment file names, with its position: the `channels:` entries and the `channel::pkg` prefixes. */
+export function environmentChannels(
   context: EnvironmentContext,
 ): { raw: string; name: string; line: number; column: number; inSpec: boolean }[] {
   return [
@@ -77,10 +78,13 @@ export function pipIndexes(context: EnvironmentContext): { url: string; line: nu
   });
 }
 
-/** PyTorch's wheel index (or a mirror of it) and the build it serves: `cu124`, `cpu`, `rocm6.2`. */
-export function pytorchIndexLabel(url: string): string | undefined {
-  if (!/download\.pytorch\.org|pytorch/i.test(url)) return undefined;
-  return /\/(cu\d+|cpu|rocm[\d.]+|xpu)(?=\/|$|\b)/.exec(url)?.[1] ?? 'unlabelled';
+/**
+ * The PyTorch build a pip index serves, as the ENV rules read it: its label (`cu124`, `cpu`,
+ * `rocm6.2`), `unlabelled` for a PyTorch index (or mirror) without one, undefined for any
+ * other index.
+ */
+export function pipIndexBuild(url: string): string | undefined {
+  return isPytorchIndex(url) ? (pytorchIndexLabel(url) ?? 'unlabelled') : undefined;
 }
 
 /**
@@ -121,7 +125,7 @@ export function gpuTarget(context: EnvironmentContext): GpuTarget | undefined {
   );
   if (conda)
     return { gpu: true, because: `the file asks for CUDA ('${conda.text}', line ${conda.line})` };
-  const index = pipIndexes(context).find((i) => /^cu\d+$/.test(pytorchIndexLabel(i.url) ?? ''));
+  const index = pipIndexes(context).find((i) => /^cu\d+$/.test(pipIndexBuild(i.url) ?? ''));
   if (index)
     return {
       gpu: true,
@@ -145,12 +149,6 @@ export function isLinux64Lock(context: EnvironmentContext): boolean {
     if (/^\s*#\s*platform:\s*linux-64\s*$/.test(line)) return true;
   }
   return false;
-}
-
-/** The major version a conda version spec starts from: `=12.4`, `>=12,<13`, `12.4.*` -> 12. */
-export function majorOf(version: string | undefined): number | undefined {
-  const match = /(\d+)/.exec(version ?? '');
-  return match?.[1] ? Number(match[1]) : undefined;
 }
 
 /** The 1-based line and column of an offset. */

@@ -1,6 +1,6 @@
 import { isAnacondaChannel, isCondaForge } from '../../../conda-channels.js';
 import { defineRule } from '../define-rule.js';
-import { namedChannels } from './conda-env.js';
+import { environmentChannels } from './conda-env.js';
 
 export const env001 = defineRule<'environment'>({
   id: 'ENV001',
@@ -19,7 +19,7 @@ export const env001 = defineRule<'environment'>({
     'add `nodefaults`, so the environment comes from conda-forge alone.',
   ].join('\n'),
   check(context) {
-    const channels = namedChannels(context);
+    const channels = environmentChannels(context);
     if (!channels.some((c) => isCondaForge(c.raw))) return [];
     return channels
       .filter((c) => isAnacondaChannel(c.raw))

@@ -1,6 +1,6 @@
 import { isAnacondaChannel } from '../../../conda-channels.js';
 import { defineRule } from '../define-rule.js';
-import { namedChannels } from './conda-env.js';
+import { environmentChannels } from './conda-env.js';
 
 export const env003 = defineRule<'environment'>({
   id: 'ENV003',
@@ -19,7 +19,7 @@ export const env003 = defineRule<'environment'>({
     'Fix: use `conda-forge` with `nodefaults`. Where policy forbids Anaconda channels, raise this rule to `error`.',
   ].join('\n'),
   check(context) {
-    return namedChannels(context)
+    return environmentChannels(context)
       .filter((c) => isAnacondaChannel(c.raw))
       .map((c) => ({
         line: c.line,

@@ -1,6 +1,6 @@
 import { isPytorchChannel } from '../../../conda-channels.js';
 import { defineRule } from '../define-rule.js';
-import { namedChannels } from './conda-env.js';
+import { environmentChannels } from './conda-env.js';
 
 export const env004 = defineRule<'environment'>({
   id: 'ENV004',
@@ -23,7 +23,7 @@ export const env004 = defineRule<'environment'>({
     // (the channel has this release's official build), is in `envgen resolve`; the spec's
     // `source:` is where to change it, not this file.
     if (context.model?.source === 'pytorch') return [];
-    return namedChannels(context)
+    return environmentChannels(context)
       .filter((c) => isPytorchChannel(c.raw))
       .map((c) => ({
         line: c.line,

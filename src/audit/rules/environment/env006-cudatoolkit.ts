@@ -2,15 +2,15 @@ import type { Table } from '../../../compat/table.js';
 import { isPytorchChannel } from '../../../conda-channels.js';
 import type { Release } from '../../../rules-format.js';
 import { parseCondaVersionSpec } from '../../../versions/conda-version.js';
+import { majorOf } from '../../../versions/dotted.js';
 import type { Dependency, EnvironmentContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import {
   CONDA_TORCH,
   condaDeps,
   condaForgePytorch,
-  majorOf,
+  pipIndexBuild,
   pipIndexes,
-  pytorchIndexLabel,
 } from './conda-env.js';
 
 /** The first sign of CUDA 12 or newer in the file or its model, in words. */
@@ -28,7 +28,7 @@ function cuda12Evidence(context: EnvironmentContext): string | undefined {
     if (build?.[1] && Number(build[1]) >= 12) return `'${d.text}' (line ${d.line})`;
   }
   const index = pipIndexes(context).find(
-    (i) => Number(/^cu(\d\d)/.exec(pytorchIndexLabel(i.url) ?? '')?.[1] ?? 0) >= 12,
+    (i) => Number(/^cu(\d\d)/.exec(pipIndexBuild(i.url) ?? '')?.[1] ?? 0) >= 12,
   );
   return index ? `the wheel index ${index.url} (line ${index.line})` : undefined;
 }

@@ -1,11 +1,12 @@
+import { cudaLabel, pytorchIndexUrl } from '../../../pytorch-wheels.js';
 import { defineRule } from '../define-rule.js';
 import {
   gpuTarget,
   isPipOption,
   PIP_TORCH,
   pipDeps,
+  pipIndexBuild,
   pipIndexes,
-  pytorchIndexLabel,
 } from './conda-env.js';
 
 export const env010 = defineRule<'environment'>({
@@ -28,13 +29,13 @@ export const env010 = defineRule<'environment'>({
   check(context) {
     const torch = pipDeps(context).filter((d) => !isPipOption(d) && PIP_TORCH.has(d.name));
     if (torch.length === 0) return [];
-    const labels = pipIndexes(context).map((i) => pytorchIndexLabel(i.url));
+    const labels = pipIndexes(context).map((i) => pipIndexBuild(i.url));
     const hasPytorchIndex = labels.some((l) => l !== undefined);
     const cudaIndex = labels.some((l) => /^cu\d+$/.test(l ?? '') || l === 'unlabelled');
     const label = (text: string) => /\+(cu\d+|cpu|rocm[\d.]+)/.exec(text)?.[1];
     const expected =
       context.model && /^\d+\.\d+$/.test(context.model.cuda)
-        ? `cu${context.model.cuda.replace('.', '')}`
+        ? cudaLabel(context.model.cuda)
         : 'cuXXX';
     const pinned = hasPytorchIndex ? [] : torch.filter((d) => label(d.text));
     if (pinned.length > 0) {
@@ -42,7 +43,7 @@ export const env010 = defineRule<'environment'>({
         line: d.line,
         column: d.column,
         message: `'${d.text}' pins the local version +${label(d.text)}, which only PyTorch's wheel index serves, and the pip list names no such index: pip cannot resolve it from PyPI`,
-        fix: `add '- --extra-index-url https://download.pytorch.org/whl/${label(d.text)}' to the pip list, before '${d.text}'`,
+        fix: `add '- --extra-index-url ${pytorchIndexUrl(label(d.text) ?? '')}' to the pip list, before '${d.text}'`,
       }));
     }
     const target = gpuTarget(context);
@@ -55,7 +56,7 @@ export const env010 = defineRule<'environment'>({
         message: hasPytorchIndex
           ? `pip '${first.text}' comes from PyTorch's CPU wheel index, but ${target.because}`
           : `pip '${first.text}' comes from PyPI's default build, not a chosen CUDA build, although ${target.because}`,
-        fix: `add '- --extra-index-url https://download.pytorch.org/whl/${expected}' to the pip list and pin '${first.name}==X.Y.Z+${expected}'`,
+        fix: `add '- --extra-index-url ${pytorchIndexUrl(expected)}' to the pip list and pin '${first.name}==X.Y.Z+${expected}'`,
       },
     ];
   },

@@ -4,7 +4,7 @@ import type { EnvironmentContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { isLinux64Lock, topLevelKeys } from './conda-env.js';
 
-const PLATFORMS = ['linux-64', 'linux-aarch64', 'osx-64', 'osx-arm64', 'win-64'];
+const CONDA_PLATFORMS = ['linux-64', 'linux-aarch64', 'osx-64', 'osx-arm64', 'win-64'];
 
 /** Lock files by their usual names, in the file's folder and at the project root. */
 function lockCandidates(context: EnvironmentContext): string[] {
@@ -16,7 +16,7 @@ function lockCandidates(context: EnvironmentContext): string[] {
     'conda-lock.yaml',
     `${stem}.conda-lock.yml`,
     'pixi.lock',
-    ...PLATFORMS.flatMap((p) => [
+    ...CONDA_PLATFORMS.flatMap((p) => [
       `conda-${p}.lock`,
       `conda-${p}.lock.yml`,
       `${p}.lock`,

@@ -5,6 +5,7 @@
  * The cross-file rules (SPEC001, 003, 005, 006) share these readings so they agree.
  */
 import { posix } from 'node:path';
+import { cudaOfLabel, pytorchIndexLabel } from '../../../pytorch-wheels.js';
 import type { CondaMatchSpec } from '../../../spec/package-entries.js';
 import { environmentContext } from '../../contexts.js';
 import type {
@@ -38,18 +39,11 @@ export function cudaDrift(a: Cuda, b: Cuda): 'major' | 'minor' | undefined {
   return undefined;
 }
 
-/** PyTorch wheel labels: `cu121` -> 12.1, `cu118` -> 11.8, `cu92` -> 9.2 (majors are >= 9). */
-export function wheelLabelCuda(digits: string): Cuda | undefined {
-  if (!/^\d{2,4}$/.test(digits)) return undefined;
-  const split = digits.startsWith('1') && digits.length > 2 ? 2 : 1;
-  return `${digits.slice(0, split)}.${digits.slice(split)}`;
-}
-
 /** conda-forge build strings: `cuda126_py311h...` -> 12.6, `cuda12*` -> 12, `cuda*` -> none. */
 function buildStringCuda(build: string): Cuda | undefined {
   const digits = /^cuda(\d+)/.exec(build)?.[1];
   if (!digits) return undefined;
-  return digits.length <= 2 ? digits : wheelLabelCuda(digits);
+  return digits.length <= 2 ? digits : cudaOfLabel(`cu${digits}`);
 }
 
 /**
@@ -102,10 +96,11 @@ export function environmentCudaClaims(env: EnvironmentContext): CudaClaim[] {
   }
   for (const dep of env.dependencies) {
     if (dep.kind === 'pip') {
-      const index = /\/whl\/cu(\d+)\b/.exec(dep.text)?.[1];
-      if (index) at(dep.line, dep.column, `wheel index ${dep.text}`, wheelLabelCuda(index));
-      const local = /^(torch|torchvision|torchaudio)\b.*\+cu(\d+)\b/i.exec(dep.text)?.[2];
-      if (local) at(dep.line, dep.column, dep.text, wheelLabelCuda(local));
+      const index = pytorchIndexLabel(dep.text);
+      if (index?.startsWith('cu'))
+        at(dep.line, dep.column, `wheel index ${dep.text}`, cudaOfLabel(index));
+      const local = /^(torch|torchvision|torchaudio)\b.*\+(cu\d+)\b/i.exec(dep.text)?.[2];
+      if (local) at(dep.line, dep.column, dep.text, cudaOfLabel(local));
       continue;
     }
     if (dep.conda) at(dep.line, dep.column, dep.text, condaSpecCuda(dep.conda));

@@ -1,3 +1,4 @@
+import { cudaOfLabel, pytorchIndexLabel } from '../../../pytorch-wheels.js';
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import { expandArgs } from '../../contexts.js';
 import type { DockerfileContext, DockerInstruction, Finding } from '../../types.js';
@@ -13,7 +14,6 @@ import {
   environmentCopies,
   environmentCudaClaims,
   imageCuda,
-  wheelLabelCuda,
 } from './image.js';
 
 /** CUDA named inside a RUN: a wheel index, a `+cuXXX` pin, a conda CUDA pin on the command line. */
@@ -24,10 +24,10 @@ function runClaims(instruction: DockerInstruction): CudaClaim[] {
   };
   for (const command of runCommands(instruction)) {
     for (const word of command.words) {
-      const index = /\/whl\/cu(\d+)\b/.exec(word)?.[1];
-      if (index) add(`wheel index ${word}`, wheelLabelCuda(index));
-      const local = /^(torch|torchvision|torchaudio)\b.*\+cu(\d+)\b/i.exec(word)?.[2];
-      if (local) add(word, wheelLabelCuda(local));
+      const index = pytorchIndexLabel(word);
+      if (index?.startsWith('cu')) add(`wheel index ${word}`, cudaOfLabel(index));
+      const local = /^(torch|torchvision|torchaudio)\b.*\+(cu\d+)\b/i.exec(word)?.[2];
+      if (local) add(word, cudaOfLabel(local));
     }
     if (!condaTool(command)) continue;
     for (const spec of commandSpecs(command)) {

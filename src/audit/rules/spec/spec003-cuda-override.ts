@@ -110,8 +110,7 @@ function insertOverride(runLine: string, line: number, cuda: string): Edit {
   };
 }
 
-function check(ctx: DockerfileContext): Finding[] {
-  const findings: Finding[] = [];
+function check(ctx: DockerfileContext, report: (finding: Finding) => void): undefined {
   for (const stage of ctx.stages) {
     const chain = lineage(stage);
     for (const run of stage.instructions.filter((i) => i.keyword === 'RUN')) {
@@ -124,7 +123,7 @@ function check(ctx: DockerfileContext): Finding[] {
       const cuda = (ctx.model?.cuda !== 'cpu' ? ctx.model?.cuda : undefined) ?? reason.cuda;
       const value = cuda ?? '<major.minor>';
       const runLine = ctx.lines[run.line - 1];
-      findings.push({
+      report({
         line: run.line,
         column: run.column,
         message:
@@ -138,7 +137,6 @@ function check(ctx: DockerfileContext): Finding[] {
       });
     }
   }
-  return findings;
 }
 
 export const spec003 = defineRule<'dockerfile'>({

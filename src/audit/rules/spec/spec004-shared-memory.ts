@@ -92,9 +92,8 @@ function evidenceFor(project: Project, command: readonly string[]): Evidence | u
   return undefined;
 }
 
-function check(ctx: SpecContext): Finding[] {
+function check(ctx: SpecContext, report: (finding: Finding) => void): undefined {
   const { spec, locate } = ctx.spec;
-  const findings: Finding[] = [];
   for (const [name, model] of Object.entries(spec.models ?? {})) {
     const command = model.serve?.command;
     if (!Array.isArray(command) || command.length === 0) continue;
@@ -103,14 +102,13 @@ function check(ctx: SpecContext): Finding[] {
     const at = locate(['models', name, 'serve', 'command']) ??
       locate(['models', name, 'serve']) ?? { line: 1, column: 1 };
     const where = evidence.line > 0 ? ` (${evidence.file}:${evidence.line})` : '';
-    findings.push({
+    report({
       line: at.line,
       column: at.column,
       message: `model '${name}' is served with ${evidence.what}${where}; worker processes pass tensors through /dev/shm, which Docker limits to 64 MB, and envgen writes no run config that raises it`,
       fix: 'run the container with `--ipc=host` or `--shm-size=2g` (compose: `shm_size`/`ipc: host`; Kubernetes: an `emptyDir` with `medium: Memory` mounted at /dev/shm)',
     });
   }
-  return findings;
 }
 
 export const spec004 = defineRule<'spec'>({

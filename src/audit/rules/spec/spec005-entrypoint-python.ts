@@ -7,6 +7,7 @@ import type {
   Finding,
 } from '../../types.js';
 import { defineRule } from '../define-rule.js';
+import { PYTHON } from '../dockerfile/installers.js';
 import { runCommands } from '../dockerfile/run-commands.js';
 import { commandsOf, condaTool, condaVerb } from '../dockerfile/shell.js';
 import { lineage } from '../dockerfile/stages.js';
@@ -22,7 +23,6 @@ import {
 } from './image.js';
 
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-const PYTHON = /^python(\d+(\.\d+)?)?$/;
 const CONDA_IMAGE =
   /^(docker\.io\/)?(continuumio\/(miniconda3|anaconda3)|condaforge\/(miniforge3|mambaforge|miniforge-pypy3)|anaconda\/miniconda)(:|@|$)/;
 
@@ -280,15 +280,14 @@ function pythonMinor(
   return minor ? { minor, line: dep.line, text: dep.text } : undefined;
 }
 
-function check(ctx: DockerfileContext): Finding[] {
-  const findings: Finding[] = [];
+function check(ctx: DockerfileContext, report: (finding: Finding) => void): undefined {
   const model = ctx.model;
   if (model) {
     const wanted = model.python.replace(/t$/, '');
     for (const copy of environmentCopies(ctx)) {
       const found = pythonMinor(copy.env);
       if (!found || found.minor === wanted) continue;
-      findings.push({
+      report({
         line: copy.instruction.line,
         column: copy.instruction.column,
         message: `${copy.env.file}:${found.line} pins ${found.text}, but envgen.yaml resolves model '${model.name}' to Python ${model.python}`,
@@ -296,8 +295,7 @@ function check(ctx: DockerfileContext): Finding[] {
       });
     }
   }
-  if (ctx.final) findings.push(...pythonFindings(ctx, ctx.final));
-  return findings.sort((a, b) => a.line - b.line);
+  if (ctx.final) for (const finding of pythonFindings(ctx, ctx.final)) report(finding);
 }
 
 const _ENV =

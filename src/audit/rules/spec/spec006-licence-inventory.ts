@@ -1,4 +1,5 @@
 import { isAnacondaChannel } from '../../../conda-channels.js';
+import { pytorchIndexLabel } from '../../../pytorch-wheels.js';
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import type { DockerfileContext, EnvironmentContext, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
@@ -31,7 +32,7 @@ function condaEntry(inventory: Inventory, text: string): void {
 
 function pipEntry(inventory: Inventory, text: string): void {
   if (/^nvidia-[a-z0-9-]+/i.test(text)) inventory.nvidia.push(text);
-  else if (/\/whl\/cu\d+\b/.test(text) || /^torch\b.*\+cu\d+/i.test(text)) {
+  else if (pytorchIndexLabel(text)?.startsWith('cu') || /^torch\b.*\+cu\d+/i.test(text)) {
     inventory.nvidia.push(text.replace(/^--(extra-)?index-url[= ]\s*/, ''));
     inventory.wheels = true;
   }
@@ -76,11 +77,10 @@ function fix(inventory: Inventory): string {
     : record;
 }
 
-function check(ctx: DockerfileContext): Finding[] {
-  const findings: Finding[] = [];
+function check(ctx: DockerfileContext, reportFinding: (finding: Finding) => void): undefined {
   const report = (line: number, column: number, subject: string, inventory: Inventory): void => {
     if (inventory.nvidia.length + inventory.anaconda.length === 0) return;
-    findings.push({ line, column, message: message(subject, inventory), fix: fix(inventory) });
+    reportFinding({ line, column, message: message(subject, inventory), fix: fix(inventory) });
   };
   if (ctx.final) {
     const image = rootImageText(ctx, ctx.final);
@@ -114,7 +114,6 @@ function check(ctx: DockerfileContext): Finding[] {
     }
     report(run.line, run.column, 'this RUN', inventory);
   }
-  return findings.sort((a, b) => a.line - b.line);
 }
 
 export const spec006 = defineRule<'dockerfile'>({
