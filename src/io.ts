@@ -33,7 +33,7 @@ export interface DirEntry {
   isFile: boolean;
 }
 
-export interface ExecOptions {
+interface ExecOptions {
   cwd?: string;
   /** Added to (and overriding) the inherited environment. */
   env?: Record<string, string>;
@@ -104,9 +104,9 @@ export interface LoopbackResponse {
   headers?: Record<string, string>;
 }
 
-export type LoopbackHandler = (path: string) => Promise<LoopbackResponse>;
+type LoopbackHandler = (path: string) => Promise<LoopbackResponse>;
 
-export interface LoopbackServer {
+interface LoopbackServer {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   url: string;
   close(): Promise<void>;

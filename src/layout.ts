@@ -30,7 +30,7 @@ export const GENERATED_NAMES = ['Dockerfile', 'environment.yml', 'envgen-run'] a
 /** What `envgen lock` writes beside them. */
 export const LOCK_NAME = /^(conda-[a-z0-9-]+\.lock|pip-requirements\.txt)$/;
 
-export function modelFolder(model: string): string {
+function modelFolder(model: string): string {
   return `${MODEL_FOLDER}/${model}`;
 }
 export function environmentFile(model: string): string {
@@ -48,7 +48,7 @@ export function pipLockPath(model: string): string {
   return `${modelFolder(model)}/pip-requirements.txt`;
 }
 
-export function bundleFolder(bundle: string): string {
+function bundleFolder(bundle: string): string {
   return `${BUNDLE_FOLDER}/${bundle}`;
 }
 export function bundleDockerfile(bundle: string): string {

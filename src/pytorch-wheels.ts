@@ -8,7 +8,7 @@
  */
 
 /** PyTorch's own wheel host; a label's index is a folder below it. */
-export const PYTORCH_WHEEL_HOST = 'https://download.pytorch.org/whl';
+const PYTORCH_WHEEL_HOST = 'https://download.pytorch.org/whl';
 
 /** The index that serves one build: `cu126` -> `https://download.pytorch.org/whl/cu126`. */
 export function pytorchIndexUrl(label: string): string {

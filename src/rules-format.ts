@@ -10,7 +10,7 @@
  */
 
 /** How pip is pointed at PyTorch's wheels. */
-export type PipIndexFlag = '--index-url' | '--extra-index-url' | '--find-links';
+type PipIndexFlag = '--index-url' | '--extra-index-url' | '--find-links';
 
 /** Where a build of torch comes from. */
 export type Source = 'pytorch' | 'conda-forge' | 'pip';
@@ -21,9 +21,9 @@ export type Platform = 'linux-64' | 'linux-aarch64';
 export const PLATFORMS: readonly Platform[] = ['linux-64', 'linux-aarch64'];
 
 /** A source id such as `S21`, pointing into {@link RulesTable.sources}. */
-export type SourceId = string;
+type SourceId = string;
 
-export interface SourceInfo {
+interface SourceInfo {
   /** What the source is. */
   title: string;
   /** URL, or repository + path + commit. */
@@ -99,7 +99,7 @@ export interface Build {
   unconfirmed?: string;
 }
 
-export interface PythonRange {
+interface PythonRange {
   /** Oldest supported Python, `3.Y`. */
   min: string;
   /** Newest supported Python, `3.Y`. */
@@ -114,7 +114,7 @@ export interface PythonRange {
 }
 
 /** How the `pytorch` conda channel selects a CUDA build for this release. */
-export type PytorchChannelMechanism = 'cudatoolkit' | 'pytorch-cuda';
+type PytorchChannelMechanism = 'cudatoolkit' | 'pytorch-cuda';
 
 /** One torch minor release (`2.1`). */
 export interface Release {
@@ -138,7 +138,7 @@ export interface Release {
 }
 
 /** A package pin a release needs, with why. */
-export interface Requirement {
+interface Requirement {
   /** A conda match spec that is also a valid pip requirement, e.g. `numpy<2`. */
   spec: string;
   why: string;
@@ -175,7 +175,7 @@ export interface CompatFloor {
  * A measured floor for a GPU architecture: the first torch and CUDA whose pip builds run on
  * it (cog's `gpu_compatibility.go`). Used where a build's full arch list is not known.
  */
-export interface ArchFloor {
+interface ArchFloor {
   /** Compute capability, e.g. `9.0`. */
   computeCapability: string;
   /** Name of the architecture, e.g. `Hopper`. */

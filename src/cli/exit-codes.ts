@@ -1,7 +1,7 @@
 /**
  * The exit code of a command, decided here and nowhere else (DESIGN.md): 0 nothing to report
  * at the threshold, 1 the check ran and failed, 2 bad input or usage, 3 the environment is
- * missing something, 130 the user stopped it. Domain code reports problems; their codes'
+ * missing something, 130 the user stopped it, 70 envgen itself failed. Domain code reports problems; their codes'
  * classes (src/problem-codes.ts) decide.
  */
 import type { Problem } from '../problem.js';
@@ -13,7 +13,9 @@ export const EXIT = {
   usage: 2,
   environment: 3,
   interrupted: 130,
-} as const satisfies Record<'ok' | ExitClass, number>;
+  /** A bug in envgen (the stack trace is printed): BSD's EX_SOFTWARE. */
+  internal: 70,
+} as const satisfies Record<'ok' | ExitClass | 'internal', number>;
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 /** Which class wins when problems of several are reported: the one that says most. */

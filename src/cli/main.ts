@@ -1,5 +1,6 @@
 /** Entry point of the bundled CLI; `bin/envgen` calls `main`. */
 import { createNodeIo, type Io } from '../io.js';
+import { EXIT } from './exit-codes.js';
 import { runCli } from './program.js';
 
 export async function main(argv: readonly string[], io: Io = createNodeIo()): Promise<number> {
@@ -16,7 +17,7 @@ export async function main(argv: readonly string[], io: Io = createNodeIo()): Pr
     // Anything that reaches here is a bug in envgen, not a mistake of the user's.
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.stderr.write(`envgen: internal error (please report it with this output):\n${detail}\n`);
-    return 70;
+    return EXIT.internal;
   }
 }
 

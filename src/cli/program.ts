@@ -11,7 +11,7 @@ import { colorFor } from '../report/color.js';
 import { writeJson } from '../report/json.js';
 import { formatProblems } from '../report/problems.js';
 import type { CommandContext } from './context.js';
-import { exitFor } from './exit-codes.js';
+import { EXIT, exitFor } from './exit-codes.js';
 import { VERSION } from './version.js';
 
 interface CommonOptions {
@@ -43,7 +43,7 @@ export async function runCli(argv: readonly string[], givenIo: Io): Promise<numb
       return error.exitCode === 0 ? 0 : 2;
     }
     // Ctrl-C or Ctrl-D at a question: the user stopped the command, which has written nothing.
-    if (error instanceof PromptCancelled) return 130;
+    if (error instanceof PromptCancelled) return EXIT.interrupted;
     if (error instanceof UserError) {
       io.stderr.write(formatProblems(error.problems, colorFor(io.stderr, io.env)));
       // With --json, a script reading stdout gets the problems too, unless the command already
@@ -258,7 +258,7 @@ Examples:
     const interrupt = (): void => {
       if (controller.signal.aborted) {
         stopAllProcesses();
-        process.exit(130);
+        process.exit(EXIT.interrupted);
       }
       controller.abort();
     };

@@ -34,7 +34,7 @@ export interface DriverFloors {
  */
 const FIRST_MAJOR_WITH_MINOR_COMPAT = 11;
 
-export function hasMinorVersionCompatibility(cuda: string): boolean {
+function hasMinorVersionCompatibility(cuda: string): boolean {
   return (majorOf(cuda) ?? 0) >= FIRST_MAJOR_WITH_MINOR_COMPAT;
 }
 

@@ -35,7 +35,7 @@ export interface InstallPlan {
  * conda has no `python=3.13t`: the free-threaded interpreter is `python=3.13` plus the
  * `python-freethreading` package on conda-forge.
  */
-export function pythonSpecs(python: string): string[] {
+function pythonSpecs(python: string): string[] {
   return python.endsWith('t')
     ? [`python=${python.slice(0, -1)}`, 'python-freethreading']
     : [`python=${python}`];

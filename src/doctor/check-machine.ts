@@ -5,7 +5,6 @@
  * check where its environment exists. Returns a report; the CLI renders it and decides the exit.
  */
 import { join } from 'node:path';
-import { runSmoke } from '../build/run-build.js';
 import type { ResolvedModel } from '../compat/resolve.js';
 import { requestFor } from '../compat/resolve-spec.js';
 import type { Table } from '../compat/table.js';
@@ -14,6 +13,7 @@ import { SMOKE_SCRIPT } from '../layout.js';
 import { type Problem, problem, UserError } from '../problem.js';
 import type { ProblemCode } from '../problem-codes.js';
 import { QUIET_PROGRESS } from '../progress.js';
+import { runSmoke } from '../smoke/run-smoke.js';
 import type { LoadedSpec, Spec } from '../spec/types.js';
 import { type Machine, modelProblems } from './check-model.js';
 import { type DriverProbe, type GpuInfo, probeDriver } from './probe-driver.js';
@@ -34,7 +34,7 @@ export interface DoctorOptions {
   noSpecNote?: string;
 }
 
-export interface ModelVerdict {
+interface ModelVerdict {
   name: string;
   status: 'ok' | 'warning' | 'error';
   torch: string;

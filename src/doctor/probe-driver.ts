@@ -35,7 +35,7 @@ export type DriverProbe =
   | { kind: 'failed'; detail: string; timedOut: boolean };
 
 /** How long one nvidia-smi call may take; a hung driver makes it hang. */
-export const NVIDIA_SMI_TIMEOUT_MS = 30_000;
+const NVIDIA_SMI_TIMEOUT_MS = 30_000;
 
 const FIELDS = 'index,name,driver_version,compute_cap,memory.total';
 const FIELDS_WITHOUT_CC = 'index,name,driver_version,memory.total';
@@ -151,7 +151,7 @@ function rejectsComputeCap(result: ExecResult): boolean {
 }
 
 /** The failure a finished nvidia-smi call reports, or null when it worked. */
-export function classifyFailure(
+function classifyFailure(
   result: ExecResult,
   timeoutMs = NVIDIA_SMI_TIMEOUT_MS,
 ): DriverProbe | null {

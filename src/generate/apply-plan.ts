@@ -134,7 +134,7 @@ export async function applyPlan(
  * Files a repo may well have its own of: a `.dockerignore` that already keeps the user's weight
  * folders out. envgen's is a starting point, not something the images depend on.
  */
-export const USER_OWNED: ReadonlySet<string> = new Set(['.dockerignore']);
+const USER_OWNED: ReadonlySet<string> = new Set(['.dockerignore']);
 
 function statusOf(
   path: string,

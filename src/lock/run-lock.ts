@@ -33,7 +33,7 @@ export interface LockTarget {
   primary: boolean;
 }
 
-export type LockStatus =
+type LockStatus =
   | 'created'
   | 'updated'
   | 'unchanged'

@@ -282,7 +282,7 @@ function bakeContext(input: PlanInput, header: string): object {
 }
 
 /** POSIX shell single-quoting: the argument reaches the program byte for byte. */
-export function shellQuote(arg: string): string {
+function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { packageFile } from '../io.js';
 
-export type TemplateName =
+type TemplateName =
   | 'environment.yml'
   | 'Dockerfile'
   | 'dockerignore'

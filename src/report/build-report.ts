@@ -1,7 +1,7 @@
 /** The ways `envgen build` reports: a table for people, JUnit XML for CI test views, Markdown for GitHub's step summary. */
 import { stripVTControlCharacters } from 'node:util';
 import type { ChalkInstance } from 'chalk';
-import type { BuildReport } from '../build/run-build.js';
+import type { BuildReport } from '../environments/create-environments.js';
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 

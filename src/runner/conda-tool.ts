@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import type { Io } from '../io.js';
 
-export type CondaKind = 'conda' | 'mamba' | 'micromamba';
+type CondaKind = 'conda' | 'mamba' | 'micromamba';
 
 export interface CondaTool {
   kind: CondaKind;

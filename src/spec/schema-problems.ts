@@ -184,7 +184,7 @@ function pointerToPath(pointer: string): KeyPath {
 }
 
 /** `['models', 'sentiment', 'conda', 2]` -> `models.sentiment.conda[2]`. */
-export function describePath(path: KeyPath): string {
+function describePath(path: KeyPath): string {
   return path.reduce<string>(
     (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
     '',

@@ -1,19 +1,19 @@
 import type { RulesOverlay } from '../rules-format.js';
 
 /** What the user may ask for as a torch source: a fixed source, or `auto`. */
-export type SourceChoice = 'auto' | 'pytorch' | 'conda-forge' | 'pip';
+type SourceChoice = 'auto' | 'pytorch' | 'conda-forge' | 'pip';
 export type Base = 'miniconda' | 'miniforge' | 'micromamba';
 export type PlatformName = 'linux-64' | 'linux-aarch64';
 
 /** The GPU machines a spec's images must run on. */
-export interface Fleet {
+interface Fleet {
   /** The oldest driver in the fleet, as nvidia-smi prints it. */
   driver?: string;
   /** Compute capabilities, `X.Y`. */
   gpus?: string[];
 }
 
-export interface ServeSpec {
+interface ServeSpec {
   command: string[];
   port?: number;
   health?: string;
@@ -36,7 +36,7 @@ export interface ModelSpec {
   serve?: ServeSpec;
 }
 
-export interface SpecDefaults {
+interface SpecDefaults {
   python?: string;
   base?: Base;
   platform?: PlatformName;

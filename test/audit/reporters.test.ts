@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditDiagnostic } from '../../src/audit/engine.js';
-import { formatJson } from '../../src/audit/report/json.js';
+import { formatJson } from '../../src/report/audit-json.js';
 import { formatGithub } from '../../src/report/github.js';
 
 const diagnostic = (over: Partial<AuditDiagnostic> = {}): AuditDiagnostic => ({

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join, normalize } from 'node:path';
 
-export interface ServedRequest {
+interface ServedRequest {
   path: string;
   status: number;
   ifNoneMatch: string | null;
@@ -29,7 +29,7 @@ export const NO_PROXY_ENV = {
   https_proxy: undefined,
 };
 
-export const FIXTURE_CHANNELS = join(import.meta.dirname, '..', '..', 'fixtures', 'channels');
+const FIXTURE_CHANNELS = join(import.meta.dirname, '..', '..', 'fixtures', 'channels');
 
 /**
  * `missingStatus`: what a file that is not there gets: 404, or 403 as object-store mirrors

@@ -1,25 +1,15 @@
 /** `envgen audit`: lint environment files, Dockerfiles and envgen.yaml against the rule catalogue. */
-import { join, relative, resolve as resolvePath, sep } from 'node:path';
 import { CATALOGUE, ruleById } from '../../audit/catalogue.js';
-import { kindOf, listFiles } from '../../audit/discover.js';
-import {
-  type AuditConfig,
-  type AuditResult,
-  auditTexts,
-  type FileInput,
-  kindByName,
-} from '../../audit/engine.js';
-import { makeProject } from '../../audit/project.js';
-import { formatJson } from '../../audit/report/json.js';
-import { formatSarif } from '../../audit/report/sarif.js';
+import type { AuditResult } from '../../audit/engine.js';
 import { auditRepository } from '../../audit/run-audit.js';
-import { applyEdits } from '../../audit/text-edits.js';
-import type { Project, Target } from '../../audit/types.js';
+import type { Target } from '../../audit/types.js';
 import { usageError } from '../../problem.js';
 import type { Severity } from '../../problem-codes.js';
+import { formatJson } from '../../report/audit-json.js';
 import { formatGithub } from '../../report/github.js';
 import { writeJson } from '../../report/json.js';
 import { formatProblemsByFile } from '../../report/problems.js';
+import { formatSarif } from '../../report/sarif.js';
 import { didYouMean } from '../../spec/did-you-mean.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, exitFor } from '../exit-codes.js';
@@ -154,19 +144,19 @@ function list(ctx: CommandContext): number {
       aliases: r.aliases ?? [],
     }));
     writeJson(ctx.io, { rules });
-    return 0;
+    return EXIT.ok;
   }
   const lines = CATALOGUE.map(
     (r) =>
       `${r.id.padEnd(8)}${r.severity.padEnd(9)}${r.target.padEnd(13)}${r.description}${r.aliases?.length ? ` (also: ${r.aliases.join(', ')})` : ''}`,
   );
   ctx.io.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
+  return EXIT.ok;
 }
 
 function explain(ctx: CommandContext, id: string): number {
   const rule = ruleById(knownRule(id));
-  if (!rule) return 2;
+  if (!rule) return EXIT.usage;
   const c = ctx.color;
   const lines = [
     `${c.bold(rule.id)} ${rule.name} (${rule.severity}, ${rule.target})${rule.aliases?.length ? `  also: ${rule.aliases.join(', ')}` : ''}`,
@@ -189,5 +179,5 @@ function explain(ctx: CommandContext, id: string): number {
       docs: rule.docs,
     });
   else ctx.io.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
+  return EXIT.ok;
 }

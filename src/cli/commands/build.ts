@@ -4,9 +4,9 @@
  * images, and report.
  */
 import { join, resolve as resolvePath } from 'node:path';
-import { buildImages } from '../../build/build-images.js';
-import { type BuildReport, buildEnvironments } from '../../build/run-build.js';
 import type { ResolvedModel } from '../../compat/resolve.js';
+import { buildImages } from '../../environments/build-images.js';
+import { type BuildReport, buildEnvironments } from '../../environments/create-environments.js';
 import { applyPlan } from '../../generate/apply-plan.js';
 import { ENVIRONMENTS_ROOT, lockPath, pipLockPath } from '../../layout.js';
 import { UserError, usageError } from '../../problem.js';
@@ -189,7 +189,7 @@ function positiveInt(text: string, flag: string): number {
 }
 
 /** `90`, `90s`, `15m`, `1h` -> milliseconds. */
-export function durationMs(text: string): number {
+function durationMs(text: string): number {
   const match = /^(\d+)(s|m|h)?$/.exec(text.trim());
   if (!match)
     throw usageError(

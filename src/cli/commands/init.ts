@@ -26,6 +26,7 @@ import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
 import { parseSpecText, SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
 import { VERSION } from '../version.js';
 
 /** Invalid answers to one question before init gives up. */
@@ -78,7 +79,7 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
       problems,
     };
     writeJson(io, out);
-    return 0;
+    return EXIT.ok;
   }
   const lines = [
     `wrote ${SPEC_FILE}: model '${settled.name}', torch ${m?.torch}, python ${m?.python}, ${m?.cuda === 'cpu' ? 'cpu' : `cuda ${m?.cuda}`}, from ${m?.source}`,
@@ -88,7 +89,7 @@ export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<nu
     'Next: review envgen.yaml (`envgen resolve` says why each pin was chosen), then `docker buildx bake`.',
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
+  return EXIT.ok;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Source } from '../../rules-format.js';
 import { schemaProblems } from '../../spec/schema-problems.js';
 import type { PlatformName } from '../../spec/types.js';
 import type { CommandContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
 import { loadRulesOverlay, resolveSpecModels } from '../spec-models.js';
 
 export interface ResolveFlags {
@@ -92,7 +93,7 @@ export async function runResolve(
   if (problems.length > 0) {
     throw new UserError(problems);
   }
-  return 0;
+  return EXIT.ok;
 }
 
 function fleetFromFlags(flags: ResolveFlags): FleetInput {

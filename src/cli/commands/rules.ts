@@ -10,6 +10,7 @@ import { loadSpec, SPEC_FILE } from '../../spec/load-spec.js';
 import { parseVersionSpec } from '../../versions/conda-version.js';
 import { byDottedDescending } from '../../versions/dotted.js';
 import type { CommandContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
 
 export async function runRules(
   ctx: CommandContext,
@@ -33,7 +34,7 @@ export async function runRules(
     } else {
       ctx.io.stdout.write(formatReleaseSummary(table, releases, ctx.color));
     }
-    return 0;
+    return EXIT.ok;
   }
 
   const parsed = parseVersionSpec(flags.torch);
@@ -64,5 +65,5 @@ export async function runRules(
       selected.map((release) => formatReleaseDetail(table, release, ctx.color)).join('\n'),
     );
   }
-  return 0;
+  return EXIT.ok;
 }

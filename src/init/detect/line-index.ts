@@ -1,7 +1,7 @@
 /** Line numbers of offsets in a text, from one pass over it (a file may have thousands of matches). */
 
 /** A function from a character offset to its 1-based line. */
-export function lineIndex(text: string): (offset: number) => number {
+function lineIndex(text: string): (offset: number) => number {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return (offset) => {

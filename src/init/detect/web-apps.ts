@@ -71,7 +71,7 @@ export function findApps(rel: string, text: string, tops: Set<string>): AppCandi
  * The port a file runs its server on: `app.run(port=9000)`, `uvicorn.run(app, port=8000)`,
  * a `--port` option's default, or a `PORT` variable's default.
  */
-export function portInCode(text: string): number | undefined {
+function portInCode(text: string): number | undefined {
   const patterns = [
     /\.run\([^)]*\bport\s*=\s*([0-9]{2,5})\b/,
     /add_argument\(\s*["']--port["'][^)]*\bdefault\s*=\s*["']?([0-9]{2,5})\b/,

@@ -19,7 +19,7 @@ import {
   SOLVE_VERBS,
 } from './conda-commands.js';
 import type { LocatedCommand } from './run-commands.js';
-import { condaTool, condaVerb, type ShellCommand } from './shell.js';
+import { condaTool, condaVerb } from './shell.js';
 import { imageColumn, lineage, rootImage } from './stages.js';
 
 const ANACONDA_IMAGES = new Set([
@@ -152,7 +152,7 @@ function defaultsRemoved(context: DockerfileContext, stage: DockerStage, solve: 
  * The environment file (one the Dockerfile COPYs, parsed) a solve reads at `path` inside the
  * image: through the COPY that puts it there, else by file name when only one matches.
  */
-export function environmentFor(
+function environmentFor(
   context: DockerfileContext,
   stage: DockerStage,
   path: string,

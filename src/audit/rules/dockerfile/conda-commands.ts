@@ -88,7 +88,7 @@ function locateCommands(
 }
 
 /** The words after the conda tool (`conda install -y x` -> `install -y x`). */
-export function toolArgs(command: ShellCommand): string[] {
+function toolArgs(command: ShellCommand): string[] {
   const at = command.words.findIndex((w) => condaTool({ words: [w], text: w, next: null }));
   return at < 0 ? [] : command.words.slice(at + 1);
 }

@@ -54,10 +54,7 @@ export function replaceInstruction(
  * The offset in the instruction's text where its arguments start (after the keyword and flags):
  * rewriting there never touches a `--mount=...` path that happens to contain a command name.
  */
-export function argumentsOffset(
-  context: DockerfileContext,
-  instruction: DockerInstruction,
-): number {
+function argumentsOffset(context: DockerfileContext, instruction: DockerInstruction): number {
   const start = instruction.raw.getArguments()[0]?.getRange().start;
   if (!start) return 0;
   const before = context.lines.slice(instruction.line - 1, start.line);

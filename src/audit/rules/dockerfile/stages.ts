@@ -23,7 +23,7 @@ export interface ImageRef {
 
 const HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
-export function parseImage(
+function parseImage(
   written: string,
   args: ReadonlyMap<string, string | undefined> = new Map(),
 ): ImageRef {

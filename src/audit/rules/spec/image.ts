@@ -50,7 +50,7 @@ function buildStringCuda(build: string): Cuda | undefined {
  * The CUDA a conda version spec pins: `=12.4`, `12.4.*`, `==12.4.1` -> 12.4; a range within
  * one major (`>=12.0,<13`) -> 12; anything wider -> undefined.
  */
-export function condaVersionCuda(version: string): Cuda | undefined {
+function condaVersionCuda(version: string): Cuda | undefined {
   const text = version.trim();
   const exact = /^(?:==?)?\s*(\d+)(?:\.(\d+))?(?:[.*]|$)/.exec(text);
   if (exact?.[1] && !/[<>,|]/.test(text)) {

@@ -298,9 +298,6 @@ function check(ctx: DockerfileContext, report: (finding: Finding) => void): unde
   if (ctx.final) for (const finding of pythonFindings(ctx, ctx.final)) report(finding);
 }
 
-const _ENV =
-  'name: serve\nchannels: [conda-forge, nodefaults]\ndependencies:\n  - python=3.11\n  - pytorch=2.5.1=cpu*\n';
-
 export const spec005 = defineRule<'dockerfile'>({
   id: 'SPEC005',
   name: 'entrypoint-python-in-env',

@@ -17,23 +17,10 @@ import {
   createFromLockArgs,
   platformEnv,
 } from '../runner/conda-tool.js';
+import { runSmoke } from '../smoke/run-smoke.js';
+import type { SmokeReport } from '../smoke/smoke-verdict.js';
 import type { Spec } from '../spec/types.js';
-import { packagesFor } from './import-names.js';
-import { type SmokeReport, smokeProblems } from './smoke-verdict.js';
-
-export type StepName = 'create' | 'pip' | 'local-packages' | 'smoke' | 'image' | 'image-smoke';
-
-export interface StepResult {
-  name: StepName;
-  ok: boolean;
-  durationMs: number;
-  /** The tail of the step's output (conda's own error message included). */
-  log: string;
-  timedOut?: boolean;
-  canceled?: boolean;
-  /** The step could not run here (another platform's environment). */
-  skipped?: boolean;
-}
+import { type StepResult, step } from '../tool-steps.js';
 
 export interface ModelBuild {
   name: string;
@@ -81,9 +68,6 @@ interface PipStep {
   what: string;
   fix: string;
 }
-
-/** Lines of a failed step's output kept in the report. */
-const LOG_TAIL_LINES = 40;
 
 export async function buildEnvironments(io: Io, options: BuildOptions): Promise<ModelBuild[]> {
   // Whole conda prefixes must stay out of git (and out of audit's file list).
@@ -200,110 +184,6 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
   return build;
 }
 
-/** Runs the smoke script (in an environment, or in an image) and judges what it printed. */
-export async function runSmoke(
-  io: Io,
-  options: Pick<BuildOptions, 'gpu' | 'timeoutMs' | 'signal' | 'progress' | 'spec'>,
-  model: ResolvedModel,
-  program: string,
-  leadingArgs: string[],
-  name: 'smoke' | 'image-smoke',
-): Promise<{ step: StepResult; report: SmokeReport | null; problems: Problem[] }> {
-  const spec = options.spec.models[model.name];
-  const packages = packagesFor([...(spec?.conda ?? []), ...(spec?.pip ?? [])]);
-  const args = [
-    ...leadingArgs,
-    ...(options.gpu ? ['--device'] : []),
-    ...packages.flatMap((p) => ['--package', p.guess ? `${p.name}=${p.guess}` : p.name]),
-  ];
-  let report: SmokeReport | null = null;
-  let problems: Problem[] = [];
-  // The step passes only when the report says the environment is what was resolved.
-  const judge = (raw: ExecResult): boolean => {
-    report = parseReport(raw.stdout);
-    problems = report
-      ? smokeProblems(model, report, { gpu: options.gpu })
-      : [
-          {
-            ruleId: 'smoke/no-report',
-            severity: 'error',
-            message: `${model.name}: the smoke check printed no report (exit ${raw.exitCode ?? 'killed'})`,
-            fix: 'read the step log; the environment or image may lack Python',
-          },
-        ];
-    return problems.length === 0;
-  };
-  // Isolated from the caller's Python: no user site-packages, no PYTHONPATH or PYTHONHOME, so
-  // a torch installed elsewhere on the runner cannot stand in for the environment's own.
-  const isolated = {
-    PYTHONPATH: '',
-    PYTHONHOME: '',
-    PYTHONNOUSERSITE: '1',
-    PYTHONDONTWRITEBYTECODE: '1',
-  };
-  const { step: result } = await step(
-    io,
-    options,
-    model.name,
-    name,
-    program,
-    args,
-    isolated,
-    undefined,
-    judge,
-  );
-  if (!result.ok && problems.length === 0) {
-    problems.push({
-      ruleId: result.timedOut ? 'build/timeout' : result.canceled ? 'build/canceled' : 'smoke/exit',
-      severity: 'error',
-      message: `${model.name}: the ${name} step ${result.timedOut ? 'took too long and was stopped' : result.canceled ? 'was interrupted' : 'exited with an error after its report (a crash at shutdown?)'}`,
-      fix: 'read the step log',
-    });
-  }
-  return { step: result, report, problems };
-}
-
-/** Runs one step's command, reporting progress and keeping the tail of its output. */
-export async function step(
-  io: Io,
-  options: Pick<BuildOptions, 'timeoutMs' | 'signal' | 'progress'>,
-  model: string,
-  name: StepName,
-  program: string,
-  args: string[],
-  env: Record<string, string>,
-  cwd?: string,
-  judge: (result: ExecResult) => boolean = () => true,
-): Promise<{ step: StepResult; result: ExecResult }> {
-  options.progress.start(model, name);
-  const result = await io.exec(program, args, {
-    env,
-    ...(cwd ? { cwd } : {}),
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    signal: options.signal,
-  });
-  const judged = !result.timedOut && !result.canceled && judge(result);
-  const ok = result.exitCode === 0 && judged;
-  options.progress.finish(
-    model,
-    name,
-    ok,
-    result.durationMs,
-    result.timedOut ? 'timed out' : undefined,
-  );
-  return {
-    step: {
-      name,
-      ok,
-      durationMs: result.durationMs,
-      log: tail(`${result.stdout}\n${result.stderr}`),
-      ...(result.timedOut ? { timedOut: true } : {}),
-      ...(result.canceled ? { canceled: true } : {}),
-    },
-    result,
-  };
-}
-
 function createProblem(model: string, result: ExecResult, options: BuildOptions): Problem {
   if (result.timedOut) {
     return {
@@ -350,20 +230,4 @@ function condaError(output: string): string | undefined {
     .map((line) => line.trim())
     .filter((line) => /error|not available|conflict|nothing provides|could not/i.test(line))
     .at(-1);
-}
-
-function parseReport(stdout: string): SmokeReport | null {
-  for (const line of stdout.trim().split('\n').reverse()) {
-    try {
-      const parsed = JSON.parse(line) as SmokeReport;
-      if (parsed && typeof parsed === 'object' && 'torch' in parsed) return parsed;
-    } catch {
-      // a line of other output
-    }
-  }
-  return null;
-}
-
-function tail(text: string): string {
-  return text.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n');
 }

@@ -5,9 +5,9 @@
  * https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
  */
 import { createHash } from 'node:crypto';
-import { jsonText } from '../../report/json.js';
-import type { AuditDiagnostic } from '../engine.js';
-import type { Rule } from '../types.js';
+import type { AuditDiagnostic } from '../audit/engine.js';
+import type { Rule } from '../audit/types.js';
+import { jsonText } from './json.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 

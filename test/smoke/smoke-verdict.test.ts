@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { importNameOf, importsFor } from '../../src/build/import-names.js';
-import { type SmokeReport, smokeProblems } from '../../src/build/smoke-verdict.js';
 import type { ResolvedModel } from '../../src/compat/resolve.js';
+import { importNameOf, importsFor } from '../../src/smoke/import-names.js';
+import { type SmokeReport, smokeProblems } from '../../src/smoke/smoke-verdict.js';
 
 const model = (over: Partial<ResolvedModel> = {}): ResolvedModel => ({
   name: 'm',

@@ -6,8 +6,9 @@
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { Io } from '../io.js';
 import { BAKE_FILE, bakeTarget, IMAGE_PREFIX, IMAGE_SMOKE_SCRIPT } from '../layout.js';
-import type { BuildOptions, ModelBuild } from './run-build.js';
-import { runSmoke, step } from './run-build.js';
+import { runSmoke } from '../smoke/run-smoke.js';
+import { step } from '../tool-steps.js';
+import type { BuildOptions, ModelBuild } from './create-environments.js';
 
 const CHECK_TAG = 'envgen-check';
 

@@ -1,5 +1,5 @@
-import { jsonText } from '../../report/json.js';
-import type { AuditDiagnostic } from '../engine.js';
+import type { AuditDiagnostic } from '../audit/engine.js';
+import { jsonText } from './json.js';
 
 /** `{"diagnostics": [...], "summary": {...}}` as the audit issue specifies. */
 export function formatJson(diagnostics: readonly AuditDiagnostic[], filesChecked: number): string {

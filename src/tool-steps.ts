@@ -1,0 +1,76 @@
+/**
+ * One step of a long command (create an environment, build an image, run the smoke check): a
+ * tool run with the step's time limit and the command's abort signal, its progress shown, and
+ * the tail of its output kept for the report.
+ */
+import type { ExecResult, Io } from './io.js';
+import type { Progress } from './progress.js';
+
+export type StepName = 'create' | 'pip' | 'local-packages' | 'smoke' | 'image' | 'image-smoke';
+
+export interface StepResult {
+  name: StepName;
+  ok: boolean;
+  durationMs: number;
+  /** The tail of the step's output (conda's own error message included). */
+  log: string;
+  timedOut?: boolean;
+  canceled?: boolean;
+  /** The step could not run here (another platform's environment). */
+  skipped?: boolean;
+}
+
+export interface StepOptions {
+  /** Limit per step; none when absent. */
+  timeoutMs?: number;
+  signal: AbortSignal;
+  progress: Progress;
+}
+
+/** Lines of a failed step's output kept in the report. */
+const LOG_TAIL_LINES = 40;
+
+/** Runs one step's command, reporting progress and keeping the tail of its output. */
+export async function step(
+  io: Io,
+  options: StepOptions,
+  model: string,
+  name: StepName,
+  program: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+  judge: (result: ExecResult) => boolean = () => true,
+): Promise<{ step: StepResult; result: ExecResult }> {
+  options.progress.start(model, name);
+  const result = await io.exec(program, args, {
+    env,
+    ...(cwd ? { cwd } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    signal: options.signal,
+  });
+  const judged = !result.timedOut && !result.canceled && judge(result);
+  const ok = result.exitCode === 0 && judged;
+  options.progress.finish(
+    model,
+    name,
+    ok,
+    result.durationMs,
+    result.timedOut ? 'timed out' : undefined,
+  );
+  return {
+    step: {
+      name,
+      ok,
+      durationMs: result.durationMs,
+      log: tail(`${result.stdout}\n${result.stderr}`),
+      ...(result.timedOut ? { timedOut: true } : {}),
+      ...(result.canceled ? { canceled: true } : {}),
+    },
+    result,
+  };
+}
+
+function tail(text: string): string {
+  return text.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+}
