@@ -5,11 +5,12 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { type Io, PromptCancelled, stopAllProcesses } from '../io.js';
+import { type Io, PromptCancelled } from '../io.js';
 import { UserError } from '../problem.js';
 import { colorFor } from '../report/color.js';
 import { formatProblems } from '../report/problems.js';
 import type { CommandContext } from './context.js';
+import { withInterrupts } from './interrupts.js';
 import { VERSION } from './version.js';
 
 interface CommonOptions {
@@ -250,23 +251,8 @@ Examples:
       ),
   ).action(async (models: string[], options) => {
     const { runBuild } = await import('./commands/build.js');
-    // Ctrl-C (or a CI cancel: SIGTERM, SIGHUP) stops the running tools' process trees and
-    // removes half-made environments; a second one stops everything at once.
-    const controller = new AbortController();
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-    const interrupt = (): void => {
-      if (controller.signal.aborted) {
-        stopAllProcesses();
-        process.exit(130);
-      }
-      controller.abort();
-    };
-    for (const signal of signals) process.on(signal, interrupt);
-    try {
-      setExit(await runBuild(context(options), models, options, controller.signal));
-    } finally {
-      for (const signal of signals) process.removeListener(signal, interrupt);
-    }
+    // Ctrl-C (or a CI cancel) stops the running tools' process trees (see interrupts.ts).
+    setExit(await withInterrupts((signal) => runBuild(context(options), models, options, signal)));
   });
 
   withCommon(
