@@ -253,7 +253,7 @@ Examples:
         '\nExamples:\n  $ envgen doctor\n  $ envgen doctor sentiment --json\n  $ envgen doctor --docker',
       ),
   );
-  wire.action(doctor, async () => (await import('./commands/doctor.js')).runDoctor);
+  wire.interruptible(doctor, async () => (await import('./commands/doctor.js')).runDoctor);
 
   const audit = withCommon(
     program

@@ -59,6 +59,7 @@ export async function runDoctor(
   ctx: CommandContext,
   names: string[],
   flags: DoctorFlags,
+  signal: AbortSignal,
 ): Promise<number> {
   const { io, root } = ctx;
   const hasSpec = await io.exists(join(root, SPEC_FILE));
@@ -120,7 +121,9 @@ export async function runDoctor(
           machine,
         ),
       );
-      problems.push(...(await smokeHere(ctx, flags, model, specOf(spec), probe.kind === 'ok')));
+      problems.push(
+        ...(await smokeHere(ctx, flags, model, specOf(spec), probe.kind === 'ok', signal)),
+      );
     }
     models.push(verdict(model, problems));
   }
@@ -149,6 +152,7 @@ export async function runDoctor(
   io.stdout.write(
     ctx.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report, gpus, ctx.color),
   );
+  if (signal.aborted) return 130;
   return report.ok ? 0 : 1;
 }
 
@@ -193,7 +197,10 @@ async function smokeHere(
   model: ResolvedModel,
   spec: Spec,
   gpu: boolean,
+  signal: AbortSignal,
 ): Promise<Problem[]> {
+  // Stopped (Ctrl-C): no further smoke checks; the report says what was checked before.
+  if (signal.aborted) return [];
   const prefix = join(
     flags.prefixRoot ? resolve(ctx.io.cwd, flags.prefixRoot) : join(ctx.root, ENVIRONMENTS_ROOT),
     model.name,
@@ -205,7 +212,7 @@ async function smokeHere(
     {
       gpu,
       timeoutMs: 300_000,
-      signal: new AbortController().signal,
+      signal,
       progress: QUIET_PROGRESS,
       spec,
     },
