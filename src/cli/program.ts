@@ -3,21 +3,15 @@
  * imported when their command runs, so `envgen --version` or `envgen rules` never load the
  * resolver's WASM or the schema compiler.
  */
-import { resolve as resolvePath } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
-import { type Io, PromptCancelled, stopAllProcesses } from '../io.js';
+import { Command, CommanderError, Option, type OptionValues } from '@commander-js/extra-typings';
+import { type Io, PromptCancelled } from '../io.js';
 import { UserError } from '../problem.js';
 import { colorFor } from '../report/color.js';
 import { writeJson } from '../report/json.js';
 import { formatProblems } from '../report/problems.js';
-import type { CommandContext } from './context.js';
 import { EXIT, exitFor } from './exit-codes.js';
 import { VERSION } from './version.js';
-
-interface CommonOptions {
-  json?: boolean;
-  cwd?: string;
-}
+import { createWiring } from './wiring.js';
 
 export async function runCli(argv: readonly string[], givenIo: Io): Promise<number> {
   let exitCode = 0;
@@ -81,14 +75,9 @@ Examples:
   $ envgen rules --torch 2.4`,
     );
 
-  const context = (options: CommonOptions): CommandContext => ({
-    io,
-    root: resolvePath(io.cwd, options.cwd ?? '.'),
-    json: Boolean(options.json),
-    color: colorFor(io.stdout, io.env),
-  });
+  const wire = createWiring(io, setExit);
 
-  withCommon(
+  const resolve = withCommon(
     withPins(program.command('resolve'))
       .summary('print the resolved pins for each model, with the reason for each')
       .description(
@@ -107,12 +96,10 @@ Examples:
   $ envgen resolve --torch 2.1 --python 3.11 --cuda 11.8 --source pip
   $ envgen resolve --torch '>=2.8' --gpu 6.1 12.0 --driver 570.124.06`,
       ),
-  ).action(async (models: string[], options) => {
-    const { runResolve } = await import('./commands/resolve.js');
-    setExit(await runResolve(context(options), models, options));
-  });
+  );
+  wire.action(resolve, async () => (await import('./commands/resolve.js')).runResolve);
 
-  withCommon(
+  const rules = withCommon(
     program
       .command('rules')
       .summary('show the compatibility table')
@@ -125,12 +112,10 @@ Examples:
         'after',
         '\nExamples:\n  $ envgen rules\n  $ envgen rules --torch 2.4\n  $ envgen rules --torch 2.8 --json',
       ),
-  ).action(async (options) => {
-    const { runRules } = await import('./commands/rules.js');
-    setExit(await runRules(context(options), options));
-  });
+  );
+  wire.action(rules, async () => (await import('./commands/rules.js')).runRules);
 
-  withCommon(
+  const init = withCommon(
     withPins(program.command('init'))
       .summary('write envgen.yaml for a model repo (from flags or what it detects), then generate')
       .description(
@@ -158,12 +143,10 @@ Examples:
         'after',
         "\nExamples:\n  $ envgen init\n  $ envgen init --yes --torch 2.4 --cuda 12.1\n  $ envgen init --yes --json          # the model, the files, and notes: [{file, line, text, action, reason}]\n  $ envgen init --name detector --serve 'uvicorn main:app --host 0.0.0.0 --port 8000' --port 8000 --health /health",
       ),
-  ).action(async (options) => {
-    const { runInit } = await import('./commands/init.js');
-    setExit(await runInit(context(options), options));
-  });
+  );
+  wire.action(init, async () => (await import('./commands/init.js')).runInit);
 
-  withCommon(
+  const generate = withCommon(
     program
       .command('generate')
       .summary("render each model's environment.yml and Dockerfile (--check: exit 1 on drift)")
@@ -179,12 +162,10 @@ Examples:
         'after',
         '\nExamples:\n  $ envgen generate\n  $ envgen generate sentiment\n  $ envgen generate --check        (in CI or a pre-commit hook)\n  $ envgen generate --check --json',
       ),
-  ).action(async (models: string[], options) => {
-    const { runGenerate } = await import('./commands/generate.js');
-    setExit(await runGenerate(context(options), models, options));
-  });
+  );
+  wire.action(generate, async () => (await import('./commands/generate.js')).runGenerate);
 
-  withCommon(
+  const lock = withCommon(
     program
       .command('lock')
       .summary('solve each environment with a real conda solver and write explicit locks')
@@ -212,12 +193,10 @@ Examples:
         'after',
         '\nExamples:\n  $ envgen lock\n  $ envgen lock sentiment --update\n  $ envgen lock --platform linux-64 linux-aarch64\n  $ envgen lock --mirror conda-forge=https://mirror.example.com/conda-forge\n  $ envgen lock --check            (in CI: exit 1 when a lock is stale)',
       ),
-  ).action(async (models: string[], options) => {
-    const { runLockCommand } = await import('./commands/lock.js');
-    setExit(await runLockCommand(context(options), models, options));
-  });
+  );
+  wire.action(lock, async () => (await import('./commands/lock.js')).runLockCommand);
 
-  withCommon(
+  const build = withCommon(
     program
       .command('build')
       .summary('create each environment with conda and prove it with a smoke check (CI)')
@@ -249,28 +228,10 @@ Examples:
         'after',
         '\nWith GITHUB_STEP_SUMMARY set (GitHub Actions), a Markdown summary is appended there.\n\nExamples:\n  $ envgen build\n  $ envgen build --jobs 2 --timeout 30m --junit build.xml\n  $ envgen build sentiment --docker --gpu      (on a GPU runner)',
       ),
-  ).action(async (models: string[], options) => {
-    const { runBuild } = await import('./commands/build.js');
-    // Ctrl-C (or a CI cancel: SIGTERM, SIGHUP) stops the running tools' process trees and
-    // removes half-made environments; a second one stops everything at once.
-    const controller = new AbortController();
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-    const interrupt = (): void => {
-      if (controller.signal.aborted) {
-        stopAllProcesses();
-        process.exit(EXIT.interrupted);
-      }
-      controller.abort();
-    };
-    for (const signal of signals) process.on(signal, interrupt);
-    try {
-      setExit(await runBuild(context(options), models, options, controller.signal));
-    } finally {
-      for (const signal of signals) process.removeListener(signal, interrupt);
-    }
-  });
+  );
+  wire.interruptible(build, async () => (await import('./commands/build.js')).runBuild);
 
-  withCommon(
+  const doctor = withCommon(
     program
       .command('doctor')
       .summary('check this GPU machine: driver, GPUs, conda, Docker, and which models can run')
@@ -292,12 +253,10 @@ Examples:
         'after',
         '\nExamples:\n  $ envgen doctor\n  $ envgen doctor sentiment --json\n  $ envgen doctor --docker',
       ),
-  ).action(async (models: string[], options) => {
-    const { runDoctor } = await import('./commands/doctor.js');
-    setExit(await runDoctor(context(options), models, options));
-  });
+  );
+  wire.interruptible(doctor, async () => (await import('./commands/doctor.js')).runDoctor);
 
-  withCommon(
+  const audit = withCommon(
     program
       .command('audit')
       .summary('lint environment files, Dockerfiles and envgen.yaml against the rule catalogue')
@@ -336,16 +295,14 @@ Examples:
         'after',
         '\nIgnore one instruction or line with a comment above it: # envgen ignore=DKR008 <reason>\nIgnore a rule in a whole file: # envgen ignore-file=ENV012\n\nExamples:\n  $ envgen audit\n  $ envgen audit Dockerfile environment.yml --fail-on error\n  $ envgen audit --format sarif > envgen.sarif      (GitHub code scanning)\n  $ envgen audit --format github                    (annotations in GitHub Actions)\n  $ envgen audit --explain DKR008\n  $ envgen audit --list\n  $ envgen audit --only DKR017,DKR019 docker/',
       ),
-  ).action(async (files: string[], options) => {
-    const { runAudit } = await import('./commands/audit.js');
-    setExit(await runAudit(context(options), files, options));
-  });
+  );
+  wire.action(audit, async () => (await import('./commands/audit.js')).runAudit);
 
   return program;
 }
 
 /** The pins and fleet a user can give as flags (resolve, init). */
-function withPins(command: Command): Command {
+function withPins<Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>) {
   return command
     .option('--torch <spec>', "torch version spec: '2.1' (the 2.1 series), '2.1.2', '>=2.1,<2.3'")
     .option('--python <version>', 'Python major.minor, e.g. 3.11')
@@ -367,7 +324,9 @@ function withPins(command: Command): Command {
     .option('--gpu <cc...>', "the fleet's GPU compute capabilities, e.g. --gpu 8.0 9.0");
 }
 
-function withCommon(command: Command): Command {
+function withCommon<Args extends unknown[], Opts extends OptionValues>(
+  command: Command<Args, Opts>,
+) {
   return command
     .option('--json', 'machine-readable output on stdout')
     .option('--cwd <dir>', 'run as if started in DIR');

@@ -204,6 +204,8 @@ async function smokeHere(
   spec: Spec,
   gpu: boolean,
 ): Promise<Problem[]> {
+  // Stopped (Ctrl-C): no further smoke checks; the report says what was checked before.
+  if (options.signal.aborted) return [];
   const python = join(options.prefixRoot, model.name, 'bin', 'python');
   if (!(await io.exists(python))) return [];
   const smoke = await runSmoke(

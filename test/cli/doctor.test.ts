@@ -3,7 +3,8 @@
  * scenario in fixtures/nvidia-smi/<FAKE_NVIDIA_SMI> (reconstructed in nvidia-smi's format), and
  * the fake conda/docker stand in for the real tools.
  */
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -237,6 +238,35 @@ describe('envgen doctor: the models', () => {
     expect(model.problems.map((p: { ruleId: string }) => p.ruleId)).toEqual(
       expect.arrayContaining(['smoke/arch', 'smoke/device-op']),
     );
+  });
+
+  it('Ctrl-C stops the smoke check it is running and exits 130, with the report so far', async () => {
+    const dir = tmpDir({
+      'envgen.yaml': spec({ m: 'torch: "2.1"\ncuda: "11.8"\nsource: pytorch\n' }),
+    });
+    const env = machine('a100-535', {
+      PYTHONDONTWRITEBYTECODE: '1',
+      STUB_TORCH_VERSION: '2.1.2',
+      STUB_TORCH_CUDA: '11.8',
+    });
+    await runEnvgen(['generate'], { cwd: dir });
+    expect((await runEnvgen(['build'], { cwd: dir, env })).exitCode).toBe(0);
+    const pidFile = join(dir, 'smoke.pid');
+    const running = runEnvgen(['doctor', '--json'], {
+      cwd: dir,
+      env: { ...env, STUB_IMPORT_SLEEP: '30', STUB_PID_FILE: pidFile },
+    });
+    while (!existsSync(pidFile)) await new Promise((done) => setTimeout(done, 50));
+    process.emit('SIGINT');
+    const result = await running;
+    expect(result.exitCode).toBe(130);
+    expect(
+      JSON.parse(result.stdout).models[0].problems.map((p: { ruleId: string }) => p.ruleId),
+    ).toContain('build/canceled');
+    expect(process.listenerCount('SIGINT')).toBe(0);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((done) => setTimeout(done, 300));
+    expect(() => process.kill(pid, 0)).toThrow();
   });
 
   it('the checklist: a mark per check and a fix under each problem', async () => {

@@ -10,7 +10,7 @@ import { formatDoctor } from '../../report/doctor-text.js';
 import { writeJson } from '../../report/json.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
-import { exitFor } from '../exit-codes.js';
+import { EXIT, exitFor } from '../exit-codes.js';
 import { resolveSpecModels } from '../spec-models.js';
 
 export interface DoctorFlags {
@@ -24,6 +24,7 @@ export async function runDoctor(
   ctx: CommandContext,
   names: string[],
   flags: DoctorFlags,
+  signal: AbortSignal,
 ): Promise<number> {
   const { io, root } = ctx;
   const hasSpec = await io.exists(join(root, SPEC_FILE));
@@ -38,10 +39,12 @@ export async function runDoctor(
       : join(root, ENVIRONMENTS_ROOT),
     ...(flags.conda ? { conda: flags.conda } : {}),
     docker: Boolean(flags.docker),
-    signal: new AbortController().signal,
+    signal,
     ...(hasSpec ? {} : { noSpecNote: `no ${SPEC_FILE} here: only the machine was checked` }),
   });
   if (ctx.json) writeJson(io, report);
   else io.stdout.write(formatDoctor(report, gpus, ctx.color));
+  // Stopped (Ctrl-C): the report says what was checked before.
+  if (signal.aborted) return EXIT.interrupted;
   return exitFor(doctorProblems(report));
 }

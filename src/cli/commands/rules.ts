@@ -12,10 +12,13 @@ import { byDottedDescending } from '../../versions/dotted.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
-export async function runRules(
-  ctx: CommandContext,
-  flags: { torch?: string; rules?: string },
-): Promise<number> {
+export interface RulesFlags {
+  /** Releases to show in detail, e.g. 2.4 or '>=2.8'. */
+  torch?: string;
+  rules?: string;
+}
+
+export async function runRules(ctx: CommandContext, flags: RulesFlags): Promise<number> {
   const overlays: RulesOverlay[] = [];
   const specPath = join(ctx.root, SPEC_FILE);
   if (await ctx.io.exists(specPath)) {
