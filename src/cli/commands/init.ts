@@ -1,30 +1,21 @@
 /**
  * `envgen init`: writes envgen.yaml for a model repo from flags and what the repo shows, checks
  * that it resolves, then generates. Asks only on a terminal; never replaces a file without
- * --force. The flags, the questions and the report live here; what to propose is src/init.
+ * --force. The flags, the questions and the report live here; the work is src/init
+ * (initRepository).
  */
-import { resolveSpec } from '../../compat/resolve-spec.js';
 import { compatTable } from '../../compat/table.js';
 import { type InitValues, valueProblems } from '../../init/check-flags.js';
-import { detectRepo } from '../../init/detect-repo.js';
-import {
-  type Answers,
-  type Draft,
-  draftSpec,
-  type InitOptions,
-  settleSpec,
-  withAnswers,
-} from '../../init/draft-spec.js';
-import { checkSpecAbsent, writeInitFiles } from '../../init/write-init-files.js';
+import type { Answers, Draft, InitOptions } from '../../init/draft-spec.js';
+import { initRepository } from '../../init/init-repository.js';
 import type { Io } from '../../io.js';
 import { UserError } from '../../problem.js';
-import { renderPlan } from '../../render/plan.js';
 import { colorFor } from '../../report/color.js';
 import { writeJson } from '../../report/json.js';
 import { formatNotes } from '../../report/notes.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatWarnings } from '../../report/warnings.js';
-import { parseSpecText, SPEC_FILE } from '../../spec/load-spec.js';
+import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { VERSION } from '../version.js';
@@ -38,53 +29,37 @@ export interface InitFlags extends InitOptions {
 }
 
 export async function runInit(ctx: CommandContext, flags: InitFlags): Promise<number> {
-  const { io, root } = ctx;
-  // A bad flag is reported as the flag, before anything is read or written: checking it as
-  // part of the spec text would point at lines of an envgen.yaml that does not exist.
-  const flagProblems = valueProblems(flags);
-  if (flagProblems.length > 0) throw new UserError(flagProblems);
-  await checkSpecAbsent(io, root, Boolean(flags.force));
-
-  const table = compatTable();
-  let draft = draftSpec(await detectRepo(io, root), flags, table);
-  if (io.stdinIsTTY && !flags.yes && !ctx.json) draft = withAnswers(draft, await ask(io, draft));
-  const settled = settleSpec(draft, table);
-
-  const loaded = parseSpecText(settled.text, SPEC_FILE);
-  const resolution = resolveSpec(table, loaded, [settled.name]);
-  if (resolution.problems.length > 0) throw new UserError(resolution.problems);
-  const color = colorFor(io.stderr, io.env);
-  io.stderr.write(formatWarnings(resolution.models, color));
-  const plan = renderPlan({
-    specFile: SPEC_FILE,
-    spec: loaded.spec,
-    models: resolution.models,
+  const { io } = ctx;
+  const { yes, force, ...options } = flags;
+  const interactive = io.stdinIsTTY && !yes && !ctx.json;
+  const outcome = await initRepository(io, {
+    root: ctx.root,
+    options,
+    force: Boolean(force),
+    table: compatTable(),
     version: VERSION,
+    ...(interactive ? { answer: (draft: Draft) => ask(io, draft) } : {}),
   });
-  const { files, warnings } = await writeInitFiles(io, root, settled.text, plan, {
-    force: Boolean(flags.force),
-    localPackages: settled.model.localPackages ?? [],
-  });
-  const problems = [...settled.warnings, ...warnings];
-  if (settled.notes.length > 0) io.stderr.write(formatNotes(settled.notes));
-  if (problems.length > 0) io.stderr.write(formatProblems(problems, color));
+  const color = colorFor(io.stderr, io.env);
+  io.stderr.write(formatWarnings(outcome.models, color));
+  if (outcome.notes.length > 0) io.stderr.write(formatNotes(outcome.notes));
+  if (outcome.problems.length > 0) io.stderr.write(formatProblems(outcome.problems, color));
 
-  const m = resolution.models[0];
+  const m = outcome.model;
   if (ctx.json) {
-    const out = {
+    writeJson(io, {
       spec: SPEC_FILE,
       model: m,
-      files: files.map(({ path, status }) => ({ path, status })),
-      notes: settled.notes,
-      problems,
-    };
-    writeJson(io, out);
+      files: outcome.files.map(({ path, status }) => ({ path, status })),
+      notes: outcome.notes,
+      problems: outcome.problems,
+    });
     return EXIT.ok;
   }
   const lines = [
-    `wrote ${SPEC_FILE}: model '${settled.name}', torch ${m?.torch}, python ${m?.python}, ${m?.cuda === 'cpu' ? 'cpu' : `cuda ${m?.cuda}`}, from ${m?.source}`,
-    ...settled.evidence.map((line) => `  ${ctx.color.dim(line)}`),
-    ...files.map((f) => `${f.status.padEnd(9)} ${f.path}`),
+    `wrote ${SPEC_FILE}: model '${outcome.name}', torch ${m.torch}, python ${m.python}, ${m.cuda === 'cpu' ? 'cpu' : `cuda ${m.cuda}`}, from ${m.source}`,
+    ...outcome.evidence.map((line) => `  ${ctx.color.dim(line)}`),
+    ...outcome.files.map((f) => `${f.status.padEnd(9)} ${f.path}`),
     '',
     'Next: review envgen.yaml (`envgen resolve` says why each pin was chosen), then `docker buildx bake`.',
   ];
