@@ -25,6 +25,9 @@ export interface OutStream {
   write(text: string): void;
   /** Whether the stream is an interactive terminal (colour, live progress). */
   isTTY: boolean;
+  /** The terminal's width and height in character cells, when it is one and says. */
+  columns?: number;
+  rows?: number;
 }
 
 export interface DirEntry {
@@ -131,6 +134,13 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
     stderr: {
       write: (text) => process.stderr.write(text),
       isTTY: Boolean(process.stderr.isTTY),
+      // Read at each use: the terminal can be resized while a command runs.
+      get columns() {
+        return process.stderr.columns;
+      },
+      get rows() {
+        return process.stderr.rows;
+      },
     },
     stdinIsTTY: Boolean(process.stdin.isTTY),
     hostPlatform: `${process.platform === 'darwin' ? 'osx' : process.platform === 'win32' ? 'win' : process.platform}-${process.arch === 'x64' ? '64' : process.arch === 'arm64' ? (process.platform === 'linux' ? 'aarch64' : 'arm64') : process.arch}`,

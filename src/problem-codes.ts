@@ -104,6 +104,8 @@ const CODES = {
   // build: the environments, the images, and the smoke check in them.
   'build/no-conda': error('environment'),
   'build/no-docker': error('environment'),
+  'build/no-buildx': error('environment'),
+  'build/docker-daemon': error('environment'),
   'build/timeout': error('environment'),
   'build/canceled': error('interrupted'),
   'build/solve': error('failed'),

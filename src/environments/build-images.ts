@@ -6,11 +6,51 @@
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { Io } from '../io.js';
 import { BAKE_FILE, bakeTarget, IMAGE_PREFIX, IMAGE_SMOKE_SCRIPT } from '../layout.js';
+import type { Problem } from '../problem.js';
 import { runSmoke } from '../smoke/run-smoke.js';
 import { step } from '../tool-steps.js';
 import type { BuildOptions, ModelBuild } from './create-environments.js';
 
 const CHECK_TAG = 'envgen-check';
+
+/**
+ * What `build --docker` needs of Docker, checked before anything is built: the buildx plugin
+ * (bake is a buildx command) and a daemon that answers. Either missing is a tool standing in
+ * the way, with its fix, not a failed build.
+ */
+export async function dockerProblems(io: Io, docker: string): Promise<Problem[]> {
+  const buildx = await io.exec(docker, ['buildx', 'version'], { timeoutMs: 30_000 });
+  if (buildx.exitCode !== 0) {
+    return [
+      {
+        ruleId: 'build/no-buildx',
+        severity: 'error',
+        message: `docker has no buildx plugin, and --docker builds with \`docker buildx bake\`${firstLine(buildx.stderr)}`,
+        fix: 'install the buildx plugin (the docker-buildx-plugin package, or Docker Desktop), or leave out --docker',
+      },
+    ];
+  }
+  const info = await io.exec(docker, ['info', '--format', '{{.ServerVersion}}'], {
+    timeoutMs: 30_000,
+  });
+  if (info.exitCode !== 0) {
+    return [
+      {
+        ruleId: 'build/docker-daemon',
+        severity: 'error',
+        message: `the docker daemon does not answer${firstLine(info.stderr)}`,
+        fix: 'start the daemon (`sudo systemctl start docker`, or Docker Desktop) or add your user to the docker group, or leave out --docker',
+      },
+    ];
+  }
+  return [];
+}
+
+/** `: <first line of stderr>`, when there is one, cut to a readable length. */
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0]?.trim() ?? '';
+  return line ? `: ${line.slice(0, 200)}` : '';
+}
 
 export async function buildImages(
   io: Io,

@@ -33,9 +33,10 @@ export function formatDoctor(report: DoctorReport, gpus: GpuInfo[], c: ChalkInst
       `  ${mark.ok} ${report.conda.kind} ${report.conda.version} (${report.conda.path})${report.conda.cuda ? `, detects __cuda=${report.conda.cuda}` : report.conda.cuda === null ? ', detects no CUDA (__cuda absent)' : ''}`,
     );
   }
-  if (report.docker) {
+  // A docker whose daemon does not answer is not a check passed: its problem line says so.
+  if (report.docker?.version) {
     lines.push(
-      `  ${mark.ok} docker ${report.docker.version ?? '(daemon not answering)'}${report.docker.nvidiaRuntime ? ', NVIDIA runtime' : ''}${report.docker.nvidiaCtk ? `, nvidia-ctk ${report.docker.nvidiaCtk}` : ''}`,
+      `  ${mark.ok} docker ${report.docker.version}${report.docker.nvidiaRuntime ? ', NVIDIA runtime' : ''}${report.docker.nvidiaCtk ? `, nvidia-ctk ${report.docker.nvidiaCtk}` : ''}`,
     );
   }
   for (const problem of report.problems) finding(problem);

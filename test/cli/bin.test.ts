@@ -2,9 +2,17 @@
  * A few checks of the built executable (`npm test` builds first): the way users and CI run
  * envgen, through node and bin/envgen.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 
@@ -134,4 +142,51 @@ describe('bin/envgen', () => {
     // The probe can see the load: resolve does use the version parser.
     expect((await run('resolve', '--torch', '2.1')).rattler).toBe(true);
   });
+
+  // A real terminal: util-linux `script` runs the bundle on a pseudo-terminal, so init asks its
+  // questions and the keys reach readline as a user's would (Ctrl-C is 0x03, Ctrl-D 0x04).
+  it.skipIf(!existsSync('/usr/bin/script') || process.platform !== 'linux')(
+    'Ctrl-C or Ctrl-D at an init question on a terminal: exit 130, quietly, nothing written',
+    async () => {
+      for (const [key, answersFirst] of [
+        ['\u0003', ''],
+        ['\u0004', ''],
+        ['\u0003', '\r'],
+      ] as const) {
+        const dir = mkdtempSync(join(tmpdir(), 'envgen-bin-tty-'));
+        writeFileSync(join(dir, 'requirements.txt'), 'torch==2.2.2\n');
+        const command = `'${process.execPath}' '${resolve('bin/envgen')}' init`;
+        const child = execa('script', ['-qfec', command, '/dev/null'], {
+          cwd: dir,
+          env: { TERM: 'xterm', NO_COLOR: '1' },
+          reject: false,
+          timeout: 60_000,
+        });
+        let screen = '';
+        let pressed = false;
+        let answered = answersFirst === '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          screen += chunk.toString();
+          // Answer the first question (taking its default), then press the key at the next.
+          if (!answered && screen.includes('Model name [')) {
+            answered = true;
+            child.stdin?.write(answersFirst);
+          } else if (
+            answered &&
+            !pressed &&
+            screen.includes(answersFirst ? 'torch [' : 'Model name [')
+          ) {
+            pressed = true;
+            child.stdin?.write(key);
+          }
+        });
+        const { exitCode } = await child;
+        expect(pressed).toBe(true);
+        expect(exitCode).toBe(130);
+        expect(screen).not.toMatch(/internal error|at \S+ \(|Error:/);
+        expect(readdirSync(dir)).toEqual(['requirements.txt']);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -251,11 +251,14 @@ describe('envgen build', () => {
       'image-smoke',
     ]);
     const docker = calls().filter((c) => c.tool === 'docker');
+    // buildx and the daemon are checked before anything is built.
     expect(docker.map((c) => c.argv.slice(0, 2))).toEqual([
+      ['buildx', 'version'],
+      ['info', '--format'],
       ['buildx', 'bake'],
       ['run', '--rm'],
     ]);
-    expect(docker[0]?.argv).toEqual([
+    expect(docker[2]?.argv).toEqual([
       'buildx',
       'bake',
       '--file',
@@ -264,8 +267,8 @@ describe('envgen build', () => {
       'chat',
     ]);
     // The image just built, under a tag of envgen's own, never pulled.
-    expect(docker[0]?.env).toMatchObject({ TAG: 'envgen-check' });
-    expect(docker[1]?.argv).toEqual(expect.arrayContaining(['--pull=never', 'chat:envgen-check']));
+    expect(docker[2]?.env).toMatchObject({ TAG: 'envgen-check' });
+    expect(docker[3]?.argv).toEqual(expect.arrayContaining(['--pull=never', 'chat:envgen-check']));
   });
 
   it('--docker without docker: exit 3', async () => {
@@ -276,6 +279,25 @@ describe('envgen build', () => {
     });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain('[build/no-docker]');
+  });
+
+  it('--docker without buildx, or with no daemon answering: exit 3 with a fix, before anything is built', async () => {
+    for (const [variable, ruleId] of [
+      ['FAKE_DOCKER_NO_BUILDX', 'build/no-buildx'],
+      ['FAKE_DOCKER_MISSING_DAEMON', 'build/docker-daemon'],
+    ] as const) {
+      const { dir, env, calls } = await repo();
+      const result = await runEnvgen(['build', 'chat', '--docker'], {
+        cwd: dir,
+        env: { ...env, [variable]: '1' },
+      });
+      expect(result.exitCode).toBe(3);
+      expect(result.stderr).toContain(`[${ruleId}]`);
+      expect(result.stderr).toMatch(/fix: .*(buildx plugin|start the daemon)/);
+      expect(result.stdout).toBe('');
+      // Nothing was created or baked: the check comes first.
+      expect(calls().some((c) => c.argv.includes('create') || c.argv.includes('bake'))).toBe(false);
+    }
   });
 
   it('--gpu requires a visible GPU whose architecture the build carries, and a working device', async () => {
@@ -323,12 +345,24 @@ describe('envgen build', () => {
     expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
 
-  it('on a terminal, progress is a live line per model', async () => {
+  it('on a terminal, progress is a live line per model; TERM=dumb gets plain lines', async () => {
     const { dir, env } = await repo();
-    const result = await runEnvgen(['build', 'chat'], { cwd: dir, env, tty: true });
+    const result = await runEnvgen(['build', 'chat'], {
+      cwd: dir,
+      env: { ...env, TERM: 'xterm' },
+      tty: true,
+    });
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain('\u001b[2K  chat: create');
-    expect(result.stderr).toMatch(/chat: smoke ok \(\d+\.\ds\)/);
+    expect(result.stderr).toContain('\r\u001b[J  chat: create');
+    expect(result.stderr.match(/chat: smoke ok \(\d+\.\ds\)/g)).toHaveLength(1);
+    const dumb = await runEnvgen(['build', 'chat'], {
+      cwd: dir,
+      env: { ...env, TERM: 'dumb' },
+      tty: true,
+    });
+    expect(dumb.exitCode).toBe(0);
+    expect(dumb.stderr).toMatch(/chat: smoke ok \(\d+\.\ds\)/);
+    expect(dumb.stderr).not.toContain('\u001b');
   });
 
   it('another platform’s environment is solved for that platform, and not run here', async () => {

@@ -125,6 +125,28 @@ describe('envgen doctor: the machine', () => {
     expect(report.problems.map((p) => p.ruleId)).toContain('doctor/conda-no-cuda');
   });
 
+  it('a docker whose daemon does not answer is one line, marked as a problem, not as a check passed', async () => {
+    const env = machine('a100-535', { FAKE_DOCKER_MISSING_DAEMON: '1' });
+    const result = await runEnvgen(['doctor', '--conda', resolve(BIN, 'conda')], {
+      cwd: tmpDir(),
+      env,
+    });
+    const docker = result.stdout.split('\n').filter((line) => /^\s+\S+ docker/.test(line));
+    expect(docker).toHaveLength(1);
+    expect(docker[0]).toMatch(/^\s+! docker is installed but its daemon does not answer/);
+    const json = JSON.parse(
+      (
+        await runEnvgen(['doctor', '--json', '--conda', resolve(BIN, 'conda')], {
+          cwd: tmpDir(),
+          env,
+        })
+      ).stdout,
+    );
+    expect(json.problems.map((p: { ruleId: string }) => p.ruleId)).toContain(
+      'doctor/docker-daemon',
+    );
+  });
+
   it('docker is information unless the models run in containers', async () => {
     const env = machine('a100-535', { PATH: `${BIN}:/usr/bin:/bin` });
     const noDocker = { ...env, PATH: env.PATH.replace(BIN, tmpDir()) };

@@ -326,10 +326,12 @@ describe('the fake docker (fixtures/bin, a stand-in for Docker in tests)', () =>
     expect(JSON.parse(without.stdout)).toMatchObject({ cudaAvailable: false, devices: [] });
   });
 
-  it('fails every command but --version when the daemon is missing', async () => {
+  it('fails every command but the client-side ones when the daemon is missing', async () => {
     const env = { FAKE_DOCKER_MISSING_DAEMON: '1' };
     const version = await execa(join(fakeBin, 'docker'), ['--version'], { env });
     expect(version.stdout).toBe('Docker version 28.2.2, build e6534b4');
+    const buildx = await execa(join(fakeBin, 'docker'), ['buildx', 'version'], { env });
+    expect(buildx.stdout).toContain('github.com/docker/buildx');
     const info = await execa(join(fakeBin, 'docker'), ['info', '--format', '{{json .}}'], {
       env,
       reject: false,

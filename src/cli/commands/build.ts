@@ -5,7 +5,7 @@
  */
 import { join, resolve as resolvePath } from 'node:path';
 import type { ResolvedModel } from '../../compat/resolve.js';
-import { buildImages } from '../../environments/build-images.js';
+import { buildImages, dockerProblems } from '../../environments/build-images.js';
 import { type BuildReport, buildEnvironments } from '../../environments/create-environments.js';
 import { applyPlan } from '../../generate/apply-plan.js';
 import { ENVIRONMENTS_ROOT, lockPath, pipLockPath } from '../../layout.js';
@@ -115,6 +115,10 @@ export async function runBuild(
         fix: 'install Docker (with BuildKit/buildx), or leave out --docker',
       },
     ]);
+  }
+  if (docker) {
+    const missing = await dockerProblems(io, docker);
+    if (missing.length > 0) throw new UserError(missing);
   }
 
   const chosen = models.filter((m) => selected.includes(m.name));
