@@ -74,3 +74,12 @@ export async function step(
 function tail(text: string): string {
   return text.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n');
 }
+
+/**
+ * Where a failed step's log is, for a problem's fix: its last lines follow `envgen build`'s
+ * table under a heading of their own, and the JSON report (`--json`, `--report FILE`) holds them
+ * at `models[].steps[].log`.
+ */
+export function stepLogFix(model: string, stepName: string, then?: string): string {
+  return `read the ${stepName} step's log: its last lines are printed under \`--- ${model}: ${stepName} (last lines) ---\`, and the JSON report (--json, --report FILE) has them in models[].steps[].log${then ? `; ${then}` : ''}`;
+}

@@ -9,6 +9,7 @@ import { UserError } from '../problem.js';
 import { colorFor } from '../report/color.js';
 import { writeJson } from '../report/json.js';
 import { formatProblems } from '../report/problems.js';
+import { didYouMean } from '../spec/did-you-mean.js';
 import { EXIT, exitFor } from './exit-codes.js';
 import { VERSION } from './version.js';
 import { createWiring } from './wiring.js';
@@ -60,9 +61,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`error: ${text.replace(/^error: /, '')}`),
+      outputError: (text, write) => write(`error: ${withHints(text.replace(/^error: /, ''))}`),
     })
     .showSuggestionAfterError(true)
+    // Our own `help [command]`: commander's prints the whole help, with no error, for a name it
+    // does not know.
+    .helpCommand(false)
     .addHelpText(
       'after',
       `
@@ -94,7 +98,7 @@ Examples:
   $ envgen resolve
   $ envgen resolve sentiment --json
   $ envgen resolve --torch 2.1 --python 3.11 --cuda 11.8 --source pip
-  $ envgen resolve --torch '>=2.8' --gpu 6.1 12.0 --driver 570.124.06`,
+  $ envgen resolve --torch '>=2.8' --gpu 6.1,12.0 --driver 570.124.06`,
       ),
   );
   wire.action(resolve, async () => (await import('./commands/resolve.js')).runResolve);
@@ -298,6 +302,22 @@ Examples:
   );
   wire.action(audit, async () => (await import('./commands/audit.js')).runAudit);
 
+  program
+    .command('help')
+    .argument('[command]', 'the command to show the help of')
+    .summary('display help for command')
+    .action((name) => {
+      if (name === undefined) return program.outputHelp();
+      const command = program.commands.find((c) => c.name() === name && c.name() !== 'help');
+      if (command) return command.outputHelp();
+      const names = program.commands.map((c) => c.name()).filter((n) => n !== 'help');
+      const near = didYouMean(name, names);
+      program.error(
+        `error: unknown command '${name}'${near ? `\n(Did you mean ${near}?)` : ''}\nCommands: ${names.join(', ')}\n`,
+        { exitCode: 2, code: 'commander.unknownCommand' },
+      );
+    });
+
   return program;
 }
 
@@ -321,7 +341,11 @@ function withPins<Args extends unknown[], Opts extends OptionValues>(command: Co
     .option('--vision', 'add the paired torchvision')
     .option('--audio', 'add the paired torchaudio')
     .option('--driver <version>', "the fleet's oldest NVIDIA driver, e.g. 535.104.05")
-    .option('--gpu <cc...>', "the fleet's GPU compute capabilities, e.g. --gpu 8.0 9.0");
+    .option(
+      '--gpu <cc>',
+      "the fleet's GPU compute capabilities, comma-separated or repeated: --gpu 8.0,9.0",
+      gpuList,
+    );
 }
 
 function withCommon<Args extends unknown[], Opts extends OptionValues>(
@@ -330,4 +354,25 @@ function withCommon<Args extends unknown[], Opts extends OptionValues>(
   return command
     .option('--json', 'machine-readable output on stdout')
     .option('--cwd <dir>', 'run as if started in DIR');
+}
+
+/**
+ * `--gpu 8.0,9.0` or `--gpu 8.0 --gpu 9.0`. Not a variadic option: `--gpu 8.0 sentiment` would
+ * take the model name for a GPU.
+ */
+function gpuList(value: string, previous: string[] | undefined): string[] {
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  ];
+}
+
+/** Hints commander does not give: `-v` (a common guess for the version) is `-V`. */
+function withHints(message: string): string {
+  if (/^unknown option '-v'/.test(message))
+    return `${message.trimEnd()}\n(the version is envgen -V or envgen --version)\n`;
+  return message;
 }

@@ -8,7 +8,7 @@ import type { Io } from '../io.js';
 import { BAKE_FILE, bakeTarget, IMAGE_PREFIX, IMAGE_SMOKE_SCRIPT } from '../layout.js';
 import type { Problem } from '../problem.js';
 import { runSmoke } from '../smoke/run-smoke.js';
-import { step } from '../tool-steps.js';
+import { step, stepLogFix } from '../tool-steps.js';
 import type { BuildOptions, ModelBuild } from './create-environments.js';
 
 const CHECK_TAG = 'envgen-check';
@@ -82,7 +82,11 @@ export async function buildImages(
         ruleId: bake.step.timedOut ? 'build/timeout' : 'build/image',
         severity: 'error',
         message: `${build.name}: docker buildx bake failed${bake.step.timedOut ? ' (timed out)' : ''}: ${lastLine(bake.result.stderr)}`,
-        fix: `read the step log; \`docker buildx bake --file ${BAKE_FILE}\` reproduces it`,
+        fix: stepLogFix(
+          build.name,
+          'image',
+          `\`docker buildx bake --file ${BAKE_FILE}\` reproduces it`,
+        ),
       });
       continue;
     }

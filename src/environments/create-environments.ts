@@ -20,7 +20,7 @@ import {
 import { runSmoke } from '../smoke/run-smoke.js';
 import type { SmokeReport } from '../smoke/smoke-verdict.js';
 import type { Spec } from '../spec/types.js';
-import { type StepResult, step } from '../tool-steps.js';
+import { type StepResult, step, stepLogFix } from '../tool-steps.js';
 
 export interface ModelBuild {
   name: string;
@@ -124,7 +124,7 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
       name: 'pip',
       args: ['--requirement', lock.pip],
       what: lock.pip,
-      fix: 'read the step log; pin the requirement pip names, or check the index URLs',
+      fix: stepLogFix(model.name, 'pip', 'pin the requirement pip names, or check the index URLs'),
     });
   }
   if (localPackages.length > 0) {
@@ -132,7 +132,11 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
       name: 'local-packages',
       args: ['--no-deps', ...localPackages.map((path) => join(options.root, path))],
       what: `the repo's own package (${localPackages.join(', ')})`,
-      fix: 'read the step log; the folder needs a pyproject.toml or setup.py that builds',
+      fix: stepLogFix(
+        model.name,
+        'local-packages',
+        'the folder needs a pyproject.toml or setup.py that builds',
+      ),
     });
   }
   for (const pip of foreign ? [] : pipSteps) {
@@ -190,7 +194,7 @@ function createProblem(model: string, result: ExecResult, options: BuildOptions)
       ruleId: 'build/timeout',
       severity: 'error',
       message: `${model}: creating the environment took longer than ${Math.round((options.timeoutMs ?? 0) / 1000)} s and was stopped`,
-      fix: 'raise --timeout, or check the network and channel mirrors',
+      fix: stepLogFix(model, 'create', 'raise --timeout, or check the network and channel mirrors'),
     };
   }
   if (result.canceled) {

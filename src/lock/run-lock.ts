@@ -163,6 +163,12 @@ async function lockJobs(
   }
   for (const job of jobs) {
     if (job.content !== undefined && needsWrite(job.status)) {
+      // A solve that gives the same bytes (`--update` with nothing newer) leaves the file, and
+      // its modification time, alone.
+      if (job.content === job.existing) {
+        job.status = 'unchanged';
+        continue;
+      }
       await io.writeFileAtomic(join(options.root, job.path), job.content);
       job.status = job.existing === null ? 'created' : 'updated';
     } else if (job.status === 'removed') {
@@ -410,9 +416,11 @@ function outcomeOf(job: Job): LockOutcome {
     status: job.status,
     ...(packages !== undefined
       ? { packages }
-      : job.kind === 'pip' && job.status !== 'unchanged'
-        ? { packages: job.target.model.pip.filter((r) => !r.startsWith('-')).length }
-        : {}),
+      : job.kind === 'conda' && job.existing !== null && job.status === 'unchanged'
+        ? { packages: lockedUrls(job.existing).length }
+        : job.kind === 'pip' && job.target.model.pip.length > 0 && job.status !== 'removed'
+          ? { packages: job.target.model.pip.filter((r) => !r.startsWith('-')).length }
+          : {}),
   };
 }
 

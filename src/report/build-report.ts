@@ -32,6 +32,14 @@ export function buildReportTable(report: BuildReport, c: ChalkInstance): string 
       .map((cell, i) => cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - plain(cell).length)))
       .join('  ')
       .trimEnd();
+  return `${[c.bold(line(['model', 'result', 'steps', 'smoke'])), ...rows.map(line)].join('\n')}\n`;
+}
+
+/**
+ * The problems of a build and the last lines of each failed step's log: diagnostics, for
+ * stderr (the table goes to stdout). Empty when every model passed.
+ */
+export function buildDiagnostics(report: BuildReport, c: ChalkInstance): string {
   const failures = report.models.flatMap((m) =>
     m.problems.map(
       (p) =>
@@ -43,13 +51,8 @@ export function buildReportTable(report: BuildReport, c: ChalkInstance): string 
       .filter((s) => !s.ok && s.log)
       .map((s) => `--- ${m.name}: ${s.name} (last lines) ---\n${s.log}`),
   );
-  return [
-    c.bold(line(['model', 'result', 'steps', 'smoke'])),
-    ...rows.map(line),
-    ...(failures.length ? ['', ...failures] : []),
-    ...(logs.length ? ['', ...logs] : []),
-    '',
-  ].join('\n');
+  const parts = [...failures, ...(logs.length ? ['', ...logs] : [])];
+  return parts.length > 0 ? `${parts.join('\n')}\n` : '';
 }
 
 export function junitXml(report: BuildReport): string {

@@ -2,9 +2,41 @@
 import type { ChalkInstance } from 'chalk';
 import { noCompatFloorText } from '../compat/fleet.js';
 import type { ResolvedModel } from '../compat/resolve.js';
+import type { Table } from '../compat/table.js';
 
-export function formatResolved(models: readonly ResolvedModel[], color: ChalkInstance): string {
-  return models.map((model) => formatModel(model, color)).join('\n');
+/**
+ * The models, then the sources their `[S3]`-style ids cite (the compatibility table's `sources`),
+ * so the text explains itself.
+ */
+export function formatResolved(
+  models: readonly ResolvedModel[],
+  color: ChalkInstance,
+  sources: Table['sources'],
+): string {
+  const cited = citedSources(models).filter((id) => sources[id]);
+  const legend =
+    cited.length > 0
+      ? [
+          `\n${color.dim('sources')}`,
+          ...cited.map((id) => {
+            const info = sources[id] as Table['sources'][string];
+            return `  ${id.padEnd(5)} ${info.title} (${info.locator})`;
+          }),
+          '',
+        ].join('\n')
+      : '';
+  return `${models.map((model) => formatModel(model, color)).join('\n')}${legend}`;
+}
+
+/** The source ids (S1, S27, ...) the models' text cites, in numeric order. */
+function citedSources(models: readonly ResolvedModel[]): string[] {
+  const ids = new Set<string>();
+  for (const m of models) {
+    for (const text of [...m.reasons, ...m.warnings, ...(m.archSources ?? [])]) {
+      for (const match of text.matchAll(/\bS\d+\b/g)) ids.add(match[0]);
+    }
+  }
+  return [...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
 }
 
 function formatModel(m: ResolvedModel, c: ChalkInstance): string {

@@ -6,7 +6,7 @@ import type { ResolvedModel } from '../compat/resolve.js';
 import type { ExecResult, Io } from '../io.js';
 import type { Problem } from '../problem.js';
 import type { Spec } from '../spec/types.js';
-import { type StepOptions, type StepResult, step } from '../tool-steps.js';
+import { type StepOptions, type StepResult, step, stepLogFix } from '../tool-steps.js';
 import { packagesFor } from './import-names.js';
 import { type SmokeReport, smokeProblems } from './smoke-verdict.js';
 
@@ -45,7 +45,7 @@ export async function runSmoke(
             ruleId: 'smoke/no-report',
             severity: 'error',
             message: `${model.name}: the smoke check printed no report (exit ${raw.exitCode ?? 'killed'})`,
-            fix: 'read the step log; the environment or image may lack Python',
+            fix: stepLogFix(model.name, name, 'the environment or image may lack Python'),
           },
         ];
     return problems.length === 0;
@@ -74,7 +74,11 @@ export async function runSmoke(
       ruleId: result.timedOut ? 'build/timeout' : result.canceled ? 'build/canceled' : 'smoke/exit',
       severity: 'error',
       message: `${model.name}: the ${name} step ${result.timedOut ? 'took too long and was stopped' : result.canceled ? 'was interrupted' : 'exited with an error after its report (a crash at shutdown?)'}`,
-      fix: 'read the step log',
+      fix: stepLogFix(
+        model.name,
+        name,
+        result.timedOut ? 'raise --timeout if the check needs longer' : undefined,
+      ),
     });
   }
   return { step: result, report, problems };

@@ -128,6 +128,25 @@ describe('envgen build', () => {
     expect(existsSync(leftover)).toBe(true);
   });
 
+  it('text output: the table on stdout; problems and step logs on stderr, the fix naming where the log is', async () => {
+    const { dir, env } = await repo();
+    const result = await runEnvgen(['build', 'chat', '--timeout', '2s'], {
+      cwd: dir,
+      env: { ...env, FAKE_CONDA_FAIL: 'hang' },
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toMatch(/^model\s+result/);
+    expect(result.stdout).not.toContain('error');
+    expect(result.stdout).not.toContain('[build/timeout]');
+    expect(result.stderr).toContain('[build/timeout]');
+    // The fix names the heading the log is printed under, and that heading is there.
+    const heading = '--- chat: create (last lines) ---';
+    expect(result.stderr).toMatch(
+      /fix: read the create step's log: .*--- chat: create \(last lines\) ---/,
+    );
+    expect(result.stderr.split('\n').filter((line) => line === heading)).toHaveLength(1);
+  });
+
   it('a hanging tool is stopped with its whole process tree at --timeout (exit 3)', async () => {
     const { dir, env } = await repo();
     const pidFile = join(dir, 'child.pid');

@@ -19,6 +19,54 @@ describe('envgen', () => {
     expect(exitCode).toBe(2);
     expect(stderr).toContain('--torch');
   });
+
+  it('-v (a common guess) points at -V/--version', async () => {
+    for (const argv of [['-v'], ['resolve', '-v']]) {
+      const { exitCode, stdout, stderr } = await runEnvgen(argv);
+      expect(exitCode).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^error: unknown option '-v'\n.*envgen -V.*--version/);
+    }
+  });
+
+  it('help COMMAND prints that help; an unknown name is an error with a did-you-mean, exit 2', async () => {
+    const lock = await runEnvgen(['help', 'lock']);
+    expect(lock.exitCode).toBe(0);
+    expect(lock.stdout).toMatch(/^Usage: envgen lock /);
+    const all = await runEnvgen(['help']);
+    expect(all.exitCode).toBe(0);
+    expect(all.stdout).toMatch(/^Usage: envgen \[options\] \[command\]/);
+    const typo = await runEnvgen(['help', 'genrate']);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toMatch(/^error: unknown command 'genrate'\n\(Did you mean generate\?\)/);
+    expect(typo.stderr).not.toContain('Usage:');
+  });
+});
+
+describe('--gpu: one flag value, comma-separated or repeated', () => {
+  const spec =
+    'version: 1\nmodels:\n  a:\n    torch: "2.4"\n    cuda: "12.1"\n  b:\n    torch: "2.4"\n    cuda: "12.1"\n';
+
+  it('a model name after --gpu 8.0 is a model, not a GPU', async () => {
+    const { exitCode, stdout } = await runEnvgen(['resolve', '--gpu', '8.0', 'b', '--json'], {
+      cwd: tmpDir({ 'envgen.yaml': spec }),
+    });
+    expect(exitCode).toBe(0);
+    const models = JSON.parse(stdout).models;
+    expect(models.map((m: { name: string }) => m.name)).toEqual(['b']);
+    expect(JSON.stringify(models[0])).toContain('GPU 8.0 (');
+  });
+
+  it('--gpu 8.0,9.0 --gpu 7.5 is three GPUs', async () => {
+    const { exitCode, stdout } = await runEnvgen(
+      ['resolve', '--gpu', '8.0,9.0', '--gpu', '7.5', 'a', '--json'],
+      { cwd: tmpDir({ 'envgen.yaml': spec }) },
+    );
+    expect(exitCode).toBe(0);
+    const text = JSON.stringify(JSON.parse(stdout).models[0]);
+    for (const gpu of ['8.0', '9.0', '7.5']) expect(text).toContain(`GPU ${gpu} (`);
+  });
 });
 
 describe('envgen resolve', () => {
@@ -218,6 +266,22 @@ describe('envgen resolve', () => {
     });
     expect(inDir.exitCode).toBe(2);
     expect(inDir.stderr).toMatch(/rules\.yaml:2:\d+: error/);
+  });
+
+  it('text output explains its [S3]-style source ids: each one cited is listed once under sources', async () => {
+    for (const argv of [
+      ['resolve', '--cwd', EXAMPLE],
+      ['resolve', '--torch', '2.4', '--cuda', '12.1'],
+    ]) {
+      const { exitCode, stdout } = await runEnvgen(argv);
+      expect(exitCode).toBe(0);
+      const [body, legend = ''] = stdout.split('\nsources\n');
+      const cited = new Set(body?.match(/\bS\d+\b/g));
+      expect(cited.size).toBeGreaterThan(0);
+      const listed = [...legend.matchAll(/^ {2}(S\d+) +\S/gm)].map((m) => m[1]);
+      expect(new Set(listed)).toEqual(cited);
+      expect(listed).toHaveLength(cited.size);
+    }
   });
 
   it('the text output matches the snapshot (the wording is the contract here)', async () => {

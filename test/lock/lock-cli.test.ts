@@ -4,7 +4,7 @@
  * air-gapped site reaches its mirror: `lock.mirrors` in envgen.yaml. The solver is the real one
  * (rattler); only the channel is small.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -228,7 +228,7 @@ describe('envgen lock', () => {
   });
 
   it('keeps a current lock without solving or fetching; --update solves again and revalidates the cache', async () => {
-    const { lock, read } = repo(spec(CPU));
+    const { dir, lock, read } = repo(spec(CPU));
     expect((await lock()).exitCode).toBe(0);
     const first = read('envs/tagger/conda-linux-64.lock');
     const requests = channel.requests.length;
@@ -238,8 +238,16 @@ describe('envgen lock', () => {
     expect(JSON.parse(again.stdout).locks[0].status).toBe('unchanged');
     expect(channel.requests.length).toBe(requests);
 
+    const path = join(dir, 'envs/tagger/conda-linux-64.lock');
+    const mtime = statSync(path).mtimeMs;
     const update = await lock('--update', '--json');
     expect(update.exitCode).toBe(0);
+    // The same bytes: reported unchanged, with its packages, and the file left alone.
+    const [updated] = JSON.parse(update.stdout).locks;
+    expect(updated.status).toBe('unchanged');
+    expect(updated.packages).toBe(JSON.parse(again.stdout).locks[0].packages);
+    expect(updated.packages).toBe(first.split('\n').filter((l) => l.startsWith('http')).length);
+    expect(statSync(path).mtimeMs).toBe(mtime);
     const revalidated = channel.requests.slice(requests).filter((r) => r.status === 304);
     expect(revalidated.map((r) => r.path).sort()).toEqual([
       '/conda-forge/linux-64/repodata.json',
@@ -256,7 +264,8 @@ describe('envgen lock', () => {
     await channel.close();
     const offline = await lock('--offline', '--update', '--json');
     expect(offline.exitCode).toBe(0);
-    expect(JSON.parse(offline.stdout).locks[0].status).toBe('updated');
+    // Solved again from the cache: the same lock, so not rewritten.
+    expect(JSON.parse(offline.stdout).locks[0].status).toBe('unchanged');
 
     const fresh = await runEnvgen(['lock', '--offline', '--json'], {
       cwd: dir,
@@ -417,7 +426,9 @@ describe('envgen lock', () => {
     expect((await runEnvgen(['generate', '--check'], { cwd: dir })).exitCode).toBe(0);
 
     // `envgen lock` brings the Dockerfile back to the lock, pip companion included.
-    expect((await lock()).exitCode).toBe(0);
+    const relocked = await lock();
+    expect(relocked.exitCode).toBe(0);
+    expect(relocked.stdout).toMatch(/pip-requirements\.txt.* \(1 requirement\)/);
     expect(read('envs/tagger/Dockerfile')).toContain('COPY envs/tagger/pip-requirements.txt');
   });
 

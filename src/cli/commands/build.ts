@@ -11,7 +11,12 @@ import { applyPlan } from '../../generate/apply-plan.js';
 import { ENVIRONMENTS_ROOT, lockPath, pipLockPath } from '../../layout.js';
 import { UserError, usageError } from '../../problem.js';
 import { createProgress } from '../../progress.js';
-import { buildReportTable, junitXml, stepSummaryMarkdown } from '../../report/build-report.js';
+import {
+  buildDiagnostics,
+  buildReportTable,
+  junitXml,
+  stepSummaryMarkdown,
+} from '../../report/build-report.js';
 import { colorFor } from '../../report/color.js';
 import { jsonText } from '../../report/json.js';
 import { formatWarnings } from '../../report/warnings.js';
@@ -155,7 +160,11 @@ export async function runBuild(
   };
   const json = jsonText(report);
   if (ctx.json) io.stdout.write(json);
-  else io.stdout.write(buildReportTable(report, ctx.color));
+  else {
+    io.stdout.write(buildReportTable(report, ctx.color));
+    // Problems and logs are diagnostics: stderr, so `envgen build > table.txt` keeps them in view.
+    io.stderr.write(buildDiagnostics(report, colorFor(io.stderr, io.env)));
+  }
   if (flags.report) await io.writeFileAtomic(resolvePath(io.cwd, flags.report), json);
   if (flags.junit) await io.writeFileAtomic(resolvePath(io.cwd, flags.junit), junitXml(report));
   if (io.env.GITHUB_STEP_SUMMARY)

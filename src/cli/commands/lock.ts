@@ -143,7 +143,9 @@ function formatLockOutcomes(
     good.has(status) ? c.green : status === 'unchanged' ? c.dim : c.red;
   const packages = (o: LockOutcome): string =>
     o.packages !== undefined
-      ? c.dim(` (${o.packages} ${o.platform ? 'packages' : 'requirements'})`)
+      ? c.dim(
+          ` (${o.packages} ${o.platform ? 'package' : 'requirement'}${o.packages === 1 ? '' : 's'})`,
+        )
       : '';
   const generated =
     files.length > 0

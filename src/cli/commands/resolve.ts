@@ -2,7 +2,7 @@
 
 import envgenSchema from '../../../schemas/envgen.schema.json';
 import { type FleetInput, type ResolvedModel, resolveModel } from '../../compat/resolve.js';
-import { compatTable } from '../../compat/table.js';
+import { compatTable, type Table } from '../../compat/table.js';
 import { type Problem, UserError, usageError } from '../../problem.js';
 import { writeJson } from '../../report/json.js';
 import { formatResolved } from '../../report/resolve-text.js';
@@ -36,6 +36,7 @@ export async function runResolve(
 
   let models: ResolvedModel[];
   let problems: Problem[];
+  let table: Table;
   if (adHoc) {
     if (names.length > 0) {
       throw usageError(
@@ -45,7 +46,8 @@ export async function runResolve(
       );
     }
     validateFlags(flags);
-    const outcome = resolveModel(compatTable(await loadRulesOverlay(ctx, flags.rules)), {
+    table = compatTable(await loadRulesOverlay(ctx, flags.rules));
+    const outcome = resolveModel(table, {
       name: 'model',
       ...(flags.torch ? { torch: flags.torch } : {}),
       ...(flags.python ? { python: flags.python } : {}),
@@ -79,7 +81,7 @@ export async function runResolve(
         'set vision:, audio: or platform: on the model in envgen.yaml, or add --torch to resolve without the spec',
       );
     }
-    ({ models, problems } = await resolveSpecModels(ctx, names, {
+    ({ models, problems, table } = await resolveSpecModels(ctx, names, {
       ...(flags.rules ? { rules: flags.rules } : {}),
       fleet,
     }));
@@ -88,7 +90,7 @@ export async function runResolve(
   if (ctx.json) {
     writeJson(ctx.io, { models, ...(problems.length > 0 ? { problems } : {}) });
   } else if (models.length > 0) {
-    ctx.io.stdout.write(formatResolved(models, ctx.color));
+    ctx.io.stdout.write(formatResolved(models, ctx.color, table.sources));
   }
   if (problems.length > 0) {
     throw new UserError(problems);
