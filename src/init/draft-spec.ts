@@ -108,7 +108,9 @@ export function draftSpec(found: Detection, values: InitOptions, table: Table): 
     pythonBoundsOf([...found.conda, ...found.pip], found.listedAt),
     found.newestClassifier,
   );
-  evidence.push(...bounds.reasons);
+  // The pins' bounds explain the Python chosen; with --python given they are no longer its
+  // provenance, only a check of it (below).
+  if (values.python === undefined) evidence.push(...bounds.reasons);
   let boundsRange = boundsSpec(bounds);
   if (bounds.min && bounds.max && compareDotted(bounds.min, bounds.max) > 0) {
     // Pins no Python satisfies: say so, and choose as if they were not there.
@@ -133,6 +135,18 @@ export function draftSpec(found: Detection, values: InitOptions, table: Table): 
   }
   let pythonRange: string | undefined;
   let repoPython = found.python;
+  if (
+    values.python !== undefined &&
+    boundsRange !== undefined &&
+    !pythonAllows(boundsRange, values.python)
+  ) {
+    warnings.push({
+      ruleId: 'init/python-pins',
+      severity: 'warning',
+      message: `--python ${values.python} is outside what the repo's pins install on (${quote(boundsRange)}): ${bounds.reasons.join('; ')}`,
+      fix: `pass --python with a version in ${quote(boundsRange)}, or change the pins`,
+    });
+  }
   if (values.python === undefined) {
     if (found.pythonRange !== undefined) {
       pythonRange = [found.pythonRange, boundsRange].filter(Boolean).join(',');
@@ -228,8 +242,15 @@ export function withAnswers(draft: Draft, answers: Answers): Draft {
 export function settleSpec(draft: Draft, table: Table): Settled {
   const { found, values, name } = draft;
   const model: ModelSpec = { ...draft.model };
-  const hidden = new Set(draft.given.flatMap((key) => found.pinEvidence[key] ?? []));
+  // A flag replaces the repo's value: the lines that said where that value came from go.
+  const serveFlags = [values.serve, values.port, values.health].some((v) => v !== undefined);
+  const hidden = new Set([
+    ...draft.given.flatMap((key) => found.pinEvidence[key] ?? []),
+    ...(serveFlags ? (found.pinEvidence.serve ?? []) : []),
+  ]);
   const evidence = [...found.evidence.filter((_, index) => !hidden.has(index)), ...draft.evidence];
+  const serveLine = serveFlags ? serveProvenance(values, found.serve) : undefined;
+  if (serveLine) evidence.push(serveLine);
   addServerPackage(model, evidence, values.serve === undefined ? found.serveFramework : undefined);
   const fleet = {
     ...(values.driver ? { driver: values.driver } : {}),
@@ -327,6 +348,27 @@ function pick<K extends keyof ModelSpec>(
 }
 
 /** The serve command from the flags (already checked) laid over the one detected. */
+/**
+ * With --serve, --port or --health given, what of `serve:` still came from the repo (the
+ * detection's own line is left out, as it describes values the flags replaced).
+ */
+function serveProvenance(flags: InitOptions, found: ModelSpec['serve']): string | undefined {
+  if (found === undefined) return undefined;
+  const kept = [
+    ...(flags.serve === undefined ? ['the command'] : []),
+    ...(flags.port === undefined && found.port !== undefined ? [`port ${found.port}`] : []),
+    ...(flags.serve === undefined && flags.health === undefined && found.health !== undefined
+      ? [`health ${found.health}`]
+      : []),
+  ];
+  const given = (['serve', 'port', 'health'] as const)
+    .filter((key) => flags[key] !== undefined)
+    .map((key) => `--${key}`);
+  return kept.length > 0
+    ? `serve: ${kept.join(', ')} from the repo; ${given.join(', ')} given`
+    : undefined;
+}
+
 function serveFrom(flags: InitOptions, found: ModelSpec['serve']): ModelSpec['serve'] {
   const port = flags.port !== undefined ? { port: Number(flags.port) } : {};
   const health = flags.health !== undefined ? { health: flags.health } : {};

@@ -318,6 +318,51 @@ describe('envgen init: the server the command runs is installed', () => {
   });
 });
 
+describe('envgen init: a value a flag replaced keeps no comment saying where the repo had it', () => {
+  it('--serve, --python: the detected app and the pins that bounded Python are not its provenance', async () => {
+    const dir = repoCopy('conda-legacy');
+    const { exitCode, stdout } = await runEnvgen(
+      [
+        'init',
+        '--yes',
+        '--json',
+        '--torch',
+        '2.4',
+        '--cuda',
+        '12.1',
+        '--python',
+        '3.12',
+        '--serve',
+        'python serve.py',
+      ],
+      { cwd: dir },
+    );
+    expect(exitCode).toBe(0);
+    const comments = commentsOf(dir).join('\n');
+    for (const replaced of [
+      'Flask app serve:app',
+      'installs on Python',
+      'python 3.9',
+      'torch 1.13.1',
+      'cuda 11.7',
+    ])
+      expect(comments).not.toContain(replaced);
+    // What the repo still gave is said: the port of its app.
+    expect(comments).toContain('serve: port 8080 from the repo; --serve given');
+    // The pins that bounded Python are a warning now: numpy 1.23 does not install on 3.12.
+    expect(JSON.parse(stdout).problems.map((p: Problem) => p.ruleId)).toContain('init/python-pins');
+  });
+
+  it('--port alone: the detected command stays, and the comment says the port was given', async () => {
+    const dir = repoCopy('conda-legacy');
+    expect((await runEnvgen(['init', '--yes', '--port', '9000'], { cwd: dir })).exitCode).toBe(0);
+    const comments = commentsOf(dir).join('\n');
+    expect(comments).not.toContain('port 8080');
+    expect(comments).toContain('serve: the command, health /healthz from the repo; --port given');
+    expect(Object.values(specOf(dir).models)[0]?.serve?.port).toBe(9000);
+  });
+});
+
 describe('envgen init: flags are checked as flags', () => {
   it.each<[string[], InitFlags]>([
     [['--name', 'Bad_Name'], { name: 'Bad_Name' }],

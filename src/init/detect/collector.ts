@@ -37,7 +37,7 @@ export interface Detection {
   /** Where each pinned value came from (`requirements.txt:3`). */
   pinnedAt: Partial<Record<Pinned, string>>;
   /** For each pinned value, the indexes of the evidence lines that say where it came from. */
-  pinEvidence: Partial<Record<Pinned, number[]>>;
+  pinEvidence: Partial<Record<Pinned | 'serve', number[]>>;
   /** torchvision and torchaudio versions the repo pins, as conda-style specs, with where. */
   libraryPins: LibraryPin[];
   /** Paths of the repo (`.`, `./sub`) that pip installs as packages: `-e .`, `.`. */
@@ -115,7 +115,7 @@ export class DetectionCollector {
   }
 
   /** An evidence line; `about`: the pinned value it explains, left out when a flag sets it. */
-  evidence(line: string, about?: Pinned): void {
+  evidence(line: string, about?: Pinned | 'serve'): void {
     const evidence = this.detection.evidence;
     if (about !== undefined) {
       const lines = this.detection.pinEvidence[about] ?? [];

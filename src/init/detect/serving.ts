@@ -53,6 +53,7 @@ export async function chooseServe(
   if (apps.length > 0) {
     found.evidence(
       `serve: left out, ${apps.length} candidate apps and nothing says which one the repo runs: ${apps.map((a) => `${a.target} (${a.rel})`).join(', ')}; set one with --serve`,
+      'serve',
     );
     return;
   }
@@ -204,10 +205,14 @@ function serveApp(
   const framework = app.kind === 'fastapi' ? 'FastAPI' : 'Flask';
   found.evidence(
     `serve: ${framework} app ${app.target} in ${app.rel} (${why})${runDir !== undefined ? `, run from ${runDir} as it imports modules next to it` : ''}, port ${port.value} (${port.why})${app.health ? `, health ${app.health}` : ', no health route found'}`,
+    'serve',
   );
   const others = sources.apps.filter((o) => o !== app && !isTestFile(o.rel));
   if (others.length > 0) {
-    found.evidence(`serve: also found ${others.map((o) => `${o.target} (${o.rel})`).join(', ')}`);
+    found.evidence(
+      `serve: also found ${others.map((o) => `${o.target} (${o.rel})`).join(', ')}`,
+      'serve',
+    );
   }
 }
 
@@ -316,9 +321,13 @@ async function serveTorchServe(
   ];
   const servePort = port >= 1 && port <= 65535 ? port : PORT;
   found.detection.serve = { command, port: servePort, health: '/ping' };
-  found.evidence(`serve: TorchServe with the model archives in ${store || '.'}, port ${servePort}`);
+  found.evidence(
+    `serve: TorchServe with the model archives in ${store || '.'}, port ${servePort}`,
+    'serve',
+  );
   found.evidence(
     'serve: TorchServe 0.11 and later require an API token unless started with --disable-token-auth',
+    'serve',
   );
 }
 
