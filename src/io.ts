@@ -4,16 +4,20 @@
  * code that runs in tests is the code that runs for users.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import {
   access,
   appendFile,
   constants,
+  lstat,
   mkdir,
+  open,
   readdir,
-  readFile,
+  readlink,
+  realpath,
   rename,
   rm,
+  rmdir,
   stat,
   unlink,
   writeFile,
@@ -69,8 +73,27 @@ export interface Io {
   stdinIsTTY: boolean;
   /** The machine's conda platform (`linux-64`, `linux-aarch64`, ...), for what can run here. */
   hostPlatform: string;
-  /** Reads a file; rejects with the Node error (ENOENT, EISDIR, ...) when it cannot. */
-  readFile(path: string): Promise<Buffer>;
+  /**
+   * Reads a regular file of at most `maxBytes` (default {@link MAX_READ_BYTES}); rejects with
+   * the Node error (ENOENT, EISDIR, ...) when it cannot, with `EFTYPE` when the path is not a
+   * regular file (a FIFO, a device such as /dev/zero: nothing is read from it) and with `EFBIG`
+   * as soon as more than `maxBytes` have been read (the rest is never read).
+   */
+  readFile(path: string, maxBytes?: number): Promise<Buffer>;
+  /** The canonical absolute path, every symbolic link resolved; rejects when it is missing. */
+  realPath(path: string): Promise<string>;
+  /** What a symbolic link holds, as written; null when the path is not a link (or missing). */
+  readLink(path: string): Promise<string | null>;
+  /** When the path itself (not a link's target) was last modified, in ms; null when missing. */
+  modifiedAt(path: string): Promise<number | null>;
+  /**
+   * Writes the content to a temp file beside `path` (creating the folders), without touching
+   * `path` yet: `commit` renames it into place, `discard` removes it. Until one of them runs,
+   * an interrupt (SIGINT, SIGTERM, SIGHUP) removes the temp file before the process ends.
+   */
+  stageFile(path: string, content: string | Uint8Array): Promise<StagedFile>;
+  /** Removes a folder that is empty; leaves it (no error) when it holds anything or is gone. */
+  removeEmptyFolder(path: string): Promise<void>;
   /** Whether a path exists (file or directory). */
   exists(path: string): Promise<boolean>;
   /** The entries of a directory (not recursive); rejects when it cannot be read. */
@@ -100,6 +123,22 @@ export interface Io {
    */
   serveLoopback(handler: LoopbackHandler): Promise<LoopbackServer>;
 }
+
+export interface StagedFile {
+  /** The folders created for it, outermost first (empty when its folder existed). */
+  createdFolders: readonly string[];
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** What a file read takes at most unless the caller says otherwise: 16 MiB. */
+export const MAX_READ_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The name of an envgen temp file (`.<name>.<12 hex>.tmp`, written beside its target) or write
+ * probe (`.envgen-probe-<12 hex>`): what a later run may sweep away after an interrupt.
+ */
+export const TEMP_FILE_NAME = /^(\..+\.[0-9a-f]{12}\.tmp|\.envgen-probe-[0-9a-f]{12})$/;
 
 export interface LoopbackResponse {
   status: number;
@@ -144,7 +183,24 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
     },
     stdinIsTTY: Boolean(process.stdin.isTTY),
     hostPlatform: `${process.platform === 'darwin' ? 'osx' : process.platform === 'win32' ? 'win' : process.platform}-${process.arch === 'x64' ? '64' : process.arch === 'arm64' ? (process.platform === 'linux' ? 'aarch64' : 'arm64') : process.arch}`,
-    readFile: (path) => readFile(path),
+    readFile: (path, maxBytes = MAX_READ_BYTES) => readRegularFile(path, maxBytes),
+    realPath: (path) => realpath(path),
+    readLink: async (path) => {
+      try {
+        return await readlink(path);
+      } catch {
+        return null;
+      }
+    },
+    modifiedAt: async (path) => {
+      try {
+        return (await lstat(path)).mtimeMs;
+      } catch {
+        return null;
+      }
+    },
+    stageFile,
+    removeEmptyFolder: (path) => rmdir(path).catch(() => undefined),
     exists: async (path) => {
       try {
         await stat(path);
@@ -212,18 +268,147 @@ export async function askOn(
   });
 }
 
-async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+/** A read error of Node's shape, for what the file system itself would not refuse. */
+function readError(code: 'EFTYPE' | 'EFBIG' | 'EISDIR', path: string, what: string): Error {
+  return Object.assign(new Error(`${code}: ${what}, read '${path}'`), { code, path });
+}
+
+/**
+ * Reads a regular file, refusing anything else before a byte is read, and stops at `maxBytes`:
+ * a link to /dev/zero or a file that keeps growing cannot take memory without bound, and a FIFO
+ * (opened without blocking) cannot hang the command.
+ */
+async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw readError('EISDIR', path, 'illegal operation on a directory');
+    if (!info.isFile()) throw readError('EFTYPE', path, 'not a regular file');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // The size the file says it has, plus one byte to see its end; then in chunks, for a file
+    // that grows. One byte past the limit tells "exactly at the limit" from "over it".
+    let want = info.size + 1;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(want, maxBytes + 1 - total));
+      want = READ_CHUNK;
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw readError('EFBIG', path, `larger than ${maxBytes} bytes`);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+
+const READ_CHUNK = 256 * 1024;
+
+/** Temp files written and neither renamed nor removed yet: an interrupt removes them. */
+const pendingTemps = new Set<string>();
+const TEMP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Removes every pending temp file now (synchronously: the process is about to end). */
+function removePendingTemps(): void {
+  for (const tmp of pendingTemps) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+  }
+  pendingTemps.clear();
+}
+
+/**
+ * On an interrupt while temp files exist and nothing else listens for it: remove them, then end
+ * the process as the signal would have.
+ */
+function onTempSignal(signal: NodeJS.Signals): void {
+  // A long command's own handler stops it in order (its writes finish or fail as problems);
+  // if it then ends the process early, the exit hook removes what is left.
+  if (process.listenerCount(signal) > 1) return;
+  removePendingTemps();
+  untrackSignals();
+  process.kill(process.pid, signal);
+}
+
+function trackTemp(tmp: string): void {
+  if (pendingTemps.size === 0) {
+    for (const signal of TEMP_SIGNALS) process.on(signal, onTempSignal);
+    process.on('exit', removePendingTemps);
+  }
+  pendingTemps.add(tmp);
+}
+
+function untrackTemp(tmp: string): void {
+  if (!pendingTemps.delete(tmp) || pendingTemps.size > 0) return;
+  untrackSignals();
+}
+
+function untrackSignals(): void {
+  for (const signal of TEMP_SIGNALS) process.removeListener(signal, onTempSignal);
+  process.removeListener('exit', removePendingTemps);
+}
+
+/** The folders `mkdir -p` would create for `dir`, outermost first. */
+async function missingFolders(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  let folder = dir;
+  while (!(await exists(folder))) {
+    missing.unshift(folder);
+    const parent = dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  return missing;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stageFile(path: string, content: string | Uint8Array): Promise<StagedFile> {
   const dir = dirname(path);
+  const createdFolders = await missingFolders(dir);
   await mkdir(dir, { recursive: true });
   // Same directory as the target so the rename stays on one file system (atomic on POSIX).
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  trackTemp(tmp);
+  const discard = async (): Promise<void> => {
+    await unlink(tmp).catch(() => undefined);
+    untrackTemp(tmp);
+  };
   try {
     await writeFile(tmp, content, { flag: 'wx' });
-    await rename(tmp, path);
   } catch (error) {
-    await unlink(tmp).catch(() => undefined);
+    await discard();
     throw error;
   }
+  return {
+    createdFolders,
+    commit: async () => {
+      try {
+        await rename(tmp, path);
+        untrackTemp(tmp);
+      } catch (error) {
+        await discard();
+        throw error;
+      }
+    },
+    discard,
+  };
+}
+
+async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  await (await stageFile(path, content)).commit();
 }
 
 type ProxyAgent = import('undici').Dispatcher;

@@ -79,7 +79,13 @@ const CODES = {
   'init/python-pins': warning,
   'init/cpu-build': info,
 
+  // Files of the repository that envgen refuses to write through, or to read.
+  'files/outside-repo': error('usage'),
+  'files/not-regular': error('usage'),
+  'files/too-large': error('usage'),
+
   // generate, and the user's own .dockerignore.
+  'generate/path-collision': error('usage'),
   'generate/out-of-date': error('failed'),
   'generate/edited': error('failed'),
   'generate/foreign': error('failed'),

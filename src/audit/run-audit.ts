@@ -4,9 +4,10 @@
  * them), the configuration (envgen.yaml's `audit:` with the run's own choices on top), the
  * engine over them, and with `fix`, the fixes applied pass after pass.
  */
-import { join, relative, resolve as resolvePath, sep } from 'node:path';
-import type { Io } from '../io.js';
-import { usageError } from '../problem.js';
+import { isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
+import { type Io, MAX_READ_BYTES } from '../io.js';
+import { type Problem, problem, UserError, usageError } from '../problem.js';
+import { refusedReadProblem, writeTarget } from '../safe-files.js';
 import { kindOf, listFiles } from './discover.js';
 import {
   type AuditConfig,
@@ -75,23 +76,34 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
   }
   const namedRelative = [...explicit, ...found];
   const texts = new Map<string, string>();
+  // A file that is not a regular one (a FIFO, a link to /dev/zero) or is too large is never
+  // read past the limit; when it is one to audit, the run stops (exit 2) naming it.
+  const refusedReads: Problem[] = [];
   for (const file of new Set([
     ...listed.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
     ...explicit,
     ...found.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
   ])) {
     try {
-      texts.set(file, (await io.readFile(join(root, file))).toString('utf8'));
+      texts.set(file, (await io.readFile(join(root, file), MAX_READ_BYTES)).toString('utf8'));
     } catch (error) {
+      const refusedRead = refusedReadProblem(file, error, MAX_READ_BYTES);
       if (explicit.includes(file)) {
-        throw usageError(
-          'audit/unreadable',
-          `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`,
-          'name an existing environment file, Dockerfile, envgen.yaml or a folder holding them',
-        );
+        throw new UserError([
+          refusedRead ??
+            problem(
+              'audit/unreadable',
+              `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`,
+              {
+                fix: 'name an existing environment file, Dockerfile, envgen.yaml or a folder holding them',
+              },
+            ),
+        ]);
       }
+      if (refusedRead && kindByName(file) !== undefined) refusedReads.push(refusedRead);
     }
   }
+  if (refusedReads.length > 0) throw new UserError(refusedReads);
   const targets = named.length > 0 ? [...new Set(namedRelative)] : [...texts.keys()];
   const inputs: FileInput[] = [];
   for (const file of targets) {
@@ -129,7 +141,7 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
         const before = texts.get(file) ?? '';
         const { text: fixed, applied } = applyEdits(before, edits);
         if (fixed === before) continue;
-        await io.writeFileAtomic(join(root, file), fixed);
+        await io.writeFileAtomic(await fixTarget(io, root, file), fixed);
         texts.set(file, fixed);
         const input = inputs.find((i) => i.file === file);
         if (input) input.text = fixed;
@@ -149,6 +161,19 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
   }
 
   return { result, inputs, texts, project, fixed };
+}
+
+/**
+ * Where a fix is written. A file of the repository goes through the one guard: a symbolic link
+ * is written through to its target when that is in the repository (the link stays a link), and
+ * refused when it leaves it. A file named outside the repository is the one the user named.
+ */
+async function fixTarget(io: Io, root: string, file: string): Promise<string> {
+  if (file.startsWith('../') || file === '..' || isAbsolute(file)) {
+    const named = join(root, file);
+    return io.realPath(named).catch(() => named);
+  }
+  return writeTarget(io, root, file);
 }
 
 async function isFolder(io: Io, path: string): Promise<boolean> {

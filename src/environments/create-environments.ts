@@ -4,7 +4,7 @@
  * inside it. Every step is recorded with its duration and the tail of its output; nothing here
  * prints (progress goes through the `Progress` it is given).
  */
-import { join } from 'node:path';
+import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import { mapLimit } from '../concurrency.js';
 import type { ExecResult, Io } from '../io.js';
@@ -17,6 +17,7 @@ import {
   createFromLockArgs,
   platformEnv,
 } from '../runner/conda-tool.js';
+import { refuseOutsideRepo } from '../safe-files.js';
 import { runSmoke } from '../smoke/run-smoke.js';
 import type { SmokeReport } from '../smoke/smoke-verdict.js';
 import type { Spec } from '../spec/types.js';
@@ -70,6 +71,19 @@ interface PipStep {
 }
 
 export async function buildEnvironments(io: Io, options: BuildOptions): Promise<ModelBuild[]> {
+  // Prefixes in the repository (the default) are created and, on failure, deleted: never
+  // through a symbolic link (`.envgen/`) out of it. A --prefix-root outside is the user's choice.
+  const prefixRoot = relative(options.root, options.prefixRoot).split(sep).join('/');
+  if (!prefixRoot.startsWith('..') && !isAbsolute(prefixRoot)) {
+    await refuseOutsideRepo(
+      io,
+      options.root,
+      ['.gitignore', ...options.models.map((m) => m.name)].map((name) =>
+        posix.join(prefixRoot || '.', name),
+      ),
+      'written',
+    );
+  }
   // Whole conda prefixes must stay out of git (and out of audit's file list).
   await io.writeFileAtomic(
     join(options.prefixRoot, '.gitignore'),

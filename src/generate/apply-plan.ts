@@ -4,18 +4,23 @@
  * file envgen did not write unless forced: the seal in each file's header tells envgen's own
  * output from a person's.
  *
- * Nothing is written until every target has been read and every folder written to has been
- * found writable: a target that cannot be read or written is a problem (`generate/unwritable`)
- * and leaves the files as they were, not half generated.
+ * Nothing is written until the whole plan has been checked (no two planned paths collide, no
+ * write or delete leaves the repository through a symbolic link), every target has been read
+ * and every folder written to has been found writable: a target that cannot be read or written
+ * is a problem (`generate/unwritable`) and leaves the files as they were, not half generated.
+ * Then every new file is first written beside its target as a temp file; only when all of them
+ * are on disk are they renamed into place, so a disk that fills up leaves the previous files.
  */
 import { randomBytes } from 'node:crypto';
 import { join, posix } from 'node:path';
 import { mapLimit } from '../concurrency.js';
-import type { Io } from '../io.js';
+import { type Io, MAX_READ_BYTES, type StagedFile } from '../io.js';
 import { type Problem, problem, UserError } from '../problem.js';
 import type { PlannedFile } from '../render/plan.js';
 import { sealState } from '../render/seal.js';
+import { outsideRepoProblems, refusedReadProblem } from '../safe-files.js';
 import { findOrphans } from './orphans.js';
+import { sweepStaleTemps } from './sweep-temps.js';
 
 export type FileStatus =
   /** Written: it did not exist. */
@@ -70,6 +75,9 @@ export async function applyPlan(
   plan: readonly PlannedFile[],
   options: ApplyOptions,
 ): Promise<FileOutcome[]> {
+  // 0. The plan itself: one path cannot be both a file and a folder.
+  const collisions = planCollisions([...plan.map((f) => f.path), ...(options.everyPath ?? [])]);
+  if (collisions.length > 0) throw new UserError(collisions);
   const refusals: Problem[] = [];
 
   // 1. Read every target and decide its status.
@@ -80,7 +88,10 @@ export async function applyPlan(
   for (const [index, file] of plan.entries()) {
     const read = reads[index] as Awaited<ReturnType<typeof readTarget>>;
     if ('error' in read) {
-      refusals.push(await refusal(io, root, file.path, read.error, 'read'));
+      refusals.push(
+        refusedReadProblem(file.path, read.error, MAX_READ_BYTES) ??
+          (await refusal(io, root, file.path, read.error, 'read')),
+      );
       continue;
     }
     const status = statusOf(file.path, file.content, read.text, options);
@@ -90,13 +101,28 @@ export async function applyPlan(
   const orphans = options.everyPath ? await findOrphans(io, root, options.everyPath) : [];
   const prune = Boolean(options.prune) && !options.check;
 
-  // 2. Every folder that is written to (or deleted from) must take a write.
+  // 2. No write or delete may leave the repository (a symlinked envs/ or envs/<model>/).
+  const writes = decided.filter((d) => d.write);
+  const outside = [
+    ...(await outsideRepoProblems(
+      io,
+      root,
+      writes.map((d) => d.file.path),
+      'written',
+    )),
+    ...(prune ? await outsideRepoProblems(io, root, orphans, 'deleted') : []),
+  ];
+  refusals.push(...outside);
+  const escaping = new Set(outside.map((p) => p.file));
+
+  // 3. Every folder that is written to (or deleted from) must take a write.
   const probes = new Map<string, Promise<NodeJS.ErrnoException | null>>();
   const changes: [string, Verb][] = [
-    ...decided.filter((d) => d.write).map((d): [string, Verb] => [d.file.path, 'written']),
+    ...writes.map((d): [string, Verb] => [d.file.path, 'written']),
     ...(prune ? orphans.map((path): [string, Verb] => [path, 'deleted']) : []),
   ];
   for (const [path, verb] of changes) {
+    if (escaping.has(path)) continue;
     const folder = await nearestFolder(io, root, posix.dirname(path));
     let probe = probes.get(folder);
     if (!probe) {
@@ -108,26 +134,112 @@ export async function applyPlan(
   }
   if (refusals.length > 0) throw refused(refusals);
 
-  // 3. Only now write, then delete.
+  // 4. Temp files an interrupted or killed run left behind go (they would end up in images).
+  if (!options.check) {
+    await sweepStaleTemps(io, root, [
+      '.',
+      ...plan.map((f) => posix.dirname(f.path)),
+      ...orphans.map((path) => posix.dirname(path)),
+    ]);
+  }
+
+  // 5. Only now write: every file staged beside its target, then all renamed into place.
+  await writeAll(
+    io,
+    root,
+    writes.map((d) => d.file),
+  );
   const outcomes: FileOutcome[] = decided.map(({ file, status, write }) => ({
     path: file.path,
     status,
     written: write,
   }));
-  await mapLimit(
-    decided.filter((d) => d.write),
-    IO_AT_ONCE,
-    ({ file }) =>
-      attempt(io, root, file.path, 'written', () =>
-        io.writeFileAtomic(join(root, file.path), file.content),
-      ),
-  );
+  // 6. Then delete.
   for (const path of orphans) {
     if (prune) await attempt(io, root, path, 'deleted', () => io.remove(join(root, path)));
     outcomes.push({ path, status: prune ? 'removed' : 'orphaned', written: prune });
   }
   if (prune) await removeEmptyFolders(io, root, orphans);
   return outcomes.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * Paths of the plan that collide: one planned as a file and as a folder of another (a model
+ * named `smoke_check.py` would put its files under the smoke script's path), or planned twice.
+ */
+function planCollisions(paths: readonly string[]): Problem[] {
+  const unique = new Set(paths);
+  const problems: Problem[] = [];
+  const reported = new Set<string>();
+  for (const path of unique) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (!unique.has(folder) || reported.has(folder)) continue;
+      reported.add(folder);
+      problems.push(
+        problem(
+          'generate/path-collision',
+          `envgen would write ${folder} as a file and as the folder of ${path}`,
+          {
+            file: folder,
+            fix: 'rename the model or bundle whose folder has the name of a generated file',
+          },
+        ),
+      );
+    }
+  }
+  return problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
+}
+
+/**
+ * Writes the files whole or not at all: each is staged (a temp file beside it), and only when
+ * every one is on disk are they renamed into place. A failed stage (a full disk) removes every
+ * temp file and every folder made for them, so the repository is as it was; a failed rename
+ * (rare: the folder changed under us) names the files that were written before it.
+ */
+async function writeAll(io: Io, root: string, files: readonly PlannedFile[]): Promise<void> {
+  const staged: { path: string; file: StagedFile }[] = [];
+  const failed: { path: string; error: unknown }[] = [];
+  await mapLimit(files, IO_AT_ONCE, async (file) => {
+    try {
+      staged.push({
+        path: file.path,
+        file: await io.stageFile(join(root, file.path), file.content),
+      });
+    } catch (error) {
+      failed.push({ path: file.path, error });
+    }
+  });
+  if (failed.length > 0) {
+    await Promise.all(staged.map(({ file }) => file.discard()));
+    const folders = [...new Set(staged.flatMap(({ file }) => file.createdFolders))];
+    // Innermost first, so a folder emptied of its sub-folder goes too.
+    for (const folder of folders.sort((a, b) => b.length - a.length))
+      await io.removeEmptyFolder(folder);
+    throw refused(await Promise.all(failed.map((f) => failure(io, root, f.path, f.error))));
+  }
+  const written: string[] = [];
+  const unwritten: { path: string; error: unknown }[] = [];
+  await mapLimit(staged, IO_AT_ONCE, async ({ path, file }) => {
+    try {
+      await file.commit();
+      written.push(path);
+    } catch (error) {
+      unwritten.push({ path, error });
+    }
+  });
+  if (unwritten.length === 0) return;
+  const problems = await Promise.all(unwritten.map((f) => failure(io, root, f.path, f.error)));
+  const list = written.sort((a, b) => a.localeCompare(b)).join(', ') || 'none';
+  throw refused(
+    problems.map((p) => ({ ...p, message: `${p.message}; the files written before it: ${list}` })),
+  );
+}
+
+async function failure(io: Io, root: string, path: string, error: unknown): Promise<Problem> {
+  if (!isErrno(error)) throw error;
+  return refusal(io, root, path, error, 'written');
 }
 
 /**

@@ -13,6 +13,7 @@ import { keptDockerignoreProblems, localPackageFiles } from '../generate/kept-do
 import type { Io } from '../io.js';
 import { type Problem, UserError, usageError } from '../problem.js';
 import type { PlannedFile } from '../render/plan.js';
+import { refuseOutsideRepo, writeInRepo } from '../safe-files.js';
 import { SPEC_FILE } from '../spec/load-spec.js';
 
 /** What a check of the targets says of a file init must not replace without force. */
@@ -60,8 +61,15 @@ export async function writeInitFiles(
     if (errors.length > 0) throw new UserError(errors);
     warnings.push(...problems);
   }
-  await io.writeFileAtomic(join(root, SPEC_FILE), text);
   const keptPaths = new Set(kept.map((f) => f.path));
+  // Nothing is written, envgen.yaml included, when any file would land out of the repository.
+  await refuseOutsideRepo(
+    io,
+    root,
+    [SPEC_FILE, ...plan.filter((f) => !keptPaths.has(f.path)).map((f) => f.path)],
+    'written',
+  );
+  await writeInRepo(io, root, SPEC_FILE, text);
   const written = await applyPlan(
     io,
     root,

@@ -109,6 +109,12 @@ export async function fetchCached(io: Io, url: string, options: CacheOptions): P
   return { kind: 'ok', body, from: 'network' };
 }
 
+/**
+ * A cached repodata body larger than this is not read (a full conda-forge subdir is a few
+ * hundred MB); it should match the cap on what is downloaded.
+ */
+const MAX_CACHED_BODY_BYTES = 1024 * 1024 * 1024;
+
 async function readCached(
   io: Io,
   bodyPath: string,
@@ -119,7 +125,7 @@ async function readCached(
     const meta = JSON.parse((await io.readFile(metaPath)).toString('utf8')) as CacheMeta;
     // A different URL with the same key prefix, or a damaged entry: not ours to use.
     if (meta.url !== url) return null;
-    return { body: await io.readFile(bodyPath), meta };
+    return { body: await io.readFile(bodyPath, MAX_CACHED_BODY_BYTES), meta };
   } catch {
     return null;
   }

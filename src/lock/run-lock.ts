@@ -12,6 +12,7 @@ import { lockPath, pipLockPath } from '../layout.js';
 import { type Problem, problem } from '../problem.js';
 import type { Progress } from '../progress.js';
 import { sealState } from '../render/seal.js';
+import { outsideRepoProblems } from '../safe-files.js';
 import { channelProblems } from './channel-problems.js';
 import { startChannelProxy } from './channel-proxy.js';
 import { type LockChannel, lockChannels } from './channels.js';
@@ -149,6 +150,28 @@ async function lockJobs(
       message: `${job.path} was edited by hand; not overwritten`,
       fix: 'run `envgen lock --force` to replace it with a fresh solve',
     });
+  }
+  // No lock is written (or deleted) through a link out of the repository: checked before
+  // anything is solved or written.
+  const writing = jobs.filter((job) => needsWrite(job.status));
+  const outside = [
+    ...(await outsideRepoProblems(
+      io,
+      options.root,
+      writing.map((job) => job.path),
+      'written',
+    )),
+    ...(await outsideRepoProblems(
+      io,
+      options.root,
+      jobs.filter((job) => job.status === 'removed').map((job) => job.path),
+      'deleted',
+    )),
+  ];
+  if (outside.length > 0) {
+    problems.push(...outside);
+    for (const job of jobs) if (needsWrite(job.status)) job.status = 'failed';
+    return { outcomes: jobs.map(outcomeOf), problems, solved: false };
   }
   const toSolve = jobs.filter((job) => job.kind === 'conda' && needsWrite(job.status));
   const solved = toSolve.length === 0 || (await solveAll(io, toSolve, options, problems));

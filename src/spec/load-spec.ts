@@ -51,7 +51,8 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
 }
 
 /**
- * Reads a hand-written text file, refusing what cannot be one: missing, a folder, too large,
+ * Reads a hand-written text file, refusing what cannot be one: missing, a folder, not a regular
+ * file (a FIFO, a device), too large (checked while reading),
  * binary or not UTF-8. `kind` prefixes the rule ids (`spec/not-found`, `rules/not-text`).
  */
 export async function readText(
@@ -64,7 +65,8 @@ export async function readText(
     new UserError([{ ruleId: sourceFileCode(kind, code), severity: 'error', file, message, fix }]);
   let bytes: Buffer;
   try {
-    bytes = await io.readFile(path);
+    // The limit holds while reading: a link to /dev/zero is refused, never read to the end.
+    bytes = await io.readFile(path, MAX_SPEC_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -78,17 +80,24 @@ export async function readText(
     }
     if (code === 'EISDIR')
       throw problem('not-a-file', `${file} is a directory`, 'name the file itself');
+    if (code === 'EFTYPE') {
+      throw problem(
+        'not-a-file',
+        `${file} is not a regular file (a FIFO, a device, …)`,
+        'name a regular file',
+      );
+    }
+    if (code === 'EFBIG') {
+      throw problem(
+        'too-large',
+        `${file} is larger than ${MAX_SPEC_BYTES} bytes, the most envgen reads`,
+        'check that the right file is named',
+      );
+    }
     throw problem(
       'unreadable',
       `cannot read ${file} (${code ?? String(error)})`,
       'check the permissions',
-    );
-  }
-  if (bytes.length > MAX_SPEC_BYTES) {
-    throw problem(
-      'too-large',
-      `${file} is ${bytes.length} bytes; envgen reads at most ${MAX_SPEC_BYTES}`,
-      'check that the right file is named',
     );
   }
   const notText = (): never => {

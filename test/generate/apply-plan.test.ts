@@ -53,6 +53,18 @@ function faultyIo(
       await base.writeFileAtomic(path, content);
       if (targets.has(path)) written.push(path);
     },
+    stageFile: async (path, content) => {
+      const code = faults.write?.(path);
+      if (code) fail(code, path);
+      const staged = await base.stageFile(path, content);
+      return {
+        ...staged,
+        commit: async () => {
+          await staged.commit();
+          if (targets.has(path)) written.push(path);
+        },
+      };
+    },
   };
 }
 
@@ -169,14 +181,43 @@ describe('applyPlan: targets that cannot be written', () => {
     expect(io.written).toEqual([]);
   });
 
-  it('a write that fails part way (disk full) is a problem, not a crash', async () => {
-    const dir = tmpDir();
+  it('a write that fails part way (disk full) is a problem, and leaves the repository as it was', async () => {
+    const dir = tmpDir({ 'docker-bake.hcl': sealed(null, 'old') });
     const io = faultyIo(dir, {
       write: (path) => (path.endsWith('Dockerfile') ? 'ENOSPC' : undefined),
     });
     const error = await refusal(applyPlan(io, dir, PLAN, WRITE));
     expect(exitFor(error.problems)).toBe(3);
     expect(ids(error)).toEqual([['generate/unwritable', 'envs/m/Dockerfile']]);
+    // Nothing renamed into place, no temp file left, the folder made for the model gone again.
+    expect(io.written).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['docker-bake.hcl']);
+    expect(readFileSync(join(dir, 'docker-bake.hcl'), 'utf8')).toBe(sealed(null, 'old'));
+  });
+
+  it('a rename that fails after others succeeded names the files that were written', async () => {
+    const dir = tmpDir();
+    const base = createNodeIo();
+    const io: Io = {
+      ...base,
+      stageFile: async (path, content) => {
+        const staged = await base.stageFile(path, content);
+        if (!path.endsWith('environment.yml')) return staged;
+        return {
+          ...staged,
+          commit: async () => {
+            await staged.discard();
+            throw Object.assign(new Error('EIO'), { code: 'EIO', path });
+          },
+        };
+      },
+    };
+    const error = await refusal(applyPlan(io, dir, PLAN, WRITE));
+    expect(ids(error)).toEqual([['generate/unwritable', 'envs/m/environment.yml']]);
+    const written = ['.dockerignore', 'docker-bake.hcl', 'envs/m/Dockerfile'];
+    expect(written.every((path) => existsSync(join(dir, path)))).toBe(true);
+    for (const path of written) expect(error.problems[0]?.message).toContain(path);
+    expect(readdirSync(join(dir, 'envs/m'))).toEqual(['Dockerfile']);
   });
 });
 

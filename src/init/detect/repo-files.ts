@@ -24,17 +24,18 @@ export class RepoFiles {
   /** The file's text; undefined (and evidence, unless it is simply missing) when unusable. */
   async readText(rel: string, reportMissing = false): Promise<string | undefined> {
     let buffer: Buffer;
+    const limit = rel.endsWith('.py') ? PY_LIMIT : CONFIG_LIMIT;
     try {
-      buffer = await this.io.readFile(join(this.root, rel));
+      // The limit holds while reading; a FIFO or a device is refused before any read.
+      buffer = await this.io.readFile(join(this.root, rel), limit);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       if (!reportMissing && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
+      if (code === 'EFBIG') {
+        this.found.evidence(`${rel}: larger than ${limit / 1024} KiB, ignored`);
+        return undefined;
+      }
       this.found.evidence(`${rel}: could not be read (${code}), ignored`);
-      return undefined;
-    }
-    const limit = rel.endsWith('.py') ? PY_LIMIT : CONFIG_LIMIT;
-    if (buffer.length > limit) {
-      this.found.evidence(`${rel}: larger than ${limit / 1024} KiB, ignored`);
       return undefined;
     }
     const text = decodeText(buffer);
