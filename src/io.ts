@@ -233,7 +233,7 @@ async function fetchThroughProxy(
   const httpsProxy = read('HTTPS_PROXY');
   const httpProxy = read('HTTP_PROXY');
   if (!httpsProxy && !httpProxy) return fetch(url, init);
-  const undici = await import('undici');
+  const { fetchThrough, proxyAgent: agentFor } = await import('./proxy-fetch.js');
   const options = {
     ...(httpProxy ? { httpProxy } : {}),
     ...(httpsProxy ? { httpsProxy } : {}),
@@ -241,13 +241,9 @@ async function fetchThroughProxy(
   };
   const key = JSON.stringify(options);
   if (proxyAgent?.key !== key) {
-    proxyAgent = { key, agent: new undici.EnvHttpProxyAgent(options) };
+    proxyAgent = { key, agent: agentFor(options) };
   }
-  const response = await undici.fetch(url, {
-    ...(init as Parameters<typeof undici.fetch>[1]),
-    dispatcher: proxyAgent.agent,
-  });
-  return response as unknown as Response;
+  return fetchThrough(proxyAgent.agent, url, init);
 }
 
 async function serveLoopback(handler: LoopbackHandler): Promise<LoopbackServer> {
