@@ -428,7 +428,7 @@ async function fetchThroughProxy(
   const httpsProxy = read('HTTPS_PROXY');
   const httpProxy = read('HTTP_PROXY');
   if (!httpsProxy && !httpProxy) return fetch(url, init);
-  const undici = await import('undici');
+  const { fetchThrough, proxyAgent: agentFor } = await import('./proxy-fetch.js');
   const options = {
     ...(httpProxy ? { httpProxy } : {}),
     ...(httpsProxy ? { httpsProxy } : {}),
@@ -436,13 +436,9 @@ async function fetchThroughProxy(
   };
   const key = JSON.stringify(options);
   if (proxyAgent?.key !== key) {
-    proxyAgent = { key, agent: new undici.EnvHttpProxyAgent(options) };
+    proxyAgent = { key, agent: agentFor(options) };
   }
-  const response = await undici.fetch(url, {
-    ...(init as Parameters<typeof undici.fetch>[1]),
-    dispatcher: proxyAgent.agent,
-  });
-  return response as unknown as Response;
+  return fetchThrough(proxyAgent.agent, url, init);
 }
 
 async function serveLoopback(handler: LoopbackHandler): Promise<LoopbackServer> {
@@ -613,4 +609,64 @@ async function runProcess(
     canceled,
     notFound: code === 'ENOENT' || code === 'EACCES',
   };
+}
+
+/**
+ * A WASM module (the solver) panicked: Rust printed the panic through console.error and the
+ * module threw `RuntimeError: unreachable` from a task no promise of ours awaits. The module is
+ * not usable afterwards.
+ */
+export class WasmPanic extends Error {
+  constructor(readonly detail: string) {
+    super(`the solver stopped: ${detail}`);
+    this.name = 'WasmPanic';
+  }
+}
+
+/**
+ * Runs `work` (a call into WASM) so that a panic inside it rejects with {@link WasmPanic}
+ * instead of ending the process with a stack trace: the panic's print is held back (its message
+ * kept), and the uncaught RuntimeError it throws is caught while `work` runs. What else the
+ * module prints meanwhile is passed on once it is done.
+ */
+export async function guardWasmPanics<T>(work: () => Promise<T>): Promise<T> {
+  const printed: string[] = [];
+  const originalError = console.error;
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  let panicked = false;
+  const onUncaught = (error: unknown): void => {
+    // WebAssembly.RuntimeError (Node's lib types leave WebAssembly out).
+    if (error instanceof Error && error.constructor.name === 'RuntimeError') {
+      panicked = true;
+      fail(new WasmPanic(panicMessage(printed) ?? error.message));
+    } else {
+      fail(error);
+    }
+  };
+  console.error = (...args: unknown[]) => {
+    printed.push(args.map(String).join(' '));
+  };
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+  try {
+    return await Promise.race([work(), failed]);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
+    console.error = originalError;
+    if (!panicked) for (const text of printed) originalError(text);
+  }
+}
+
+/** `panicked at …/mod.rs:316:10:\nfailed to join base_url and filename: …` -> its second line. */
+function panicMessage(printed: readonly string[]): string | null {
+  for (const text of printed) {
+    const lines = text.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('panicked at'));
+    if (at >= 0) return (lines[at + 1] ?? lines[at] ?? '').trim().slice(0, 300) || null;
+  }
+  return null;
 }

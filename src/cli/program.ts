@@ -192,6 +192,10 @@ Examples:
         'fetch a channel from a mirror, e.g. conda-forge=https://mirror.example.com/conda-forge',
       )
       .option('--offline', 'use cached repodata only; never touch the network')
+      .option(
+        '--timeout <duration>',
+        'time limit for fetching all repodata: seconds, or 90s, 15m, 1h (default 15m)',
+      )
       .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
       .addHelpText(
         'after',

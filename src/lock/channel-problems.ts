@@ -17,6 +17,11 @@ export function channelProblems(
     if (seen.has(trouble.channel.url)) continue;
     seen.add(trouble.channel.url);
     const { channel } = trouble;
+    const special = troubleProblem(trouble);
+    if (special) {
+      problems.push(special);
+      continue;
+    }
     problems.push({
       ruleId: 'lock/channel-unreachable',
       severity: 'error',
@@ -53,4 +58,37 @@ export function channelProblems(
     }
   }
   return problems;
+}
+
+/** A channel that answered, but with what the solver must not be given, or not in time. */
+function troubleProblem(trouble: ChannelTrouble): Problem | null {
+  const { channel, url, detail } = trouble;
+  const where = `channel ${channel.name} (${channel.url})`;
+  switch (trouble.kind) {
+    case 'too-large':
+      return {
+        ruleId: 'lock/channel-too-large',
+        severity: 'error',
+        message: `${where} sent repodata ${detail}: ${url}`,
+        fix: 'check that the URL is a conda channel (or mirror) you trust; if its repodata really is this large, raise ENVGEN_REPODATA_LIMIT_MB',
+      };
+    case 'corrupt':
+      return {
+        ruleId: 'lock/channel-corrupt',
+        severity: 'error',
+        message: `${where} serves repodata the solver cannot read: ${detail}`,
+        fix: channel.mirrored
+          ? 'the mirror serves a damaged or hostile index: re-sync it, or check `lock.mirrors` / --mirror points at a conda channel'
+          : 'the channel serves a damaged index: try again later, or set a mirror with `lock.mirrors` / --mirror',
+      };
+    case 'deadline':
+      return {
+        ruleId: 'lock/channel-timeout',
+        severity: 'error',
+        message: `${where} had not sent its repodata when the lock's time limit ran out (${url})`,
+        fix: 'a slow link or a large channel: raise the limit with `envgen lock --timeout SECONDS`, or use a nearer mirror (`lock.mirrors`)',
+      };
+    default:
+      return null;
+  }
 }

@@ -21,13 +21,18 @@ import type { Io, LoopbackResponse } from '../io.js';
 import { type Progress, QUIET_PROGRESS } from '../progress.js';
 import type { LockChannel } from './channels.js';
 import { type CacheOptions, fetchCached } from './repodata-cache.js';
+import { badBaseUrl, repodataDefect, zstdBound } from './repodata-checks.js';
 import { type VirtualPackage, virtualRepodata } from './virtual-packages.js';
 
 export interface ChannelTrouble {
   channel: LockChannel;
   url: string;
-  /** `unreachable`: no answer; `status`: an HTTP error other than 404 for repodata.json. */
-  kind: 'unreachable' | 'status';
+  /**
+   * `unreachable`: no answer; `status`: an HTTP error other than 404 for repodata.json;
+   * `too-large`: more than the size limit, sent or once decompressed; `corrupt`: repodata the
+   * solver cannot read safely; `deadline`: the lock's time limit ran out.
+   */
+  kind: 'unreachable' | 'status' | 'too-large' | 'corrupt' | 'deadline';
   detail: string;
 }
 
@@ -56,6 +61,11 @@ export interface ChannelProxy {
   missing(): MissingSubdir[];
   /** Why the cache could not be written, when it could not. */
   cacheErrors(): string[];
+  /**
+   * After a solve that could not read its repodata: what is wrong with the plain repodata.json
+   * files these channels served (read back from the cache), as troubles.
+   */
+  diagnose(channels: readonly LockChannel[]): Promise<ChannelTrouble[]>;
   close(): Promise<void>;
 }
 
@@ -68,9 +78,13 @@ export async function startChannelProxy(
   const inFlight = new Map<string, Promise<LoopbackResponse>>();
   const troubles: ChannelTrouble[] = [];
   const cacheErrors = new Set<string>();
-  // `<channel index>/<subdir>` of every platform folder asked for, and of those that answered.
-  const asked = new Set<string>();
+  // `<channel index>/<subdir>` of every platform folder that served repodata.
   const found = new Set<string>();
+  // Folders whose repodata.json itself was not there (404, or offline and not cached): only a
+  // finished request counts, so one still in flight when a solve fails is not called missing.
+  const absent = new Set<string>();
+  // Plain repodata.json files served to the solver, for `diagnose`.
+  const served = new Map<string, { channel: LockChannel; subdir: string; url: string }>();
   const virtualSets: VirtualPackage[][] = [];
 
   const forward = async (index: number, rest: string): Promise<LoopbackResponse> => {
@@ -83,7 +97,15 @@ export async function startChannelProxy(
     // The solver tries the sharded index and compressed files first, then repodata.json.
     const isPlainRepodata = rest === `${subdir}/repodata.json`;
     const shown = isRepodata ? progress : QUIET_PROGRESS;
-    if (isRepodata) asked.add(`${index}/${subdir}`);
+    // A bzip2 file's decompressed size cannot be bounded before decompressing it: the solver is
+    // told it is not there, and takes the .zst or plain file.
+    if (rest.endsWith('.bz2')) return { status: 404 };
+    const trouble = (kind: ChannelTrouble['kind'], detail: string): LoopbackResponse => {
+      begin();
+      shown.finish(label, 'fetch', false, io.now() - since);
+      troubles.push({ channel, url, kind, detail });
+      return { status: 502 };
+    };
     // Shown from its first byte: a variant that is not there (404) shows nothing.
     let started = false;
     const begin = (): void => {
@@ -91,6 +113,7 @@ export async function startChannelProxy(
       started = true;
     };
     const since = io.now();
+    const limit = `${megabytes(cache.maxBytes)} (ENVGEN_REPODATA_LIMIT_MB)`;
     const result = await fetchCached(io, url, {
       ...cache,
       onProgress: (_url, received, total) => {
@@ -102,7 +125,16 @@ export async function startChannelProxy(
       },
     });
     const took = io.now() - since;
+    if (result.kind === 'too-large') return trouble('too-large', `larger than ${limit}`);
+    if (result.kind === 'deadline') return trouble('deadline', 'the time limit ran out');
     if (result.kind === 'ok') {
+      const defect = checkBody(rest, result.body, cache.maxBytes);
+      if (defect)
+        return trouble(
+          defect.kind,
+          defect.kind === 'too-large' ? `${defect.detail} ${limit}` : defect.detail,
+        );
+      if (isPlainRepodata) served.set(`${index}/${subdir}`, { channel, subdir, url });
       if (isRepodata) found.add(`${index}/${subdir}`);
       if (result.cacheError) cacheErrors.add(result.cacheError);
       begin();
@@ -116,16 +148,13 @@ export async function startChannelProxy(
       (result.kind === 'status' && (result.status === 404 || !isPlainRepodata)) ||
       (result.kind === 'unreachable' && cache.offline);
     if (!notThere) {
-      begin();
-      shown.finish(label, 'fetch', false, took);
-      troubles.push({
-        channel,
-        url,
-        kind: result.kind,
-        detail: result.kind === 'status' ? `HTTP ${result.status}` : result.reason,
-      });
+      return trouble(
+        result.kind,
+        result.kind === 'status' ? `HTTP ${result.status}` : result.reason,
+      );
     }
-    return { status: notThere ? 404 : 502 };
+    if (isPlainRepodata) absent.add(`${index}/${subdir}`);
+    return { status: 404 };
   };
 
   const handler = async (path: string): Promise<LoopbackResponse> => {
@@ -182,15 +211,45 @@ export async function startChannelProxy(
     },
     troubles: () => [...troubles],
     missing: () =>
-      [...asked]
+      [...absent]
         .filter((key) => !found.has(key))
         .map((key) => {
           const [index, subdir] = key.split('/') as [string, string];
           return { channel: channels[Number(index)] as LockChannel, subdir };
         }),
     cacheErrors: () => [...cacheErrors],
+    async diagnose(wanted) {
+      const defects: ChannelTrouble[] = [];
+      for (const { channel, subdir, url } of served.values()) {
+        if (!wanted.some((c) => c.url === channel.url)) continue;
+        const cached = await fetchCached(io, url, { ...cache, offline: true });
+        const defect = cached.kind === 'ok' ? repodataDefect(cached.body) : null;
+        if (defect) defects.push({ channel, url, kind: 'corrupt', detail: `${subdir}: ${defect}` });
+      }
+      troubles.push(...defects);
+      return defects;
+    },
     close: () => server.close(),
   };
+}
+
+/** What makes a body the solver must not see, if anything. */
+function checkBody(
+  rest: string,
+  body: Uint8Array,
+  maxBytes: number,
+): { kind: 'too-large' | 'corrupt'; detail: string } | null {
+  // The limit may have been lowered since the body was cached.
+  if (body.byteLength > maxBytes) return { kind: 'too-large', detail: 'larger than' };
+  if (rest.endsWith('.zst')) {
+    const bound = zstdBound(body);
+    if (bound === null) return { kind: 'corrupt', detail: `${rest} is not a zstd file` };
+    if (bound > maxBytes) return { kind: 'too-large', detail: 'would decompress to more than' };
+  } else if (/(^|\/)repodata\.json$/.test(rest)) {
+    const base = badBaseUrl(body);
+    if (base) return { kind: 'corrupt', detail: `${rest}: ${base}` };
+  }
+  return null;
 }
 
 function megabytes(bytes: number): string {

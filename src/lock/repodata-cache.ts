@@ -13,6 +13,13 @@ export interface CacheOptions {
   dir: string;
   /** Use the cache only; never touch the network. */
   offline: boolean;
+  /**
+   * The most bytes a body may have (after any Content-Encoding is undone): a larger one is not
+   * read on, nor cached.
+   */
+  maxBytes: number;
+  /** The whole lock's deadline: once aborted, every request ends. */
+  deadline?: AbortSignal;
   /** Bytes received so far for a URL (and the total, when the server says). */
   onProgress?: (url: string, received: number, total: number | null) => void;
 }
@@ -28,7 +35,11 @@ export type Fetched =
   /** The server answered, with something other than the file (404, 401, 500...). */
   | { kind: 'status'; status: number }
   /** No answer at all: DNS, refused, TLS, timeout; or offline with nothing cached. */
-  | { kind: 'unreachable'; reason: string };
+  | { kind: 'unreachable'; reason: string }
+  /** The lock's deadline ran out before the body was in. */
+  | { kind: 'deadline' }
+  /** The body is larger than {@link CacheOptions.maxBytes}: nothing more is read. */
+  | { kind: 'too-large'; limit: number };
 
 interface CacheMeta {
   url: string;
@@ -57,7 +68,9 @@ export async function fetchCached(io: Io, url: string, options: CacheOptions): P
   const headers: Record<string, string> = {};
   if (cached?.meta.etag) headers['if-none-match'] = cached.meta.etag;
   if (cached?.meta.lastModified) headers['if-modified-since'] = cached.meta.lastModified;
+  if (options.deadline?.aborted) return { kind: 'deadline' };
   const idle = new AbortController();
+  const signal = options.deadline ? AbortSignal.any([idle.signal, options.deadline]) : idle.signal;
   let timer = setTimeout(() => idle.abort(), IDLE_TIMEOUT_MS);
   const stillAlive = (): void => {
     clearTimeout(timer);
@@ -67,8 +80,9 @@ export async function fetchCached(io: Io, url: string, options: CacheOptions): P
   let body: Uint8Array;
   try {
     try {
-      response = await io.fetch(url, { headers, signal: idle.signal });
+      response = await io.fetch(url, { headers, signal });
     } catch (error) {
+      if (options.deadline?.aborted) return { kind: 'deadline' };
       return { kind: 'unreachable', reason: networkReason(error, idle.signal) };
     }
     if (response.status === 304 && cached) {
@@ -79,14 +93,16 @@ export async function fetchCached(io: Io, url: string, options: CacheOptions): P
       await response.body?.cancel();
       return { kind: 'status', status: response.status };
     }
-    try {
-      body = await readBody(response, (received, total) => {
-        stillAlive();
-        options.onProgress?.(url, received, total);
-      });
-    } catch (error) {
-      return { kind: 'unreachable', reason: networkReason(error, idle.signal) };
+    const read = await readBody(response, options.maxBytes, (received, total) => {
+      stillAlive();
+      options.onProgress?.(url, received, total);
+    }).catch((error: unknown) => ({ error }));
+    if ('error' in read) {
+      if (options.deadline?.aborted) return { kind: 'deadline' };
+      return { kind: 'unreachable', reason: networkReason(read.error, idle.signal) };
     }
+    if (read.body === null) return { kind: 'too-large', limit: options.maxBytes };
+    body = read.body;
   } finally {
     clearTimeout(timer);
   }
@@ -131,25 +147,39 @@ async function readCached(
   }
 }
 
+/** The body, or null once it passes `maxBytes` (declared or received): the rest is not read. */
 async function readBody(
   response: Response,
+  maxBytes: number,
   onProgress: (received: number, total: number | null) => void,
-): Promise<Uint8Array> {
+): Promise<{ body: Uint8Array | null }> {
   const length = Number(response.headers.get('content-length'));
   // A gzip-encoded response's length is the compressed size: no total to show then.
   const total =
     Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding')
       ? length
       : null;
+  if (total !== null && total > maxBytes) {
+    await response.body?.cancel();
+    return { body: null };
+  }
   const chunks: Uint8Array[] = [];
   let received = 0;
-  if (!response.body) return new Uint8Array();
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    received += chunk.byteLength;
+  if (!response.body) return { body: new Uint8Array() };
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    // Counted after decoding: a gzip bomb stops here, at the limit, not at its full size.
+    if (received > maxBytes) {
+      await reader.cancel();
+      return { body: null };
+    }
+    chunks.push(value);
     onProgress(received, total);
   }
-  return Buffer.concat(chunks);
+  return { body: Buffer.concat(chunks) };
 }
 
 /** `getaddrinfo ENOTFOUND conda.anaconda.org`, `connect ECONNREFUSED 127.0.0.1:9`, ... */

@@ -67,8 +67,22 @@ export interface LockOptions {
   offline: boolean;
   cacheDir: string;
   mirrors: Readonly<Record<string, string>>;
+  /**
+   * Hosts (`host` or `host:port`) package URLs may point at besides their channel's own:
+   * envgen.yaml `lock.allowed_hosts`.
+   */
+  allowedHosts?: readonly string[];
+  /** The most bytes one repodata file may have, as sent or once decompressed. */
+  maxRepodataBytes?: number;
+  /** The time limit for fetching repodata, in milliseconds: every fetch ends when it runs out. */
+  timeoutMs?: number;
   progress: Progress;
 }
+
+/** Default time limit for fetching repodata: conda-forge's, on a slow link. */
+const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
+/** Default size limit of one repodata file: conda-forge's largest is a few hundred MB. */
+export const DEFAULT_REPODATA_LIMIT_BYTES = 512e6;
 
 export interface LockResult {
   outcomes: LockOutcome[];
@@ -285,12 +299,23 @@ async function solveAll(
   const proxy = await startChannelProxy(
     io,
     channels,
-    { dir: options.cacheDir, offline: options.offline },
+    {
+      dir: options.cacheDir,
+      offline: options.offline,
+      maxBytes: options.maxRepodataBytes ?? DEFAULT_REPODATA_LIMIT_BYTES,
+      deadline: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    },
     options.progress,
   );
   let solved = true;
+  // After a panic the solver is unusable: the remaining solves are not tried.
+  let panicked = false;
   try {
     for (const { job, specs, pins } of plans) {
+      if (panicked) {
+        solved = false;
+        continue;
+      }
       const { model } = job.target;
       const label = `${model.name} (${model.platform})`;
       const virtual = virtualPackagesFor(model.platform, model.cuda);
@@ -323,6 +348,24 @@ async function solveAll(
         solved = false;
         continue;
       }
+      if (!outcome.ok && (outcome.panic || unreadable(outcome.explanation))) {
+        solved = false;
+        panicked ||= outcome.panic === true;
+        // Which file, and what in it, when a plain repodata.json shows it; else the solver's word.
+        const found = await proxy.diagnose(job.channels);
+        if (found.length === 0) {
+          problems.push(
+            problem(
+              'lock/channel-corrupt',
+              `model '${model.name}' (${model.platform}): the solver could not read the repodata of ${job.channels.map((c) => `${c.name} (${c.url})`).join(', ')}: ${proxy.describe(outcome.explanation)}`,
+              {
+                fix: 'a channel or mirror serves a damaged or hostile index: check `lock.mirrors` / --mirror, re-sync the mirror, or try again later',
+              },
+            ),
+          );
+        }
+        continue;
+      }
       if (!outcome.ok) {
         solved = false;
         problems.push({
@@ -349,6 +392,17 @@ async function solveAll(
         continue;
       }
       const packages = outcome.packages.map((p) => ({ ...p, url: proxy.upstreamOf(p.url) }));
+      const refusal = packageRefusal(
+        model.name,
+        job.channels,
+        packages,
+        options.allowedHosts ?? [],
+      );
+      if (refusal) {
+        solved = false;
+        problems.push(refusal);
+        continue;
+      }
       job.content = renderCondaLock(
         headerOf(job, options),
         {
@@ -373,6 +427,72 @@ async function solveAll(
     await proxy.close();
   }
   return solved;
+}
+
+/**
+ * Solver errors that mean the repodata could not be read (not that the specs conflict):
+ * `failed to parse repodata.json`, a decode error of a compressed file.
+ */
+function unreadable(explanation: string): boolean {
+  return /failed to (parse|decode|read|deserialize|extract repodata)|deserializ|decompress|invalid (json|hex|md5|sha256)|expected value|EOF while parsing/i.test(
+    explanation,
+  );
+}
+
+/**
+ * What a solved lock must not hold: a package URL outside its channel (or mirror) that no
+ * `lock.allowed_hosts` entry allows (a hostile `info.base_url` sends the image elsewhere), or a
+ * checksum that is not one. null when the packages may be written.
+ */
+function packageRefusal(
+  model: string,
+  channels: readonly LockChannel[],
+  packages: readonly { url: string; md5: string | null; sha256: string | null }[],
+  allowedHosts: readonly string[],
+): Problem | null {
+  const inside = (url: string): boolean => channels.some((c) => url.startsWith(`${c.url}/`));
+  const allowed = (url: string): boolean => {
+    try {
+      const parsed = new URL(url);
+      return (
+        (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
+        parsed.username === '' &&
+        parsed.password === '' &&
+        (allowedHosts.includes(parsed.host) || allowedHosts.includes(parsed.hostname))
+      );
+    } catch {
+      return false;
+    }
+  };
+  const foreign = packages.filter((p) => !inside(p.url) && !allowed(p.url));
+  if (foreign.length > 0) {
+    const shown = foreign
+      .slice(0, 3)
+      .map((p) => JSON.stringify(p.url.slice(0, 160)))
+      .join(', ');
+    return problem(
+      'lock/channel-foreign-url',
+      `model '${model}': ${foreign.length} package URL(s) lead outside ${channels.map((c) => c.url).join(', ')}, where the channel's repodata (info.base_url) sends them: ${shown}${foreign.length > 3 ? ', ...' : ''}`,
+      {
+        fix: "if the channel's packages really are served from that host, allow it in envgen.yaml: `lock: {allowed_hosts: [HOST]}` (http and https only); otherwise the channel or mirror is not to be trusted",
+      },
+    );
+  }
+  const damaged = packages.find(
+    (p) =>
+      (p.md5 !== null && !/^[0-9a-fA-F]{32}$/.test(p.md5)) ||
+      (p.sha256 !== null && !/^[0-9a-fA-F]{64}$/.test(p.sha256)),
+  );
+  if (damaged) {
+    return problem(
+      'lock/channel-corrupt',
+      `model '${model}': the channel gives ${JSON.stringify(damaged.url.slice(0, 160))} a checksum that is not one (md5 ${JSON.stringify(damaged.md5)})`,
+      {
+        fix: 'the channel or mirror serves a damaged index: re-sync the mirror, or try again later',
+      },
+    );
+  }
+  return null;
 }
 
 /**

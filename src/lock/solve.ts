@@ -5,6 +5,7 @@
  * it; the virtual packages the solver used are left out, as conda leaves them out of
  * `conda list --explicit`.
  */
+import { guardWasmPanics, WasmPanic } from '../io.js';
 import { loadRattler } from '../versions/rattler.js';
 
 export interface LockedPackage {
@@ -31,7 +32,9 @@ export interface PreviousPackage {
 export type SolveOutcome =
   | { ok: true; packages: LockedPackage[] }
   /** The solver's own explanation: which spec needs what nothing provides. */
-  | { ok: false; explanation: string };
+  | { ok: false; explanation: string; panic?: false }
+  /** The solver panicked (on repodata it could not handle) and cannot be used again. */
+  | { ok: false; explanation: string; panic: true };
 
 export async function solve(
   specs: readonly string[],
@@ -49,11 +52,13 @@ export async function solve(
     subdir: p.url.split('/').at(-2),
   }));
   try {
-    const solved = await rattler.simpleSolve(
-      [...specs],
-      [...channelUrls],
-      [platform as 'linux-64', 'noarch'],
-      locked.length > 0 ? locked : undefined,
+    const solved = await guardWasmPanics(() =>
+      rattler.simpleSolve(
+        [...specs],
+        [...channelUrls],
+        [platform as 'linux-64', 'noarch'],
+        locked.length > 0 ? locked : undefined,
+      ),
     );
     const packages = solved
       .filter((p) => !p.packageName.startsWith('__'))
@@ -69,6 +74,7 @@ export async function solve(
       }));
     return { ok: true, packages: installOrder(packages) };
   } catch (error) {
+    if (error instanceof WasmPanic) return { ok: false, explanation: error.detail, panic: true };
     // rattler rejects with a string (its error's display text).
     return { ok: false, explanation: cleanExplanation(String(error)) };
   }

@@ -67,6 +67,8 @@ export interface Spec {
     platforms?: PlatformName[];
     /** Channel (name or URL) -> the mirror that replaces it. */
     mirrors?: Record<string, string>;
+    /** Hosts package URLs may lead to besides their channel's (a `base_url` elsewhere). */
+    allowed_hosts?: string[];
   };
   compat?: RulesOverlay;
 }

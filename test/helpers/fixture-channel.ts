@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { join, normalize } from 'node:path';
 
 interface ServedRequest {
@@ -29,6 +29,12 @@ export const NO_PROXY_ENV = {
   https_proxy: undefined,
 };
 
+/**
+ * A hostile channel: paths (`/conda-forge/linux-64/repodata.json`) whose answer a test writes
+ * itself (a bomb, a trickle, a corrupt body); every other path is served from the folder.
+ */
+export type HostileRoutes = Record<string, (response: ServerResponse) => void>;
+
 const FIXTURE_CHANNELS = join(import.meta.dirname, '..', '..', 'fixtures', 'channels');
 
 /**
@@ -37,7 +43,7 @@ const FIXTURE_CHANNELS = join(import.meta.dirname, '..', '..', 'fixtures', 'chan
  */
 export async function serveChannels(
   root = FIXTURE_CHANNELS,
-  options: { missingStatus?: number } = {},
+  options: { missingStatus?: number; hostile?: HostileRoutes } = {},
 ): Promise<FixtureChannelServer> {
   const missing = options.missingStatus ?? 404;
   const requests: ServedRequest[] = [];
@@ -45,6 +51,12 @@ export async function serveChannels(
     const path = normalize(new URL(request.url ?? '/', 'http://x').pathname);
     const ifNoneMatch = request.headers['if-none-match'] ?? null;
     let status = missing;
+    const hostile = options.hostile?.[path];
+    if (hostile) {
+      requests.push({ path, status: 200, ifNoneMatch: null });
+      hostile(response);
+      return;
+    }
     try {
       const body = await readFile(join(root, path));
       const etag = `"${createHash('sha1').update(body).digest('hex')}"`;

@@ -56,3 +56,26 @@ export async function runEnvgen(
   const exitCode = await runCli(argv, io);
   return { exitCode, stdout, stderr };
 }
+
+/**
+ * Runs the built CLI (`node bin/envgen`, as users do; `npm test` builds first) in its own
+ * process: the bundle's own module graph, and a crash that cannot take the test runner with it.
+ */
+export async function runBuiltEnvgen(
+  argv: string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+): Promise<CliResult> {
+  const { execa } = await import('execa');
+  const bin = new URL('../../bin/envgen', import.meta.url).pathname;
+  const result = await execa('node', [bin, ...argv], {
+    cwd: options.cwd,
+    env: { NO_COLOR: '1', ...options.env },
+    reject: false,
+    timeout: 60_000,
+  });
+  return {
+    exitCode: result.exitCode ?? -1,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+  };
+}

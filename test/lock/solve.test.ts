@@ -21,7 +21,7 @@ beforeEach(async () => {
   proxy = await startChannelProxy(
     createNodeIo(),
     channels,
-    { dir: tmpDir(), offline: false },
+    { dir: tmpDir(), offline: false, maxBytes: 512e6 },
     QUIET_PROGRESS,
   );
 });

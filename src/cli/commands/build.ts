@@ -23,6 +23,7 @@ import { formatWarnings } from '../../report/warnings.js';
 import { findCondaTool, INSTALL_HINT } from '../../runner/conda-tool.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
+import { durationMs } from '../duration.js';
 import { EXIT, exitFor } from '../exit-codes.js';
 import { resolveSpecModels } from '../spec-models.js';
 import { planSpec } from '../spec-plan.js';
@@ -199,17 +200,4 @@ function positiveInt(text: string, flag: string): number {
       `e.g. ${flag} 2`,
     );
   return value;
-}
-
-/** `90`, `90s`, `15m`, `1h` -> milliseconds. */
-function durationMs(text: string): number {
-  const match = /^(\d+)(s|m|h)?$/.exec(text.trim());
-  if (!match)
-    throw usageError(
-      'usage/invalid-flag',
-      `--timeout '${text}' is not a duration`,
-      'write seconds (900), or 900s, 15m, 1h',
-    );
-  const unit = { s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
-  return Number(match[1]) * unit * 1000;
 }

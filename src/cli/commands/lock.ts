@@ -10,7 +10,7 @@ import { applyPlan, type FileOutcome } from '../../generate/apply-plan.js';
 import type { Io } from '../../io.js';
 import { parseMirrorFlag } from '../../lock/channels.js';
 import { lockTargets } from '../../lock/lock-targets.js';
-import { type LockOutcome, runLock } from '../../lock/run-lock.js';
+import { DEFAULT_REPODATA_LIMIT_BYTES, type LockOutcome, runLock } from '../../lock/run-lock.js';
 import { type Problem, problem, UserError, usageError } from '../../problem.js';
 import { createProgress } from '../../progress.js';
 import { colorFor } from '../../report/color.js';
@@ -21,6 +21,7 @@ import { formatWarnings } from '../../report/warnings.js';
 import { PLATFORMS, type Platform } from '../../rules-format.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
+import { durationMs } from '../duration.js';
 import { exitFor } from '../exit-codes.js';
 import { type ResolvedSpec, resolveSpecModels } from '../spec-models.js';
 import { planSpec } from '../spec-plan.js';
@@ -33,6 +34,7 @@ export interface LockFlags {
   offline?: boolean;
   platform?: string[];
   mirror?: string[];
+  timeout?: string;
   rules?: string;
 }
 
@@ -44,6 +46,11 @@ export async function runLockCommand(
   const { io, root } = ctx;
   const platforms = (flags.platform ?? []).map(checkPlatform);
   const flagMirrors = Object.fromEntries((flags.mirror ?? []).map(parseMirrorFlag));
+  const timeoutMs = flags.timeout ? durationMs(flags.timeout) : undefined;
+  if (timeoutMs !== undefined && timeoutMs <= 0) {
+    throw usageError('usage/invalid-flag', '--timeout must be longer than 0', 'e.g. --timeout 15m');
+  }
+  const maxRepodataBytes = repodataLimit(io);
   // Every model is resolved: the Dockerfiles regenerated afterwards list them all.
   const resolved = await resolveSpecModels(ctx, names, {
     ...(flags.rules ? { rules: flags.rules } : {}),
@@ -67,6 +74,9 @@ export async function runLockCommand(
     offline: Boolean(flags.offline),
     cacheDir: cacheDir(io),
     mirrors: { ...resolved.loaded.spec.lock?.mirrors, ...flagMirrors },
+    allowedHosts: resolved.loaded.spec.lock?.allowed_hosts ?? [],
+    ...(maxRepodataBytes !== undefined ? { maxRepodataBytes } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     progress,
   }).finally(() => progress.close());
 
@@ -101,6 +111,20 @@ function checkPlatform(text: string): Platform {
     `--platform ${JSON.stringify(text)} is not a platform envgen builds for`,
     `use one of: ${PLATFORMS.join(', ')}`,
   );
+}
+
+/** $ENVGEN_REPODATA_LIMIT_MB (megabytes, 1e6 bytes), when set. */
+function repodataLimit(io: Io): number | undefined {
+  const text = io.env.ENVGEN_REPODATA_LIMIT_MB;
+  if (text === undefined || text === '') return undefined;
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text.trim()) || Number(text) <= 0) {
+    throw usageError(
+      'usage/invalid-flag',
+      `ENVGEN_REPODATA_LIMIT_MB=${JSON.stringify(text)} is not a number of megabytes`,
+      `e.g. ENVGEN_REPODATA_LIMIT_MB=1024 (default ${DEFAULT_REPODATA_LIMIT_BYTES / 1e6})`,
+    );
+  }
+  return Math.round(Number(text) * 1e6);
 }
 
 /** Where repodata is cached: $ENVGEN_CACHE_DIR, else the XDG cache folder. */
