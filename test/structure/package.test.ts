@@ -31,7 +31,7 @@ interface PackageJson {
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 
 async function packedFiles(): Promise<string[]> {
-  // --ignore-scripts: `prepare` would build again; `npm test` has built dist/ already.
+  // --ignore-scripts: `prepack` would build again; `npm test` has built dist/ already.
   const { stdout } = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
     cwd: ROOT,
   });
