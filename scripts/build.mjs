@@ -2,8 +2,19 @@
 // only some commands use. Dependencies are bundled too (resolving and reading a hundred small
 // files from node_modules was most of start-up); those loaded through createRequire on first
 // use (the WASM version parser, Ajv, the PEP 508 grammar) stay in node_modules.
-import { rmSync } from 'node:fs';
+//
+// package.json's `dependencies` are exactly the packages left in node_modules: they are the
+// externals here, and every other package is bundled, so it is a devDependency. A package
+// loaded at run time must be listed there (test/structure/package.test.ts runs the packed
+// tarball with only them installed).
+//
+// Source maps are off: the package does not ship them, and `--enable-source-maps` would cost
+// every start (they are parsed as each chunk loads). ENVGEN_SOURCEMAP=1 writes them for
+// debugging the bundle (`node --enable-source-maps bin/envgen ...`).
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 // Chunk names carry content hashes: clear out the previous build's chunks.
 rmSync('dist', { recursive: true, force: true });
@@ -16,12 +27,12 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['@conda-org/rattler', 'ajv', 'pip-requirements-js'],
+  external: Object.keys(pkg.dependencies ?? {}),
   // Bundled CommonJS dependencies (commander, handlebars) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __envgenRequire } from 'node:module'; const require = __envgenRequire(import.meta.url);",
   },
-  sourcemap: true,
+  sourcemap: process.env.ENVGEN_SOURCEMAP === '1' ? 'linked' : false,
   logLevel: 'warning',
 });
 
@@ -29,7 +40,7 @@ await build({
 // of the time a spec validation takes). CommonJS, so the CLI can load it synchronously.
 const { default: Ajv } = await import('ajv');
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
-const { readFileSync, writeFileSync } = await import('node:fs');
+const { writeFileSync } = await import('node:fs');
 // The same options as src/schemas.ts uses at run time, so both validate alike.
 const options = JSON.parse(readFileSync('scripts/ajv-options.json', 'utf8'));
 const ajv = new Ajv({ ...options, code: { source: true } });

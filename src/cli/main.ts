@@ -2,6 +2,7 @@
 import { createNodeIo, type Io } from '../io.js';
 import { EXIT } from './exit-codes.js';
 import { runCli } from './program.js';
+import { BUGS_URL, VERSION } from './version.js';
 
 export async function main(argv: readonly string[], io: Io = createNodeIo()): Promise<number> {
   // `envgen rules | head`: the reader went away, which is not an error of envgen's.
@@ -16,7 +17,9 @@ export async function main(argv: readonly string[], io: Io = createNodeIo()): Pr
   } catch (error) {
     // Anything that reaches here is a bug in envgen, not a mistake of the user's.
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr.write(`envgen: internal error (please report it with this output):\n${detail}\n`);
+    io.stderr.write(
+      `envgen: internal error (please report it at ${BUGS_URL} with this output, envgen ${VERSION}, Node ${process.version}):\n${detail}\n`,
+    );
     return EXIT.internal;
   }
 }

@@ -16,6 +16,7 @@ import {
   createArgs,
   createFromLockArgs,
   platformEnv,
+  solveEnv,
 } from '../runner/conda-tool.js';
 import { refuseOutsideRepo } from '../safe-files.js';
 import { runSmoke } from '../smoke/run-smoke.js';
@@ -106,12 +107,14 @@ async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Pr
   // Another platform's environment (linux-aarch64 on an x86 runner) is solved and installed
   // for that platform, but its programs cannot run here.
   const foreign = model.platform !== options.hostPlatform ? model.platform : undefined;
+  const lock = options.locks.get(model.name);
   const env: Record<string, string> = {
     ...(model.cuda === 'cpu' ? {} : { CONDA_OVERRIDE_CUDA: model.cuda }),
     ...platformEnv(options.tool, foreign),
+    // A lock installs without a solve; a solve gets strict channel priority.
+    ...(lock ? {} : solveEnv()),
   };
 
-  const lock = options.locks.get(model.name);
   const create = await step(
     io,
     options,

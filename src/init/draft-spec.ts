@@ -239,7 +239,7 @@ export function withAnswers(draft: Draft, answers: Answers): Draft {
  * newer envgen does not silently move it. Throws a UserError when nothing resolves, at the file
  * and line of the value that failed.
  */
-export function settleSpec(draft: Draft, table: Table): Settled {
+export function settleSpec(draft: Draft, table: Table, schema: string): Settled {
   const { found, values, name } = draft;
   const model: ModelSpec = { ...draft.model };
   // A flag replaces the repo's value: the lines that said where that value came from go.
@@ -303,7 +303,7 @@ export function settleSpec(draft: Draft, table: Table): Settled {
 
   return {
     name,
-    text: specText({ name, model, fleet, evidence }),
+    text: specText({ name, model, fleet, evidence, schema }),
     model,
     evidence,
     notes: draft.notes,

@@ -22,6 +22,7 @@ import {
   settleSpec,
   withAnswers,
 } from './draft-spec.js';
+import { schemaRef } from './schema-ref.js';
 import { checkSpecAbsent, writeInitFiles } from './write-init-files.js';
 
 export interface InitRun {
@@ -58,7 +59,7 @@ export async function initRepository(io: Io, run: InitRun): Promise<InitOutcome>
 
   let draft = draftSpec(await detectRepo(io, run.root), run.options, run.table);
   if (run.answer) draft = withAnswers(draft, await run.answer(draft));
-  const settled = settleSpec(draft, run.table);
+  const settled = settleSpec(draft, run.table, await schemaRef(io, run.root, run.version));
 
   const loaded = parseSpecText(settled.text, SPEC_FILE);
   const resolution = resolveSpec(run.table, loaded, [settled.name]);

@@ -11,12 +11,15 @@ export interface NewSpec {
   fleet?: { driver?: string; gpus?: string[] };
   /** Where the values came from, one line each (written as comments). */
   evidence: string[];
+  /** The schema editors check the file against: a URL, or a path relative to the file. */
+  schema: string;
 }
 
-const MODELINE = '# yaml-language-server: $schema=./node_modules/envgen/schemas/envgen.schema.json';
-
-export function specText({ name, model, fleet, evidence }: NewSpec): string {
-  const lines = [MODELINE, '# Written by `envgen init`. Edit it, then run `envgen generate`.'];
+export function specText({ name, model, fleet, evidence, schema }: NewSpec): string {
+  const lines = [
+    `# yaml-language-server: $schema=${schema}`,
+    '# Written by `envgen init`. Edit it, then run `envgen generate`.',
+  ];
   for (const line of evidence) lines.push(`#   ${oneLine(line)}`);
   lines.push('version: 1');
   if (fleet && (fleet.driver || fleet.gpus?.length)) {

@@ -72,6 +72,10 @@ function firstLine(text: string): string {
  * The command that creates an environment from a file at a prefix. conda needs `env create`
  * (its `create --file` takes a package list, not YAML); micromamba and mamba 2 take the YAML
  * with `create --file`; mamba 1's `create --file` was broken for YAML, so it uses `env create`.
+ *
+ * Every solve uses strict channel priority, as `envgen lock` (rattler) solves: micromamba and
+ * mamba 2 get `--strict-channel-priority`; `conda env create` has no such flag, so the
+ * variables of `solveEnv` carry the setting to conda and mamba 1.
  */
 export function createArgs(
   tool: CondaTool,
@@ -84,6 +88,7 @@ export function createArgs(
     return [
       'create',
       '--yes',
+      '--strict-channel-priority',
       '--prefix',
       prefix,
       '--file',
@@ -92,6 +97,14 @@ export function createArgs(
     ];
   }
   return ['env', 'create', '--yes', '--file', envFile, '--prefix', prefix, '--json'];
+}
+
+/**
+ * The variables a solve runs with: conda reads any setting from `CONDA_<NAME>`, and this one
+ * overrides the `channel_priority` of the machine's .condarc (flexible by default).
+ */
+export function solveEnv(): Record<string, string> {
+  return { CONDA_CHANNEL_PRIORITY: 'strict' };
 }
 
 /**

@@ -68,6 +68,7 @@ describe('envgen build', () => {
     expect(create?.argv).toEqual([
       'create',
       '--yes',
+      '--strict-channel-priority',
       '--prefix',
       join(dir, '.envgen/envs/chat'),
       '--file',

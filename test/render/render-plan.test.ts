@@ -199,7 +199,7 @@ describe('Dockerfiles, read back with dockerfile-ast', () => {
     expect(build('envs/vision-forge/Dockerfile')).toMatch(/^FROM condaforge\/miniforge3:[0-9]/);
     expect(build('envs/wheels/Dockerfile')).toMatch(/^FROM mambaorg\/micromamba:[0-9]/);
     expect(build('envs/wheels/Dockerfile')).toContain(
-      'micromamba create --yes --prefix /opt/env --file /tmp/envgen/environment.yml',
+      'micromamba create --yes --strict-channel-priority --prefix /opt/env --file /tmp/envgen/environment.yml',
     );
     for (const f of dockerfiles)
       expect(f.content).toMatch(/--mount=type=cache,target=\/opt\/conda\/pkgs/);
