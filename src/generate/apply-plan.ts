@@ -283,14 +283,15 @@ async function nearestFolder(io: Io, root: string, dir: string): Promise<string>
 }
 
 /**
- * Whether a folder takes a write: an empty file written there and removed again. (A read
- * succeeding says nothing about a read-only mount or a folder without write permission.)
+ * Whether a folder takes a write: an empty temp file staged there and discarded, never renamed
+ * into place, so an interrupt at any moment leaves nothing behind (the temp file is removed
+ * with the others). A read succeeding says nothing about a read-only mount or a folder without
+ * write permission.
  */
 async function probeWrite(io: Io, dir: string): Promise<NodeJS.ErrnoException | null> {
   const probe = join(dir, `.envgen-probe-${randomBytes(6).toString('hex')}`);
   try {
-    await io.writeFileAtomic(probe, '');
-    await io.remove(probe);
+    await (await io.stageFile(probe, '')).discard();
     return null;
   } catch (error) {
     if (!isErrno(error)) throw error;
