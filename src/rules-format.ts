@@ -99,7 +99,7 @@ export interface Build {
   unconfirmed?: string;
 }
 
-interface PythonRange {
+export interface PythonRange {
   /** Oldest supported Python, `3.Y`. */
   min: string;
   /** Newest supported Python, `3.Y`. */

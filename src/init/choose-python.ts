@@ -4,6 +4,8 @@
  * torch is chosen first, without the Python, and then the newest Python inside the range that
  * this torch supports.
  */
+
+import { pythonsBetween } from '../compat/python-choice.js';
 import { type ResolveOutcome, type ResolveRequest, resolveModel } from '../compat/resolve.js';
 import type { Table } from '../compat/table.js';
 import { quote } from './detect/collector.js';
@@ -73,13 +75,4 @@ function allPythons(table: Table): string[] {
     }
   }
   return [...minors].sort((a, b) => a - b).map((minor) => `3.${minor}`);
-}
-
-/** `3.8`..`3.11` -> [3.8, 3.9, 3.10, 3.11]. */
-function pythonsBetween(min: string, max: string): string[] {
-  const lo = Number(min.split('.')[1]);
-  const hi = Number(max.split('.')[1]);
-  const out: string[] = [];
-  for (let minor = lo; minor <= hi; minor++) out.push(`3.${minor}`);
-  return out;
 }
