@@ -72,7 +72,11 @@ describe('the problem registry', () => {
         ),
       ].map((m) => [m[1], [m[2], Number(m[3])]]),
     );
-    const expected = registeredCodes().filter((code) => !code.startsWith('rules/'));
+    // A `--rules` file has the spec's file codes under `rules/`: the README says so once.
+    const registered = new Set<string>(registeredCodes());
+    const expected = registeredCodes().filter(
+      (code) => !(code.startsWith('rules/') && registered.has(code.replace(/^rules\//, 'spec/'))),
+    );
     expect(new Set(rows.keys())).toEqual(new Set(expected));
     for (const code of expected) {
       const info = codeInfo(code);
