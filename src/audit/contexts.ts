@@ -143,6 +143,7 @@ function parseEnvironment(
       document: document as Document.Parsed,
       value: value as Record<string, unknown>,
       locate,
+      positionOf: at,
       channels,
       dependencies,
       ...(pipSection ? { pipSection } : {}),
@@ -210,13 +211,12 @@ export function dockerfileContext(
   }
   // Lineage, once for every rule: the last earlier stage of the name the image expands to
   // (BuildKit compares stage names case-insensitively).
+  const byName = new Map<string, DockerStage>();
   for (const stage of stages) {
     const name = expandArgs(stage.image, globalArgs).text.toLowerCase();
-    const parent = stages
-      .slice(0, stage.index)
-      .filter((s) => s.name?.toLowerCase() === name)
-      .at(-1);
+    const parent = byName.get(name);
     if (parent) stage.parent = parent;
+    if (stage.name) byName.set(stage.name.toLowerCase(), stage);
   }
   const dir = posix.dirname(file);
   const environments = instructions
