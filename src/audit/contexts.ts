@@ -9,6 +9,7 @@ import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { generatedPlace } from '../layout.js';
 import { parseCondaMatchSpec } from '../spec/package-entries.js';
+import { isStackOverflow } from '../spec/yaml-source.js';
 import type {
   Dependency,
   DockerfileContext,
@@ -59,6 +60,14 @@ function parseEnvironment(
     return { line, column: col };
   };
   const error = document.errors[0];
+  if (document.errors.some((e) => isStackOverflow(e.message)))
+    return {
+      ok: false,
+      line: 1,
+      column: 1,
+      message:
+        'the file nests lists or maps deeper than envgen reads (an environment file nests two levels)',
+    };
   if (error)
     return {
       ok: false,
@@ -68,7 +77,15 @@ function parseEnvironment(
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: 100 });
-  } catch {
+  } catch (thrown) {
+    if (thrown instanceof RangeError && isStackOverflow(thrown.message))
+      return {
+        ok: false,
+        line: 1,
+        column: 1,
+        message:
+          'the file nests lists or maps deeper than envgen reads (an environment file nests two levels)',
+      };
     return {
       ok: false,
       line: 1,
