@@ -37,6 +37,17 @@ describe('D11: values are escaped in messages', () => {
     expect(line).toMatch(/^envgen\.yaml:4:\d+: error: /);
   });
 
+  it('a model named 0 keeps the line and column of its value', async () => {
+    const dir = tmpDir({
+      'envgen.yaml': 'version: 1\nmodels:\n  0:\n    torch: "2.1\\nRUN id"\n    cuda: cpu\n',
+    });
+    const result = await runEnvgen(['resolve'], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /^envgen\.yaml:4:12: error: models\.0\.torch .*\[spec\/invalid-value\]/m,
+    );
+  });
+
   it('printable escapes C0, DEL, C1 and the separators and keeps the rest', () => {
     expect(printable('a\u001b[2Jb\tc\u0085d\u2028e\u007f é ✓')).toBe(
       'a\\u001b[2Jb\\tc\\u0085d\\u2028e\\u007f é ✓',
