@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // envgen's benchmark: start-up against bare node, resolve, generate for 100 and 400 models,
-// audit over 800 files, and lock against a generated channel the size of conda-forge's pytorch
+// audit over 800 files, hostile input sizes (a 1 MB spec, 32k dependencies, 8k RUNs, a 1 MB line), and lock against a generated channel the size of conda-forge's pytorch
 // slice (bench/lock-channel.mjs). Several runs each; medians and ratios measured in the same
 // run, printed as a table and written to bench/results/latest.json. Exit 1 when a budget does
 // not hold.
@@ -131,6 +131,46 @@ made.push(auditDir);
 execFileSync(process.execPath, [bin, 'generate'], { cwd: auditDir, stdio: 'ignore' });
 results.push(measure('envgen audit (800+ files)', [bin, 'audit', '--format', 'json'], auditDir));
 
+// Hostile sizes from the fuzzing pass (D4, D5, D10): each within the limits envgen accepts, each
+// quadratic before. One file per folder; audit names it.
+const SPEC = 'version: 1\nmodels:\n  m:\n    torch: "2.4"\n    cuda: cpu\n';
+const hostile = [
+  {
+    name: 'resolve, 1 MB spec of blank lines',
+    file: 'envgen.yaml',
+    text: '\n'.repeat(1024 * 1024 - SPEC.length) + SPEC,
+    args: ['resolve', '--json'],
+    budgetMs: 2000,
+  },
+  {
+    name: 'audit, 32k dependencies',
+    file: 'environment.yml',
+    text: `name: x\nchannels: [conda-forge, nodefaults]\ndependencies:\n${'  - numpy>=1.0\n'.repeat(32000)}`,
+    args: ['audit', 'environment.yml', '--format', 'json'],
+    budgetMs: 3000,
+  },
+  {
+    name: 'audit, 8k conda RUN lines',
+    file: 'Dockerfile',
+    text: `FROM continuumio/miniconda3:24.1.2-0\n${'RUN conda install numpy && pip install x\n'.repeat(8000)}`,
+    args: ['audit', 'Dockerfile', '--format', 'json'],
+    budgetMs: 4000,
+  },
+  {
+    name: 'audit, 1 MB RUN line',
+    file: 'Dockerfile',
+    text: `FROM debian:12\nRUN echo ${'a'.repeat(1024 * 1024)}\n`,
+    args: ['audit', 'Dockerfile', '--format', 'json'],
+    budgetMs: 3000,
+  },
+];
+for (const input of hostile) {
+  const dir = mkdtempSync(join(tmpdir(), 'envgen-bench-hostile-'));
+  made.push(dir);
+  writeFileSync(join(dir, input.file), input.text);
+  results.push(measure(input.name, [bin, ...input.args], dir));
+}
+
 const lockRoot = mkdtempSync(join(tmpdir(), 'envgen-bench-lock-'));
 made.push(lockRoot);
 const channelSize = writeChannel(join(lockRoot, 'channels', 'conda-forge'));
@@ -201,6 +241,11 @@ const budgets = [
     ok: by('envgen audit (800+ files)').medianMs < 2000,
     value: `${by('envgen audit (800+ files)').medianMs} ms`,
   },
+  ...hostile.map((input) => ({
+    what: `${input.name} under ${input.budgetMs / 1000} s`,
+    ok: by(input.name).medianMs < input.budgetMs,
+    value: `${by(input.name).medianMs} ms`,
+  })),
   {
     what: 'lock of 4 models, cold cache, under 4 s',
     ok: by('envgen lock --update (cold cache)').medianMs < 4000,

@@ -35,6 +35,7 @@ const SOURCE_FILE = {
   'multiple-documents': error('usage'),
   'yaml-syntax': error('usage'),
   'alias-limit': error('usage'),
+  'too-deep': error('usage'),
   'unknown-key': error('usage'),
   'missing-key': error('usage'),
   'invalid-type': error('usage'),

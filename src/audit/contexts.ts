@@ -9,6 +9,7 @@ import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { generatedPlace } from '../layout.js';
 import { parseCondaMatchSpec } from '../spec/package-entries.js';
+import { isStackOverflow } from '../spec/yaml-source.js';
 import type {
   Dependency,
   DockerfileContext,
@@ -59,6 +60,14 @@ function parseEnvironment(
     return { line, column: col };
   };
   const error = document.errors[0];
+  if (document.errors.some((e) => isStackOverflow(e.message)))
+    return {
+      ok: false,
+      line: 1,
+      column: 1,
+      message:
+        'the file nests lists or maps deeper than envgen reads (an environment file nests two levels)',
+    };
   if (error)
     return {
       ok: false,
@@ -68,7 +77,15 @@ function parseEnvironment(
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: 100 });
-  } catch {
+  } catch (thrown) {
+    if (thrown instanceof RangeError && isStackOverflow(thrown.message))
+      return {
+        ok: false,
+        line: 1,
+        column: 1,
+        message:
+          'the file nests lists or maps deeper than envgen reads (an environment file nests two levels)',
+      };
     return {
       ok: false,
       line: 1,
@@ -143,6 +160,7 @@ function parseEnvironment(
       document: document as Document.Parsed,
       value: value as Record<string, unknown>,
       locate,
+      positionOf: at,
       channels,
       dependencies,
       ...(pipSection ? { pipSection } : {}),
@@ -210,13 +228,12 @@ export function dockerfileContext(
   }
   // Lineage, once for every rule: the last earlier stage of the name the image expands to
   // (BuildKit compares stage names case-insensitively).
+  const byName = new Map<string, DockerStage>();
   for (const stage of stages) {
     const name = expandArgs(stage.image, globalArgs).text.toLowerCase();
-    const parent = stages
-      .slice(0, stage.index)
-      .filter((s) => s.name?.toLowerCase() === name)
-      .at(-1);
+    const parent = byName.get(name);
     if (parent) stage.parent = parent;
+    if (stage.name) byName.set(stage.name.toLowerCase(), stage);
   }
   const dir = posix.dirname(file);
   const environments = instructions

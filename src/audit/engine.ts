@@ -8,8 +8,8 @@ import type { Diagnostic } from '../problem.js';
 import type { AuditRuleId } from '../problem-codes.js';
 import { CATALOGUE } from './catalogue.js';
 import { dockerfileContext, environmentContext, type Parsed, specContext } from './contexts.js';
-import { type TextEdit, textEdit } from './text-edits.js';
-import type { BaseContext, Finding, Project, Rule, RuleSeverity, Target } from './types.js';
+import { spliceEdit, type TextEdit, textEdit } from './text-edits.js';
+import type { BaseContext, Edit, Finding, Project, Rule, RuleSeverity, Target } from './types.js';
 
 /** A rule's finding as audit reports it: a problem at a place, at its effective severity (`style` is reported as `info`). */
 export type AuditDiagnostic = Diagnostic & {
@@ -99,9 +99,7 @@ export function auditTexts(
         )
           continue;
         // A rule's rewrite becomes the range of the text it changes, which the fixer applies.
-        const edit = finding.edit
-          ? textEdit(input.text, finding.edit.apply(input.text), finding.edit.description)
-          : undefined;
+        const edit = finding.edit ? textEditOf(input.text, finding.edit) : undefined;
         diagnostics.push({
           ruleId: rule.id,
           severity: level === 'style' ? 'info' : level,
@@ -113,7 +111,11 @@ export function auditTexts(
           fixable: edit !== undefined,
           ...(finding.aliases ? { aliases: finding.aliases } : {}),
         });
-        if (edit) edits.set(input.file, [...(edits.get(input.file) ?? []), edit]);
+        if (edit) {
+          const list = edits.get(input.file);
+          if (list) list.push(edit);
+          else edits.set(input.file, [edit]);
+        }
       }
     }
   }
@@ -125,6 +127,13 @@ export function auditTexts(
       a.ruleId.localeCompare(b.ruleId),
   );
   return { diagnostics, edits, unparseable };
+}
+
+/** A finding's edit as the range of the audited text it changes. */
+function textEditOf(text: string, edit: Edit): TextEdit | undefined {
+  if (!edit.splice) return textEdit(text, edit.apply(text), edit.description);
+  const splice = edit.splice();
+  return splice ? spliceEdit(text, splice, edit.description) : undefined;
 }
 
 function parse(input: FileInput, project: Project): Parsed<BaseContext> {
@@ -171,6 +180,19 @@ function pragmas(
     lines.set(line, [...(lines.get(line) ?? []), ...ids]);
   };
   const texts = context.lines;
+  // The next line that is not blank or a comment, from each line: computed once, from the end,
+  // so a run of pragma comments is not scanned again from each of them.
+  const nextCode: number[] = new Array(texts.length + 1).fill(texts.length);
+  for (let index = texts.length - 1; index >= 0; index--) {
+    nextCode[index] = /^\s*(#.*)?$/.test(texts[index] ?? '')
+      ? (nextCode[index + 1] ?? texts.length)
+      : index;
+  }
+  const instructions =
+    input.kind === 'dockerfile'
+      ? (context as unknown as { instructions: { line: number; endLine: number }[] }).instructions
+      : [];
+  let instructionAt = 0;
   texts.forEach((text, index) => {
     const match = PRAGMA.exec(text);
     if (!match?.[2]) return;
@@ -183,14 +205,21 @@ function pragmas(
     add(line, ids);
     if (!text.trimStart().startsWith('#')) return;
     // A comment line: the next line that is not blank or a comment.
-    let next = index + 1;
-    while (next < texts.length && /^\s*(#.*)?$/.test(texts[next] ?? '')) next++;
+    const next = nextCode[index + 1] ?? texts.length;
     if (next >= texts.length) return;
     const target = next + 1;
     if (input.kind === 'dockerfile') {
-      const instruction = (
-        context as unknown as { instructions: { line: number; endLine: number }[] }
-      ).instructions.find((i) => i.line <= target && target <= i.endLine);
+      // Targets only grow with the line: the search goes on from the last instruction found.
+      while (
+        instructionAt < instructions.length &&
+        (instructions[instructionAt]?.endLine ?? 0) < target
+      )
+        instructionAt++;
+      const candidate = instructions[instructionAt];
+      const instruction =
+        candidate && candidate.line <= target && target <= candidate.endLine
+          ? candidate
+          : undefined;
       for (let l = instruction?.line ?? target; l <= (instruction?.endLine ?? target); l++)
         add(l, ids);
     } else {

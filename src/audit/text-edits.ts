@@ -34,6 +34,48 @@ export function textEdit(
 }
 
 /**
+ * {@link textEdit} of `original` and `original` with `[start, end)` replaced by `text`, without
+ * building that text: the same range, found by comparing from the splice outwards only.
+ */
+export function spliceEdit(
+  original: string,
+  splice: { start: number; end: number; text: string },
+  description: string,
+): TextEdit | undefined {
+  const { start: at, end: cut, text } = splice;
+  const fixedLength = original.length - (cut - at) + text.length;
+  const fixedChar = (i: number): string | undefined =>
+    i < at
+      ? original[i]
+      : i < at + text.length
+        ? text[i - at]
+        : original[i - text.length + cut - at];
+  let start = at;
+  while (start < original.length && start < fixedLength && original[start] === fixedChar(start)) {
+    start++;
+  }
+  let end = original.length;
+  let fixedEnd = fixedLength;
+  // Past the splice both texts are the same: the comparison from the end starts at its edge.
+  const tail = Math.min(
+    original.length - cut,
+    fixedLength - (at + text.length),
+    end - start,
+    fixedEnd - start,
+  );
+  end -= tail;
+  fixedEnd -= tail;
+  while (end > start && fixedEnd > start && original[end - 1] === fixedChar(fixedEnd - 1)) {
+    end--;
+    fixedEnd--;
+  }
+  if (start === end && start === fixedEnd) return undefined;
+  const fixed: string[] = [];
+  for (let i = start; i < fixedEnd; i++) fixed.push(fixedChar(i) as string);
+  return { description, start, end, text: fixed.join('') };
+}
+
+/**
  * Applies the edits that do not overlap, earliest first. As in ESLint, an edit that starts
  * where the last one taken ends (or earlier) overlaps it and waits for the next pass; the same
  * edit twice (two findings of one instruction) is applied once. Returns the new text and how

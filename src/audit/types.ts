@@ -21,6 +21,12 @@ export type Target = 'environment' | 'dockerfile' | 'spec';
 export interface Edit {
   description: string;
   apply(text: string): string;
+  /**
+   * What `apply` does to the audited text, as one replaced range (undefined: it changes
+   * nothing), computed from the parsed file: the engine then does not run `apply` over the whole
+   * file for every finding, which made audit quadratic in the number of findings.
+   */
+  splice?(): { start: number; end: number; text: string } | undefined;
 }
 
 /**
@@ -121,6 +127,8 @@ export interface EnvironmentContext extends BaseContext {
   /** The YAML value (a conda environment: `name`, `channels`, `dependencies`, ...). */
   value: Record<string, unknown>;
   locate(path: readonly (string | number)[]): Position | undefined;
+  /** The 1-based line and column of an offset into `text` (a binary search, not a scan). */
+  positionOf(offset: number): { line: number; column: number };
   channels: { name: string; line: number; column: number }[];
   /** conda entries, then the entries of the `pip:` list. */
   dependencies: Dependency[];

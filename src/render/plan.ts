@@ -309,7 +309,9 @@ function assertOneLineValues(value: unknown, path: string, key = ''): void {
 function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+    // C0 (but tab), DEL, C1 (U+0085 is a line break to some readers) and U+2028/U+2029.
+    if ((code < 0x20 && code !== 0x09) || (code >= 0x7f && code <= 0x9f)) return true;
+    if (code === 0x2028 || code === 0x2029) return true;
   }
   return false;
 }

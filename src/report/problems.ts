@@ -6,6 +6,19 @@
 import type { ChalkInstance } from 'chalk';
 import type { Diagnostic, Problem } from '../problem.js';
 
+/**
+ * Text as a terminal may show it: control characters (C0, DEL, C1) and the line and paragraph
+ * separators escaped as JSON writes them (`\u001b`, `\n`), so a value quoted in a message can
+ * neither move the cursor, set the title, clear the screen nor break the line.
+ */
+export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it escapes
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
+    const escaped = JSON.stringify(ch).slice(1, -1);
+    return escaped.length > 1 ? escaped : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 function severityLabel(problem: Problem, color: ChalkInstance): string {
   return problem.severity === 'error'
     ? color.red('error')
@@ -19,10 +32,12 @@ export function formatProblems(problems: readonly Problem[], color: ChalkInstanc
   return problems
     .map((problem) => {
       const where = problem.file
-        ? `${problem.file}${problem.line ? `:${problem.line}:${problem.column ?? 1}` : ''}: `
+        ? `${printable(problem.file)}${problem.line ? `:${problem.line}:${problem.column ?? 1}` : ''}: `
         : '';
-      const head = `${color.bold(where)}${severityLabel(problem, color)}: ${problem.message} ${color.dim(`[${problem.ruleId}]`)}`;
-      return problem.fix ? `${head}\n  ${color.cyan('fix:')} ${problem.fix}\n` : `${head}\n`;
+      const head = `${color.bold(where)}${severityLabel(problem, color)}: ${printable(problem.message)} ${color.dim(`[${problem.ruleId}]`)}`;
+      return problem.fix
+        ? `${head}\n  ${color.cyan('fix:')} ${printable(problem.fix)}\n`
+        : `${head}\n`;
     })
     .join('');
 }
@@ -41,13 +56,13 @@ export function formatProblemsByFile(
   for (const d of diagnostics) {
     if (d.file !== current) {
       if (current) lines.push('');
-      lines.push(c.underline(d.file));
+      lines.push(c.underline(printable(d.file)));
       current = d.file;
     }
     lines.push(
-      `  ${`${d.line}:${d.column}`.padEnd(7)} ${severityLabel(d, c).padEnd(7)} ${d.message} ${c.dim(d.ruleId)}${d.fixable ? c.dim(' (fixable)') : ''}`,
+      `  ${`${d.line}:${d.column}`.padEnd(7)} ${severityLabel(d, c).padEnd(7)} ${printable(d.message)} ${c.dim(d.ruleId)}${d.fixable ? c.dim(' (fixable)') : ''}`,
     );
-    if (d.fix) lines.push(`          ${c.cyan('fix:')} ${d.fix}`);
+    if (d.fix) lines.push(`          ${c.cyan('fix:')} ${printable(d.fix)}`);
   }
   const count = (level: string) => diagnostics.filter((d) => d.severity === level).length;
   lines.push(

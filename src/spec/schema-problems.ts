@@ -31,7 +31,7 @@ export function schemaProblems(
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const error of relevantErrors(validate.errors ?? [])) {
-    const problem = toProblem(error, context, schema === 'rules' ? 'rules' : 'spec');
+    const problem = toProblem(error, value, context, schema === 'rules' ? 'rules' : 'spec');
     const key = `${problem.line}:${problem.column}:${problem.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -66,8 +66,13 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-function toProblem(error: ErrorObject, context: SchemaContext, kind: SourceFileKind): Problem {
-  const path = [...(context.prefix ?? []), ...pointerToPath(error.instancePath)];
+function toProblem(
+  error: ErrorObject,
+  value: unknown,
+  context: SchemaContext,
+  kind: SourceFileKind,
+): Problem {
+  const path = [...(context.prefix ?? []), ...pointerToPath(error.instancePath, value)];
   const where = describePath(path) || 'the file';
   const schema = error.parentSchema as
     | { description?: string; properties?: Record<string, unknown> }
@@ -174,13 +179,25 @@ function missingKeyFix(key: string): string {
   return `add '${key}:'`;
 }
 
-function pointerToPath(pointer: string): KeyPath {
+/**
+ * A JSON pointer as a key path: a part is a list index only where the value there is a list, so
+ * a model named `0` stays the key '0' (and keeps its line and column).
+ */
+function pointerToPath(pointer: string, root: unknown): KeyPath {
   if (pointer === '') return [];
+  let current: unknown = root;
   return pointer
     .slice(1)
     .split('/')
     .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
+    .map((part) => {
+      const isIndex = Array.isArray(current) && /^[0-9]+$/.test(part);
+      current =
+        current && typeof current === 'object'
+          ? (current as Record<string, unknown>)[part]
+          : undefined;
+      return isIndex ? Number(part) : part;
+    });
 }
 
 /** `['models', 'sentiment', 'conda', 2]` -> `models.sentiment.conda[2]`. */

@@ -69,6 +69,19 @@ export function parseYamlSource(
     ]);
   }
   const doc = documents[0] as Document.Parsed;
+  const tooDeep = (): never =>
+    fail([
+      {
+        ruleId: sourceFileCode(kind, 'too-deep'),
+        severity: 'error',
+        file,
+        message: `${file} nests lists or maps deeper than envgen reads`,
+        fix: 'no envgen field nests more than a few levels: write the value as a string or a flat list',
+      },
+    ]);
+  // The parser reports running out of stack on deep nesting (`[[[[...`) as a syntax error at an
+  // arbitrary column; it is the depth, not the syntax.
+  if (doc.errors.some((error) => isStackOverflow(error.message))) tooDeep();
   if (doc.errors.length > 0) {
     fail(
       doc.errors.map((error) => ({
@@ -86,6 +99,7 @@ export function parseYamlSource(
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
+    if (error instanceof RangeError && isStackOverflow(error.message)) tooDeep();
     if (!(error instanceof ReferenceError)) throw error;
     fail([
       {
@@ -114,6 +128,11 @@ export function parseYamlSource(
     return locate(path);
   };
   return { value, locate, locateKey };
+}
+
+/** V8's message when recursion runs out of stack (the YAML parser recurses per nesting level). */
+export function isStackOverflow(message: string): boolean {
+  return message.includes('Maximum call stack size exceeded');
 }
 
 /**

@@ -12,14 +12,16 @@ import type {
   EnvironmentContext,
 } from '../../types.js';
 import {
+  comesBefore,
   commandChannels,
   commandsIn,
   environmentFileArg,
+  firstCommand,
   hasOption,
   SOLVE_VERBS,
 } from './conda-commands.js';
 import type { LocatedCommand } from './run-commands.js';
-import { condaTool, condaVerb } from './shell.js';
+import { condaTool, condaVerb, type ShellCommand } from './shell.js';
 import { imageColumn, lineage, rootImage } from './stages.js';
 
 const ANACONDA_IMAGES = new Set([
@@ -43,10 +45,22 @@ export interface AnacondaOrigin {
   column: number;
 }
 
+/** Each stage's origin, found once: rules ask for it for every solve. */
+const origins = new WeakMap<DockerStage, AnacondaOrigin | null>();
+
 export function anacondaOrigin(
   context: DockerfileContext,
   stage: DockerStage,
 ): AnacondaOrigin | undefined {
+  let origin = origins.get(stage);
+  if (origin === undefined) {
+    origin = findOrigin(context, stage) ?? null;
+    origins.set(stage, origin);
+  }
+  return origin ?? undefined;
+}
+
+function findOrigin(context: DockerfileContext, stage: DockerStage): AnacondaOrigin | undefined {
   const { image, from } = rootImage(context, stage);
   // A mirror of Anaconda's image (`mirror.corp/continuumio/miniconda3`) still brings `defaults`.
   if (ANACONDA_IMAGES.has(image.repository)) {
@@ -132,20 +146,14 @@ export function anacondaUse(
 
 /** `conda config --remove channels defaults` (or `--remove-key channels`) before the solve. */
 function defaultsRemoved(context: DockerfileContext, stage: DockerStage, solve: Solve): boolean {
-  for (const run of lineage(stage).flatMap((s) => s.instructions)) {
-    if (run.keyword !== 'RUN') continue;
-    const commands = commandsIn(context, run);
-    const before = run === solve.run ? commands.slice(0, solve.index) : commands;
-    for (const command of before) {
-      if (
-        condaTool(command) &&
-        /\bconfig\b.*--remove(-key)? channels( defaults)?\b/.test(command.words.join(' '))
-      )
-        return true;
-    }
-    if (run === solve.run) return false;
-  }
-  return false;
+  return comesBefore(firstCommand(context, stage, removesDefaults), solve.run, solve.index);
+}
+
+function removesDefaults(command: ShellCommand): boolean {
+  return (
+    Boolean(condaTool(command)) &&
+    /\bconfig\b.*--remove(-key)? channels( defaults)?\b/.test(command.words.join(' '))
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
  * run-commands.ts, the one reader of RUN bodies), and the parts of a conda command rules ask
  * about: its options, package arguments, channels, solving verbs, and the variables around it.
  */
-import type { DockerfileContext, DockerInstruction } from '../../types.js';
+import type { DockerfileContext, DockerInstruction, DockerStage } from '../../types.js';
 import {
   execWords,
   type LocatedCommand,
@@ -206,13 +206,147 @@ export function variables(
   instructions: readonly DockerInstruction[],
 ): Map<string, string | undefined> {
   const found = new Map<string, string | undefined>();
-  for (const instruction of instructions) {
-    if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') continue;
-    for (const property of propertiesOf(instruction)) {
-      found.set(property.name, property.value?.replace(/^(["'])(.*)\1$/, '$2') ?? undefined);
-    }
+  for (const instruction of instructions) addVariables(found, instruction);
+  return found;
+}
+
+/** What each stage's ENV and ARG instructions (and those of the stages it is built on) set. */
+const stageVariables = new WeakMap<DockerStage, ReadonlyMap<string, string | undefined>>();
+
+/**
+ * The variables set by the stages a stage is built on, before its own instructions: computed
+ * once per stage from its parent's, so a long chain of stages is not walked for every stage.
+ */
+export function inheritedVariables(stage: DockerStage): Map<string, string | undefined> {
+  return new Map(ancestorVariables(stage));
+}
+
+function ancestorVariables(stage: DockerStage): ReadonlyMap<string, string | undefined> {
+  // Up the chain to the first stage already known (or the root), then down computing each.
+  const unknown: DockerStage[] = [];
+  const seen = new Set<DockerStage>([stage]);
+  let parent = stage.parent;
+  while (parent && !stageVariables.has(parent) && !seen.has(parent)) {
+    seen.add(parent);
+    unknown.push(parent);
+    parent = parent.parent;
+  }
+  let found = (parent && stageVariables.get(parent)) || new Map<string, string | undefined>();
+  for (const ancestor of unknown.reverse()) {
+    const next = new Map(found);
+    for (const instruction of ancestor.instructions) addVariables(next, instruction);
+    stageVariables.set(ancestor, next);
+    found = next;
   }
   return found;
+}
+
+/** Each stage's own ENV/ARG assignments by name, in order: `[line, value]`. */
+const ownAssignments = new WeakMap<DockerStage, Map<string, [number, string | undefined][]>>();
+
+/**
+ * The value `name` has just before `line` in `stage`: its last ENV or ARG before that line, else
+ * what the stages it is built on left. A lookup, not a walk over the instructions before.
+ */
+export function variableBefore(stage: DockerStage, name: string, line: number): string | undefined {
+  let own = ownAssignments.get(stage);
+  if (!own) {
+    own = new Map();
+    for (const instruction of stage.instructions) {
+      const values = new Map<string, string | undefined>();
+      addVariables(values, instruction);
+      for (const [key, value] of values) {
+        const list = own.get(key) ?? [];
+        list.push([instruction.line, value]);
+        own.set(key, list);
+      }
+    }
+    ownAssignments.set(stage, own);
+  }
+  const list = own.get(name) ?? [];
+  // The last assignment before `line` (binary search: lines ascend).
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((list[middle]?.[0] ?? 0) < line) low = middle + 1;
+    else high = middle;
+  }
+  const last = list[low - 1];
+  return last ? last[1] : ancestorVariables(stage).get(name);
+}
+
+/** A command of a RUN, with its RUN and its index among the RUN's commands. */
+export interface CommandAt {
+  run: DockerInstruction;
+  index: number;
+  command: ShellCommand;
+}
+
+const firstMatches = new WeakMap<
+  (command: ShellCommand) => boolean,
+  WeakMap<DockerStage, CommandAt | null>
+>();
+
+/**
+ * The first command that `matches` in a stage's lineage (the stages it is built on, then its
+ * own RUNs, in order). Computed once per stage and predicate (a module-level function), each
+ * stage from its parent's answer: rules ask it for every solve.
+ */
+export function firstCommand(
+  context: DockerfileContext,
+  stage: DockerStage,
+  matches: (command: ShellCommand) => boolean,
+): CommandAt | undefined {
+  let memo = firstMatches.get(matches);
+  if (!memo) {
+    memo = new WeakMap();
+    firstMatches.set(matches, memo);
+  }
+  if (memo.has(stage)) return memo.get(stage) ?? undefined;
+  const unknown: DockerStage[] = [stage];
+  const seen = new Set<DockerStage>([stage]);
+  let parent = stage.parent;
+  while (parent && !memo.has(parent) && !seen.has(parent)) {
+    seen.add(parent);
+    unknown.push(parent);
+    parent = parent.parent;
+  }
+  let found: CommandAt | null = parent ? (memo.get(parent) ?? null) : null;
+  for (const current of unknown.reverse()) {
+    if (!found && !memo.has(current)) {
+      for (const run of current.instructions) {
+        if (run.keyword !== 'RUN' || found) continue;
+        const index = commandsIn(context, run).findIndex(matches);
+        const command = commandsIn(context, run)[index];
+        if (command) found = { run, index, command };
+      }
+    }
+    if (!memo.has(current)) memo.set(current, found);
+    found = memo.get(current) ?? null;
+  }
+  return found ?? undefined;
+}
+
+/** Whether `found` comes before the command `index` of `run` (in the order of the lineage). */
+export function comesBefore(
+  found: CommandAt | undefined,
+  run: DockerInstruction,
+  index: number,
+): boolean {
+  if (!found) return false;
+  return found.run === run ? found.index < index : found.run.line < run.line;
+}
+
+/** Adds what an ENV or ARG sets to `found` (later values win); other instructions set nothing. */
+export function addVariables(
+  found: Map<string, string | undefined>,
+  instruction: DockerInstruction,
+): void {
+  if (instruction.keyword !== 'ENV' && instruction.keyword !== 'ARG') return;
+  for (const property of propertiesOf(instruction)) {
+    found.set(property.name, property.value?.replace(/^(["'])(.*)\1$/, '$2') ?? undefined);
+  }
 }
 
 /** Assignments in front of a command (`CONDA_ALWAYS_YES=1 conda install ...`). */

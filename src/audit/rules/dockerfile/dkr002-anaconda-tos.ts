@@ -1,9 +1,14 @@
 import type { DockerfileContext, DockerStage } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { anacondaUse, type Solve, solvesIn } from './anaconda.js';
-import { commandsIn, inlineAssignments, isTruthy, variables } from './conda-commands.js';
-import { condaTool, condaVerb } from './shell.js';
-import { inheritedInstructions } from './stages.js';
+import {
+  comesBefore,
+  firstCommand,
+  inlineAssignments,
+  isTruthy,
+  variableBefore,
+} from './conda-commands.js';
+import { condaTool, condaVerb, type ShellCommand } from './shell.js';
 
 const AUTO_ACCEPT = 'CONDA_PLUGINS_AUTO_ACCEPT_TOS';
 
@@ -12,24 +17,21 @@ const AUTO_ACCEPT = 'CONDA_PLUGINS_AUTO_ACCEPT_TOS';
  * `plugins.auto_accept_tos` setting, or CONDA_PLUGINS_AUTO_ACCEPT_TOS (ENV, ARG, or inline).
  */
 function tosHandled(context: DockerfileContext, stage: DockerStage, solve: Solve): boolean {
-  const before = inheritedInstructions(context, stage).filter((i) => i.line < solve.run.line);
   if (
-    isTruthy(variables(before).get(AUTO_ACCEPT)) ||
+    isTruthy(variableBefore(stage, AUTO_ACCEPT, solve.run.line)) ||
     isTruthy(inlineAssignments(solve.command).get(AUTO_ACCEPT))
   )
     return true;
-  const runs = [...before.filter((i) => i.keyword === 'RUN'), solve.run];
-  return runs.some((run) => {
-    const commands = commandsIn(context, run);
-    return (run === solve.run ? commands.slice(0, solve.index) : commands).some((command) => {
-      const text = command.words.join(' ');
-      if (new RegExp(`^export ${AUTO_ACCEPT}=`).test(text)) return isTruthy(text.split('=')[1]);
-      return (
-        Boolean(condaTool(command)) &&
-        (/\btos accept\b/.test(text) || /\bauto_accept_tos\b/.test(text))
-      );
-    });
-  });
+  return comesBefore(firstCommand(context, stage, acceptsTos), solve.run, solve.index);
+}
+
+/** A command that accepts the ToS: `conda tos accept`, `auto_accept_tos`, or an export of the variable. */
+function acceptsTos(command: ShellCommand): boolean {
+  const text = command.words.join(' ');
+  if (text.startsWith(`export ${AUTO_ACCEPT}=`)) return isTruthy(text.split('=')[1]);
+  return (
+    Boolean(condaTool(command)) && (/\btos accept\b/.test(text) || /\bauto_accept_tos\b/.test(text))
+  );
 }
 
 export const dkr002 = defineRule<'dockerfile'>({

@@ -1,8 +1,15 @@
+import type { Edit } from '../../types.js';
 import { defineRule } from '../define-rule.js';
-import { commandsIn, hasOption, inlineAssignments, isTruthy, variables } from './conda-commands.js';
+import {
+  addVariables,
+  commandsIn,
+  hasOption,
+  inheritedVariables,
+  inlineAssignments,
+  isTruthy,
+} from './conda-commands.js';
 import { rewriteEdit } from './edits.js';
-import { condaTool, condaVerb } from './shell.js';
-import { inheritedInstructions } from './stages.js';
+import { condaTool, condaVerb, type ShellCommand } from './shell.js';
 
 /** The verbs that stop at "Proceed ([y]/n)?" (`env create`/`env update` do not ask). */
 const ASKING = new Set(['install', 'create', 'update', 'upgrade', 'remove', 'uninstall']);
@@ -15,6 +22,21 @@ function addYes(text: string): string {
     (whole, head: string, rest: string) =>
       /(^|\s)(--yes|-[A-Za-z]*y[A-Za-z]*)(?=\s|$)/.test(rest) ? whole : `${head} --yes${rest}`,
   );
+}
+
+/**
+ * The tool and verb of a command that would stop at conda's prompt: an asking verb without
+ * -y/--yes/--dry-run/--json, and no ALWAYS_YES variable set inline or (`configured`) before it.
+ */
+function needsYes(
+  command: ShellCommand,
+  configured: (name: string) => boolean,
+): { tool: string; verb: string } | undefined {
+  const verb = condaVerb(command) ?? '';
+  if (!ASKING.has(verb) || hasOption(command, ['yes', 'dry-run', 'json'], 'y')) return undefined;
+  const inline = inlineAssignments(command);
+  if (ALWAYS_YES.some((name) => configured(name) || isTruthy(inline.get(name)))) return undefined;
+  return { tool: condaTool(command) ?? 'conda', verb };
 }
 
 export const dkr004 = defineRule<'dockerfile'>({
@@ -34,27 +56,37 @@ export const dkr004 = defineRule<'dockerfile'>({
   ].join('\n'),
   check(context, report) {
     for (const stage of context.stages) {
-      for (const run of stage.instructions.filter((i) => i.keyword === 'RUN')) {
-        const before = variables(
-          inheritedInstructions(context, stage).filter((i) => i.line < run.line),
-        );
+      // One pass over the stage's inherited instructions, the variables set so far carried
+      // along (not recomputed for every RUN: that was quadratic in the number of RUNs).
+      const before = inheritedVariables(stage);
+      for (const run of stage.instructions) {
+        if (run.keyword !== 'RUN') {
+          addVariables(before, run);
+          continue;
+        }
         const commands = commandsIn(context, run);
-        commands.forEach((command, index) => {
-          const verb = condaVerb(command) ?? '';
-          if (!ASKING.has(verb) || hasOption(command, ['yes', 'dry-run', 'json'], 'y')) return;
-          const inline = inlineAssignments(command);
-          const earlier = commands.slice(0, index).map((c) => c.words.join(' '));
-          const configured = (name: string) =>
-            isTruthy(before.get(name)) ||
-            isTruthy(inline.get(name)) ||
-            earlier.some((t) => t.startsWith(`export ${name}=`) && isTruthy(t.split('=')[1]));
-          if (
-            ALWAYS_YES.some(configured) ||
-            earlier.some((t) => /\bconfig\b.*--set always_yes (true|yes)\b/.test(t))
-          )
-            return;
-          const tool = condaTool(command) ?? 'conda';
-          const edit = rewriteEdit(context, run, `add --yes to \`${tool} ${verb}\``, addYes);
+        // What the commands before the current one did: `export NAME=` truthy, `config --set always_yes`.
+        const exported = new Set<string>();
+        let alwaysYes = false;
+        const edits = new Map<string, Edit | undefined>();
+        for (const command of commands) {
+          const text = command.words.join(' ');
+          const verdict = alwaysYes
+            ? undefined
+            : needsYes(command, (name) => isTruthy(before.get(name)) || exported.has(name));
+          for (const name of ALWAYS_YES) {
+            if (text.startsWith(`export ${name}=`) && isTruthy(text.split('=')[1]))
+              exported.add(name);
+          }
+          if (/\bconfig\b.*--set always_yes (true|yes)\b/.test(text)) alwaysYes = true;
+          if (!verdict) continue;
+          const { tool, verb } = verdict;
+          // One rewrite of the RUN fixes all its commands: made once per description, not
+          // once per command (a RUN of many commands made that quadratic).
+          const description = `add --yes to \`${tool} ${verb}\``;
+          if (!edits.has(description))
+            edits.set(description, rewriteEdit(context, run, description, addYes));
+          const edit = edits.get(description);
           report({
             line: command.line,
             column: command.column,
@@ -62,7 +94,7 @@ export const dkr004 = defineRule<'dockerfile'>({
             fix: `add \`--yes\` after \`${tool} ${verb}\`, or set \`ENV CONDA_ALWAYS_YES=true\` before this RUN`,
             ...(edit ? { edit } : {}),
           });
-        });
+        }
       }
     }
     return undefined;

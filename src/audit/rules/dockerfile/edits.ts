@@ -32,6 +32,13 @@ export function replaceInstruction(
   const replacementCount = replacement.split('\n').length;
   return {
     description,
+    splice() {
+      // `apply` on the audited text: its lines at `start` are the instruction's.
+      if (context.lines.slice(start, start + replacementCount).join('\n') === replacement)
+        return undefined;
+      const from = lineOffset(context, start);
+      return { start: from, end: from + original.length, text: replacement };
+    },
     apply(text) {
       const lines = text.split('\n');
       const at = (count: number) => lines.slice(start, start + count).join('\n');
@@ -99,8 +106,33 @@ interface Span {
 
 function offsets(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
+}
+
+/** Line start offsets of each audited file, computed once (keyed by its lines). */
+const lineStarts = new WeakMap<readonly string[], number[]>();
+
+/** The offset in the audited text where the 0-based line `index` starts. */
+function lineOffset(context: DockerfileContext, index: number): number {
+  let starts = lineStarts.get(context.lines);
+  if (!starts) {
+    starts = offsets(context.text);
+    lineStarts.set(context.lines, starts);
+  }
+  return starts[index] ?? context.text.length;
+}
+
+/** An instruction's span in the audited text, from the parse the context already holds. */
+function ownSpan(context: DockerfileContext, instruction: DockerInstruction): Span | undefined {
+  // An ONBUILD's trigger is not an instruction of the file's own: no span of its keyword.
+  if (instruction.onbuild) return undefined;
+  const { start, end } = instruction.raw.getRange();
+  return {
+    start: lineOffset(context, start.line) + start.character,
+    end: lineOffset(context, end.line) + end.character,
+    line: start.line + 1,
+  };
 }
 
 /** The spans of a file's instructions with a keyword, by character offset. */
@@ -125,9 +157,13 @@ function spans(text: string, keyword: string): Span[] {
     });
 }
 
-/** The exact text of an instruction, by the parser's range (from its keyword to its last character). */
+/**
+ * The exact text of an instruction, by the parser's range (from its keyword to its last
+ * character). From the context's own parse: parsing the file again for every finding made
+ * audit quadratic in the number of RUNs.
+ */
 function writtenText(context: DockerfileContext, instruction: DockerInstruction): string {
-  const span = spans(context.text, instruction.keyword).find((s) => s.line === instruction.line);
+  const span = ownSpan(context, instruction);
   return span ? context.text.slice(span.start, span.end) : '';
 }
 
@@ -145,9 +181,18 @@ export function rewriteEdit(
   insertAfter = false,
 ): Edit | undefined {
   const original = writtenText(context, instruction);
-  if (!original || rewrite(original) === original) return undefined;
+  const rewritten = original ? rewrite(original) : original;
+  if (!original || rewritten === original) return undefined;
   return {
     description,
+    splice() {
+      // `apply` on the audited text finds the instruction itself (distance 0, same text).
+      const span = ownSpan(context, instruction);
+      if (!span) return undefined;
+      if (!insertAfter) return { start: span.start, end: span.end, text: rewritten };
+      if (context.text.startsWith(`\n${rewritten}`, span.end)) return undefined;
+      return { start: span.end, end: span.end, text: `\n${rewritten}` };
+    },
     apply(text: string): string {
       const distance = (s: Span) => Math.abs(s.line - instruction.line);
       const candidates = spans(text, instruction.keyword).sort((a, b) => distance(a) - distance(b));

@@ -52,11 +52,14 @@ function parseImage(
 
 /** The stages a stage is built on, root first, ending with the stage itself. */
 export function lineage(stage: DockerStage): DockerStage[] {
+  // A set, not `includes` on the chain: that was quadratic in the depth for every stage.
+  const seen = new Set([stage]);
   const chain = [stage];
-  for (let parent = stage.parent; parent && !chain.includes(parent); parent = parent.parent) {
-    chain.unshift(parent);
+  for (let parent = stage.parent; parent && !seen.has(parent); parent = parent.parent) {
+    seen.add(parent);
+    chain.push(parent);
   }
-  return chain;
+  return chain.reverse();
 }
 
 /** The image a stage really starts from (through `FROM <stage>` chains), with its FROM. */

@@ -151,13 +151,6 @@ export function isLinux64Lock(context: EnvironmentContext): boolean {
   return false;
 }
 
-/** The 1-based line and column of an offset. */
-export function positionAt(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, offset));
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: offset - lineStart + 1 };
-}
-
 /** Top-level keys with the position of the key itself. */
 export function topLevelKeys(
   context: EnvironmentContext,
@@ -167,7 +160,7 @@ export function topLevelKeys(
   return root.items.flatMap((pair) => {
     const key = pair.key;
     if (!isScalar(key) || !key.range) return [];
-    return [{ key: String(key.value), ...positionAt(context.text, key.range[0]) }];
+    return [{ key: String(key.value), ...context.positionOf(key.range[0]) }];
   });
 }
 

@@ -2,11 +2,10 @@ import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import type { EnvironmentContext, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
-import { positionAt } from './conda-env.js';
 
 function at(context: EnvironmentContext, node: unknown): { line: number; column: number } {
   const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-  return range ? positionAt(context.text, range[0]) : { line: 1, column: 1 };
+  return range ? context.positionOf(range[0]) : { line: 1, column: 1 };
 }
 
 function isString(node: unknown): boolean {

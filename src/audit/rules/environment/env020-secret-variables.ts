@@ -1,7 +1,6 @@
 import { isMap, isScalar, type Pair } from 'yaml';
 import { defineRule } from '../define-rule.js';
 import { looksSecret } from '../secrets.js';
-import { positionAt } from './conda-env.js';
 
 export const env020 = defineRule<'environment'>({
   id: 'ENV020',
@@ -35,7 +34,7 @@ export const env020 = defineRule<'environment'>({
         return [];
       return [
         {
-          ...positionAt(context.text, pair.key.range[0]),
+          ...context.positionOf(pair.key.range[0]),
           message: `variable '${name}' looks like a secret: conda stores variables in plain text in conda-meta/state, and the file itself is committed`,
           fix: `remove '${name}' from variables and pass it at run time (docker run -e ${name}, or a mounted secret)`,
         },

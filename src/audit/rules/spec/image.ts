@@ -168,7 +168,34 @@ function copyWords(instruction: DockerInstruction): string[] {
   return instruction.args.split(/\s+/).filter((word) => word && !word.startsWith('--'));
 }
 
-export function environmentCopies(ctx: DockerfileContext): EnvironmentCopy[] {
+/** Each Dockerfile's environment copies, found once: rules ask for them for every solve. */
+const copiesOf = new WeakMap<DockerfileContext, readonly EnvironmentCopy[]>();
+const lineageCopies = new WeakMap<DockerStage, readonly EnvironmentCopy[]>();
+
+export function environmentCopies(ctx: DockerfileContext): readonly EnvironmentCopy[] {
+  let copies = copiesOf.get(ctx);
+  if (!copies) {
+    copies = findEnvironmentCopies(ctx);
+    copiesOf.set(ctx, copies);
+  }
+  return copies;
+}
+
+/** The environment copies made in a stage or the stages it is built on (once per stage). */
+export function copiesInLineage(
+  ctx: DockerfileContext,
+  stage: DockerStage,
+): readonly EnvironmentCopy[] {
+  let copies = lineageCopies.get(stage);
+  if (!copies) {
+    const chain = new Set(lineage(stage));
+    copies = environmentCopies(ctx).filter((c) => chain.has(c.stage));
+    lineageCopies.set(stage, copies);
+  }
+  return copies;
+}
+
+function findEnvironmentCopies(ctx: DockerfileContext): EnvironmentCopy[] {
   const dir = posix.dirname(ctx.file);
   const copies: EnvironmentCopy[] = [];
   for (const stage of ctx.stages) {
@@ -236,14 +263,53 @@ function contextCopies(
 
 /** The working directory at a line of a stage (WORKDIR, relative ones joined), `/` by default. */
 export function workdirAt(_ctx: DockerfileContext, stage: DockerStage, line: number): string {
-  let workdir = '/';
-  for (const instruction of lineage(stage).flatMap((s) => s.instructions)) {
-    if (instruction.line >= line) break;
-    if (instruction.keyword === 'WORKDIR' && instruction.args) {
-      workdir = posix.resolve(workdir, instruction.args.replace(/^["']|["']$/g, ''));
-    }
+  const changes = workdirChanges(stage);
+  // The last change before `line` (binary search: lines ascend).
+  let low = 0;
+  let high = changes.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((changes[middle]?.[0] ?? 0) < line) low = middle + 1;
+    else high = middle;
   }
-  return workdir;
+  return changes[low - 1]?.[1] ?? startWorkdir(stage);
+}
+
+/** Each stage's WORKDIRs as `[line, working directory after it]`, and where the stage ends. */
+const workdirs = new WeakMap<DockerStage, { changes: [number, string][]; end: string }>();
+
+function workdirChanges(stage: DockerStage): [number, string][] {
+  return stageWorkdirs(stage).changes;
+}
+
+/** The working directory a stage starts in: where the stage it is built on ended, or `/`. */
+function startWorkdir(stage: DockerStage): string {
+  const chain = lineage(stage);
+  const parent = chain.at(-2);
+  return parent ? stageWorkdirs(parent).end : '/';
+}
+
+function stageWorkdirs(stage: DockerStage): { changes: [number, string][]; end: string } {
+  const known = workdirs.get(stage);
+  if (known) return known;
+  // From the root of the chain down, each stage from its parent's end (no recursion: chains may be long).
+  let end = '/';
+  for (const current of lineage(stage)) {
+    const done = workdirs.get(current);
+    if (done) {
+      end = done.end;
+      continue;
+    }
+    const changes: [number, string][] = [];
+    for (const instruction of current.instructions) {
+      if (instruction.keyword === 'WORKDIR' && instruction.args) {
+        end = posix.resolve(end, instruction.args.replace(/^["']|["']$/g, ''));
+        changes.push([instruction.line, end]);
+      }
+    }
+    workdirs.set(current, { changes, end });
+  }
+  return workdirs.get(stage) as { changes: [number, string][]; end: string };
 }
 
 /** `ENV`/`ARG` name-value pairs of one instruction. */

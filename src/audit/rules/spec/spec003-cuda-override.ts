@@ -15,7 +15,7 @@ import {
   assignments,
   commandSpecs,
   condaSpecCuda,
-  environmentCopies,
+  copiesInLineage,
   environmentCudaClaims,
   isCudaCondaSpec,
   isGpuEnvironment,
@@ -61,8 +61,7 @@ function gpuReason(
   stage: DockerStage,
   line: number,
 ) {
-  const chain = lineage(stage);
-  const copies = environmentCopies(ctx).filter((c) => chain.includes(c.stage));
+  const copies = copiesInLineage(ctx, stage);
   const file = solveFile(command);
   if (file && !/\.ya?ml$/.test(file)) return undefined;
   const workdir = workdirAt(ctx, stage, line);

@@ -13,6 +13,7 @@ import { commandsOf, condaTool, condaVerb } from '../dockerfile/shell.js';
 import { lineage } from '../dockerfile/stages.js';
 import {
   assignments,
+  copiesInLineage,
   environmentCopies,
   isSolve,
   optionValue,
@@ -37,7 +38,7 @@ function condaRoot(ctx: DockerfileContext): string {
 
 /** Prefixes the stage's solves create: `-p X`, `-n NAME`, the file's `name:`, or base. */
 function prefixesMadeIn(ctx: DockerfileContext, stage: DockerStage, root: string): string[] {
-  const copies = environmentCopies(ctx).filter((c) => lineage(stage).includes(c.stage));
+  const copies = copiesInLineage(ctx, stage);
   const prefixes: string[] = [];
   for (const run of stage.instructions) {
     for (const command of runCommands(run).filter(isSolve)) {
