@@ -24,6 +24,15 @@ export type Parsed<T> =
   | { ok: true; context: T }
   | { ok: false; line: number; column: number; message: string };
 
+/** An environment file nested deeper than the YAML reader follows: a parse failure, not a crash. */
+const TOO_DEEP = {
+  ok: false,
+  line: 1,
+  column: 1,
+  message:
+    'the file nests lists or maps deeper than envgen reads (an environment file nests two levels)',
+} as const;
+
 /**
  * Parsed environment files per project: a Dockerfile's COPY names the same file the audit reads
  * on its own, and with hundreds of models each would otherwise be parsed twice.
@@ -60,14 +69,7 @@ function parseEnvironment(
     return { line, column: col };
   };
   const error = document.errors[0];
-  if (document.errors.some((e) => isStackOverflow(e.message)))
-    return {
-      ok: false,
-      line: 1,
-      column: 1,
-      message:
-        'the file nests lists or maps deeper than envgen reads (an environment file nests two levels)',
-    };
+  if (document.errors.some((e) => isStackOverflow(e.message))) return TOO_DEEP;
   if (error)
     return {
       ok: false,
@@ -78,14 +80,7 @@ function parseEnvironment(
   try {
     value = document.toJS({ maxAliasCount: 100 });
   } catch (thrown) {
-    if (thrown instanceof RangeError && isStackOverflow(thrown.message))
-      return {
-        ok: false,
-        line: 1,
-        column: 1,
-        message:
-          'the file nests lists or maps deeper than envgen reads (an environment file nests two levels)',
-      };
+    if (thrown instanceof RangeError && isStackOverflow(thrown.message)) return TOO_DEEP;
     return {
       ok: false,
       line: 1,

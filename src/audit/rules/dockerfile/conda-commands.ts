@@ -12,7 +12,7 @@ import {
   shellScript,
 } from './run-commands.js';
 import { commandsOf, condaTool, condaVerb, type ShellCommand } from './shell.js';
-import { propertiesOf } from './stages.js';
+import { propertiesOf, unknownAncestors } from './stages.js';
 
 /** The shell text an instruction runs (RUN, CMD, ENTRYPOINT). */
 export function scriptOf(context: DockerfileContext, instruction: DockerInstruction): string {
@@ -223,15 +223,8 @@ export function inheritedVariables(stage: DockerStage): Map<string, string | und
 
 function ancestorVariables(stage: DockerStage): ReadonlyMap<string, string | undefined> {
   // Up the chain to the first stage already known (or the root), then down computing each.
-  const unknown: DockerStage[] = [];
-  const seen = new Set<DockerStage>([stage]);
-  let parent = stage.parent;
-  while (parent && !stageVariables.has(parent) && !seen.has(parent)) {
-    seen.add(parent);
-    unknown.push(parent);
-    parent = parent.parent;
-  }
-  let found = (parent && stageVariables.get(parent)) || new Map<string, string | undefined>();
+  const { unknown, known } = unknownAncestors(stage, (s) => stageVariables.has(s));
+  let found = (known && stageVariables.get(known)) || new Map<string, string | undefined>();
   for (const ancestor of unknown.reverse()) {
     const next = new Map(found);
     for (const instruction of ancestor.instructions) addVariables(next, instruction);
@@ -304,15 +297,9 @@ export function firstCommand(
     firstMatches.set(matches, memo);
   }
   if (memo.has(stage)) return memo.get(stage) ?? undefined;
-  const unknown: DockerStage[] = [stage];
-  const seen = new Set<DockerStage>([stage]);
-  let parent = stage.parent;
-  while (parent && !memo.has(parent) && !seen.has(parent)) {
-    seen.add(parent);
-    unknown.push(parent);
-    parent = parent.parent;
-  }
-  let found: CommandAt | null = parent ? (memo.get(parent) ?? null) : null;
+  const { unknown: above, known } = unknownAncestors(stage, (s) => memo.has(s));
+  const unknown = [stage, ...above];
+  let found: CommandAt | null = known ? (memo.get(known) ?? null) : null;
   for (const current of unknown.reverse()) {
     if (!found && !memo.has(current)) {
       for (const run of current.instructions) {

@@ -232,3 +232,23 @@ export function unquote(value: string): string {
   const match = /^(["'])(.*)\1$/s.exec(value.trim());
   return match ? (match[2] ?? '') : value.trim();
 }
+
+/**
+ * The stages a stage is built on, nearest first, up to the first one `isKnown` holds (returned
+ * as `known`) or the root: per-stage memos compute down this chain once, so a long chain of
+ * stages is not walked again for every stage. A loop of parents ends the walk.
+ */
+export function unknownAncestors(
+  stage: DockerStage,
+  isKnown: (stage: DockerStage) => boolean,
+): { unknown: DockerStage[]; known: DockerStage | undefined } {
+  const unknown: DockerStage[] = [];
+  const seen = new Set<DockerStage>([stage]);
+  let parent = stage.parent;
+  while (parent && !isKnown(parent) && !seen.has(parent)) {
+    seen.add(parent);
+    unknown.push(parent);
+    parent = parent.parent;
+  }
+  return { unknown, known: parent && isKnown(parent) ? parent : undefined };
+}
