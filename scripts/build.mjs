@@ -20,7 +20,8 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: { envgen: 'src/cli/main.ts' },
+  // compile-cache: what bin/envgen loads before the rest, to turn Node's compile cache on.
+  entryPoints: { envgen: 'src/cli/main.ts', 'compile-cache': 'src/cli/compile-cache.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
