@@ -119,7 +119,6 @@ const PIP_FORMS =
 
 /** Parses one pip requirement (PEP 508); requirement-file options are not accepted. */
 export function parsePipRequirement(entry: string): EntryCheck<PipRequirement> {
-  pipParser ??= createRequire(import.meta.url)('pip-requirements-js') as PipParser;
   // pip's requirements reader strips comments and joins a line ending in `\` with the next
   // one, so either would silently change what is installed.
   if (entry.includes(' #') || entry.trim().startsWith('#') || entry.trim().endsWith('\\')) {
@@ -136,6 +135,9 @@ export function parsePipRequirement(entry: string): EntryCheck<PipRequirement> {
       fix: 'list requirements only; envgen writes the package index lines itself',
     };
   }
+  const simple = simplePipRequirement(entry);
+  if (simple) return { ok: true, value: simple };
+  pipParser ??= createRequire(import.meta.url)('pip-requirements-js') as PipParser;
   let parsed: PipParsed;
   try {
     parsed = pipParser.parsePipRequirementsLine(entry);
@@ -153,6 +155,31 @@ export function parsePipRequirement(entry: string): EntryCheck<PipRequirement> {
     return { ok: true, value: { name: parsed.name, pinned: true } };
   }
   return { ok: false, error: `'${entry}' is not a pip requirement`, fix: PIP_FORMS };
+}
+
+// The plain forms of PEP 508 as pip-requirements-js's grammar reads them: an ASCII name,
+// optional extras, and optional `op version` clauses joined by commas, with spaces or tabs
+// between tokens. (`===` is left to the grammar, which does not take it.)
+const PIP_IDENT = '[A-Za-z0-9](?:[-_.]*[A-Za-z0-9])*';
+const PIP_CLAUSE = '(?:<=|<|!=|==|>=|>|~=)[ \\t]*[A-Za-z0-9._*+!-]+';
+const SIMPLE_PIP = new RegExp(
+  `^[ \\t]*(?<name>${PIP_IDENT})[ \\t]*` +
+    `(?:\\[[ \\t]*(?:${PIP_IDENT}(?:[ \\t]*,[ \\t]*${PIP_IDENT})*)?[ \\t]*\\][ \\t]*)?` +
+    `(?<clauses>${PIP_CLAUSE}(?:[ \\t]*,[ \\t]*${PIP_CLAUSE})*)?[ \\t]*$`,
+);
+
+/**
+ * `flask`, `numpy>=1.24,<2`, `uvicorn[standard]==0.30.1`: answered without loading the PEP 508
+ * grammar (ohm builds it on load, a noticeable share of start-up); anything else (URLs, markers,
+ * parentheses, non-ASCII names) goes to the grammar. test/spec/pip-requirement.test.ts checks
+ * the answers against pip-requirements-js.
+ */
+function simplePipRequirement(entry: string): PipRequirement | undefined {
+  const groups = SIMPLE_PIP.exec(entry)?.groups;
+  if (!groups?.name) return undefined;
+  const operators: string[] = groups.clauses?.match(/(?:<=|<|!=|==|>=|>|~=)/g) ?? [];
+  // Every operator sits at a clause's start: versions hold none of `<>=~`, only `!`.
+  return { name: groups.name, pinned: operators.includes('==') };
 }
 
 /** A VCS URL in a pip requirement (`git+https://host/repo.git@v1`), which pip clones with git. */
