@@ -3,7 +3,6 @@
  * Commands receive an `Io`; tests pass one with captured streams and a temp directory, so the
  * code that runs in tests is the code that runs for users.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, unlinkSync } from 'node:fs';
 import {
   access,
@@ -380,6 +379,8 @@ async function stageFile(path: string, content: string | Uint8Array): Promise<St
   const createdFolders = await missingFolders(dir);
   await mkdir(dir, { recursive: true });
   // Same directory as the target so the rename stays on one file system (atomic on POSIX).
+  // node:crypto loads here, not at start-up: most commands never write a file.
+  const { randomBytes } = await import('node:crypto');
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   trackTemp(tmp);
   const discard = async (): Promise<void> => {
