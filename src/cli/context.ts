@@ -1,5 +1,5 @@
-import type { ChalkInstance } from 'chalk';
 import type { Io } from '../io.js';
+import type { Palette } from '../report/color.js';
 
 /** What every command gets from the CLI layer. */
 export interface CommandContext {
@@ -9,5 +9,5 @@ export interface CommandContext {
   /** `--json`: machine output only on stdout. */
   json: boolean;
   /** Colour for stdout (off for NO_COLOR or a non-terminal). */
-  color: ChalkInstance;
+  color: Palette;
 }

@@ -1,12 +1,12 @@
 /** The ways `envgen build` reports: a table for people, JUnit XML for CI test views, Markdown for GitHub's step summary. */
 import { stripVTControlCharacters } from 'node:util';
-import type { ChalkInstance } from 'chalk';
 import type { BuildReport } from '../environments/create-environments.js';
+import type { Palette } from './color.js';
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 /** The build report for people: one row a model, its result and the time of each step. */
-export function buildReportTable(report: BuildReport, c: ChalkInstance): string {
+export function buildReportTable(report: BuildReport, c: Palette): string {
   const rows = report.models.map((m) => [
     m.name,
     m.ok ? c.green('ok') : c.red('failed'),
@@ -39,7 +39,7 @@ export function buildReportTable(report: BuildReport, c: ChalkInstance): string 
  * The problems of a build and the last lines of each failed step's log: diagnostics, for
  * stderr (the table goes to stdout). Empty when every model passed.
  */
-export function buildDiagnostics(report: BuildReport, c: ChalkInstance): string {
+export function buildDiagnostics(report: BuildReport, c: Palette): string {
   const failures = report.models.flatMap((m) =>
     m.problems.map(
       (p) =>

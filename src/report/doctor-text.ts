@@ -1,11 +1,12 @@
 /** The doctor checklist: one line per check with a mark, and a `fix:` line under each problem. */
-import type { ChalkInstance } from 'chalk';
+
 import type { DoctorReport } from '../doctor/check-machine.js';
 import type { GpuInfo } from '../doctor/probe-driver.js';
+import type { Palette } from './color.js';
 
 type Entry = DoctorReport['problems'][number];
 
-export function formatDoctor(report: DoctorReport, gpus: GpuInfo[], c: ChalkInstance): string {
+export function formatDoctor(report: DoctorReport, gpus: GpuInfo[], c: Palette): string {
   const mark = { ok: c.green('✓'), info: c.blue('i'), warning: c.yellow('!'), error: c.red('✗') };
   const lines: string[] = ['machine'];
   const finding = (entry: Entry): void => {

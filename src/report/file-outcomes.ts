@@ -3,7 +3,7 @@
  * and `lock` its locks and then the generated files it brought to them. One line a file (the
  * status, padded and painted, then the path), and a count of each status.
  */
-import type { ChalkInstance } from 'chalk';
+import type { Palette } from './color.js';
 
 /** What happened to one file, and where it is. */
 export interface Outcome {
@@ -18,7 +18,7 @@ export type StatusPaint = (status: string) => (text: string) => string;
  * The generated files' palette: written green, untouched dim, out of date (or left over)
  * yellow, refused or missing red.
  */
-export function fileStatusPaint(c: ChalkInstance): StatusPaint {
+export function fileStatusPaint(c: Palette): StatusPaint {
   const paint: Record<string, (text: string) => string> = {
     created: c.green,
     updated: c.green,

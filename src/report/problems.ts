@@ -3,8 +3,9 @@
  * line. Commands print them compiler-style on stderr (`file:line:col: error: message [code]`);
  * audit prints its findings grouped under each file, with a count at the end.
  */
-import type { ChalkInstance } from 'chalk';
+
 import type { Diagnostic, Problem } from '../problem.js';
+import type { Palette } from './color.js';
 
 /**
  * Text as a terminal may show it: control characters (C0, DEL, C1) and the line and paragraph
@@ -19,7 +20,7 @@ export function printable(text: string): string {
   });
 }
 
-function severityLabel(problem: Problem, color: ChalkInstance): string {
+function severityLabel(problem: Problem, color: Palette): string {
   return problem.severity === 'error'
     ? color.red('error')
     : problem.severity === 'warning'
@@ -28,7 +29,7 @@ function severityLabel(problem: Problem, color: ChalkInstance): string {
 }
 
 /** `file:line:col: error: message [rule]` and an indented `fix:` line, per problem. */
-export function formatProblems(problems: readonly Problem[], color: ChalkInstance): string {
+export function formatProblems(problems: readonly Problem[], color: Palette): string {
   return problems
     .map((problem) => {
       const where = problem.file
@@ -49,7 +50,7 @@ export function formatProblems(problems: readonly Problem[], color: ChalkInstanc
 export function formatProblemsByFile(
   diagnostics: readonly (Diagnostic & { fixable?: boolean })[],
   filesChecked: number,
-  c: ChalkInstance,
+  c: Palette,
 ): string {
   const lines: string[] = [];
   let current = '';

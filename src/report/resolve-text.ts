@@ -1,8 +1,9 @@
 /** Human output of `envgen resolve`: the pins first, then why, then what to watch. */
-import type { ChalkInstance } from 'chalk';
+
 import { noCompatFloorText } from '../compat/fleet.js';
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { Table } from '../compat/table.js';
+import type { Palette } from './color.js';
 
 /**
  * The models, then the sources their `[S3]`-style ids cite (the compatibility table's `sources`),
@@ -10,7 +11,7 @@ import type { Table } from '../compat/table.js';
  */
 export function formatResolved(
   models: readonly ResolvedModel[],
-  color: ChalkInstance,
+  color: Palette,
   sources: Table['sources'],
 ): string {
   const cited = citedSources(models).filter((id) => sources[id]);
@@ -39,7 +40,7 @@ function citedSources(models: readonly ResolvedModel[]): string[] {
   return [...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
 }
 
-function formatModel(m: ResolvedModel, c: ChalkInstance): string {
+function formatModel(m: ResolvedModel, c: Palette): string {
   const build = m.cuda === 'cpu' ? 'cpu' : `cuda ${m.cuda}`;
   const lines = [
     `${c.bold(m.name)}: torch ${c.bold(m.torch)}, python ${m.python}, ${build}, from ${m.source} (${m.platform})`,

@@ -1,17 +1,18 @@
 /** Human output of `envgen rules`: a summary of every release, or one release in detail. */
-import type { ChalkInstance } from 'chalk';
+
 import { driverFloors, noCompatFloorText } from '../compat/fleet.js';
 import type { Table } from '../compat/table.js';
 import type { Build, Release, Source } from '../rules-format.js';
 import { SOURCES } from '../rules-format.js';
 import { byDottedDescending } from '../versions/dotted.js';
+import type { Palette } from './color.js';
 
 const UNCONFIRMED = '?';
 
 export function formatReleaseSummary(
   table: Table,
   releases: readonly Release[],
-  c: ChalkInstance,
+  c: Palette,
 ): string {
   const header = ['torch', 'python', 'pip', 'pytorch channel', 'conda-forge', 'torchvision'];
   const rows = releases.map((r) => {
@@ -53,7 +54,7 @@ function cudaList(builds: readonly Build[], source: Source): string {
     .join(' ');
 }
 
-export function formatReleaseDetail(table: Table, r: Release, c: ChalkInstance): string {
+export function formatReleaseDetail(table: Table, r: Release, c: Palette): string {
   const out: string[] = [];
   const src = (ids: readonly string[]): string => c.dim(`[${ids.join(', ')}]`);
   out.push(`${c.bold(`torch ${r.torch}`)}  released ${r.released} ${src(r.sources)}`);

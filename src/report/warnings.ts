@@ -1,5 +1,5 @@
-import type { ChalkInstance } from 'chalk';
 import type { ResolvedModel } from '../compat/resolve.js';
+import type { Palette } from './color.js';
 
 /**
  * The resolver's warnings (unconfirmed data, minor-version compatibility, experimental Python,
@@ -7,7 +7,7 @@ import type { ResolvedModel } from '../compat/resolve.js';
  * line per distinct warning, naming the models it concerns (a spec of 400 models on one torch
  * release would otherwise print the same line 400 times).
  */
-export function formatWarnings(models: readonly ResolvedModel[], color: ChalkInstance): string {
+export function formatWarnings(models: readonly ResolvedModel[], color: Palette): string {
   const byText = new Map<string, string[]>();
   for (const model of models) {
     for (const warning of model.warnings)

@@ -1,10 +1,10 @@
 /** `envgen generate` end to end over a copy of the example repo: statuses, --check, --force. */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { type GenerateFlags, runGenerate } from '../../src/cli/commands/generate.js';
 import { createNodeIo } from '../../src/io.js';
+import { paletteFor } from '../../src/report/color.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
@@ -39,7 +39,7 @@ async function generateInProcess(
       isTTY: false,
     },
   };
-  const ctx = { io, root: cwd, json: true, color: new Chalk({ level: 0 }) };
+  const ctx = { io, root: cwd, json: true, color: paletteFor(0) };
   const exitCode = await runGenerate(ctx, [], flags);
   return { exitCode, stdout, stderr };
 }

@@ -1,7 +1,6 @@
 /** `envgen init` end to end over the fixture model repos, copied to temp folders. */
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { type InitFlags, runInit } from '../../src/cli/commands/init.js';
@@ -9,6 +8,7 @@ import { type ResolveRequest, resolveModel } from '../../src/compat/resolve.js';
 import { compatTable } from '../../src/compat/table.js';
 import { createNodeIo } from '../../src/io.js';
 import { type Problem, UserError } from '../../src/problem.js';
+import { paletteFor } from '../../src/report/color.js';
 import { parseSpecText } from '../../src/spec/load-spec.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -43,7 +43,7 @@ function envPip(dir: string, model: string): string[] {
 async function initProblems(dir: string, flags: InitFlags): Promise<Problem[]> {
   const io = { ...createNodeIo(), cwd: dir };
   try {
-    await runInit({ io, root: dir, json: true, color: new Chalk({ level: 0 }) }, flags);
+    await runInit({ io, root: dir, json: true, color: paletteFor(0) }, flags);
   } catch (error) {
     if (error instanceof UserError) return error.problems;
     throw error;

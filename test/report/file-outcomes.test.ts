@@ -1,6 +1,7 @@
 /** The one file-outcome formatter (src/report/file-outcomes.ts): generate's files, lock's locks and files. */
-import { Chalk } from 'chalk';
+
 import { describe, expect, it } from 'vitest';
+import { paletteFor } from '../../src/report/color.js';
 import {
   fileStatusPaint,
   formatFileOutcomes,
@@ -8,8 +9,8 @@ import {
   statusCounts,
 } from '../../src/report/file-outcomes.js';
 
-const plain = new Chalk({ level: 0 });
-const color = new Chalk({ level: 1 });
+const plain = paletteFor(0);
+const color = paletteFor(1);
 
 describe('file outcomes', () => {
   it.each([
