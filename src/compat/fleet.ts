@@ -9,7 +9,6 @@
  * https://docs.nvidia.com/deploy/cuda-compatibility/minor-version-compatibility.html
  * https://docs.nvidia.com/cuda/cuda-c-best-practices-guide/index.html#building-for-maximum-compatibility
  */
-import semver from 'semver';
 import type {
   ArchList,
   Build,
@@ -73,12 +72,12 @@ export function checkDriver(table: RulesTable, cuda: string, driver: string): Dr
   return { kind: 'too-old', floors };
 }
 
-/** Driver versions as nvidia-smi prints them (`535.104.05`, `570.26`). */
+/**
+ * Driver versions as nvidia-smi prints them (`535.104.05`, `570.26`): each part a number, a
+ * missing part 0 (`570.26` is `570.26.0`), so `535.104.05` comes after `535.86.09`.
+ */
 export function compareDriver(a: string, b: string): number {
-  const ca = semver.coerce(a);
-  const cb = semver.coerce(b);
-  if (!ca || !cb) return compareDotted(a, b);
-  return semver.compare(ca, cb);
+  return Math.sign(compareDotted(a, b));
 }
 
 export type ArchVerdict =
