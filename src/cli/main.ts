@@ -1,8 +1,13 @@
 /** Entry point of the bundled CLI; `bin/envgen` calls `main`. */
 import { createNodeIo, type Io } from '../io.js';
 import { EXIT } from './exit-codes.js';
-import { runCli } from './program.js';
 import { BUGS_URL, VERSION } from './version.js';
+
+/**
+ * `envgen --version` (or `-V`) and nothing else: answered before the command-line parser loads,
+ * since CI scripts run it as a cheap check. It prints what the parser prints for it.
+ */
+const VERSION_ONLY = new Set(['--version', '-V']);
 
 export async function main(argv: readonly string[], io: Io = createNodeIo()): Promise<number> {
   // `envgen rules | head`: the reader went away, which is not an error of envgen's.
@@ -13,6 +18,11 @@ export async function main(argv: readonly string[], io: Io = createNodeIo()): Pr
     });
   }
   try {
+    if (argv.length === 1 && VERSION_ONLY.has(argv[0] ?? '')) {
+      io.stdout.write(`${VERSION}\n`);
+      return EXIT.ok;
+    }
+    const { runCli } = await import('./program.js');
     return await runCli(argv, io);
   } catch (error) {
     // Anything that reaches here is a bug in envgen, not a mistake of the user's.
@@ -23,5 +33,3 @@ export async function main(argv: readonly string[], io: Io = createNodeIo()): Pr
     return EXIT.internal;
   }
 }
-
-export { runCli };

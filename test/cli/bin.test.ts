@@ -121,7 +121,7 @@ describe('bin/envgen', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('start-up stays lean: --version and rules load neither the resolver nor its WASM', async () => {
+  it('start-up stays lean: --version, rules and a plain resolve load neither the WASM version parser nor Ajv', async () => {
     // Lists the modules loaded after a command, through Node's own module registry.
     const probe = `
       import { createRequire } from 'node:module';
@@ -139,8 +139,9 @@ describe('bin/envgen', () => {
       ) as { rattler: boolean; ajv: boolean };
     expect(await run('--version')).toEqual({ rattler: false, ajv: false });
     expect(await run('rules')).toEqual({ rattler: false, ajv: false });
-    // The probe can see the load: resolve does use the version parser.
-    expect((await run('resolve', '--torch', '2.1')).rattler).toBe(true);
+    // A plain spec is answered without rattler; a compound one loads it (so the probe can see it).
+    expect((await run('resolve', '--torch', '2.1')).rattler).toBe(false);
+    expect((await run('resolve', '--torch', '>=2.1,<2.3')).rattler).toBe(true);
   });
 
   // A real terminal: util-linux `script` runs the bundle on a pseudo-terminal, so init asks its

@@ -1,5 +1,9 @@
 /** The CLI end to end, in-process, over the example repo in fixtures/ and temp folders. */
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/program.js';
+import { VERSION } from '../../src/cli/version.js';
+import { createNodeIo } from '../../src/io.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
@@ -18,6 +22,22 @@ describe('envgen', () => {
     const { exitCode, stderr } = await runEnvgen(['resolve', '--torhc', '2.1']);
     expect(exitCode).toBe(2);
     expect(stderr).toContain('--torch');
+  });
+
+  it('--version and -V alone, answered before the parser loads, print what the parser prints', async () => {
+    const io = (out: string[]) => ({
+      ...createNodeIo(),
+      stdout: { write: (text: string) => void out.push(text), isTTY: false },
+      stderr: { write: (text: string) => void out.push(text), isTTY: false },
+    });
+    for (const flag of ['--version', '-V']) {
+      const early: string[] = [];
+      const parsed: string[] = [];
+      expect(await main([flag], io(early))).toBe(0);
+      expect(await runCli([flag], io(parsed))).toBe(0);
+      expect(early.join('')).toBe(parsed.join(''));
+      expect(early.join('')).toBe(`${VERSION}\n`);
+    }
   });
 
   it('-v (a common guess) points at -V/--version', async () => {

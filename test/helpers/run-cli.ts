@@ -2,7 +2,7 @@
  * Runs the CLI in-process, as `bin/envgen` does, with captured output streams and the real
  * file system (temp directories or fixtures). Only the streams are fake.
  */
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/program.js';
 import { createNodeIo, type Io, PromptCancelled } from '../../src/io.js';
 
 export interface CliResult {
