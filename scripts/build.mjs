@@ -14,6 +14,21 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// envgen's own JSON (the compat table is 160 KB) goes into the bundle as a JSON.parse of a
+// string rather than an object literal: V8 parses JSON several times faster than JavaScript,
+// and a literal is parsed even by commands that never read it. Every import of these files is
+// a default import, so nothing is lost to tree-shaking.
+const jsonAsParse = {
+  name: 'json-as-parse',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\.json$/ }, ({ path }) => {
+      if (path.includes('/node_modules/')) return undefined;
+      const text = JSON.stringify(JSON.parse(readFileSync(path, 'utf8')));
+      return { contents: `export default JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
+    });
+  },
+};
+
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 // Chunk names carry content hashes: clear out the previous build's chunks.
@@ -29,6 +44,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: Object.keys(pkg.dependencies ?? {}),
+  plugins: [jsonAsParse],
   // Bundled CommonJS dependencies (commander, handlebars) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __envgenRequire } from 'node:module'; const require = __envgenRequire(import.meta.url);",
