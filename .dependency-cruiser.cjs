@@ -2,19 +2,20 @@
  * envgen's layering, checked in `npm test` (test/structure/dependencies.test.ts) and by hand with
  * `npx depcruise src`: no import cycles, and dependencies that point one way:
  *
- *   cli -> report -> command domains -> render -> compat -> spec -> runner -> versions -> shared modules
+ *   cli -> report -> command domains -> render -> compat -> packages -> spec -> runner -> versions -> shared modules
  *
- * Command domains (init, generate, lock, environments, smoke, doctor, audit) may use each other
+ * Command domains (init, generate, lock, environments, smoke, doctor, audit, diff, drift, graph) may use each other
  * where no cycle results (the test checks cycles between folders too). The shared modules at
  * the top of src/ (io, problem, problem-codes, layout, progress, conda-channels, ...) import
  * nothing from a folder.
  */
-const DOMAINS = 'init|generate|lock|environments|smoke|doctor|audit';
+const DOMAINS = 'init|generate|lock|environments|smoke|doctor|audit|diff|drift|graph';
 const SHARED = '^src/[^/]+\\.ts$';
 /** Each core folder, and what lies below it. */
 const BELOW = {
-  render: ['compat', 'spec', 'runner', 'versions'],
-  compat: ['spec', 'runner', 'versions'],
+  render: ['compat', 'packages', 'spec', 'runner', 'versions'],
+  compat: ['packages', 'spec', 'runner', 'versions'],
+  packages: ['spec', 'runner', 'versions'],
   spec: ['runner', 'versions'],
   runner: ['versions'],
   versions: [],
