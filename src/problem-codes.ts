@@ -157,6 +157,11 @@ const CODES = {
   'doctor/arch-disputed': warning,
   'doctor/arch-unknown': info,
 
+  // An installed environment (a prefix) read as a package set.
+  'prefix/not-an-environment': error('usage'),
+  'prefix/corrupt-record': error('usage'),
+  'prefix/invalid-distribution': warning,
+
   // audit's own troubles (its findings are the rules' codes): a file it cannot parse, so no
   // rule could run on it, is bad input.
   DKR000: error('usage'),
