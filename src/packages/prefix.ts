@@ -136,17 +136,24 @@ async function readCondaRecord(
   try {
     text = (await io.readFile(join(dir, relative))).toString('utf8');
   } catch (error) {
-    throw corrupt(file, `${file} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+    throw corrupt(
+      file,
+      `a conda-meta record cannot be read (${(error as NodeJS.ErrnoException).code})`,
+    );
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw corrupt(file, `${file} is not valid JSON (${detail})`, jsonPosition(text, detail));
+    throw corrupt(
+      file,
+      `a conda-meta record is not valid JSON (${detail})`,
+      jsonPosition(text, detail),
+    );
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw corrupt(file, `${file} is not a JSON object`);
+    throw corrupt(file, 'a conda-meta record is not a JSON object');
   }
   const raw = data as Record<string, unknown>;
   const name = raw.name;
@@ -154,7 +161,7 @@ async function readCondaRecord(
   const build = raw.build;
   if (typeof name !== 'string' || typeof version !== 'string' || typeof build !== 'string') {
     const bad = (['name', 'version', 'build'] as const).filter((k) => typeof raw[k] !== 'string');
-    throw corrupt(file, `${file} has no ${bad.map((k) => `"${k}"`).join(', ')} string`);
+    throw corrupt(file, `a conda-meta record has no ${bad.map((k) => `"${k}"`).join(', ')} string`);
   }
   const str = (key: string): string | null => {
     const value = raw[key];
