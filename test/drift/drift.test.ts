@@ -110,6 +110,39 @@ describe('envgen drift on the fixture prefixes', () => {
     ]);
   });
 
+  it('tells another channel from a mirror of the same one', async () => {
+    const dir = repoWith('clean');
+    const record = join(dir, '.envgen/envs/tagger/conda-meta/pip-24.2-pyh8b19718_1.json');
+    const original = readFileSync(record, 'utf8');
+    // A mirror of conda-forge: the same channel, the same file (MD5).
+    writeFileSync(
+      record,
+      original.replaceAll(
+        'https://conda.anaconda.org/conda-forge',
+        'https://mirror.example.com/conda-forge',
+      ),
+    );
+    expect((await drift(dir)).report.models[0]?.packages).toEqual([]);
+    // Another channel: a mismatch.
+    writeFileSync(
+      record,
+      original.replaceAll(
+        'https://conda.anaconda.org/conda-forge',
+        'https://conda.anaconda.org/pytorch',
+      ),
+    );
+    const { report } = await drift(dir);
+    expect(report.models[0]?.packages).toEqual([
+      expect.objectContaining({
+        kind: 'mismatch',
+        name: 'pip',
+        differs: ['channel'],
+        locked: expect.objectContaining({ channel: 'https://conda.anaconda.org/conda-forge' }),
+        installed: expect.objectContaining({ channel: 'https://conda.anaconda.org/pytorch' }),
+      }),
+    ]);
+  });
+
   it('checks the pip pins: another version is a mismatch, none installed is missing', async () => {
     const dir = repoWith('clean');
     const pip = join(dir, 'envs/tagger/pip-requirements.txt');

@@ -123,6 +123,32 @@ describe('readPrefix refuses what is not an environment', () => {
     expect(found?.message).toContain('"build"');
   });
 
+  it("places pip's files outside site-packages (scripts) in the prefix, and leaves out those outside it", async () => {
+    const site = 'lib/python3.11/site-packages';
+    const dir = tmpDir({
+      'conda-meta/history': '',
+      [`${site}/tool-1.0.dist-info/METADATA`]: 'Name: Tool\nVersion: 1.0\n',
+      [`${site}/tool-1.0.dist-info/INSTALLER`]: 'uv\n',
+      [`${site}/tool-1.0.dist-info/RECORD`]: [
+        '../../../bin/tool,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0',
+        '"tool/a,b.py",sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0',
+        '../../../../etc/passwd,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0',
+        '/etc/hosts,,',
+        '',
+      ].join('\n'),
+    });
+    const { installed } = await readInstalledPrefix(io, dir, 'p');
+    const [tool] = installed;
+    expect(tool?.record).toMatchObject({ name: 'tool', manager: 'pip', version: '1.0' });
+    expect(tool?.installer).toBe('uv');
+    // 47DEQ…: the SHA-256 of nothing.
+    const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    expect(tool?.files.map((f) => [f.path, f.sha256])).toEqual([
+      ['bin/tool', empty],
+      [`${site}/tool/a,b.py`, empty],
+    ]);
+  });
+
   it('skips a dist-info without METADATA, with a warning', async () => {
     const dir = tmpDir({
       'conda-meta/history': '',
