@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { checkMachine, doctorProblems } from '../../doctor/check-machine.js';
 import { ENVIRONMENTS_ROOT } from '../../layout.js';
-import { createProgress } from '../../progress.js';
+import { lazyProgress } from '../../progress.js';
 import { formatDoctor } from '../../report/doctor-text.js';
 import { writeJson } from '../../report/json.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
@@ -32,7 +32,7 @@ export async function runDoctor(
   const spec = hasSpec
     ? await resolveSpecModels(ctx, names, { ...(flags.rules ? { rules: flags.rules } : {}) })
     : undefined;
-  const progress = createProgress(io, { quiet: false });
+  const progress = lazyProgress(io);
   const { report, gpus } = await checkMachine(io, {
     root,
     ...(spec ? { spec } : {}),

@@ -12,7 +12,7 @@ import {
 } from '../../drift/check-drift.js';
 import { ENVIRONMENTS_ROOT, lockPath, pipLockPath } from '../../layout.js';
 import { type Problem, problem, usageError } from '../../problem.js';
-import { createProgress } from '../../progress.js';
+import { lazyProgress } from '../../progress.js';
 import { colorFor } from '../../report/color.js';
 import { formatDrift } from '../../report/drift-text.js';
 import { writeJson } from '../../report/json.js';
@@ -125,7 +125,7 @@ export async function runDrift(
       'create them with `envgen build`, or name where they are: --prefix-root DIR, or MODEL --prefix DIR',
     );
   }
-  const progress = createProgress(io, { quiet: false });
+  const progress = lazyProgress(io);
   const models: ModelDrift[] = [];
   try {
     for (const target of present) {
