@@ -59,6 +59,12 @@ export async function readPrefix(io: Io, dir: string, label: string): Promise<Pa
   return (await readInstalledPrefix(io, dir, label)).set;
 }
 
+/**
+ * The largest conda-meta record read: a record lists every file of its package with its hash
+ * (about 200 bytes a file), and the largest packages (Qt, TeX Live) have tens of thousands.
+ */
+const MAX_RECORD_BYTES = 128 * 1024 * 1024;
+
 /** What a conda-meta record must hold, for messages. */
 const RECORD_KEYS = 'a JSON object with "name", "version" and "build" strings';
 
@@ -134,7 +140,7 @@ async function readCondaRecord(
   const file = `${label}/${relative}`;
   let text: string;
   try {
-    text = (await io.readFile(join(dir, relative))).toString('utf8');
+    text = (await io.readFile(join(dir, relative), MAX_RECORD_BYTES)).toString('utf8');
   } catch (error) {
     throw corrupt(
       file,
