@@ -3,7 +3,7 @@
  * prefix has no drift, and each tampered copy has exactly the drift its one change makes,
  * decided by reading the fixture. In-process CLI runs, as users run it.
  */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEnvgen } from '../helpers/run-cli.js';
@@ -153,6 +153,33 @@ describe('envgen drift on the fixture prefixes', () => {
       ['mismatch', 'pip', 'humanize'],
       ['missing', 'pip', 'requests'],
     ]);
+  });
+
+  it("does not count the repository's own packages (localPackages) as extra", async () => {
+    const dir = repoWith('clean');
+    const info = join(dir, '.envgen/envs/tagger', SITE, 'tagger_app-0.1.0.dist-info');
+    mkdirSync(info, { recursive: true });
+    writeFileSync(
+      join(info, 'METADATA'),
+      'Metadata-Version: 2.1\nName: tagger-app\nVersion: 0.1.0\n',
+    );
+    writeFileSync(join(info, 'INSTALLER'), 'pip\n');
+    writeFileSync(join(info, 'direct_url.json'), '{"dir_info": {}, "url": "file:///srv/repo"}');
+    // Without localPackages, a folder pip installed is extra like any other.
+    expect((await drift(dir)).report.models[0]?.packages).toEqual([
+      expect.objectContaining({ kind: 'extra', manager: 'pip', name: 'tagger-app' }),
+    ]);
+    const spec = join(dir, 'envgen.yaml');
+    writeFileSync(
+      spec,
+      readFileSync(spec, 'utf8').replace(
+        '    conda: [flask]',
+        '    localPackages: ["."]\n    conda: [flask]',
+      ),
+    );
+    const { report, exitCode } = await drift(dir);
+    expect(report.models[0]?.packages).toEqual([]);
+    expect(exitCode).toBe(0);
   });
 
   it('does not hash files with --no-files', async () => {
