@@ -95,6 +95,12 @@ export interface Io {
   removeEmptyFolder(path: string): Promise<void>;
   /** Whether a path exists (file or directory). */
   exists(path: string): Promise<boolean>;
+  /**
+   * The SHA-256 (hex) of a regular file, read as a stream (a file of gigabytes takes no memory);
+   * rejects with the Node error when it cannot (ENOENT, EACCES, ...), `EFTYPE` when the path is
+   * not a regular file.
+   */
+  sha256File(path: string): Promise<string>;
   /** The entries of a directory (not recursive); rejects when it cannot be read. */
   readDir(path: string): Promise<DirEntry[]>;
   /** Writes a file whole or not at all: a temp file beside it, then a rename. */
@@ -208,6 +214,7 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
         return false;
       }
     },
+    sha256File,
     readDir: async (path) =>
       (await readdir(path, { withFileTypes: true })).map((entry) => ({
         name: entry.name,
@@ -304,6 +311,26 @@ async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> 
 }
 
 const READ_CHUNK = 256 * 1024;
+
+async function sha256File(path: string): Promise<string> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw readError('EISDIR', path, 'illegal operation on a directory');
+    if (!info.isFile()) throw readError('EFTYPE', path, 'not a regular file');
+    const { createHash } = await import('node:crypto');
+    const hash = createHash('sha256');
+    for await (const chunk of handle.createReadStream({
+      autoClose: false,
+      highWaterMark: 1 << 20,
+    })) {
+      hash.update(chunk as Buffer);
+    }
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Temp files written and neither renamed nor removed yet: an interrupt removes them. */
 const pendingTemps = new Set<string>();

@@ -157,6 +157,21 @@ const CODES = {
   'doctor/arch-disputed': warning,
   'doctor/arch-unknown': info,
 
+  // An installed environment (a prefix) read as a package set, and `drift`: the prefix against
+  // its lock.
+  'prefix/not-an-environment': error('usage'),
+  'prefix/corrupt-record': error('usage'),
+  'prefix/invalid-distribution': warning,
+  'drift/missing': error('failed'),
+  'drift/extra': error('failed'),
+  'drift/mismatch': error('failed'),
+  'drift/altered-file': error('failed'),
+  'drift/deleted-file': error('failed'),
+  'drift/unreadable-file': warning,
+  'drift/no-lock': error('usage'),
+  'drift/bad-lock': error('usage'),
+  'drift/no-environment': error('usage'),
+
   // audit's own troubles (its findings are the rules' codes): a file it cannot parse, so no
   // rule could run on it, is bad input.
   DKR000: error('usage'),

@@ -116,3 +116,20 @@ function liveProgress(io: Io): Progress {
     },
   };
 }
+
+/**
+ * Progress that shows nothing, and starts no display, until a step starts: for commands whose
+ * long steps are rare (hashing a big environment's files), so that a quick run draws nothing.
+ */
+export function lazyProgress(io: Io): Progress {
+  let shown: Progress | undefined;
+  return {
+    start(model, step) {
+      shown ??= createProgress(io, { quiet: false });
+      shown.start(model, step);
+    },
+    update: (model, step) => shown?.update(model, step),
+    finish: (model, step, ok, ms, note) => shown?.finish(model, step, ok, ms, note),
+    close: () => shown?.close(),
+  };
+}

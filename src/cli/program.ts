@@ -264,6 +264,27 @@ Examples:
   );
   wire.interruptible(doctor, async () => (await import('./commands/doctor.js')).runDoctor);
 
+  const drift = withCommon(
+    program
+      .command('drift')
+      .summary("check each model's installed environment against its lock (exit 1 on drift)")
+      .description(
+        "Compare each model's installed environment (where envgen build created it, .envgen/envs/<model>, or --prefix DIR) with its lock: conda packages missing, extra, or of another version, build or channel than envs/<model>/conda-<platform>.lock; pip distributions nothing asked for and pip pins not met (pip-requirements.txt); and files changed or deleted since install (each file's SHA-256 against conda-meta's paths_data and pip's RECORD).",
+      )
+      .argument('[model...]', 'models to check (default: every model whose environment exists)')
+      .option('--prefix <dir>', 'the environment to check, for the one model named')
+      .option(
+        '--prefix-root <dir>',
+        'where envgen build created the environments (default: .envgen/envs)',
+      )
+      .option('--no-files', 'compare packages only; do not hash the installed files')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen drift\n  $ envgen drift sentiment --json\n  $ envgen drift sentiment --prefix /opt/env\n  $ envgen drift --no-files          (packages only: fast on a 20 GB environment)',
+      ),
+  );
+  wire.action(drift, async () => (await import('./commands/drift.js')).runDrift);
+
   const audit = withCommon(
     program
       .command('audit')

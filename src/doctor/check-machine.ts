@@ -4,15 +4,16 @@
  * libraries, and for each resolved model: the driver floors, the architectures, and the smoke
  * check where its environment exists. Returns a report; the CLI renders it and decides the exit.
  */
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import { requestFor } from '../compat/resolve-spec.js';
 import type { Table } from '../compat/table.js';
+import { checkDrift, isEnvironment } from '../drift/check-drift.js';
 import type { Io } from '../io.js';
-import { SMOKE_SCRIPT } from '../layout.js';
+import { lockPath, pipLockPath, SMOKE_SCRIPT } from '../layout.js';
 import { type Problem, problem, UserError } from '../problem.js';
 import type { ProblemCode } from '../problem-codes.js';
-import { QUIET_PROGRESS } from '../progress.js';
+import { type Progress, QUIET_PROGRESS } from '../progress.js';
 import { runSmoke } from '../smoke/run-smoke.js';
 import type { LoadedSpec, Spec } from '../spec/types.js';
 import { type Machine, modelProblems } from './check-model.js';
@@ -32,6 +33,8 @@ export interface DoctorOptions {
   signal: AbortSignal;
   /** Why there is no spec, for the report's notes. */
   noSpecNote?: string;
+  /** Progress of long checks (hashing a big environment's files), on stderr. */
+  progress?: Progress;
 }
 
 interface ModelVerdict {
@@ -124,6 +127,7 @@ export async function checkMachine(io: Io, options: DoctorOptions): Promise<Doct
         ...(await smokeHere(io, options, model, spec.loaded.spec, probe.kind === 'ok')),
       );
     }
+    if (spec) problems.push(...(await driftHere(io, options, model, spec.loaded.spec)));
     models.push(verdict(model, problems));
   }
 
@@ -217,6 +221,52 @@ async function smokeHere(
     'smoke',
   );
   return smoke.problems;
+}
+
+/**
+ * Where the model's environment exists on this machine, what drifted from its lock (as `envgen
+ * drift` checks it). A model without a lock is information here, not bad input: doctor asks
+ * what can run, and an environment solved without a lock can.
+ */
+async function driftHere(
+  io: Io,
+  options: DoctorOptions,
+  model: ResolvedModel,
+  spec: Spec,
+): Promise<Problem[]> {
+  if (options.signal.aborted) return [];
+  const prefix = join(options.prefixRoot, model.name);
+  if (!(await isEnvironment(io, prefix))) return [];
+  const label = (path: string): string => {
+    const rel = relative(options.root, path).split(sep).join('/');
+    return rel.startsWith('..') ? path : rel;
+  };
+  const lock = join(options.root, lockPath(model.name, model.platform));
+  const pipLock = join(options.root, pipLockPath(model.name));
+  try {
+    const drift = await checkDrift(
+      io,
+      {
+        model: model.name,
+        platform: model.platform,
+        prefix,
+        prefixLabel: label(prefix),
+        lock,
+        lockLabel: label(lock),
+        pipLock,
+        pipLockLabel: label(pipLock),
+        localPackages: (spec.models[model.name]?.localPackages ?? []).length > 0,
+      },
+      { files: true, progress: options.progress ?? QUIET_PROGRESS },
+    );
+    return drift.problems.map((p) =>
+      p.ruleId === 'drift/no-lock' ? { ...p, severity: 'info' as const } : p,
+    );
+  } catch (error) {
+    // A folder that is not an environment, or a corrupt record: said as it is.
+    if (error instanceof UserError) return error.problems;
+    throw error;
+  }
 }
 
 function verdict(model: ResolvedModel, problems: Problem[]): ModelVerdict {

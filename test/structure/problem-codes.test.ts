@@ -48,7 +48,7 @@ describe('the problem registry', () => {
     const spelled = new Set(
       [
         ...SOURCES.matchAll(
-          /'((?:usage|spec|resolve|rules|init|files|generate|dockerignore|lock|build|smoke|doctor|audit)\/[a-z0-9-]+)'/g,
+          /'((?:usage|spec|resolve|rules|init|files|generate|dockerignore|lock|build|smoke|doctor|audit|prefix|drift)\/[a-z0-9-]+)'/g,
         ),
       ].map((m) => m[1] as string),
     );

@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { checkMachine, doctorProblems } from '../../doctor/check-machine.js';
 import { ENVIRONMENTS_ROOT } from '../../layout.js';
+import { lazyProgress } from '../../progress.js';
 import { formatDoctor } from '../../report/doctor-text.js';
 import { writeJson } from '../../report/json.js';
 import { SPEC_FILE } from '../../spec/load-spec.js';
@@ -31,6 +32,7 @@ export async function runDoctor(
   const spec = hasSpec
     ? await resolveSpecModels(ctx, names, { ...(flags.rules ? { rules: flags.rules } : {}) })
     : undefined;
+  const progress = lazyProgress(io);
   const { report, gpus } = await checkMachine(io, {
     root,
     ...(spec ? { spec } : {}),
@@ -41,7 +43,8 @@ export async function runDoctor(
     docker: Boolean(flags.docker),
     signal,
     ...(hasSpec ? {} : { noSpecNote: `no ${SPEC_FILE} here: only the machine was checked` }),
-  });
+    progress,
+  }).finally(() => progress.close());
   if (ctx.json) writeJson(io, report);
   else io.stdout.write(formatDoctor(report, gpus, ctx.color));
   // Stopped (Ctrl-C): the report says what was checked before.
