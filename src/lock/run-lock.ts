@@ -179,6 +179,7 @@ async function lockJobs(
       fix: 'run `envgen lock --force` to replace it with a fresh solve',
     });
   }
+  solveTogether(jobs);
   // No lock is written (or deleted) through a link out of the repository: checked before
   // anything is solved or written.
   const writing = jobs.filter((job) => needsWrite(job.status));
@@ -201,7 +202,6 @@ async function lockJobs(
     for (const job of jobs) if (needsWrite(job.status)) job.status = 'failed';
     return { outcomes: jobs.map(outcomeOf), problems, solved: false };
   }
-  solveTogether(jobs);
   const toSolve = jobs.filter((job) => job.kind === 'conda' && needsWrite(job.status));
   const solved = toSolve.length === 0 || (await solveAll(io, toSolve, options, problems));
   for (const job of jobs) {
