@@ -67,7 +67,7 @@ export function readCondaLock(text: string, file: string): CondaLockFile {
       severity: 'error',
       file,
       ...(at ?? {}),
-      message: `${file}: ${message}`,
+      message: `${file} ${message}`,
       fix,
     });
   };
@@ -89,7 +89,7 @@ const NOT_A_LOCK =
 function readTop(source: YamlSource, report: Report): CondaLockFile | null {
   const top = source.value;
   if (!isMap(top)) {
-    report('invalid-type', [], `is not a conda-lock file: its top level is not a map`, NOT_A_LOCK);
+    report('invalid-type', [], 'is not a conda-lock file: its top level is not a map', NOT_A_LOCK);
     return null;
   }
   if (!('version' in top)) {
@@ -110,7 +110,7 @@ function readTop(source: YamlSource, report: Report): CondaLockFile | null {
     return null;
   }
   if (!Array.isArray(top.package)) {
-    report('invalid-type', ['package'], '`package` is not a list', NOT_A_LOCK);
+    report('invalid-type', ['package'], 'has a `package` that is not a list', NOT_A_LOCK);
     return null;
   }
   const metadata = readMetadata(top.metadata, report);
@@ -125,7 +125,7 @@ function readMetadata(value: unknown, report: Report): Omit<CondaLockFile, 'pack
   const empty = { contentHash: {}, channels: [], platforms: [], sources: [] };
   if (value === undefined || value === null) return empty;
   if (!isMap(value)) {
-    report('invalid-type', ['metadata'], '`metadata` is not a map', NOT_A_LOCK);
+    report('invalid-type', ['metadata'], 'has a `metadata` that is not a map', NOT_A_LOCK);
     return empty;
   }
   const contentHash: Record<string, string> = {};
@@ -156,7 +156,7 @@ function readEntry(entry: unknown, index: number, report: Report): CondaLockEntr
   const fix =
     'each `package` entry has `name`, `version`, `manager` (conda or pip), `platform`, `url` and `hash`';
   if (!isMap(entry)) {
-    report('invalid-type', at, `package entry ${index + 1} is not a map`, fix);
+    report('invalid-type', at, `has a package entry (${index + 1}) that is not a map`, fix);
     return null;
   }
   const label = typeof entry.name === 'string' ? `'${entry.name}'` : `${index + 1}`;
@@ -169,9 +169,14 @@ function readEntry(entry: unknown, index: number, report: Report): CondaLockEntr
     if (typeof value === 'string' && value.trim() !== '') return value;
     ok = false;
     if (value === undefined) {
-      report('missing-key', at, `package entry ${label} has no \`${key}\``, fix);
+      report('missing-key', at, `has a package entry (${label}) without \`${key}\``, fix);
     } else {
-      report('invalid-type', [...at, key], `package entry ${label}: \`${key}\` is not a text`, fix);
+      report(
+        'invalid-type',
+        [...at, key],
+        `has a package entry (${label}) whose \`${key}\` is not a text`,
+        fix,
+      );
     }
     return '';
   };
@@ -185,7 +190,7 @@ function readEntry(entry: unknown, index: number, report: Report): CondaLockEntr
     report(
       'invalid-value',
       [...at, 'manager'],
-      `package entry ${label}: manager ${JSON.stringify(manager)} is neither conda nor pip`,
+      `has a package entry (${label}) whose manager ${JSON.stringify(manager)} is neither conda nor pip`,
       fix,
     );
   }
@@ -202,7 +207,7 @@ function readEntry(entry: unknown, index: number, report: Report): CondaLockEntr
     report(
       'invalid-type',
       [...at, 'dependencies'],
-      `package entry ${label}: \`dependencies\` is not a map of name to version spec`,
+      `has a package entry (${label}) whose \`dependencies\` is not a map of name to version spec`,
       fix,
     );
   }
