@@ -103,8 +103,10 @@ export function renderCondaLockYml(header: LockHeader, content: CondaLockContent
 }
 
 function entryLines(e: CondaLockEntry): string[] {
+  // conda-lock requires an MD5 of a conda package, and writes '' where the channel has none.
+  const md5 = e.md5 ?? (e.manager === 'conda' ? '' : null);
   const hash = [
-    ...(e.md5 !== null ? [`    md5: ${scalar(e.md5)}`] : []),
+    ...(md5 !== null ? [`    md5: ${scalar(md5)}`] : []),
     ...(e.sha256 !== null ? [`    sha256: ${scalar(e.sha256)}`] : []),
   ];
   return [
