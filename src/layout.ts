@@ -28,7 +28,7 @@ export const BUNDLE_FOLDER = 'bundles';
 /** The files `generate` writes in those sub-folders. */
 export const GENERATED_NAMES = ['Dockerfile', 'environment.yml', 'envgen-run'] as const;
 /** What `envgen lock` writes beside them. */
-export const LOCK_NAME = /^(conda-[a-z0-9-]+\.lock|pip-requirements\.txt)$/;
+export const LOCK_NAME = /^(conda-[a-z0-9-]+\.lock|pip-requirements\.txt|conda-lock\.yml)$/;
 
 function modelFolder(model: string): string {
   return `${MODEL_FOLDER}/${model}`;
@@ -42,6 +42,10 @@ export function modelDockerfile(model: string): string {
 /** The explicit conda lock of a model for one platform. */
 export function lockPath(model: string, platform: string): string {
   return `${modelFolder(model)}/conda-${platform}.lock`;
+}
+/** A model's lock for every platform it was locked for, in conda-lock's format (version 1). */
+export function condaLockPath(model: string): string {
+  return `${modelFolder(model)}/conda-lock.yml`;
 }
 /** The pip companion of a model's lock. */
 export function pipLockPath(model: string): string {

@@ -44,7 +44,18 @@ const SOURCE_FILE = {
 } as const satisfies Record<string, CodeInfo>;
 
 export type SourceFileProblem = keyof typeof SOURCE_FILE;
-export type SourceFileKind = 'spec' | 'rules';
+export type SourceFileKind = 'spec' | 'rules' | 'conda-lock';
+/** What can be wrong with a conda-lock.yml that `diff`, `graph` and `lock` read. */
+const CONDA_LOCK_PROBLEMS = [
+  'empty',
+  'multiple-documents',
+  'yaml-syntax',
+  'alias-limit',
+  'too-deep',
+  'missing-key',
+  'invalid-type',
+  'invalid-value',
+] as const satisfies readonly SourceFileProblem[];
 
 const CODES = {
   // Flags and arguments.
@@ -213,5 +224,6 @@ export function registeredCodes(): ProblemCode[] {
   const sourceFile = (['spec', 'rules'] as const).flatMap((kind) =>
     (Object.keys(SOURCE_FILE) as SourceFileProblem[]).map((p) => sourceFileCode(kind, p)),
   );
-  return [...(Object.keys(CODES) as (keyof typeof CODES)[]), ...sourceFile];
+  const condaLock = CONDA_LOCK_PROBLEMS.map((p) => sourceFileCode('conda-lock', p));
+  return [...(Object.keys(CODES) as (keyof typeof CODES)[]), ...sourceFile, ...condaLock];
 }

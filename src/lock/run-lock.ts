@@ -4,11 +4,13 @@
  * the channel proxy for every lock that is missing, stale or asked to be updated, and the
  * files written together, only when every solve succeeded.
  */
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, posix } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { Table } from '../compat/table.js';
 import type { Io } from '../io.js';
-import { lockPath, pipLockPath } from '../layout.js';
+import { condaLockPath, lockPath, pipLockPath } from '../layout.js';
+import { type CondaLockFile, readCondaLock } from '../packages/conda-lock.js';
 import { type Problem, problem } from '../problem.js';
 import type { Progress } from '../progress.js';
 import { sealState } from '../render/seal.js';
@@ -16,6 +18,7 @@ import { outsideRepoProblems } from '../safe-files.js';
 import { channelProblems } from './channel-problems.js';
 import { startChannelProxy } from './channel-proxy.js';
 import { type LockChannel, lockChannels } from './channels.js';
+import { type CondaLockPlatform, condaLockEntries, renderCondaLockYml } from './conda-lock-yml.js';
 import { inputHash } from './input-hash.js';
 import {
   inputHashOf,
@@ -24,7 +27,7 @@ import {
   renderCondaLock,
   renderPipLock,
 } from './lock-file.js';
-import { type PreviousPackage, solve } from './solve.js';
+import { type LockedPackage, type PreviousPackage, solve } from './solve.js';
 import { describeVirtualPackages, virtualPackagesFor } from './virtual-packages.js';
 
 export interface LockTarget {
@@ -46,11 +49,13 @@ type LockStatus =
 
 export interface LockOutcome {
   model: string;
-  /** null for the pip companion. */
+  /** null for the pip companion and for conda-lock.yml (see `platforms`). */
   platform: string | null;
+  /** conda-lock.yml: the platforms it holds. */
+  platforms?: string[];
   path: string;
   status: LockStatus;
-  /** Packages in the lock (conda), or requirements carried (pip). */
+  /** Packages in the lock (conda; conda-lock.yml: entries of every platform), or requirements carried (pip). */
   packages?: number;
 }
 
@@ -95,16 +100,24 @@ export interface LockResult {
 }
 
 interface Job {
+  /** conda-lock.yml: the target of the model's first explicit lock. */
   target: LockTarget;
   path: string;
+  /** conda-lock.yml: filled in when it is rendered (it covers every platform). */
   hash: string;
-  kind: 'conda' | 'pip';
+  kind: 'conda' | 'pip' | 'conda-lock';
   channels: LockChannel[];
   existing: string | null;
   status: LockStatus;
   content?: string;
   /** Packages in the solved lock. */
   packages?: number;
+  /** conda: what the solve chose, for the model's conda-lock.yml. */
+  solved?: LockedPackage[];
+  /** conda-lock.yml: the file on disk as read, when it is envgen's and readable. */
+  read?: CondaLockFile | null;
+  /** conda-lock.yml: the platforms it holds once written (or as it is). */
+  platforms?: string[];
 }
 
 export async function runLock(
@@ -113,6 +126,7 @@ export async function runLock(
   options: LockOptions,
 ): Promise<LockResult> {
   const jobs = (await Promise.all(targets.map((target) => jobsFor(io, target, options)))).flat();
+  jobs.push(...(await condaLockJobs(io, jobs, options)));
   const problems: Problem[] = [];
   const result = await lockJobs(io, jobs, options, problems);
   problems.push(...unpinnedProblems(targets));
@@ -140,7 +154,7 @@ async function lockJobs(
   options: LockOptions,
   problems: Problem[],
 ): Promise<LockResult> {
-  for (const job of jobs) job.status = judge(job, options);
+  for (const job of jobs) job.status = judge(job, options, jobs);
   if (options.check) {
     const failing = jobs.filter((job) => job.status !== 'unchanged');
     if (failing.length > 0) {
@@ -165,6 +179,7 @@ async function lockJobs(
       fix: 'run `envgen lock --force` to replace it with a fresh solve',
     });
   }
+  solveTogether(jobs);
   // No lock is written (or deleted) through a link out of the repository: checked before
   // anything is solved or written.
   const writing = jobs.filter((job) => needsWrite(job.status));
@@ -197,6 +212,9 @@ async function lockJobs(
   if (!solved) {
     for (const job of jobs) if (needsWrite(job.status)) job.status = 'failed';
     return { outcomes: jobs.map(outcomeOf), problems, solved };
+  }
+  for (const job of jobs) {
+    if (job.kind === 'conda-lock' && needsWrite(job.status)) renderCondaLockJob(job, jobs, options);
   }
   for (const job of jobs) {
     if (job.content !== undefined && needsWrite(job.status)) {
@@ -261,7 +279,8 @@ async function jobsFor(io: Io, target: LockTarget, options: LockOptions): Promis
 }
 
 /** What the file on disk is, compared with what these inputs make. */
-function judge(job: Job, options: LockOptions): LockStatus {
+function judge(job: Job, options: LockOptions, jobs: readonly Job[]): LockStatus {
+  if (job.kind === 'conda-lock') return judgeCondaLock(job, options, condaJobsOf(jobs, job));
   const wanted = job.kind === 'conda' || job.target.model.pip.length > 0;
   if (job.existing === null) return wanted ? 'missing' : 'unchanged';
   const seal = sealState(job.existing);
@@ -403,6 +422,7 @@ async function solveAll(
         problems.push(refusal);
         continue;
       }
+      job.solved = packages;
       job.content = renderCondaLock(
         headerOf(job, options),
         {
@@ -551,6 +571,7 @@ function headerOf(job: Job, options: LockOptions): LockHeader {
 }
 
 function outcomeOf(job: Job): LockOutcome {
+  if (job.kind === 'conda-lock') return condaLockOutcome(job);
   const { packages } = job;
   return {
     model: job.target.model.name,
@@ -578,4 +599,138 @@ function distinct(channels: LockChannel[]): LockChannel[] {
   const byUrl = new Map<string, LockChannel>();
   for (const channel of channels) if (!byUrl.has(channel.url)) byUrl.set(channel.url, channel);
   return [...byUrl.values()];
+}
+
+/**
+ * One conda-lock.yml per model, for the platforms this run locks (and those of the file on disk
+ * this run leaves alone, as conda-lock keeps them).
+ */
+async function condaLockJobs(io: Io, jobs: readonly Job[], options: LockOptions): Promise<Job[]> {
+  const firsts = new Map<string, Job>();
+  for (const job of jobs) {
+    if (job.kind === 'conda' && !firsts.has(job.target.model.name)) {
+      firsts.set(job.target.model.name, job);
+    }
+  }
+  return Promise.all(
+    [...firsts.values()].map(async (first): Promise<Job> => {
+      const path = condaLockPath(first.target.model.name);
+      const existing = await io.readFile(join(options.root, path)).then(
+        (bytes) => bytes.toString('utf8'),
+        () => null,
+      );
+      const read =
+        existing !== null && sealState(existing) === 'intact'
+          ? readOwnCondaLock(existing, path)
+          : null;
+      return {
+        target: first.target,
+        path,
+        hash: '',
+        kind: 'conda-lock',
+        channels: first.channels,
+        existing,
+        status: 'unchanged',
+        read,
+      };
+    }),
+  );
+}
+
+/** envgen's own conda-lock.yml, read back; null where it cannot be (then it is written again). */
+function readOwnCondaLock(text: string, path: string): CondaLockFile | null {
+  try {
+    return readCondaLock(text, path);
+  } catch {
+    return null;
+  }
+}
+
+/** The explicit conda locks of this run for the model a conda-lock.yml job is for. */
+function condaJobsOf(jobs: readonly Job[], lock: Job): Job[] {
+  return jobs.filter((j) => j.kind === 'conda' && j.target.model.name === lock.target.model.name);
+}
+
+/**
+ * Current where each platform this run locks has the content hash of its explicit lock's
+ * inputs (`metadata.content_hash`), as conda-lock itself judges its lock.
+ */
+function judgeCondaLock(job: Job, options: LockOptions, conda: readonly Job[]): LockStatus {
+  if (job.existing === null) return 'missing';
+  if (sealState(job.existing) !== 'intact') return options.force ? 'stale' : 'edited';
+  const hashes = job.read?.contentHash;
+  if (!hashes || conda.some((j) => hashes[j.target.model.platform] !== j.hash)) return 'stale';
+  return options.update ? 'stale' : 'unchanged';
+}
+
+/**
+ * A model's conda-lock.yml and its explicit locks come from the same solves: where one of them
+ * must be written, the others of the model are solved again too (keeping what their locks hold,
+ * so an explicit lock that was current comes out the same and is left alone). Not where an
+ * explicit lock was edited by hand and is not replaced: then the conda-lock.yml stays as it is.
+ */
+function solveTogether(jobs: Job[]): void {
+  for (const lock of jobs.filter((j) => j.kind === 'conda-lock')) {
+    const conda = condaJobsOf(jobs, lock);
+    if (!needsWrite(lock.status) && !conda.some((j) => needsWrite(j.status))) continue;
+    if (lock.status === 'edited') continue;
+    if (conda.some((j) => j.status === 'edited')) {
+      if (needsWrite(lock.status)) lock.status = 'failed';
+      continue;
+    }
+    lock.status = lock.existing === null ? 'missing' : 'stale';
+    for (const j of conda) if (j.status === 'unchanged') j.status = 'stale';
+  }
+}
+
+function renderCondaLockJob(job: Job, jobs: readonly Job[], options: LockOptions): void {
+  const conda = condaJobsOf(jobs, job);
+  const platforms: CondaLockPlatform[] = conda.map((j) => ({
+    platform: j.target.model.platform,
+    contentHash: j.hash,
+    entries: condaLockEntries(j.solved ?? [], j.target.model.platform),
+  }));
+  // Platforms locked before and not this time (`--platform` names others) stay as they were.
+  const kept = job.read;
+  if (kept) {
+    const now = new Set(platforms.map((p) => p.platform));
+    for (const [platform, contentHash] of Object.entries(kept.contentHash)) {
+      if (now.has(platform)) continue;
+      const entries = kept.packages.filter((p) => p.platform === platform);
+      platforms.push({ platform, contentHash, entries });
+    }
+  }
+  job.hash = createHash('sha256')
+    .update(
+      platforms
+        .map((p) => `${p.platform}=${p.contentHash}`)
+        .sort()
+        .join('\n'),
+    )
+    .digest('hex');
+  const channels = distinct(conda.flatMap((j) => j.channels)).map((c) => ({
+    url: c.mirrored ? c.url : c.name,
+    usedEnvVars: [],
+  }));
+  job.content = renderCondaLockYml(headerOf(job, options), {
+    channels,
+    sources: [posix.relative(posix.dirname(job.path), options.specFile)],
+    platforms,
+  });
+  job.packages = platforms.reduce((sum, p) => sum + p.entries.length, 0);
+  job.platforms = platforms.map((p) => p.platform).sort();
+}
+
+function condaLockOutcome(job: Job): LockOutcome {
+  const read = job.status === 'unchanged' ? job.read : null;
+  const platforms = job.platforms ?? (read ? Object.keys(read.contentHash).sort() : undefined);
+  const packages = job.packages ?? read?.packages.length;
+  return {
+    model: job.target.model.name,
+    platform: null,
+    ...(platforms !== undefined ? { platforms } : {}),
+    path: job.path,
+    status: job.status,
+    ...(packages !== undefined ? { packages } : {}),
+  };
 }

@@ -17,8 +17,10 @@ export interface LockedPackage {
   md5: string | null;
   sha256: string | null;
   subdir: string;
-  /** Match specs of its dependencies (for the install order). */
+  /** Match specs of its dependencies (for the install order, and conda-lock.yml). */
   depends: string[];
+  /** Size in bytes of the package archive (repodata `size`), where the channel gives it. */
+  size: number | null;
 }
 
 /** A package of an earlier lock the solver should keep where the specs still allow it. */
@@ -51,15 +53,33 @@ export async function solve(
     filename: p.url.slice(p.url.lastIndexOf('/') + 1),
     subdir: p.url.split('/').at(-2),
   }));
+  const platforms: ['linux-64', 'noarch'] = [platform as 'linux-64', 'noarch'];
   try {
-    const solved = await guardWasmPanics(() =>
+    let solved = await guardWasmPanics(() =>
       rattler.simpleSolve(
         [...specs],
         [...channelUrls],
-        [platform as 'linux-64', 'noarch'],
+        platforms,
         locked.length > 0 ? locked : undefined,
       ),
     );
+    if (locked.length > 0) {
+      // rattler gives a kept package back as it was handed in: no MD5, SHA-256, size or
+      // dependencies. Solving again with each chosen package pinned exactly gives the same
+      // packages with the channel's whole records (and, should a kept package be gone from
+      // the channel, a fresh solve).
+      const pins = solved
+        .filter((p) => !p.packageName.startsWith('__'))
+        .map((p) => `${p.packageName} ==${p.version} ${p.build}`);
+      solved = await guardWasmPanics(() =>
+        rattler.simpleSolve([...specs, ...pins], [...channelUrls], platforms, undefined),
+      ).catch((error: unknown) => {
+        if (error instanceof WasmPanic) throw error;
+        return guardWasmPanics(() =>
+          rattler.simpleSolve([...specs], [...channelUrls], platforms, undefined),
+        );
+      });
+    }
     const packages = solved
       .filter((p) => !p.packageName.startsWith('__'))
       .map((p) => ({
@@ -71,6 +91,7 @@ export async function solve(
         sha256: p.sha256 ?? null,
         subdir: p.subdir ?? platform,
         depends: p.depends ?? [],
+        size: p.size === undefined ? null : Number(p.size),
       }));
     return { ok: true, packages: installOrder(packages) };
   } catch (error) {

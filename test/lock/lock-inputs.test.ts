@@ -123,6 +123,7 @@ describe('lock files', () => {
       sha256: null,
       subdir: 'linux-64',
       depends: [],
+      size: null,
     },
     {
       name: 'nohash',
@@ -133,6 +134,7 @@ describe('lock files', () => {
       sha256: null,
       subdir: 'noarch',
       depends: [],
+      size: null,
     },
   ];
 
@@ -228,6 +230,7 @@ describe('install order', () => {
     sha256: null,
     subdir: 'linux-64',
     depends,
+    size: null,
   });
 
   it('puts dependencies first and breaks ties by code point, not by locale', () => {

@@ -2,11 +2,13 @@
  * The solver through the channel proxy, on fixtures/channels served on 127.0.0.1 by the test:
  * the virtual packages the proxy serves are what decide between a GPU and a CPU build.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNodeIo } from '../../src/io.js';
 import { type ChannelProxy, startChannelProxy } from '../../src/lock/channel-proxy.js';
 import { lockChannels } from '../../src/lock/channels.js';
-import { solve } from '../../src/lock/solve.js';
+import { type LockedPackage, solve } from '../../src/lock/solve.js';
 import { virtualPackagesFor } from '../../src/lock/virtual-packages.js';
 import { QUIET_PROGRESS } from '../../src/progress.js';
 import { type FixtureChannelServer, serveChannels } from '../helpers/fixture-channel.js';
@@ -79,5 +81,36 @@ describe('solving through the channel proxy', () => {
     expect(proxy.describe(`in channel '${proxy.channelUrls[0]}/'`)).toBe(
       `in channel '${server.url}/conda-forge/'`,
     );
+  });
+
+  it("carries each package's size, SHA-256 and dependencies from the repodata, kept packages too", async () => {
+    const virtual = proxy.virtualUrl(virtualPackagesFor('linux-64', '12.6'));
+    const urls = [...proxy.channelUrls, virtual];
+    const outcome = await solve(specs, urls, 'linux-64');
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const repodata = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../../fixtures/channels/conda-forge/linux-64/repodata.json'),
+        'utf8',
+      ),
+    )['packages.conda'];
+    const torch = outcome.packages.find((p) => p.name === 'pytorch') as LockedPackage;
+    const record = repodata[torch.url.slice(torch.url.lastIndexOf('/') + 1)];
+    expect(torch.size).toBe(record.size);
+    expect(torch.sha256).toBe(record.sha256);
+    expect(torch.depends).toEqual(record.depends);
+
+    // Solved again keeping those packages: the same whole records, not the bare kept ones.
+    const previous = outcome.packages.map((p) => ({
+      url: p.url,
+      name: p.name,
+      version: p.version,
+      build: p.build,
+    }));
+    const again = await solve(specs, urls, 'linux-64', previous);
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    expect(again.packages).toEqual(outcome.packages);
   });
 });

@@ -39,7 +39,7 @@ describe('the problem registry', () => {
       SOURCES.includes(`'${code}'`) ||
       SOURCES.includes(`${code}:`) ||
       (suffix !== undefined &&
-        (kind === 'spec' || kind === 'rules') &&
+        (kind === 'spec' || kind === 'rules' || kind === 'conda-lock') &&
         SOURCES.includes(`'${suffix}'`));
     expect(spelled).toBe(true);
   });

@@ -1,6 +1,6 @@
 /**
  * `envgen lock`: solve each model's environment for each of its platforms with a real conda
- * solver, write explicit locks (and the pip companion), then bring the generated Dockerfiles
+ * solver, write explicit locks (and the pip companion, and conda-lock.yml), then bring the generated Dockerfiles
  * over to installing from them. `--check` compares only: no network, a `lock/out-of-date`
  * problem when a lock is missing, stale or edited.
  */
@@ -168,7 +168,7 @@ function formatLockOutcomes(
   const packages = (o: LockOutcome): string =>
     o.packages !== undefined
       ? c.dim(
-          ` (${o.packages} ${o.platform ? 'package' : 'requirement'}${o.packages === 1 ? '' : 's'})`,
+          ` (${o.packages} ${o.platform || o.platforms ? 'package' : 'requirement'}${o.packages === 1 ? '' : 's'}${o.platforms ? ` for ${o.platforms.join(', ')}` : ''})`,
         )
       : '';
   const generated =
