@@ -65,7 +65,7 @@ export function cyclesOf(successors: readonly (readonly number[])[]): number[][]
   const cycles: number[][] = [];
   for (const component of stronglyConnected(successors)) {
     const members = new Set(component);
-    const first = Math.min(...component);
+    const first = component.reduce((a, b) => Math.min(a, b));
     if (component.length === 1 && !(successors[first] ?? []).includes(first)) continue;
     cycles.push(walkBack(successors, members, first));
   }

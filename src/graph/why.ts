@@ -90,19 +90,30 @@ function shortestPaths(
   }
   const length = distance.get(target);
   if (length === undefined) return undefined;
+  // Walked back from the target with a stack of its own (a long chain cannot overflow the call
+  // stack), each partial path a linked list from the step nearest the start to the target.
+  interface Tail {
+    step: PathStep;
+    next: Tail | null;
+  }
   const paths: PathStep[][] = [];
-  const walk = (node: number, tail: PathStep[]): void => {
-    if (paths.length >= limit) return;
+  const stack: { node: number; tail: Tail | null }[] = [{ node: target, tail: null }];
+  while (stack.length > 0 && paths.length < limit) {
+    const { node, tail } = stack.pop() as { node: number; tail: Tail | null };
     if (node === start) {
-      paths.push(tail);
-      return;
+      const path: PathStep[] = [];
+      for (let at = tail; at; at = at.next) path.push(at.step);
+      paths.push(path);
+      continue;
     }
     const d = distance.get(node) as number;
     const nearer = (graph.in[node] ?? []).filter(
       (e) => distance.get(e.from) === d - 1 && (e.from === start || !roots.has(e.from)),
     );
-    for (const edge of nearer) walk(edge.from, [{ node, spec: edge.spec }, ...tail]);
-  };
-  walk(target, []);
+    // Pushed last first, so paths come out in the order of the dependents' names.
+    for (const edge of [...nearer].reverse()) {
+      stack.push({ node: edge.from, tail: { step: { node, spec: edge.spec }, next: tail } });
+    }
+  }
   return { length, count: ways.get(target) as number, paths };
 }

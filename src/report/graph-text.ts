@@ -10,6 +10,12 @@ import type { SizeReport, SizeTotals } from '../graph/sizes.js';
 import type { Palette } from './color.js';
 import { printable } from './problems.js';
 
+/**
+ * Levels of a tree drawn: each level indents by four columns, so a chain thousands deep (only a
+ * made-up lock has one) would print gigabytes. Deeper packages are marked and left to JSON.
+ */
+const DEPTH_LIMIT = 100;
+
 /** How many unresolved dependencies are named before "and N more". */
 const NAMED = 5;
 
@@ -24,7 +30,7 @@ export function formatGraphText(report: GraphReport, color: Palette): string {
     );
   }
   // One record of what was shown for all the trees: a package is drawn in full once.
-  const marks = { shown: false, cycle: false, expanded: new Set<number>() };
+  const marks = { shown: false, cycle: false, deep: false, expanded: new Set<number>() };
   if (report.invert) {
     const asked = new Map(
       graph.roots.flatMap((r) => (r.node === null ? [] : [[r.node, r.spec] as const])),
@@ -63,6 +69,11 @@ export function formatGraphText(report: GraphReport, color: Palette): string {
   const notes: string[] = [];
   if (marks.shown) notes.push(`${color.dim('(*)')} shown above with its dependencies`);
   if (marks.cycle) notes.push(`${color.dim('(cycle)')} depends on a package it is needed by`);
+  if (marks.deep) {
+    notes.push(
+      `${color.dim('(…)')} more than ${DEPTH_LIMIT} levels down: not drawn (--format json has all)`,
+    );
+  }
   // A focused --invert is about one package: the environment's notes and sizes stay out.
   const focused = report.invert !== null && report.invert.package !== null;
   if (!focused) notes.push(...unresolvedLines(graph, color));
@@ -144,13 +155,23 @@ function tree(
   graph: DependencyGraph,
   top: Child,
   children: (node: number) => Child[],
-  marks: { shown: boolean; cycle: boolean; expanded: Set<number> },
+  marks: { shown: boolean; cycle: boolean; deep: boolean; expanded: Set<number> },
   color: Palette,
 ): string[] {
   const lines: string[] = [];
   const { expanded } = marks;
   const path = new Set<number>();
-  const visit = (child: Child, first: string, rest: string): void => {
+  // Depth first with a stack of its own: a chain thousands of packages deep cannot overflow
+  // the call stack.
+  interface Frame {
+    child: Child;
+    /** The indentation of this package's children. */
+    rest: string;
+    kids: Child[];
+    next: number;
+  }
+  const stack: Frame[] = [];
+  const enter = (child: Child, first: string, rest: string): void => {
     const kids = children(child.node);
     let mark = '';
     if (path.has(child.node)) {
@@ -159,18 +180,29 @@ function tree(
     } else if (expanded.has(child.node) && kids.length > 0) {
       mark = color.dim(' (*)');
       marks.shown = true;
+    } else if (stack.length >= DEPTH_LIMIT && kids.length > 0) {
+      mark = color.dim(' (…)');
+      marks.deep = true;
     }
     lines.push(`${first}${nodeText(graph.nodes[child.node] as GraphNode, child, color)}${mark}`);
     if (mark) return;
     expanded.add(child.node);
     path.add(child.node);
-    kids.forEach((kid, i) => {
-      const last = i === kids.length - 1;
-      visit(kid, `${rest}${last ? '└── ' : '├── '}`, `${rest}${last ? '    ' : '│   '}`);
-    });
-    path.delete(child.node);
+    stack.push({ child, rest, kids, next: 0 });
   };
-  visit(top, '', '');
+  enter(top, '', '');
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as Frame;
+    if (frame.next >= frame.kids.length) {
+      path.delete(frame.child.node);
+      stack.pop();
+      continue;
+    }
+    const kid = frame.kids[frame.next] as Child;
+    const last = frame.next === frame.kids.length - 1;
+    frame.next++;
+    enter(kid, `${frame.rest}${last ? '└── ' : '├── '}`, `${frame.rest}${last ? '    ' : '│   '}`);
+  }
   return lines;
 }
 

@@ -123,6 +123,19 @@ describe('envgen graph MODEL (conda-lock.yml)', () => {
     ]);
   });
 
+  it('--invert PACKAGE --json: the package and what depends on it, valid by the schema', async () => {
+    const json = (await graphJson(['sentiment', '--invert', 'libcublas'], repo())) as GraphJson & {
+      invert: { package: string };
+    };
+    expect(json.invert).toEqual({ package: 'libcublas' });
+    expect(json.packages.map((p) => p.id).sort()).toEqual([
+      'libcublas',
+      'pytorch',
+      'pytorch-cuda',
+      'torchvision',
+    ]);
+  });
+
   it('--format dot: Graphviz reads every package and dependency', async () => {
     const result = await runEnvgen(['graph', 'sentiment', '--format', 'dot'], { cwd: repo() });
     expect(result.exitCode).toBe(0);
@@ -367,6 +380,19 @@ describe('--prefix DIR (an installed environment)', () => {
       'pytorch      pulls in 2.1 GB, 600.9 MB of it CUDA libraries; 2.1 GB only through it',
     );
     expect(result.stdout).toContain('cycle: ');
+  });
+
+  it('with a model named, the prefix is rooted at its spec: what it lacks is shown as not there', async () => {
+    const json = await graphJson(['sentiment', '--prefix', prefix()], repo());
+    expect(json.rootsFrom).toBe('spec');
+    expect(json.roots.filter((r) => r.package !== null).map((r) => r.spec)).toEqual([
+      'python=3.11',
+      'pytorch==2.1.2',
+      'pip',
+    ]);
+    const dir = prefix();
+    const text = await runEnvgen(['graph', 'sentiment', '--prefix', dir], { cwd: repo() });
+    expect(text.stdout.split('\n')).toContain(`numpy<2 (not in ${dir})`);
   });
 
   it('why in a prefix, with no model: from what the history asked for', async () => {

@@ -5,12 +5,16 @@
  * file only; see docs/dependencies.md). Names hold `-`, `.` and `_`, one package is named as a
  * keyword of each language (`end`, `node`), and specs hold `<`, `>`, `|` and a quote.
  */
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from '@ts-graphviz/ast';
 import mermaid from 'mermaid';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../src/graph/graph.js';
 import { constraintOf } from '../../src/graph/names.js';
 import { graphReport } from '../../src/graph/report.js';
+import { parseCondaLock } from '../../src/packages/conda-lock.js';
 import { type PackageSet, packageRecord } from '../../src/packages/package-set.js';
 import { formatDot, formatMermaid } from '../../src/report/graph-diagram.js';
 import { ROOTS, smallSet } from './small-graph.js';
@@ -149,6 +153,20 @@ describe('Mermaid', () => {
     const classes = new Map(vertices.map((v) => [nameOf.get(v.id), v.classes]));
     expect(classes.get('libcublas')).toContain('gpu');
     expect(classes.get('ld_impl_linux-64')).toContain('root');
+  });
+
+  it('parses the example lock whole (42 packages), upside down too', async () => {
+    const text = readFileSync(
+      join(import.meta.dirname, '../../fixtures/graph/conda-lock.yml'),
+      'utf8',
+    );
+    const set = parseCondaLock(text, 'conda-lock.yml').find((s) => s.platform === 'linux-64');
+    const graph = buildGraph(set as PackageSet, null);
+    const edges = graph.out.flat().length;
+    for (const invert of [undefined, true] as const) {
+      const parsed = await readMermaid(formatMermaid(graphReport(graph, null, invert)));
+      expect([parsed.vertices.length, parsed.edges.length]).toEqual([42, edges]);
+    }
   });
 
   it('the parser refuses a keyword as a node id (so the test above can fail)', async () => {

@@ -5,7 +5,8 @@ import { sizeReport } from '../../src/graph/sizes.js';
 import { why } from '../../src/graph/why.js';
 import { type PackageSet, packageRecord } from '../../src/packages/package-set.js';
 import { UserError } from '../../src/problem.js';
-import { formatBytes } from '../../src/report/graph-text.js';
+import { paletteFor } from '../../src/report/color.js';
+import { formatBytes, formatGraphText } from '../../src/report/graph-text.js';
 import { ROOTS, smallSet } from './small-graph.js';
 
 const names = (graph: DependencyGraph, nodes: readonly number[]) =>
@@ -334,5 +335,31 @@ describe('formatBytes', () => {
     [2_700_000_000, '2.7 GB'],
   ])('%d bytes: %s', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe('a chain thousands of packages deep', () => {
+  it('is drawn and explained without running out of stack', () => {
+    const count = 20_000;
+    const set: PackageSet = {
+      kind: 'conda-lock',
+      label: 'chain',
+      platform: null,
+      packages: Array.from({ length: count }, (_, i) =>
+        packageRecord({
+          name: `p${i}`,
+          manager: 'conda',
+          depends: i + 1 < count ? [`p${i + 1}`] : [],
+        }),
+      ),
+    };
+    const graph = buildGraph(set, null);
+    const text = formatGraphText(graphReport(graph, null), paletteFor(0));
+    // Drawn 100 levels down, then marked.
+    expect(text).toContain(`└── p100 ? (…)`);
+    expect(text).not.toContain('p101 ');
+    const answer = why(graph, count - 1);
+    expect(answer.byRoot[0]?.length).toBe(count - 1);
+    expect(answer.byRoot[0]?.paths[0]).toHaveLength(count);
   });
 });
