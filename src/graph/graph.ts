@@ -82,19 +82,31 @@ export interface RootRequest {
 }
 
 /**
- * The graph of `set`, rooted at `roots` (with their origin), or at the packages nothing depends
+ * The graph of `set` (its packages in name order), rooted at `roots` (with their origin), or at the packages nothing depends
  * on when `roots` is null.
  */
 export function buildGraph(
   set: PackageSet,
   roots: { requests: readonly RootRequest[]; origin: 'spec' | 'history' } | null,
 ): DependencyGraph {
-  const nodes = makeNodes(set.packages);
+  // In name order, whatever order the reader gave: the same set draws the same graph.
+  const records = [...set.packages].sort((a, b) =>
+    a.name < b.name
+      ? -1
+      : a.name > b.name
+        ? 1
+        : a.manager < b.manager
+          ? -1
+          : a.manager > b.manager
+            ? 1
+            : 0,
+  );
+  const nodes = makeNodes(records);
   const lookup = nameLookup(nodes);
   const out: GraphEdge[][] = nodes.map(() => []);
   const into: GraphEdge[][] = nodes.map(() => []);
   const unresolved: UnresolvedDependency[] = [];
-  set.packages.forEach((record, from) => {
+  records.forEach((record, from) => {
     const seen = new Set<number>();
     for (const spec of record.depends ?? []) {
       const name = dependencyName(spec);

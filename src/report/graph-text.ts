@@ -16,6 +16,13 @@ import { printable } from './problems.js';
  */
 const DEPTH_LIMIT = 100;
 
+/** How `why` says that the package is a root, by where the roots came from. */
+const ASKED: Record<DependencyGraph['rootOrigin'], string> = {
+  spec: 'asked for in envgen.yaml',
+  history: 'asked for (conda-meta/history)',
+  leaves: 'a top package (nothing depends on it)',
+};
+
 /** How many unresolved dependencies are named before "and N more". */
 const NAMED = 5;
 
@@ -92,9 +99,7 @@ export function formatWhyText(name: string, reports: readonly WhyReport[], color
     const node = graph.nodes[answer.target] as GraphNode;
     const lines = [where, `  ${color.bold(printable(node.name))} ${versionText(node)}`];
     for (const r of answer.asked) {
-      lines.push(
-        `  asked for by ${graph.rootOrigin === 'spec' ? 'the spec' : graph.rootOrigin === 'history' ? 'the history' : 'nothing (a top package)'}: ${printable(graph.roots[r]?.spec ?? '')}`,
-      );
+      lines.push(`  ${ASKED[graph.rootOrigin]}: ${printable(graph.roots[r]?.spec ?? '')}`);
     }
     for (const r of answer.byRoot) {
       for (const path of r.paths) {

@@ -401,3 +401,33 @@ describe('--prefix DIR (an installed environment)', () => {
     expect(chains(json)).toEqual(['pytorch → libcublas >=12.1']);
   });
 });
+
+describe('golden text', () => {
+  it('graph sentiment', async () => {
+    const result = await runEnvgen(['graph', 'sentiment'], { cwd: repo() });
+    await expect(result.stdout).toMatchFileSnapshot('__golden__/graph-sentiment.txt');
+  });
+
+  it('why python sentiment', async () => {
+    const result = await runEnvgen(['why', 'python', 'sentiment'], { cwd: repo() });
+    await expect(result.stdout).toMatchFileSnapshot('__golden__/why-python-sentiment.txt');
+  });
+
+  it('graph --prefix, with its sizes', async () => {
+    const dir = prefix();
+    const result = await runEnvgen(['graph', '--prefix', dir], { cwd: repo() });
+    await expect(result.stdout.replaceAll(dir, 'PREFIX')).toMatchFileSnapshot(
+      '__golden__/graph-prefix.txt',
+    );
+  });
+});
+
+describe('flags', () => {
+  it('--platform with --prefix is a usage error', async () => {
+    const result = await runEnvgen(['graph', '--prefix', prefix(), '--platform', 'linux-64'], {
+      cwd: repo(),
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('[usage/invalid-flag]');
+  });
+});

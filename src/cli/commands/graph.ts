@@ -8,7 +8,7 @@ import type { DependencyGraph } from '../../graph/graph.js';
 import { type GraphModel, loadGraph } from '../../graph/load.js';
 import { graphReport, whyReports } from '../../graph/report.js';
 import { condaLockPath } from '../../layout.js';
-import { problem, UserError } from '../../problem.js';
+import { problem, UserError, usageError } from '../../problem.js';
 import { formatDot, formatMermaid } from '../../report/graph-diagram.js';
 import { graphJson, whyJson } from '../../report/graph-json.js';
 import { formatGraphText, formatWhyText } from '../../report/graph-text.js';
@@ -34,6 +34,7 @@ export async function runGraph(
   name: string | undefined,
   flags: GraphFlags,
 ): Promise<number> {
+  checkFlags(flags);
   const [model] = name !== undefined || !flags.prefix ? await models(ctx, name, 'one') : [];
   const graph = await load(ctx, model, flags);
   const report = graphReport(graph, model?.name ?? null, flags.invert);
@@ -51,6 +52,7 @@ export async function runWhy(
   name: string | undefined,
   flags: WhyFlags,
 ): Promise<number> {
+  checkFlags(flags);
   const chosen = name !== undefined || !flags.prefix ? await models(ctx, name, 'locked') : [];
   const graphs: { model: string | null; graph: DependencyGraph }[] = [];
   for (const model of chosen.length > 0 ? chosen : [undefined]) {
@@ -60,6 +62,17 @@ export async function runWhy(
   if (ctx.json) writeJson(ctx.io, whyJson(packageName, reports));
   else ctx.io.stdout.write(formatWhyText(packageName, reports, ctx.color));
   return EXIT.ok;
+}
+
+/** --platform picks a platform of a lock; an installed environment is of one platform. */
+function checkFlags(flags: { prefix?: string; platform?: string }): void {
+  if (flags.prefix !== undefined && flags.platform !== undefined) {
+    throw usageError(
+      'usage/invalid-flag',
+      '--platform and --prefix do not go together: --platform picks a platform of the lock',
+      'leave out --platform: an installed environment is of the platform it was made for',
+    );
+  }
 }
 
 /**
