@@ -10,6 +10,8 @@
  * - A dependency whose name no package of the set has is kept the same way (`virtual: false`):
  *   an optional pip extra, a package the lock leaves to another platform, or a set that is not
  *   whole. It is counted in the text output, listed in JSON, never drawn.
+ * - A pip requirement for an extra only (`pytest; extra == "test"`) is left out: which extras
+ *   were installed is not recorded.
  * - A name is looked up exactly in the depending package's own manager first, then in the
  *   other one (a pip package needing `idna` that conda installed), then by its PEP 503 key
  *   (`typing_extensions` for `typing-extensions`).
@@ -110,7 +112,7 @@ export function buildGraph(
     const seen = new Set<number>();
     for (const spec of record.depends ?? []) {
       const name = dependencyName(spec);
-      if (name === null) continue;
+      if (name === null || onlyForExtra(spec)) continue;
       if (isVirtual(name)) {
         unresolved.push({ from, spec, virtual: true });
         continue;
@@ -151,6 +153,16 @@ export function buildGraph(
       })
     : leafRoots(graph);
   return graph;
+}
+
+/**
+ * A pip requirement that applies only when an extra is asked for (`pytest; extra == "test"`,
+ * as installed METADATA lists them): which extras were installed is not recorded, so it is no
+ * dependency.
+ */
+function onlyForExtra(spec: string): boolean {
+  const marker = spec.indexOf(';');
+  return marker >= 0 && /\bextra\s*==/.test(spec.slice(marker));
 }
 
 /** Successor lists of the graph, for algorithms that want plain numbers. */

@@ -112,6 +112,29 @@ describe('buildGraph', () => {
     );
   });
 
+  it('leaves out a pip requirement that applies only to an extra, keeps one with another marker', () => {
+    const set: PackageSet = {
+      kind: 'prefix',
+      label: 'p',
+      platform: null,
+      packages: [
+        packageRecord({
+          name: 'requests',
+          manager: 'pip',
+          depends: [
+            'idna<4,>=2.5',
+            'PySocks!=1.5.7,>=1.5.6; extra == "socks"',
+            'certifi; python_version >= "3.7"',
+          ],
+        }),
+        packageRecord({ name: 'idna', manager: 'pip', depends: [] }),
+      ],
+    };
+    const graph = buildGraph(set, null);
+    expect(edges(graph)).toEqual(['requests -> idna: idna<4,>=2.5']);
+    expect(graph.unresolved.map((u) => u.spec)).toEqual(['certifi; python_version >= "3.7"']);
+  });
+
   it('a set that records no dependencies says so', () => {
     const set: PackageSet = {
       kind: 'prefix',
