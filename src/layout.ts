@@ -43,7 +43,7 @@ export function modelDockerfile(model: string): string {
 export function lockPath(model: string, platform: string): string {
   return `${modelFolder(model)}/conda-${platform}.lock`;
 }
-/** A model's lock for every platform it was locked for, in conda-lock's format (version 1). */
+/** A model's lock for every platform it was locked for, in conda-lock's format (version 1): what `graph` and `why` read. */
 export function condaLockPath(model: string): string {
   return `${modelFolder(model)}/conda-lock.yml`;
 }

@@ -123,6 +123,13 @@ const CODES = {
   'lock/pip-unpinned': warning,
   'lock/platform-skipped': warning,
 
+  // graph and why: the dependency graph of a model's lock or an installed environment.
+  'graph/no-lock': error('usage'),
+  'graph/no-platform': error('usage'),
+  'graph/unreadable': error('environment'),
+  'graph/model-needed': error('usage'),
+  'graph/unknown-package': error('failed'),
+
   // build: the environments, the images, and the smoke check in them.
   'build/no-conda': error('environment'),
   'build/no-docker': error('environment'),

@@ -327,6 +327,50 @@ Examples:
   );
   wire.action(audit, async () => (await import('./commands/audit.js')).runAudit);
 
+  const graph = withCommon(
+    program
+      .command('graph')
+      .summary("the dependency graph of a model's lock or an installed environment")
+      .description(
+        "The dependency graph of a model's envs/<model>/conda-lock.yml (or of an installed environment, --prefix DIR): from the spec's own packages down, as a tree, JSON, DOT or Mermaid; with --invert, who depends on a package. Reports cycles, and where sizes are known, what each of the spec's packages pulls in and how much of it is CUDA libraries.",
+      )
+      .argument('[model]', "the model of envgen.yaml (default: the spec's only model)")
+      .option('--prefix <dir>', 'an installed environment (its conda-meta/) instead of the lock')
+      .addOption(
+        new Option('--format <format>', 'output format')
+          .choices(['text', 'json', 'dot', 'mermaid'] as const)
+          .default('text' as const),
+      )
+      .option(
+        '--invert [package]',
+        'who depends on PACKAGE (without one: every package, upside down)',
+      )
+      .option('--platform <platform>', "the lock's platform to read (default: the model's own)")
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen graph sentiment\n  $ envgen graph sentiment --invert libcublas\n  $ envgen graph sentiment --format dot | dot -Tsvg > sentiment.svg\n  $ envgen graph --prefix /opt/env --format mermaid',
+      ),
+  );
+  wire.action(graph, async () => (await import('./commands/graph.js')).runGraph);
+
+  const why = withCommon(
+    program
+      .command('why')
+      .summary('why a package is in an environment: the shortest paths from the spec to it')
+      .description(
+        "Every shortest path from the spec's own packages to PACKAGE, with the match spec at each step, in a model's conda-lock.yml (or an installed environment, --prefix DIR). With no model named: every model that has a lock. A package in none of them is exit 1, with the closest name.",
+      )
+      .argument('<package>', 'the package to explain')
+      .argument('[model]', 'the model of envgen.yaml (default: every model with a lock)')
+      .option('--prefix <dir>', 'an installed environment (its conda-meta/) instead of the lock')
+      .option('--platform <platform>', "the lock's platform to read (default: the model's own)")
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen why libcublas sentiment\n  $ envgen why numpy --json\n  $ envgen why cudnn --prefix .envgen/envs/sentiment',
+      ),
+  );
+  wire.action(why, async () => (await import('./commands/graph.js')).runWhy);
+
   program
     .command('help')
     .argument('[command]', 'the command to show the help of')
