@@ -27,6 +27,8 @@ export function cudaTag(record: PackageRecord): string | null {
   const packed = /(?:^|_)(?:cuda|cu)(\d{2,3})(?:_|$|\.)/.exec(build);
   if (packed?.[1]) return dotted(packed[1]);
   if (/(?:^|_)cpu(?:_|$)/.test(build)) return 'cpu';
+  // pytorch-mutex 1.0 `cuda` / `cpu`: the variant without a version.
+  if (/(?:^|_)cuda(?:_|$)/.test(build)) return 'cuda';
   const local = /\+(cu(\d{2,3})|cpu|rocm[\d.]+)\b/.exec(record.version ?? '');
   if (local?.[2]) return dotted(local[2]);
   if (local?.[1]) return local[1];

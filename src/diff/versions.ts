@@ -18,6 +18,11 @@ function parts(version: string): (number | string)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
+/** A `post` release comes after its release; `rc`, `dev`, `a`, `b` come before it. */
+function isPost(part: string): boolean {
+  return part.startsWith('post');
+}
+
 /** Negative when `a` is older than `b`, positive when newer, 0 when the same release. */
 export function compareVersions(a: string, b: string): number {
   const pa = parts(a);
@@ -29,11 +34,11 @@ export function compareVersions(a: string, b: string): number {
     // A missing part is 0 against a number; a pre-release tag (letters) sorts before it.
     if (x === undefined) {
       if (y === 0) continue;
-      return typeof y === 'string' ? 1 : -1;
+      return typeof y === 'string' && !isPost(y) ? 1 : -1;
     }
     if (y === undefined) {
       if (x === 0) continue;
-      return typeof x === 'string' ? -1 : 1;
+      return typeof x === 'string' && !isPost(x) ? -1 : 1;
     }
     if (typeof x === 'number' && typeof y === 'number') return x - y;
     if (typeof x === 'number') return 1;
