@@ -23,7 +23,7 @@ export function parseEnvironmentYml(text: string, file: string): PackageSet {
   if (error) {
     throw corruptInput(
       file,
-      error.linePos?.[0]?.line,
+      lineCounter.linePos(error.pos[0]).line,
       `is not valid YAML (${error.message.split('\n')[0]})`,
       EXPECTED_FILE,
     );

@@ -33,7 +33,7 @@ export function parsePixiLock(text: string, file: string, environment = 'default
   if (error) {
     throw corruptInput(
       file,
-      error.linePos?.[0]?.line,
+      lineCounter.linePos(error.pos[0]).line,
       `is not valid YAML (${error.message.split('\n')[0]})`,
       EXPECTED,
     );
