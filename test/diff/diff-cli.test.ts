@@ -56,7 +56,7 @@ describe('envgen diff: a CUDA 11.8 lock against a CPU one', () => {
       { cwd: FIXTURES },
     );
     expect(markdown.exitCode).toBe(0);
-    await expect(markdown.stdout).toMatchFileSnapshot('golden/cuda118-to-cpu.md');
+    await expect(markdown.stdout).toMatchFileSnapshot('golden/cuda118-to-cpu.md.txt');
   });
 
   it('--fail-on: exit 1 for a class found, 0 for one not found, 2 for an unknown class', async () => {

@@ -114,7 +114,7 @@ describe('pip freeze and requirements', () => {
         '-e git+https://github.com/org/tool.git@v1#egg=my_tool',
         'flask>=3 ; python_version >= "3.8"',
         'numpy==1.26.4 \\',
-        '    --hash=sha256:' + 'd'.repeat(64),
+        `    --hash=sha256:${'d'.repeat(64)}`,
       ].join('\n'),
       'requirements.txt',
     );
