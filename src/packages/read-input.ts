@@ -9,7 +9,7 @@
  */
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Io } from '../io.js';
+import { type Io, MAX_READ_BYTES } from '../io.js';
 import { problem, UserError } from '../problem.js';
 import { parseCondaLock } from './conda-lock.js';
 import { parseEnvironmentYml } from './environment-yml.js';
@@ -56,7 +56,19 @@ export async function gitShow(
   const result = await io.exec(git, ['show', '--no-textconv', `${revision}:${path}`], {
     cwd,
     timeoutMs: 60_000,
+    stdoutChars: MAX_READ_BYTES,
   });
+  if (result.exitCode === 0 && result.stdout.length > MAX_READ_BYTES) {
+    throw new UserError([
+      problem(
+        'packages/unknown-kind',
+        `${revision}:${path} is larger than ${MAX_READ_BYTES} characters, too large to be an environment file`,
+        {
+          fix: `name ${KINDS_ACCEPTED}`,
+        },
+      ),
+    ]);
+  }
   if (result.exitCode === 0) return result.stdout;
   const reason = result.stderr.trim().split('\n')[0] ?? `git exited with ${result.exitCode}`;
   const pathMissing = /does not exist in|exists on disk, but not in/.test(reason);

@@ -217,6 +217,22 @@ describe('envgen diff REV:path', () => {
     expect(same.changes).toEqual([]);
   });
 
+  it('reads a file larger than what a process keeps of its output (64 KiB) whole', async () => {
+    const dir = repo();
+    const urls = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        `https://conda.anaconda.org/conda-forge/noarch/fixture-package-${i}-1.0.${i}-pyhd8ed1ab_0.conda#${'e'.repeat(32)}`,
+    );
+    const big = `# platform: linux-64\n@EXPLICIT\n${urls.join('\n')}\n`;
+    expect(big.length).toBeGreaterThan(128 * 1024);
+    writeFileSync(join(dir, 'big.lock'), big);
+    git(dir, 'add', 'big.lock');
+    git(dir, 'commit', '-qm', 'big');
+    const diff = await diffJson(['HEAD:big.lock', 'big.lock'], dir);
+    expect([diff.from.packages, diff.to.packages, diff.changes.length]).toEqual([1500, 1500, 0]);
+  });
+
   it("a revision or path git does not have is exit 2 with git's reason", async () => {
     const dir = repo();
     const rev = await runEnvgen(
