@@ -391,7 +391,7 @@ Examples:
       )
       .option(
         '--platform <platform>',
-        'the platform to compare in multi-platform locks (default: linux-64)',
+        "the platform to compare in multi-platform locks and models (default: the other side's, else linux-64)",
       )
       .addHelpText(
         'after',

@@ -10,7 +10,10 @@ export async function diffInputs(
   to: string,
   options: { platform?: string } = {},
 ): Promise<PackageDiff> {
-  const [a, b] = await Promise.all([readSide(io, root, from), readSide(io, root, to)]);
+  const [a, b] = await Promise.all([
+    readSide(io, root, from, options.platform),
+    readSide(io, root, to, options.platform),
+  ]);
   const single = (sets: typeof a) => (sets.length === 1 ? (sets[0]?.platform ?? null) : null);
   const left = choosePlatform(a, from, options.platform, single(b));
   const right = choosePlatform(b, to, options.platform, left.platform);

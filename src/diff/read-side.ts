@@ -2,7 +2,8 @@
  * One side of `envgen diff`: a model of envgen.yaml (its explicit lock and pip companion when
  * `envgen lock` wrote them, else its resolved pins), or any input `src/packages` reads, now or
  * at a git revision (`main:sentiment`, `main:envs/a/conda-linux-64.lock`). A multi-platform input
- * gives the set of one platform: `--platform`, else the other side's, else linux-64, else its first.
+ * gives the set of one platform: `--platform`, else the other side's, else linux-64, else its first;
+ * a single-platform input is taken as it is.
  */
 import { join } from 'node:path';
 import { resolveSpec } from '../compat/resolve-spec.js';
@@ -15,6 +16,7 @@ import type { PackageRecord, PackageSet } from '../packages/package-set.js';
 import { parsePipRequirements, pipRecord } from '../packages/pip-requirements.js';
 import { gitShow, readInput, splitRevision } from '../packages/read-input.js';
 import { problem, UserError } from '../problem.js';
+import { PLATFORMS, type Platform } from '../rules-format.js';
 import { loadSpec, parseSpecText, SPEC_FILE } from '../spec/load-spec.js';
 import type { LoadedSpec, ModelSpec } from '../spec/types.js';
 
@@ -24,12 +26,22 @@ const MODEL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 type ReadRepoFile = (path: string) => Promise<string | null>;
 
 /** Every set a side holds: a model's one set, or an input's (one per platform for some locks). */
-export async function readSide(io: Io, root: string, arg: string): Promise<PackageSet[]> {
-  const model = await readModelSide(io, root, arg);
+export async function readSide(
+  io: Io,
+  root: string,
+  arg: string,
+  platform?: string,
+): Promise<PackageSet[]> {
+  const model = await readModelSide(io, root, arg, platform);
   return model ? [model] : readInput(io, root, arg);
 }
 
-async function readModelSide(io: Io, root: string, arg: string): Promise<PackageSet | null> {
+async function readModelSide(
+  io: Io,
+  root: string,
+  arg: string,
+  platform: string | undefined,
+): Promise<PackageSet | null> {
   const revision = splitRevision(arg);
   if (revision && MODEL_NAME.test(revision.path) && !(await io.exists(join(root, arg)))) {
     const read: ReadRepoFile = (path) =>
@@ -38,17 +50,26 @@ async function readModelSide(io: Io, root: string, arg: string): Promise<Package
     if (text === null) return null;
     const loaded = parseSpecText(text, `${revision.revision}:${SPEC_FILE}`);
     if (!(revision.path in loaded.spec.models)) return null;
-    return readModel(loaded, revision.path, read, `${revision.revision}:`);
+    return readModel(loaded, revision.path, read, `${revision.revision}:`, platform);
   }
   if (!MODEL_NAME.test(arg) || (await io.exists(join(root, arg)))) return null;
   if (!(await io.exists(join(root, SPEC_FILE)))) return null;
   const loaded = await loadSpec(io, join(root, SPEC_FILE));
   if (!(arg in loaded.spec.models)) return null;
-  const read: ReadRepoFile = async (path) =>
-    (await io.exists(join(root, path)))
-      ? (await io.readFile(join(root, path))).toString('utf8')
-      : null;
-  return readModel(loaded, arg, read, '');
+  const read: ReadRepoFile = async (path) => {
+    if (!(await io.exists(join(root, path)))) return null;
+    try {
+      return (await io.readFile(join(root, path))).toString('utf8');
+    } catch (error) {
+      throw new UserError([
+        problem('packages/unreadable', `cannot read ${path}: ${(error as Error).message}`, {
+          file: path,
+          fix: 'make it a readable file, or run `envgen lock` to write it again',
+        }),
+      ]);
+    }
+  };
+  return readModel(loaded, arg, read, '', platform);
 }
 
 /** A model's packages: its lock for its platform when there is one, else the resolver's pins. */
@@ -57,9 +78,10 @@ async function readModel(
   name: string,
   read: ReadRepoFile,
   prefix: string,
+  wanted: string | undefined,
 ): Promise<PackageSet> {
   const model = loaded.spec.models[name] as ModelSpec;
-  const platform = model.platform ?? loaded.spec.defaults?.platform ?? 'linux-64';
+  const platform = wanted ?? model.platform ?? loaded.spec.defaults?.platform ?? 'linux-64';
   const lockFile = lockPath(name, platform);
   const lock = await read(lockFile);
   if (lock !== null) {
@@ -77,7 +99,18 @@ async function readModel(
     };
   }
   const table = compatTable(loaded.spec.compat ? [loaded.spec.compat] : []);
-  const resolution = resolveSpec(table, loaded, [name]);
+  // The pins for the platform asked for: the resolver reads the model's own platform.
+  const forPlatform: LoadedSpec =
+    wanted && (PLATFORMS as readonly string[]).includes(wanted)
+      ? {
+          ...loaded,
+          spec: {
+            ...loaded.spec,
+            models: { ...loaded.spec.models, [name]: { ...model, platform: wanted as Platform } },
+          },
+        }
+      : loaded;
+  const resolution = resolveSpec(table, forPlatform, [name]);
   if (resolution.problems.length > 0) throw new UserError(resolution.problems);
   const resolved = resolution.models[0];
   if (!resolved) throw new Error(`model ${name} resolved to nothing`);
@@ -100,8 +133,9 @@ export function choosePlatform(
   wanted: string | undefined,
   other: string | null,
 ): PackageSet {
+  if (sets.length === 1 && sets[0]) return sets[0];
   if (wanted !== undefined) {
-    const found = sets.find((s) => s.platform === wanted || s.platform === null);
+    const found = sets.find((s) => s.platform === wanted);
     if (found) return found;
     throw new UserError([
       problem('packages/no-platform', `${label} has no packages for ${wanted}`, {
@@ -109,7 +143,6 @@ export function choosePlatform(
       }),
     ]);
   }
-  if (sets.length === 1 && sets[0]) return sets[0];
   const pick =
     sets.find((s) => other !== null && s.platform === other) ??
     sets.find((s) => s.platform === 'linux-64') ??

@@ -106,6 +106,45 @@ describe('envgen diff: models of the example spec', () => {
   });
 });
 
+describe('envgen diff --platform', () => {
+  it("reads a model's lock for the platform asked for", async () => {
+    const dir = tmpDir({
+      'envgen.yaml': readFileSync('fixtures/example-repo/envgen.yaml', 'utf8'),
+      'envs/sentiment/conda-linux-64.lock': readFileSync(GPU, 'utf8'),
+      'envs/sentiment/conda-linux-aarch64.lock': readFileSync(CPU, 'utf8').replace(
+        '# platform: linux-64',
+        '# platform: linux-aarch64',
+      ),
+    });
+    const native = await diffJson(['sentiment', GPU], dir);
+    expect(native.changes).toEqual([]);
+    const arm = await diffJson(['sentiment', GPU, '--platform', 'linux-aarch64'], dir);
+    expect(arm.from.cuda).toBe('cpu');
+  });
+
+  it("picks one platform of a multi-platform pixi.lock: the flag, else the other side's", async () => {
+    const two = readFileSync('fixtures/pixi/numpy-as-pypi/pixi.lock', 'utf8').replace(
+      '    packages:\n      osx-arm64:\n',
+      '    packages:\n      linux-64:\n        - conda: https://prefix.dev/conda-forge/osx-arm64/bzip2-1.0.8-h99b78c6_7.conda\n      osx-arm64:\n',
+    );
+    const dir = tmpDir({ 'pixi.lock': two, 'one.lock': '# platform: linux-64\n@EXPLICIT\n' });
+    const linux = await diffJson(['pixi.lock', 'one.lock'], dir);
+    expect([linux.from.packages, linux.changes.map((c) => c.class)]).toEqual([1, ['removed']]);
+    const osx = await diffJson(
+      ['pixi.lock', join(FIXTURES, 'pixi/numpy-as-pypi/pixi.lock'), '--platform', 'osx-arm64'],
+      dir,
+    );
+    expect(osx.changes).toEqual([]);
+    const missing = await runEnvgen(['diff', 'pixi.lock', 'one.lock', '--platform', 'win-64'], {
+      cwd: dir,
+    });
+    expect([missing.exitCode, missing.stderr.includes('[packages/no-platform]')]).toEqual([
+      2,
+      true,
+    ]);
+  });
+});
+
 describe('envgen diff: inputs it cannot read are exit 2', () => {
   it.each([
     [
