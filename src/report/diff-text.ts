@@ -179,7 +179,7 @@ export function formatDiffMarkdown(diff: PackageDiff): string {
     );
     for (const change of group) {
       out.push(
-        `| ${mdCode(change.package)} | ${sideCell(change.from)} | ${sideCell(change.to)} | ${md(notes(change).join('; '))} |`,
+        `| ${mdCode(change.package)} | ${sideCell(change.from)} | ${sideCell(change.to)} | ${md(notes(change).join('; ')).replaceAll(' -\\> ', ' → ')} |`,
       );
     }
   }
