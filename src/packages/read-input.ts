@@ -88,13 +88,21 @@ function revisionProblem(revision: string, path: string, reason: string): UserEr
  * Every package set an input holds (one per platform for multi-platform locks). `cwd` is the
  * folder relative paths and git revisions are read from.
  */
-export async function readInput(io: Io, cwd: string, arg: string): Promise<PackageSet[]> {
+export async function readInput(
+  io: Io,
+  cwd: string,
+  arg: string,
+  environment?: string,
+): Promise<PackageSet[]> {
   const path = isAbsolute(arg) ? arg : join(cwd, arg);
   const onDisk = await io.exists(path);
+  // `pixi.lock#cuda`: the environment `cuda` of a pixi.lock.
+  const named = onDisk || environment ? null : /^(.+)#([A-Za-z0-9_.-]+)$/.exec(arg);
+  if (named?.[1] && named[2]) return readInput(io, cwd, named[1], named[2]);
   const revision = onDisk ? null : splitRevision(arg);
   if (revision) {
     const text = await gitShow(io, cwd, revision.revision, revision.path);
-    return readText(text ?? '', arg, revision.path);
+    return readText(text ?? '', arg, revision.path, environment);
   }
   const label = relative(cwd, path) || arg;
   if (!onDisk) {
@@ -110,7 +118,8 @@ export async function readInput(io: Io, cwd: string, arg: string): Promise<Packa
     bytes = await io.readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') return [await readFolder(io, path, label)];
+    if (code === 'EISDIR' && environment === undefined) return [await readFolder(io, path, label)];
+    if (code === 'EISDIR') return readText('', label, path, environment);
     if (code === 'EFBIG' || code === 'EFTYPE') {
       throw new UserError([
         problem(
@@ -135,7 +144,7 @@ export async function readInput(io: Io, cwd: string, arg: string): Promise<Packa
       }),
     ]);
   }
-  return readText(bytes.toString('utf8'), label, path);
+  return readText(bytes.toString('utf8'), label, path, environment);
 }
 
 async function readFolder(io: Io, path: string, label: string): Promise<PackageSet> {
@@ -155,13 +164,32 @@ async function readFolder(io: Io, path: string, label: string): Promise<PackageS
 }
 
 /** The sets of one file's text; `name` is its path (for the kind its name suggests). */
-export function readText(text: string, label: string, name: string): PackageSet[] {
+export function readText(
+  text: string,
+  label: string,
+  name: string,
+  environment?: string,
+): PackageSet[] {
   const kind = kindOf(basename(name), text);
+  if (environment !== undefined && kind !== 'pixi-lock') {
+    throw new UserError([
+      problem(
+        'packages/unknown-kind',
+        `${label}#${environment}: only a pixi.lock has named environments`,
+        {
+          file: label,
+          fix: `name ${label} without #${environment}`,
+        },
+      ),
+    ]);
+  }
   switch (kind) {
     case 'explicit-lock':
       return [parseExplicitLock(text, label)];
     case 'pixi-lock':
-      return parsePixiLock(text, label);
+      return environment === undefined
+        ? parsePixiLock(text, label)
+        : parsePixiLock(text, `${label}#${environment}`, environment);
     case 'conda-lock':
       return parseCondaLock(text, label);
     case 'environment-yml':

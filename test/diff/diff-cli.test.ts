@@ -145,6 +145,45 @@ describe('envgen diff --platform', () => {
   });
 });
 
+describe('envgen diff pixi.lock#ENV', () => {
+  const PT = 'https://conda.anaconda.org/pytorch/linux-64';
+  const lock = [
+    'version: 6',
+    'environments:',
+    '  default:',
+    '    channels: []',
+    '    packages:',
+    '      linux-64:',
+    `      - conda: ${PT}/pytorch-2.1.2-py3.11_cpu_0.tar.bz2`,
+    '  cuda:',
+    '    channels: []',
+    '    packages:',
+    '      linux-64:',
+    `      - conda: ${PT}/pytorch-2.1.2-py3.11_cuda12.1_cudnn8.9.2_0.tar.bz2`,
+    `      - conda: ${PT}/pytorch-cuda-12.1-ha16c6d3_6.tar.bz2`,
+    'packages:',
+    `- conda: ${PT}/pytorch-2.1.2-py3.11_cpu_0.tar.bz2`,
+    `- conda: ${PT}/pytorch-2.1.2-py3.11_cuda12.1_cudnn8.9.2_0.tar.bz2`,
+    `- conda: ${PT}/pytorch-cuda-12.1-ha16c6d3_6.tar.bz2`,
+    '',
+  ].join('\n');
+
+  it('compares two environments of one pixi.lock', async () => {
+    const dir = tmpDir({ 'pixi.lock': lock, 'requirements.txt': 'numpy==1.26.4\n' });
+    const diff = await diffJson(['pixi.lock#cuda', 'pixi.lock'], dir);
+    expect([diff.from.cuda, diff.to.cuda]).toEqual(['12.1', 'cpu']);
+    expect(diff.changes.map((c) => [c.package, c.class])).toEqual([
+      ['pytorch', 'variant'],
+      ['pytorch-cuda', 'variant'],
+    ]);
+    const none = await runEnvgen(['diff', 'pixi.lock#gpu', 'pixi.lock', '--json'], { cwd: dir });
+    expect(none.exitCode).toBe(2);
+    expect(JSON.parse(none.stdout).problems[0].message).toContain("no environment 'gpu'");
+    const other = await runEnvgen(['diff', 'requirements.txt#cuda', 'pixi.lock'], { cwd: dir });
+    expect([other.exitCode, other.stderr.includes('[packages/unknown-kind]')]).toEqual([2, true]);
+  });
+});
+
 describe('envgen diff: inputs it cannot read are exit 2', () => {
   it.each([
     [
