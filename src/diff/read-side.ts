@@ -17,6 +17,7 @@ import { parsePipRequirements, pipRecord } from '../packages/pip-requirements.js
 import { gitShow, readInput, splitRevision } from '../packages/read-input.js';
 import { problem, UserError } from '../problem.js';
 import { PLATFORMS, type Platform } from '../rules-format.js';
+import { didYouMean } from '../spec/did-you-mean.js';
 import { loadSpec, parseSpecText, SPEC_FILE } from '../spec/load-spec.js';
 import type { LoadedSpec, ModelSpec } from '../spec/types.js';
 
@@ -55,7 +56,16 @@ async function readModelSide(
   if (!MODEL_NAME.test(arg) || (await io.exists(join(root, arg)))) return null;
   if (!(await io.exists(join(root, SPEC_FILE)))) return null;
   const loaded = await loadSpec(io, join(root, SPEC_FILE));
-  if (!(arg in loaded.spec.models)) return null;
+  if (!(arg in loaded.spec.models)) {
+    // Neither a file nor a model: say both, with the model names.
+    const models = Object.keys(loaded.spec.models);
+    const guess = didYouMean(arg, models);
+    throw new UserError([
+      problem('usage/unknown-model', `${arg} is neither a file nor a model of ${loaded.file}`, {
+        fix: `${guess ? `did you mean '${guess}'? ` : ''}models: ${models.join(', ')}; or name a lock, environment file, prefix or REV:path`,
+      }),
+    ]);
+  }
   const read: ReadRepoFile = async (path) => {
     if (!(await io.exists(join(root, path)))) return null;
     try {

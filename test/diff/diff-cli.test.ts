@@ -80,6 +80,16 @@ describe('envgen diff: models of the example spec', () => {
     expect(get('torchserve')?.class).toBe('removed');
   });
 
+  it('a name that is neither a file nor a model: exit 2 with the models', async () => {
+    const result = await runEnvgen(['diff', 'sentimnet', 'sentiment', '--json'], {
+      cwd: resolve('fixtures/example-repo'),
+    });
+    expect(result.exitCode).toBe(2);
+    const [problem] = JSON.parse(result.stdout).problems;
+    expect(problem.ruleId).toBe('usage/unknown-model');
+    expect(problem.fix).toContain("did you mean 'sentiment'?");
+  });
+
   it('a model against its own generated environment.yml: no change', async () => {
     const diff = await diffJson(
       ['sentiment', 'envs/sentiment/environment.yml'],
