@@ -6,7 +6,7 @@ import { parseEnvironmentYml } from '../../src/packages/environment-yml.js';
 import { parseExplicitLock } from '../../src/packages/explicit-lock.js';
 import { parsePipRequirements } from '../../src/packages/pip-requirements.js';
 import { parsePixiLock } from '../../src/packages/pixi-lock.js';
-import { kindOf } from '../../src/packages/read-input.js';
+import { kindOf, readText } from '../../src/packages/read-input.js';
 
 describe('pixi.lock v6', () => {
   it('reads conda and PyPI packages with their records', () => {
@@ -86,6 +86,34 @@ describe('explicit locks', () => {
         channel: 'https://conda.anaconda.org/conda-forge',
       }),
     ]);
+  });
+
+  it('reads real ones: `conda list --explicit --md5` and conda-lock --kind explicit (rattler test data)', () => {
+    const listed = readText(
+      readFileSync('fixtures/explicit/xtensor_linux-64.txt', 'utf8'),
+      'a',
+      'xtensor_linux-64.txt',
+    );
+    expect(listed.map((s) => [s.kind, s.platform, s.packages.length])).toEqual([
+      ['explicit-lock', 'linux-64', 7],
+    ]);
+    expect(listed[0]?.packages[0]).toMatchObject({
+      name: '_libgcc_mutex',
+      version: '0.1',
+      build: 'conda_forge',
+      subdir: 'linux-64',
+      md5: 'd7c89558ba9fa0495403155b64376d81',
+    });
+    const locked = parseExplicitLock(
+      readFileSync('fixtures/explicit/python-conda-lock_linux-64.txt', 'utf8'),
+      'b',
+    );
+    expect(locked.packages).toHaveLength(22);
+    expect(locked.packages.find((p) => p.name === 'python')).toMatchObject({
+      version: '3.11.0',
+      build: 'he550d4f_1_cpython',
+      md5: '8d14fc2aa12db370a443753c8230be1e',
+    });
   });
 
   it('takes #sha256: hashes and names with dashes', () => {
