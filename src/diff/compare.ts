@@ -159,7 +159,7 @@ export function classify(x: PackageRecord | null, y: PackageRecord | null): Pack
       cuda = x ? { from: cudaTag(only), to: null } : { from: null, to: cudaTag(only) };
     }
   } else {
-    if (x.version !== null && y.version !== null && x.version !== y.version) {
+    if (x.version !== null && y.version !== null && !sameVersion(x, y)) {
       const order = compareVersions(x.version, y.version);
       if (order !== 0) {
         classes.push(order < 0 ? 'upgrade' : 'downgrade');
@@ -203,6 +203,19 @@ export function classify(x: PackageRecord | null, y: PackageRecord | null): Pack
     python,
     hashChanged,
   };
+}
+
+/**
+ * Whether two records have the same version. A pin read from a spec (no build, no file) names a
+ * series: `python=3.11` is 3.11.*, so a lock's 3.11.7 is the same.
+ */
+function sameVersion(x: PackageRecord, y: PackageRecord): boolean {
+  if (x.version === y.version) return true;
+  const fromSpec = (r: PackageRecord) =>
+    r.build === null && r.url === null && r.md5 === null && r.sha256 === null;
+  const inSeries = (series: PackageRecord, full: PackageRecord) =>
+    fromSpec(series) && Boolean(full.version?.startsWith(`${series.version}.`));
+  return inSeries(x, y) || inSeries(y, x);
 }
 
 function hashesDiffer(x: PackageRecord, y: PackageRecord): boolean {
