@@ -52,6 +52,8 @@ export function pipRecord(text: string): PackageRecord | null | undefined {
   if (line === '') return null;
   const editable = /^(?:-e|--editable)[ =]\s*(\S+)/.exec(line);
   if (editable?.[1]) return editableRecord(editable[1]);
+  // A bare URL or VCS requirement (`git+https://host/org/repo.git@v1#egg=name`).
+  if (/^([a-z]+\+)?[a-z]+:\/\//i.test(line)) return editableRecord(line.split(/\s/)[0] ?? line);
   if (line.startsWith('-')) return null;
   const groups = REQUIREMENT.exec(line)?.groups;
   if (!groups?.name) return undefined;
@@ -70,17 +72,24 @@ export function pipRecord(text: string): PackageRecord | null | undefined {
   return packageRecord({ name, manager: 'pip', sha256 });
 }
 
-/** `-e git+https://host/repo.git@v1#egg=name` or `-e ./path/to/name`: the name, no version. */
-function editableRecord(target: string): PackageRecord | undefined {
+/**
+ * `-e git+https://host/repo.git@v1#egg=name`, `-e ./path/to/name`: the name, no version; null
+ * when the target names none (`-e .`: the project in the current folder).
+ */
+function editableRecord(target: string): PackageRecord | null {
   const egg = /[#&]egg=([A-Za-z0-9._-]+)/.exec(target)?.[1];
-  const folder =
-    target
-      .replace(/[#?].*$/, '')
-      .replace(/\/+$/, '')
+  const path = target
+    .replace(/[#?].*$/, '')
+    .replace(/@[^/]*$/, '')
+    .replace(/\/+$/, '');
+  const name =
+    egg ??
+    path
       .split('/')
-      .pop() ?? '';
-  const name = egg ?? folder.replace(/\.git$/, '').replace(/@.*$/, '');
-  if (!new RegExp(`^${NAME}$`).test(name)) return undefined;
+      .pop()
+      ?.replace(/\.git$/, '') ??
+    '';
+  if (!new RegExp(`^${NAME}$`).test(name) || /^\.+$/.test(name)) return null;
   return packageRecord({ name: normalizeName(name), manager: 'pip', url: target });
 }
 

@@ -141,6 +141,9 @@ describe('pip freeze and requirements', () => {
         'torch @ https://download.pytorch.org/whl/cu121/torch-2.1.0%2Bcu121-cp311-cp311-linux_x86_64.whl',
         '-e git+https://github.com/org/tool.git@v1#egg=my_tool',
         'flask>=3 ; python_version >= "3.8"',
+        '-e .',
+        '-e ./libs/Shared_Utils',
+        'git+https://github.com/org/vision-kit.git@v0.3',
         'numpy==1.26.4 \\',
         `    --hash=sha256:${'d'.repeat(64)}`,
       ].join('\n'),
@@ -151,9 +154,11 @@ describe('pip freeze and requirements', () => {
       ['torch', '2.1.0+cu121'],
       ['my-tool', null],
       ['flask', null],
+      ['shared-utils', null],
+      ['vision-kit', null],
       ['numpy', '1.26.4'],
     ]);
-    expect(set.packages[4]?.sha256).toBe('d'.repeat(64));
+    expect(set.packages[6]?.sha256).toBe('d'.repeat(64));
   });
 });
 
