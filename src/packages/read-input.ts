@@ -147,19 +147,8 @@ export async function readInput(
   return readText(bytes.toString('utf8'), label, path, environment);
 }
 
+/** A folder is read as an installed environment; readPrefix says when it is not one. */
 async function readFolder(io: Io, path: string, label: string): Promise<PackageSet> {
-  if (!(await io.exists(join(path, 'conda-meta')))) {
-    throw new UserError([
-      problem(
-        'packages/not-an-environment',
-        `${label} is a folder without conda-meta/, so not a conda environment`,
-        {
-          file: label,
-          fix: 'name the prefix of an environment (the folder `conda env list` shows), or a lock or environment file',
-        },
-      ),
-    ]);
-  }
   return readPrefix(io, path, label);
 }
 

@@ -266,7 +266,7 @@ describe('envgen diff: inputs it cannot read are exit 2', () => {
     const missing = await runEnvgen(['diff', 'nope.lock', GPU], { cwd: dir });
     expect([missing.exitCode, missing.stderr.includes('[packages/not-found]')]).toEqual([2, true]);
     const folder = await runEnvgen(['diff', 'folder', GPU], { cwd: dir });
-    expect([folder.exitCode, folder.stderr.includes('[packages/not-an-environment]')]).toEqual([
+    expect([folder.exitCode, folder.stderr.includes('[prefix/not-an-environment]')]).toEqual([
       2,
       true,
     ]);

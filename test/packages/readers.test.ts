@@ -72,6 +72,7 @@ describe('explicit locks', () => {
           sha256: null,
           subdir: 'linux-64',
           depends: [],
+          size: null,
         },
       ],
     );
