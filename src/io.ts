@@ -49,6 +49,11 @@ interface ExecOptions {
   signal?: AbortSignal;
   /** Each line of output as it arrives (stdout and stderr). */
   onLine?: (line: string) => void;
+  /**
+   * Keep all of stdout up to this many characters (what `git show` prints is the file itself),
+   * instead of its last 64 KiB; past it, only the first `stdoutChars + 1` are kept.
+   */
+  stdoutChars?: number;
 }
 
 export interface ExecResult {
@@ -585,8 +590,15 @@ async function runProcess(
   };
   const outCarry = { rest: '' };
   const errCarry = { rest: '' };
+  const whole: string[] = [];
+  let wholeChars = 0;
+  const limit = options.stdoutChars;
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout = keep(stdout, chunk);
+    if (limit === undefined) stdout = keep(stdout, chunk);
+    else if (wholeChars <= limit) {
+      whole.push(chunk);
+      wholeChars += chunk.length;
+    }
     lines(chunk, outCarry);
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -630,7 +642,7 @@ async function runProcess(
   const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
   return {
     exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
-    stdout,
+    stdout: limit === undefined ? stdout : whole.join('').slice(0, limit + 1),
     stderr,
     durationMs: Date.now() - started,
     timedOut,

@@ -187,8 +187,16 @@ const CODES = {
   'drift/deleted-file': error('failed'),
   'drift/unreadable-file': warning,
   'drift/no-lock': error('usage'),
-  'drift/bad-lock': error('usage'),
   'drift/no-environment': error('usage'),
+
+  // Package sets read from files and folders (diff, drift, graph): what cannot be read as one.
+  'packages/not-found': error('usage'),
+  'packages/unknown-kind': error('usage'),
+  'packages/corrupt': error('usage'),
+  'packages/unreadable': error('environment'),
+  'packages/no-platform': error('usage'),
+  'packages/git-revision': error('usage'),
+  'packages/no-git': error('environment'),
 
   // audit's own troubles (its findings are the rules' codes): a file it cannot parse, so no
   // rule could run on it, is bad input.

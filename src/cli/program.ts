@@ -371,6 +371,35 @@ Examples:
   );
   wire.action(why, async () => (await import('./commands/graph.js')).runWhy);
 
+  const diff = withCommon(
+    program
+      .command('diff')
+      .summary('compare two environments package by package (CUDA variant changes first)')
+      .description(
+        'Compare two environments: each side a model of envgen.yaml (its lock, else its resolved pins), an explicit lock, a conda-lock.yml, a pixi.lock, an environment.yml, an installed prefix (conda-meta/), a pip freeze or requirements file, or any of these at a git revision (REV:path). Each change is classified: CUDA variant, Python ABI, downgrade, removed, upgrade, added, channel switch, rebuilt.',
+      )
+      .argument('<from>', 'the environment before: a model, a file, a prefix, or REV:path')
+      .argument('<to>', 'the environment after')
+      .addOption(
+        new Option('--format <format>', 'output format')
+          .choices(['text', 'markdown', 'json'] as const)
+          .default('text' as const),
+      )
+      .option(
+        '--fail-on <classes>',
+        'exit 1 when a change of these classes is found, comma-separated: variant, abi, downgrade, removed, upgrade, added, channel, rebuilt, or any',
+      )
+      .option(
+        '--platform <platform>',
+        "the platform to compare in multi-platform locks and models (default: the other side's, else linux-64)",
+      )
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen diff sentiment legacy-detector\n  $ envgen diff main:envs/sentiment/conda-linux-64.lock envs/sentiment/conda-linux-64.lock --format markdown\n  $ envgen diff main:sentiment sentiment --fail-on variant,abi,downgrade\n  $ envgen diff pixi.lock requirements.txt --json',
+      ),
+  );
+  wire.action(diff, async () => (await import('./commands/diff.js')).runDiff);
+
   program
     .command('help')
     .argument('[command]', 'the command to show the help of')

@@ -3,60 +3,16 @@
  * read from its URL's file name, `name-version-build.conda`) and the pip requirements of the
  * companion file.
  */
-import { lockedUrls } from '../lock/lock-file.js';
-import { type PackageRecord, type PackageSet, packageRecord } from '../packages/package-set.js';
-import { problem, UserError } from '../problem.js';
+import { parseExplicitLock } from '../packages/explicit-lock.js';
+import type { PackageSet } from '../packages/package-set.js';
 import { normalizeName, parsePipRequirement } from '../spec/package-entries.js';
 
-/** A conda package file's name: `name-version-build` and the archive's extension. */
-const PACKAGE_FILE = /^(.+)-([^-]+)-([^-]+)\.(conda|tar\.bz2)$/;
-
-/** The explicit lock's text as a package set; `label` names it in messages. */
+/**
+ * The explicit lock's text as a package set for `platform` (the lock of that platform); `label`
+ * names it in messages. The reader is the one `diff` uses (packages/explicit-lock.ts).
+ */
 export function explicitLockSet(text: string, label: string, platform: string): PackageSet {
-  if (!text.includes('\n@EXPLICIT\n') && !text.startsWith('@EXPLICIT\n')) {
-    throw badLock(label, 'it has no @EXPLICIT line');
-  }
-  const body = text.startsWith('@EXPLICIT\n') ? `#\n${text}` : text;
-  const lines = lockedUrls(body);
-  const packages: PackageRecord[] = [];
-  const allLines = text.split('\n');
-  for (const line of lines) {
-    const [url = '', md5 = null] = line.split('#');
-    const slash = url.lastIndexOf('/');
-    const match = PACKAGE_FILE.exec(url.slice(slash + 1));
-    const parts = url.slice(0, slash).split('/');
-    if (!/^(https?|file):\/\//.test(url) || !match || parts.length < 2) {
-      throw badLock(
-        label,
-        `'${line}' is not a package URL (…/<subdir>/<name>-<version>-<build>.conda)`,
-        allLines.indexOf(line) + 1,
-      );
-    }
-    const subdir = parts.at(-1) ?? null;
-    packages.push(
-      packageRecord({
-        name: match[1] as string,
-        manager: 'conda',
-        version: match[2] as string,
-        build: match[3] as string,
-        channel: parts.slice(0, -1).join('/'),
-        subdir,
-        url,
-        md5: md5 && /^[0-9a-f]{32}$/.test(md5) ? md5 : null,
-      }),
-    );
-  }
-  return { kind: 'explicit-lock', label, platform, packages };
-}
-
-function badLock(label: string, why: string, line?: number): UserError {
-  return new UserError([
-    problem('drift/bad-lock', `${label} is not an explicit lock: ${why}`, {
-      file: label,
-      ...(line && line > 0 ? { line, column: 1 } : {}),
-      fix: 'write it again with `envgen lock --force` (an explicit lock lists one package URL a line after @EXPLICIT)',
-    }),
-  ]);
+  return { ...parseExplicitLock(text, label), platform };
 }
 
 export interface PipPin {

@@ -5,9 +5,11 @@
  * version spec (conda-lock drops the build part of each match spec), its URL and hashes. Read
  * with positions kept, so a corrupt file is a problem at its line, never a stack trace.
  */
+
 import { type Problem, UserError } from '../problem.js';
 import { sourceFileCode } from '../problem-codes.js';
 import { parseYamlSource, type YamlSource } from '../spec/yaml-source.js';
+import { condaFileParts } from './conda-url.js';
 import { type PackageRecord, type PackageSet, packageRecord } from './package-set.js';
 
 type LockManager = 'conda' | 'pip';
@@ -283,14 +285,11 @@ function condaPlace(url: string): {
   subdir: string | null;
   build: string | null;
 } {
-  const parts = url.split('#')[0]?.split('/') ?? [];
-  const fileName = parts.at(-1) ?? '';
-  const stem = fileName.replace(/\.(conda|tar\.bz2)$/, '');
-  const pieces = stem.split('-');
+  const parts = condaFileParts(url);
   return {
-    channel: parts.length >= 3 ? parts.slice(0, -2).join('/') : null,
-    subdir: parts.length >= 3 ? (parts.at(-2) ?? null) : null,
-    build: stem !== fileName && pieces.length >= 3 ? (pieces.at(-1) ?? null) : null,
+    channel: parts?.channel ?? null,
+    subdir: parts?.subdir ?? null,
+    build: parts?.build ?? null,
   };
 }
 

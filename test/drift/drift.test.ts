@@ -267,7 +267,7 @@ describe('envgen drift on bad input (exit 2)', () => {
     const { exitCode, report } = await drift(dir);
     expect(exitCode).toBe(2);
     expect(report.problems).toEqual([
-      expect.objectContaining({ ruleId: 'drift/bad-lock', line: 13 }),
+      expect.objectContaining({ ruleId: 'packages/corrupt', line: 13 }),
     ]);
   });
 });

@@ -1,0 +1,78 @@
+/**
+ * For tests only: a package set written in each format envgen reads, so a test can check that
+ * the same packages read back from every format compare equal.
+ */
+import type { PackageRecord, PackageSet } from '../../src/packages/package-set.js';
+
+const conda = (set: PackageSet) => set.packages.filter((p) => p.manager === 'conda');
+const pip = (set: PackageSet) => set.packages.filter((p) => p.manager === 'pip');
+
+function url(p: PackageRecord): string {
+  return `${p.channel}/${p.subdir}/${p.name}-${p.version}-${p.build}.conda`;
+}
+
+function pipUrl(p: PackageRecord): string {
+  return `https://files.pythonhosted.org/packages/${p.name.replaceAll('-', '_')}-${encodeURIComponent(p.version ?? '')}-py3-none-any.whl`;
+}
+
+export function explicitLock(set: PackageSet): string {
+  return [
+    `# platform: ${set.platform}`,
+    '@EXPLICIT',
+    ...conda(set).map(
+      (p) => `${url(p)}${p.sha256 ? `#sha256:${p.sha256}` : p.md5 ? `#${p.md5}` : ''}`,
+    ),
+    '',
+  ].join('\n');
+}
+
+export function pixiLock(set: PackageSet): string {
+  const refs = [
+    ...conda(set).map((p) => `      - conda: ${url(p)}`),
+    ...pip(set).map((p) => `      - pypi: ${pipUrl(p)}`),
+  ];
+  const records = [
+    ...conda(set).flatMap((p) => [
+      `- conda: ${url(p)}`,
+      ...(p.sha256 ? [`  sha256: ${p.sha256}`] : []),
+      ...(p.md5 ? [`  md5: ${p.md5}`] : []),
+    ]),
+    ...pip(set).flatMap((p) => [
+      `- pypi: ${pipUrl(p)}`,
+      `  name: ${p.name}`,
+      `  version: '${p.version}'`,
+    ]),
+  ];
+  return [
+    'version: 6',
+    'environments:',
+    '  default:',
+    '    channels:',
+    '    - url: https://conda.anaconda.org/conda-forge/',
+    '    packages:',
+    `      ${set.platform}:`,
+    ...refs.map((line) => line.replace(/^ {6}/, '      ')),
+    'packages:',
+    ...records,
+    '',
+  ].join('\n');
+}
+
+export function environmentYml(set: PackageSet): string {
+  const channel = (p: PackageRecord) => p.channel?.replace(/^https:\/\/conda\.anaconda\.org\//, '');
+  return [
+    'name: round-trip',
+    'dependencies:',
+    ...conda(set).map((p) => `  - ${channel(p)}::${p.name}=${p.version}=${p.build}`),
+    ...(pip(set).length
+      ? ['  - pip:', ...pip(set).map((p) => `      - ${p.name}==${p.version}`)]
+      : []),
+    '',
+  ].join('\n');
+}
+
+export function pipFreeze(set: PackageSet): string {
+  return `${pip(set)
+    .map((p) => `${p.name}==${p.version}`)
+    .join('\n')}\n`;
+}
