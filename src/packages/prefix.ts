@@ -182,7 +182,7 @@ async function readCondaRecord(
       manager: 'conda',
       version,
       build,
-      channel: str('channel'),
+      channel: channelWithoutSubdir(str('channel'), str('subdir')),
       subdir: str('subdir'),
       url: str('url'),
       md5: str('md5'),
@@ -195,6 +195,15 @@ async function readCondaRecord(
     localFolder: false,
     files: condaFiles(raw),
   };
+}
+
+/**
+ * conda writes a record's channel with its subdir (`https://conda.anaconda.org/conda-forge/noarch`),
+ * where locks and environment files name the channel alone: the subdir is its own field.
+ */
+function channelWithoutSubdir(channel: string | null, subdir: string | null): string | null {
+  if (!channel || !subdir || !channel.endsWith(`/${subdir}`)) return channel;
+  return channel.slice(0, -subdir.length - 1);
 }
 
 /** The files of a conda-meta record: `paths_data.paths`, else the plain `files` list. */

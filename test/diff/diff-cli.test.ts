@@ -335,3 +335,50 @@ describe('envgen diff REV:path', () => {
     expect([path.exitCode, path.stderr.includes('[packages/git-revision]')]).toEqual([2, true]);
   });
 });
+
+describe('envgen diff: installed environments and conda-lock.yml', () => {
+  const PREFIXES = join(FIXTURES, 'prefixes');
+  const changesOf = (stdout: string) =>
+    (JSON.parse(stdout) as { changes: { package: string; class: string }[] }).changes.map((c) => [
+      c.package,
+      c.class,
+    ]);
+
+  it('two prefixes: a swapped build is rebuilt, an extra pip dist is added', async () => {
+    // fixtures/prefixes/SOURCE.md: swapped-build gives flask build pyhd8ed1ab_1, extra-pip adds six.
+    const clean = join(PREFIXES, 'clean');
+    const rebuilt = await runEnvgen(['diff', clean, join(PREFIXES, 'swapped-build'), '--json']);
+    expect([rebuilt.exitCode, changesOf(rebuilt.stdout)]).toEqual([0, [['flask', 'rebuilt']]]);
+    const extra = await runEnvgen(['diff', clean, join(PREFIXES, 'extra-pip'), '--json']);
+    expect(changesOf(extra.stdout)).toEqual([['six', 'added']]);
+  });
+
+  it('a prefix against the explicit lock it was installed from: only its pip dists differ', async () => {
+    // conda-meta writes channels with their subdir; the lock does not: no channel change.
+    const result = await runEnvgen([
+      'diff',
+      join(PREFIXES, 'clean'),
+      join(PREFIXES, 'repo/envs/tagger/conda-linux-64.lock'),
+      '--json',
+    ]);
+    expect(changesOf(result.stdout)).toEqual([['humanize', 'removed']]);
+  });
+
+  it("a real conda-lock.yml: one platform's entries, and a changed version in a copy", async () => {
+    const file = join(FIXTURES, 'conda-lock/install-with-pip-deps/conda-lock.yml');
+    const text = readFileSync(file, 'utf8');
+    const entries = text.split('\n').filter((l) => l === '  platform: linux-64').length;
+    const same = await runEnvgen(['diff', file, file, '--platform', 'linux-64', '--json']);
+    expect(same.exitCode).toBe(0);
+    const report = JSON.parse(same.stdout) as { from: { packages: number }; changes: unknown[] };
+    expect([report.from.packages, report.changes]).toEqual([entries, []]);
+    const dir = tmpDir({});
+    const bumped = join(dir, 'conda-lock.yml');
+    writeFileSync(
+      bumped,
+      text.replace("- name: idna\n  version: '3.4'\n", "- name: idna\n  version: '3.7'\n"),
+    );
+    const changed = await runEnvgen(['diff', file, bumped, '--platform', 'linux-64', '--json']);
+    expect(changesOf(changed.stdout)).toEqual([['idna', 'upgrade']]);
+  });
+});

@@ -2,6 +2,7 @@
  * For tests only: a package set written in each format envgen reads, so a test can check that
  * the same packages read back from every format compare equal.
  */
+import { condaLockEntries, renderCondaLockYml } from '../../src/lock/conda-lock-yml.js';
 import type { PackageRecord, PackageSet } from '../../src/packages/package-set.js';
 
 const conda = (set: PackageSet) => set.packages.filter((p) => p.manager === 'conda');
@@ -75,4 +76,30 @@ export function pipFreeze(set: PackageSet): string {
   return `${pip(set)
     .map((p) => `${p.name}==${p.version}`)
     .join('\n')}\n`;
+}
+
+/** A conda-lock.yml as `envgen lock` writes it (its own renderer), for the set's conda packages. */
+export function condaLockYml(set: PackageSet): string {
+  const platform = set.platform ?? 'linux-64';
+  const packages = conda(set).map((p) => ({
+    name: p.name,
+    version: p.version ?? '',
+    build: p.build ?? '',
+    url: url(p),
+    md5: p.md5,
+    sha256: p.sha256,
+    subdir: p.subdir ?? platform,
+    depends: p.depends ?? [],
+    size: p.size,
+  }));
+  return renderCondaLockYml(
+    { version: '0.0.0', specFile: 'envgen.yaml', model: 'm', inputHash: 'a'.repeat(64) },
+    {
+      channels: [{ url: 'conda-forge', usedEnvVars: [] }],
+      sources: ['../../envgen.yaml'],
+      platforms: [
+        { platform, contentHash: 'b'.repeat(64), entries: condaLockEntries(packages, platform) },
+      ],
+    },
+  );
 }

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { diffPackageSets } from '../../src/diff/compare.js';
 import { type PackageSet, packageRecord } from '../../src/packages/package-set.js';
 import { readText } from '../../src/packages/read-input.js';
-import { environmentYml, explicitLock, pipFreeze, pixiLock } from './round-trip-formats.js';
+import {
+  condaLockYml,
+  environmentYml,
+  explicitLock,
+  pipFreeze,
+  pixiLock,
+} from './round-trip-formats.js';
 
 const CF = 'https://conda.anaconda.org/conda-forge';
 const PT = 'https://conda.anaconda.org/pytorch';
@@ -48,6 +54,7 @@ function readBack(text: string, name: string): PackageSet {
 
 const FORMATS: [string, (set: PackageSet) => string, string, PackageSet][] = [
   ['explicit lock', explicitLock, 'conda-linux-64.lock', CONDA_ONLY],
+  ['conda-lock.yml', condaLockYml, 'conda-lock.yml', CONDA_ONLY],
   ['pixi.lock', pixiLock, 'pixi.lock', SET],
   ['environment.yml', environmentYml, 'environment.yml', SET],
   ['pip freeze', pipFreeze, 'requirements.txt', PIP_ONLY],
@@ -57,9 +64,10 @@ describe('round trip: the same packages in every format', () => {
   it.each(FORMATS)('%s: read back whole, and empty against itself', (_name, write, file, set) => {
     const text = write(set);
     const back = readBack(text, file);
-    expect(back.packages.map((p) => [p.manager, p.name, p.version])).toEqual(
-      set.packages.map((p) => [p.manager, p.name, p.version]),
-    );
+    // conda-lock.yml is sorted by name; the others keep the order written.
+    const triples = (s: PackageSet) =>
+      s.packages.map((p) => [p.manager, p.name, p.version].join(' ')).sort();
+    expect(triples(back)).toEqual(triples(set));
     expect(diffPackageSets(back, readBack(text, file)).changes).toEqual([]);
     expect(diffPackageSets(set, back).changes).toEqual([]);
   });

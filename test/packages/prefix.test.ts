@@ -37,7 +37,8 @@ describe('readPrefix on real records (conda test data, osx-arm64)', () => {
     ]);
     const expat = set.packages.find((p) => p.name === 'libexpat');
     expect(expat).toMatchObject({
-      channel: 'https://conda.anaconda.org/conda-forge/osx-arm64',
+      // conda writes the channel with its subdir; the subdir is a field of its own
+      channel: 'https://conda.anaconda.org/conda-forge',
       subdir: 'osx-arm64',
       url: 'https://conda.anaconda.org/conda-forge/osx-arm64/libexpat-2.6.4-h286801f_0.conda',
       md5: '38d2656dd914feb0cab8c629370768bf',
