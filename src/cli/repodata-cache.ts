@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Io } from '../io.js';
-import { DEFAULT_REPODATA_LIMIT_BYTES } from '../lock/run-lock.js';
+import { DEFAULT_REPODATA_LIMIT_BYTES } from '../lock/repodata-cache.js';
 import { usageError } from '../problem.js';
 
 /** $ENVGEN_REPODATA_LIMIT_MB (megabytes, 1e6 bytes), when set. */

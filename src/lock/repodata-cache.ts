@@ -47,6 +47,9 @@ interface CacheMeta {
   lastModified?: string;
 }
 
+/** Default size limit of one repodata file: conda-forge's largest is a few hundred MB. */
+export const DEFAULT_REPODATA_LIMIT_BYTES = 512e6;
+
 /**
  * How long a request may go without a byte before the channel counts as unreachable. An idle
  * limit, not a total: a large repodata file on a slow link is still arriving.

@@ -8,7 +8,7 @@ import type { DependencyGraph } from '../../graph/graph.js';
 import { type GraphModel, type LoadedGraph, loadGraph } from '../../graph/load.js';
 import { graphReport, whyReports } from '../../graph/report.js';
 import { condaLockPath } from '../../layout.js';
-import { DEFAULT_REPODATA_LIMIT_BYTES } from '../../lock/run-lock.js';
+import { DEFAULT_REPODATA_LIMIT_BYTES } from '../../lock/repodata-cache.js';
 import { problem, UserError, usageError } from '../../problem.js';
 import { formatDot, formatMermaid } from '../../report/graph-diagram.js';
 import { graphJson, whyJson } from '../../report/graph-json.js';
