@@ -129,6 +129,7 @@ const CODES = {
   'graph/unreadable': error('environment'),
   'graph/model-needed': error('usage'),
   'graph/unknown-package': error('failed'),
+  'graph/sizes-not-cached': info,
 
   // build: the environments, the images, and the smoke check in them.
   'build/no-conda': error('environment'),

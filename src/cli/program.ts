@@ -332,7 +332,7 @@ Examples:
       .command('graph')
       .summary("the dependency graph of a model's lock or an installed environment")
       .description(
-        "The dependency graph of a model's envs/<model>/conda-lock.yml (or of an installed environment, --prefix DIR): from the spec's own packages down, as a tree, JSON, DOT or Mermaid; with --invert, who depends on a package. Reports cycles, and where sizes are known, what each of the spec's packages pulls in and how much of it is CUDA libraries.",
+        "The dependency graph of a model's envs/<model>/conda-lock.yml (or of an installed environment, --prefix DIR): from the spec's own packages down, as a tree, JSON, DOT or Mermaid; with --invert, who depends on a package. Reports cycles, and where sizes are known (a lock's: the repodata `size` in the cache `envgen lock` filled, read offline; an installed environment's: conda-meta), what each of the spec's packages pulls in and how much of it is CUDA libraries.",
       )
       .argument('[model]', "the model of envgen.yaml (default: the spec's only model)")
       .option('--prefix <dir>', 'an installed environment (its conda-meta/) instead of the lock')

@@ -2,7 +2,7 @@
  * What `graph` and `why` answer, as data for the reporters: the graph with its cycles and sizes
  * (and, with `--invert`, the part of it to show upside down), or the paths to one package.
  */
-import { problem, UserError } from '../problem.js';
+import { type Problem, problem, UserError } from '../problem.js';
 import { didYouMean } from '../spec/did-you-mean.js';
 import { cyclesOf } from './cycles.js';
 import { type DependencyGraph, findNode, sourceNodes, successors } from './graph.js';
@@ -23,6 +23,8 @@ export interface GraphReport {
    * tops of the upside-down graph (that package, or the packages that depend on nothing).
    */
   invert: { package: number | null; tops: number[] } | null;
+  /** Notes from loading the graph (`graph/sizes-not-cached`). */
+  problems: Problem[];
 }
 
 /** `invert`: absent for the graph as it is, true for all of it upside down, or a package name. */
@@ -30,9 +32,16 @@ export function graphReport(
   graph: DependencyGraph,
   model: string | null,
   invert?: string | true,
+  problems: Problem[] = [],
 ): GraphReport {
   const all = [...graph.nodes.keys()];
-  const base = { model, graph, cycles: cyclesOf(successors(graph)), sizes: sizeReport(graph) };
+  const base = {
+    model,
+    graph,
+    cycles: cyclesOf(successors(graph)),
+    sizes: sizeReport(graph),
+    problems,
+  };
   if (invert === undefined) return { ...base, shown: all, invert: null };
   const predecessors = graph.in.map((edges) => edges.map((e) => e.from));
   if (invert === true) {

@@ -47,6 +47,9 @@ interface CacheMeta {
   lastModified?: string;
 }
 
+/** Default size limit of one repodata file: conda-forge's largest is a few hundred MB. */
+export const DEFAULT_REPODATA_LIMIT_BYTES = 512e6;
+
 /**
  * How long a request may go without a byte before the channel counts as unreachable. An idle
  * limit, not a total: a large repodata file on a slow link is still arriving.
@@ -54,9 +57,7 @@ interface CacheMeta {
 const IDLE_TIMEOUT_MS = 60_000;
 
 export async function fetchCached(io: Io, url: string, options: CacheOptions): Promise<Fetched> {
-  const key = createHash('sha256').update(url).digest('hex').slice(0, 32);
-  const bodyPath = join(options.dir, `${key}.body`);
-  const metaPath = join(options.dir, `${key}.json`);
+  const { bodyPath, metaPath } = cachePaths(options.dir, url);
   const cached = await readCached(io, bodyPath, metaPath, url);
 
   if (options.offline) {
@@ -123,6 +124,15 @@ export async function fetchCached(io: Io, url: string, options: CacheOptions): P
     return { kind: 'ok', body, from: 'network', cacheError: reason };
   }
   return { kind: 'ok', body, from: 'network' };
+}
+
+/**
+ * Where a URL's body and validators are kept: the one place that knows the cache's layout
+ * (read offline through {@link fetchCached} with `offline: true`).
+ */
+function cachePaths(dir: string, url: string): { bodyPath: string; metaPath: string } {
+  const key = createHash('sha256').update(url).digest('hex').slice(0, 32);
+  return { bodyPath: join(dir, `${key}.body`), metaPath: join(dir, `${key}.json`) };
 }
 
 /**

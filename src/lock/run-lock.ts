@@ -27,6 +27,7 @@ import {
   renderCondaLock,
   renderPipLock,
 } from './lock-file.js';
+import { DEFAULT_REPODATA_LIMIT_BYTES } from './repodata-cache.js';
 import { type LockedPackage, type PreviousPackage, solve } from './solve.js';
 import { describeVirtualPackages, virtualPackagesFor } from './virtual-packages.js';
 
@@ -86,8 +87,6 @@ export interface LockOptions {
 
 /** Default time limit for fetching repodata: conda-forge's, on a slow link. */
 const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
-/** Default size limit of one repodata file: conda-forge's largest is a few hundred MB. */
-export const DEFAULT_REPODATA_LIMIT_BYTES = 512e6;
 
 export interface LockResult {
   outcomes: LockOutcome[];

@@ -8,6 +8,8 @@ export interface CondaFileParts {
   name: string;
   version: string;
   build: string;
+  /** The archive's file name, as repodata keys it: `numpy-1.26.4-py311h64a7726_0.conda`. */
+  file: string;
   /** The URL up to the subdir: `https://conda.anaconda.org/conda-forge`; null for a bare file name. */
   channel: string | null;
   subdir: string | null;
@@ -37,5 +39,5 @@ export function condaFileParts(url: string): CondaFileParts | null {
     subdir = folder.slice(subdirAt + 1) || null;
     channel = subdirAt > 0 ? folder.slice(0, subdirAt) : null;
   }
-  return { name: name.toLowerCase(), version, build, channel, subdir };
+  return { name: name.toLowerCase(), version, build, file, channel, subdir };
 }

@@ -44,7 +44,7 @@ export function graphJson(report: GraphReport): Record<string, unknown> {
           })),
         }
       : null,
-    problems: [],
+    problems: report.problems,
   };
 }
 

@@ -6,7 +6,7 @@
 import type { DependencyGraph, GraphNode } from '../graph/graph.js';
 import { constraintOf, dependencyName } from '../graph/names.js';
 import type { GraphReport, WhyReport } from '../graph/report.js';
-import type { SizeReport, SizeTotals } from '../graph/sizes.js';
+import type { SizeTotals } from '../graph/sizes.js';
 import type { Palette } from './color.js';
 import { printable } from './problems.js';
 
@@ -89,7 +89,7 @@ export function formatGraphText(report: GraphReport, color: Palette): string {
       `cycle: ${cycle.map((n) => printable((graph.nodes[n] as GraphNode).name)).join(' → ')}`,
     );
   }
-  return `${[...lines, ...(notes.length > 0 ? ['', ...notes] : []), ...(focused ? [] : ['', ...sizeLines(report.sizes, graph, color)])].join('\n')}\n`;
+  return `${[...lines, ...(notes.length > 0 ? ['', ...notes] : []), ...(focused ? [] : ['', ...sizeLines(report, color)])].join('\n')}\n`;
 }
 
 export function formatWhyText(name: string, reports: readonly WhyReport[], color: Palette): string {
@@ -250,12 +250,21 @@ function unresolvedLines(graph: DependencyGraph, color: Palette): string[] {
   return lines;
 }
 
-function sizeLines(sizes: SizeReport | null, graph: DependencyGraph, color: Palette): string[] {
+function sizeLines(report: GraphReport, color: Palette): string[] {
+  const { sizes, graph } = report;
+  // Where sizes could not be looked up (graph/sizes-not-cached): which channel folders, and why.
+  const notes = report.problems.flatMap((p) => [
+    color.dim(`note: ${printable(p.message)}`),
+    ...(p.fix ? [color.dim(`  fix: ${printable(p.fix)}`)] : []),
+  ]);
   if (!sizes) {
+    const cache =
+      graph.source.kind === 'conda-lock' ? ", nor does envgen's repodata cache hold them" : '';
     return [
       color.dim(
-        `sizes: ${printable(graph.source.label)} records none (an installed environment has them: envgen graph --prefix DIR)`,
+        `sizes: ${printable(graph.source.label)} records none${cache} (an installed environment has them: envgen graph --prefix DIR)`,
       ),
+      ...notes,
     ];
   }
   const { total } = sizes;
@@ -275,7 +284,7 @@ function sizeLines(sizes: SizeReport | null, graph: DependencyGraph, color: Pale
       `  ${label.padEnd(width)}  pulls in ${formatBytes(r.reach.bytes)}${gpuPart(r.reach)}${only}`,
     );
   }
-  return lines;
+  return [...lines, ...notes];
 }
 
 function gpuPart(totals: SizeTotals): string {

@@ -18,6 +18,19 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const schema = JSON.parse(read('schemas/graph.schema.json'));
 const validate = new Ajv({ allErrors: true }).compile(schema);
 
+/**
+ * Sizes of a lock's packages come from envgen's repodata cache: here, one that is not there
+ * (a fixed path, so the golden note is the same on every machine), never the user's own.
+ */
+const NO_CACHE = '/nonexistent/envgen-cache';
+
+function envgen(
+  argv: string[],
+  options: Parameters<typeof runEnvgen>[1] = {},
+): ReturnType<typeof runEnvgen> {
+  return runEnvgen(argv, { ...options, env: { ENVGEN_CACHE_DIR: NO_CACHE, ...options.env } });
+}
+
 /** The example repo, with the sentiment model locked (legacy-detector is not). */
 function repo(): string {
   return tmpDir({
@@ -43,7 +56,7 @@ interface GraphJson {
 }
 
 async function graphJson(args: string[], cwd: string): Promise<GraphJson> {
-  const result = await runEnvgen(['graph', ...args, '--json'], { cwd });
+  const result = await envgen(['graph', ...args, '--json'], { cwd });
   expect([result.exitCode, result.stderr]).toEqual([0, '']);
   const json = JSON.parse(result.stdout);
   expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
@@ -95,7 +108,7 @@ describe('envgen graph MODEL (conda-lock.yml)', () => {
   });
 
   it('text: a tree per root, each package drawn in full once, later ones marked', async () => {
-    const result = await runEnvgen(['graph', 'sentiment'], { cwd: repo() });
+    const result = await envgen(['graph', 'sentiment'], { cwd: repo() });
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[1]).toBe('python 3.11.7 [=3.11]');
@@ -110,7 +123,7 @@ describe('envgen graph MODEL (conda-lock.yml)', () => {
   });
 
   it('--invert PACKAGE: who depends on it, up to the roots', async () => {
-    const result = await runEnvgen(['graph', 'sentiment', '--invert', 'libcublas'], {
+    const result = await envgen(['graph', 'sentiment', '--invert', 'libcublas'], {
       cwd: repo(),
     });
     expect(result.exitCode).toBe(0);
@@ -137,7 +150,7 @@ describe('envgen graph MODEL (conda-lock.yml)', () => {
   });
 
   it('--format dot: Graphviz reads every package and dependency', async () => {
-    const result = await runEnvgen(['graph', 'sentiment', '--format', 'dot'], { cwd: repo() });
+    const result = await envgen(['graph', 'sentiment', '--format', 'dot'], { cwd: repo() });
     expect(result.exitCode).toBe(0);
     const [graph] = parse(result.stdout).children;
     const statements = graph?.children ?? [];
@@ -159,7 +172,7 @@ describe('envgen graph MODEL (conda-lock.yml)', () => {
     expect(json.roots.filter((r) => r.package !== null).map((r) => r.spec)).toEqual([
       'python=3.11',
     ]);
-    const missing = await runEnvgen(['graph', 'sentiment', '--platform', 'osx-arm64'], {
+    const missing = await envgen(['graph', 'sentiment', '--platform', 'osx-arm64'], {
       cwd: dir,
     });
     expect(missing.exitCode).toBe(2);
@@ -169,10 +182,10 @@ describe('envgen graph MODEL (conda-lock.yml)', () => {
 
   it('a model without a lock, and no model with several in the spec, are exit 2', async () => {
     const dir = repo();
-    const unlocked = await runEnvgen(['graph', 'legacy-detector'], { cwd: dir });
+    const unlocked = await envgen(['graph', 'legacy-detector'], { cwd: dir });
     expect(unlocked.exitCode).toBe(2);
     expect(unlocked.stderr).toContain('[graph/no-lock]');
-    const none = await runEnvgen(['graph', '--json'], { cwd: dir });
+    const none = await envgen(['graph', '--json'], { cwd: dir });
     expect(none.exitCode).toBe(2);
     expect(JSON.parse(none.stdout).problems[0].ruleId).toBe('graph/model-needed');
     // A folder where the lock should be: bad input, not a stack trace.
@@ -180,10 +193,10 @@ describe('envgen graph MODEL (conda-lock.yml)', () => {
       'envgen.yaml': read('fixtures/example-repo/envgen.yaml'),
       'envs/sentiment/conda-lock.yml/x': '',
     });
-    const notFile = await runEnvgen(['graph', 'sentiment'], { cwd: folder });
+    const notFile = await envgen(['graph', 'sentiment'], { cwd: folder });
     expect(notFile.exitCode).toBe(2);
     expect(notFile.stderr).toContain('[files/not-regular]');
-    const unknown = await runEnvgen(['graph', 'sentimant'], { cwd: dir });
+    const unknown = await envgen(['graph', 'sentimant'], { cwd: dir });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain("did you mean 'sentiment'?");
   });
@@ -204,7 +217,7 @@ interface WhyJson {
 }
 
 async function whyJson(args: string[], cwd: string): Promise<WhyJson> {
-  const result = await runEnvgen(['why', ...args, '--json'], { cwd });
+  const result = await envgen(['why', ...args, '--json'], { cwd });
   expect([result.exitCode, result.stderr]).toEqual([0, '']);
   return JSON.parse(result.stdout);
 }
@@ -260,7 +273,7 @@ describe('envgen why PACKAGE [MODEL]', () => {
   });
 
   it('text: one line per path', async () => {
-    const result = await runEnvgen(['why', 'markupsafe', 'sentiment'], { cwd: repo() });
+    const result = await envgen(['why', 'markupsafe', 'sentiment'], { cwd: repo() });
     expect(result.exitCode).toBe(0);
     expect(result.stdout.split('\n').filter((l) => l.startsWith('  flask'))).toEqual([
       '  flask → jinja2 >=3.1.2 → markupsafe >=2.0',
@@ -270,12 +283,12 @@ describe('envgen why PACKAGE [MODEL]', () => {
 
   it('a package not in the environment is exit 1, with the closest name', async () => {
     const dir = repo();
-    const typo = await runEnvgen(['why', 'pilow', 'sentiment'], { cwd: dir });
+    const typo = await envgen(['why', 'pilow', 'sentiment'], { cwd: dir });
     expect(typo.exitCode).toBe(1);
     expect(typo.stderr).toContain('[graph/unknown-package]');
     expect(typo.stderr).toContain("did you mean 'pillow'?");
     // psutil is asked for by torchserve, but the lock has no such package.
-    const absent = await runEnvgen(['why', 'psutil', 'sentiment', '--json'], { cwd: dir });
+    const absent = await envgen(['why', 'psutil', 'sentiment', '--json'], { cwd: dir });
     expect(absent.exitCode).toBe(1);
     expect(JSON.parse(absent.stdout).problems[0].ruleId).toBe('graph/unknown-package');
   });
@@ -374,7 +387,7 @@ describe('--prefix DIR (an installed environment)', () => {
   });
 
   it('text: what each root pulls in, and how much of it is CUDA libraries', async () => {
-    const result = await runEnvgen(['graph', '--prefix', prefix()], { cwd: repo() });
+    const result = await envgen(['graph', '--prefix', prefix()], { cwd: repo() });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(
       'pytorch      pulls in 2.1 GB, 600.9 MB of it CUDA libraries; 2.1 GB only through it',
@@ -391,7 +404,7 @@ describe('--prefix DIR (an installed environment)', () => {
       'pip',
     ]);
     const dir = prefix();
-    const text = await runEnvgen(['graph', 'sentiment', '--prefix', dir], { cwd: repo() });
+    const text = await envgen(['graph', 'sentiment', '--prefix', dir], { cwd: repo() });
     expect(text.stdout.split('\n')).toContain(`numpy<2 (not in ${dir})`);
   });
 
@@ -404,18 +417,18 @@ describe('--prefix DIR (an installed environment)', () => {
 
 describe('golden text', () => {
   it('graph sentiment', async () => {
-    const result = await runEnvgen(['graph', 'sentiment'], { cwd: repo() });
+    const result = await envgen(['graph', 'sentiment'], { cwd: repo() });
     await expect(result.stdout).toMatchFileSnapshot('__golden__/graph-sentiment.txt');
   });
 
   it('why python sentiment', async () => {
-    const result = await runEnvgen(['why', 'python', 'sentiment'], { cwd: repo() });
+    const result = await envgen(['why', 'python', 'sentiment'], { cwd: repo() });
     await expect(result.stdout).toMatchFileSnapshot('__golden__/why-python-sentiment.txt');
   });
 
   it('graph --prefix, with its sizes', async () => {
     const dir = prefix();
-    const result = await runEnvgen(['graph', '--prefix', dir], { cwd: repo() });
+    const result = await envgen(['graph', '--prefix', dir], { cwd: repo() });
     await expect(result.stdout.replaceAll(dir, 'PREFIX')).toMatchFileSnapshot(
       '__golden__/graph-prefix.txt',
     );
@@ -424,7 +437,7 @@ describe('golden text', () => {
 
 describe('flags', () => {
   it('--platform with --prefix is a usage error', async () => {
-    const result = await runEnvgen(['graph', '--prefix', prefix(), '--platform', 'linux-64'], {
+    const result = await envgen(['graph', '--prefix', prefix(), '--platform', 'linux-64'], {
       cwd: repo(),
     });
     expect(result.exitCode).toBe(2);

@@ -5,9 +5,10 @@
  */
 import { join, resolve as resolvePath } from 'node:path';
 import type { DependencyGraph } from '../../graph/graph.js';
-import { type GraphModel, loadGraph } from '../../graph/load.js';
+import { type GraphModel, type LoadedGraph, loadGraph } from '../../graph/load.js';
 import { graphReport, whyReports } from '../../graph/report.js';
 import { condaLockPath } from '../../layout.js';
+import { DEFAULT_REPODATA_LIMIT_BYTES } from '../../lock/repodata-cache.js';
 import { problem, UserError, usageError } from '../../problem.js';
 import { formatDot, formatMermaid } from '../../report/graph-diagram.js';
 import { graphJson, whyJson } from '../../report/graph-json.js';
@@ -15,6 +16,7 @@ import { formatGraphText, formatWhyText } from '../../report/graph-text.js';
 import { writeJson } from '../../report/json.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { repodataCacheDir, repodataLimit } from '../repodata-cache.js';
 import { resolveSpecModels } from '../spec-models.js';
 
 export interface GraphFlags {
@@ -36,8 +38,8 @@ export async function runGraph(
 ): Promise<number> {
   checkFlags(flags);
   const [model] = name !== undefined || !flags.prefix ? await models(ctx, name, 'one') : [];
-  const graph = await load(ctx, model, flags);
-  const report = graphReport(graph, model?.name ?? null, flags.invert);
+  const { graph, problems } = await load(ctx, model, flags);
+  const report = graphReport(graph, model?.name ?? null, flags.invert, problems);
   const format = ctx.json ? 'json' : flags.format;
   if (format === 'json') writeJson(ctx.io, graphJson(report));
   else if (format === 'dot') ctx.io.stdout.write(formatDot(report));
@@ -56,7 +58,8 @@ export async function runWhy(
   const chosen = name !== undefined || !flags.prefix ? await models(ctx, name, 'locked') : [];
   const graphs: { model: string | null; graph: DependencyGraph }[] = [];
   for (const model of chosen.length > 0 ? chosen : [undefined]) {
-    graphs.push({ model: model?.name ?? null, graph: await load(ctx, model, flags) });
+    const { graph } = await load(ctx, model, flags);
+    graphs.push({ model: model?.name ?? null, graph });
   }
   const reports = whyReports(graphs, packageName);
   if (ctx.json) writeJson(ctx.io, whyJson(packageName, reports));
@@ -111,9 +114,14 @@ function load(
   ctx: CommandContext,
   model: GraphModel | undefined,
   flags: { prefix?: string; platform?: string },
-): Promise<DependencyGraph> {
+): Promise<LoadedGraph> {
   return loadGraph(ctx.io, {
     root: ctx.root,
+    // A lock records no sizes: they are read from the repodata `envgen lock` cached, offline.
+    sizeCache: {
+      dir: repodataCacheDir(ctx.io),
+      maxBytes: repodataLimit(ctx.io) ?? DEFAULT_REPODATA_LIMIT_BYTES,
+    },
     ...(model ? { model } : {}),
     ...(flags.prefix
       ? { prefix: { dir: resolvePath(ctx.io.cwd, flags.prefix), label: flags.prefix } }

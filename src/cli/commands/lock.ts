@@ -4,13 +4,10 @@
  * over to installing from them. `--check` compares only: no network, a `lock/out-of-date`
  * problem when a lock is missing, stale or edited.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { applyPlan, type FileOutcome } from '../../generate/apply-plan.js';
-import type { Io } from '../../io.js';
 import { parseMirrorFlag } from '../../lock/channels.js';
 import { lockTargets } from '../../lock/lock-targets.js';
-import { DEFAULT_REPODATA_LIMIT_BYTES, type LockOutcome, runLock } from '../../lock/run-lock.js';
+import { type LockOutcome, runLock } from '../../lock/run-lock.js';
 import { type Problem, problem, UserError, usageError } from '../../problem.js';
 import { createProgress } from '../../progress.js';
 import { colorFor } from '../../report/color.js';
@@ -23,6 +20,7 @@ import { SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
 import { durationMs } from '../duration.js';
 import { exitFor } from '../exit-codes.js';
+import { repodataCacheDir, repodataLimit } from '../repodata-cache.js';
 import { type ResolvedSpec, resolveSpecModels } from '../spec-models.js';
 import { planSpec } from '../spec-plan.js';
 import { VERSION } from '../version.js';
@@ -72,7 +70,7 @@ export async function runLockCommand(
     update: Boolean(flags.update),
     force: Boolean(flags.force),
     offline: Boolean(flags.offline),
-    cacheDir: cacheDir(io),
+    cacheDir: repodataCacheDir(io),
     mirrors: { ...resolved.loaded.spec.lock?.mirrors, ...flagMirrors },
     allowedHosts: resolved.loaded.spec.lock?.allowed_hosts ?? [],
     ...(maxRepodataBytes !== undefined ? { maxRepodataBytes } : {}),
@@ -111,28 +109,6 @@ function checkPlatform(text: string): Platform {
     `--platform ${JSON.stringify(text)} is not a platform envgen builds for`,
     `use one of: ${PLATFORMS.join(', ')}`,
   );
-}
-
-/** $ENVGEN_REPODATA_LIMIT_MB (megabytes, 1e6 bytes), when set. */
-function repodataLimit(io: Io): number | undefined {
-  const text = io.env.ENVGEN_REPODATA_LIMIT_MB;
-  if (text === undefined || text === '') return undefined;
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text.trim()) || Number(text) <= 0) {
-    throw usageError(
-      'usage/invalid-flag',
-      `ENVGEN_REPODATA_LIMIT_MB=${JSON.stringify(text)} is not a number of megabytes`,
-      `e.g. ENVGEN_REPODATA_LIMIT_MB=1024 (default ${DEFAULT_REPODATA_LIMIT_BYTES / 1e6})`,
-    );
-  }
-  return Math.round(Number(text) * 1e6);
-}
-
-/** Where repodata is cached: $ENVGEN_CACHE_DIR, else the XDG cache folder. */
-function cacheDir(io: Io): string {
-  const own = io.env.ENVGEN_CACHE_DIR;
-  if (own) return join(own, 'repodata');
-  const base = io.env.XDG_CACHE_HOME || join(io.env.HOME || homedir(), '.cache');
-  return join(base, 'envgen', 'repodata');
 }
 
 /** Generated files the switch to the locks could not touch: edited by hand, or not envgen's. */
