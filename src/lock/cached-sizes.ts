@@ -6,6 +6,7 @@
  * or `packages.conda`, keyed by `<file>`); the lock records the URLs it was solved from, mirrors
  * included, so these are the URLs the cache holds.
  */
+import { join } from 'node:path';
 import type { Io } from '../io.js';
 import { condaFileParts } from '../packages/conda-url.js';
 import type { PackageRecord, PackageSet } from '../packages/package-set.js';
@@ -30,6 +31,64 @@ export interface SizeGap {
   reason: 'not-cached' | 'compressed' | 'too-large' | 'unreadable';
   /** Packages of the set from this folder. */
   packages: number;
+}
+
+/**
+ * The sizes `envgen lock` saw in its solves, by package URL, in the repodata cache folder: the
+ * solver reads every encoding of repodata (zstd, shards) that envgen itself cannot, so this is
+ * where most sizes come from. Bounded: past the limit it keeps only the newest lock's packages.
+ */
+const SIZE_INDEX = 'package-sizes.json';
+const MAX_INDEX_ENTRIES = 200_000;
+const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+
+/** The size index, or an empty one where there is none or it cannot be read. */
+async function readSizeIndex(io: Io, dir: string): Promise<Map<string, number>> {
+  try {
+    const value: unknown = JSON.parse(
+      (await io.readFile(join(dir, SIZE_INDEX), MAX_INDEX_BYTES)).toString('utf8'),
+    );
+    if (!isMap(value)) return new Map();
+    return new Map(
+      Object.entries(value).filter(
+        (entry): entry is [string, number] =>
+          typeof entry[1] === 'number' && Number.isSafeInteger(entry[1]) && entry[1] >= 0,
+      ),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * Adds the sizes of solved packages to the cache's size index. A cache that cannot be written
+ * costs only the sizes `graph` shows later: the error is returned, not thrown.
+ */
+export async function recordSizes(
+  io: Io,
+  dir: string,
+  packages: readonly { url: string; size: number | null }[],
+): Promise<string | null> {
+  const known = packages.filter(
+    (p): p is { url: string; size: number } => p.size !== null && Number.isSafeInteger(p.size),
+  );
+  if (known.length === 0) return null;
+  let index = await readSizeIndex(io, dir);
+  if (index.size + known.length > MAX_INDEX_ENTRIES) index = new Map();
+  let changed = false;
+  for (const { url, size } of known) {
+    if (index.get(url) === size) continue;
+    index.set(url, size);
+    changed = true;
+  }
+  if (!changed) return null;
+  const sorted = Object.fromEntries([...index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  try {
+    await io.writeFileAtomic(join(dir, SIZE_INDEX), `${JSON.stringify(sorted)}\n`);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** The repodata files the solver may have fetched instead of repodata.json, most preferred first. */
@@ -62,9 +121,20 @@ export async function fillSizesFromCache(
   }
   const sizes = new Map<string, Map<string, number>>();
   const gaps: SizeGap[] = [];
+  // First what the lock's own solves saw; the cached repodata only for what they did not.
+  const index = folders.size > 0 ? await readSizeIndex(io, cache.dir) : new Map<string, number>();
+  for (const [record, at] of wanted) {
+    const size = record.url ? index.get(record.url) : undefined;
+    if (size === undefined) continue;
+    const found = sizes.get(at.folder) ?? new Map<string, number>();
+    found.set(at.file, size);
+    sizes.set(at.folder, found);
+    folders.get(at.folder)?.files.delete(at.file);
+  }
   for (const [folder, { channel, subdir, files }] of folders) {
+    if (files.size === 0) continue;
     const read = await folderSizes(io, folder, files, cache);
-    if (read instanceof Map) sizes.set(folder, read);
+    if (read instanceof Map) sizes.set(folder, new Map([...(sizes.get(folder) ?? []), ...read]));
     else gaps.push({ channel, subdir, reason: read, packages: files.size });
   }
   const packages = set.packages.map((record) => {

@@ -15,6 +15,7 @@ import { type Problem, problem } from '../problem.js';
 import type { Progress } from '../progress.js';
 import { sealState } from '../render/seal.js';
 import { outsideRepoProblems } from '../safe-files.js';
+import { recordSizes } from './cached-sizes.js';
 import { channelProblems } from './channel-problems.js';
 import { startChannelProxy } from './channel-proxy.js';
 import { type LockChannel, lockChannels } from './channels.js';
@@ -434,7 +435,13 @@ async function solveAll(
       job.packages = packages.length;
     }
     problems.push(...channelProblems(proxy.troubles(), proxy.missing(), options.offline));
-    for (const reason of proxy.cacheErrors().slice(0, 1)) {
+    // For `graph` later: the sizes the solver read, whatever encoding its repodata came in.
+    const sizeError = await recordSizes(
+      io,
+      options.cacheDir,
+      jobs.flatMap((job) => job.solved ?? []),
+    );
+    for (const reason of [...proxy.cacheErrors(), ...(sizeError ? [sizeError] : [])].slice(0, 1)) {
       problems.push({
         ruleId: 'lock/cache-unwritable',
         severity: 'warning',

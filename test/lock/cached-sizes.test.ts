@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createNodeIo, type Io } from '../../src/io.js';
-import { fillSizesFromCache } from '../../src/lock/cached-sizes.js';
+import { fillSizesFromCache, recordSizes } from '../../src/lock/cached-sizes.js';
 import { fetchCached } from '../../src/lock/repodata-cache.js';
 import { type PackageSet, packageRecord } from '../../src/packages/package-set.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -104,5 +104,56 @@ describe('fillSizesFromCache', () => {
       ['win-64', 'not-cached', 1],
     ]);
     expect(gaps.every((g) => g.channel === CHANNEL)).toBe(true);
+  });
+});
+
+describe('the size index the lock keeps', () => {
+  it("answers from the solver's sizes where the cache holds only compressed repodata", async () => {
+    const { dir, io } = await cacheWith({
+      [`${CHANNEL}/linux-64/repodata.json.zst`]: 'not json: zstd',
+    });
+    const cublas = `${CHANNEL}/linux-64/libcublas-12.6.4.1-hbd13f7d_0.conda`;
+    const python = `${CHANNEL}/linux-64/python-3.11.9-hb806964_0_cpython.conda`;
+    expect(
+      await recordSizes(io, dir, [
+        { url: cublas, size: 468_000_000 },
+        { url: `${CHANNEL}/noarch/pip-24.2-pyh8b19718_1.conda`, size: null },
+      ]),
+    ).toBeNull();
+    const { set, gaps } = await fillSizesFromCache(
+      io,
+      setOf(
+        conda('linux-64', 'libcublas-12.6.4.1-hbd13f7d_0.conda'),
+        conda('linux-64', 'python-3.11.9-hb806964_0_cpython.conda'),
+      ),
+      { dir, maxBytes: 1e9 },
+    );
+    expect(set.packages.map((p) => [p.url, p.size])).toEqual([
+      [cublas, 468_000_000],
+      [python, null],
+    ]);
+    // Only what the index does not know is looked for in the repodata, which is compressed.
+    expect(gaps).toEqual([
+      { channel: CHANNEL, subdir: 'linux-64', reason: 'compressed', packages: 1 },
+    ]);
+  });
+
+  it('a later lock adds to the index; an unwritable cache is reported, not thrown', async () => {
+    const { dir, io } = await cacheWith({});
+    const a = `${CHANNEL}/noarch/a-1-0.conda`;
+    const b = `${CHANNEL}/noarch/b-1-0.conda`;
+    await recordSizes(io, dir, [{ url: a, size: 1 }]);
+    await recordSizes(io, dir, [{ url: b, size: 2 }]);
+    const { set, gaps } = await fillSizesFromCache(
+      io,
+      setOf(conda('noarch', 'a-1-0.conda'), conda('noarch', 'b-1-0.conda')),
+      { dir, maxBytes: 1e9 },
+    );
+    expect([set.packages.map((p) => p.size), gaps]).toEqual([[1, 2], []]);
+    const refusing: Io = {
+      ...io,
+      writeFileAtomic: () => Promise.reject(new Error('EROFS: read-only file system')),
+    };
+    expect(await recordSizes(refusing, dir, [{ url: a, size: 3 }])).toMatch(/EROFS/);
   });
 });
