@@ -2,7 +2,7 @@
  * `envgen lock` on the fixture channel, then `graph` and `why` on the conda-lock.yml it writes:
  * the two halves of issue 18 meeting.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -194,5 +194,44 @@ describe('sizes of a lock, from the repodata envgen lock cached', () => {
     expect(text.stdout).toContain('`envgen lock detector`');
     // Offline: graph asked the channel for nothing.
     expect(channel.requests.length).toBe(before);
+  });
+});
+
+describe('diff on what envgen lock wrote', () => {
+  it('the explicit lock, the conda-lock.yml and the model hold the same packages', async () => {
+    const { dir, env } = await lockedRepo();
+    const explicit = 'envs/detector/conda-linux-64.lock';
+    const condaLock = 'envs/detector/conda-lock.yml';
+    for (const [a, b] of [
+      [explicit, condaLock],
+      ['detector', condaLock],
+      ['detector', explicit],
+    ] as const) {
+      const result = await runEnvgen(['diff', a, b, '--platform', 'linux-64', '--json'], {
+        cwd: dir,
+        env,
+      });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as {
+        from: { packages: number };
+        changes: unknown[];
+      };
+      expect([a, b, report.changes]).toEqual([a, b, []]);
+      expect(report.from.packages).toBeGreaterThan(10);
+    }
+    // A copy with the fixture channel's CPU build of pytorch in place of the CUDA one (the
+    // CPU build's own file name, no hash): a variant change, first of the changes.
+    const text = readFileSync(join(dir, explicit), 'utf8');
+    const cudaLine = text.split('\n').find((l) => l.includes('/pytorch-2.5.1-cuda126_py311'));
+    expect(cudaLine).toBeDefined();
+    const cpuUrl = (cudaLine as string)
+      .replace(/#.*$/, '')
+      .replace(/pytorch-2\.5\.1-[^/]+$/, 'pytorch-2.5.1-cpu_generic_py311h1a2b3c4_100.conda');
+    writeFileSync(join(dir, 'cpu.lock'), text.replace(cudaLine as string, cpuUrl));
+    const variant = await runEnvgen(['diff', explicit, 'cpu.lock', '--json'], { cwd: dir, env });
+    const changes = (
+      JSON.parse(variant.stdout) as { changes: { package: string; class: string }[] }
+    ).changes;
+    expect(changes[0]).toMatchObject({ package: 'pytorch', class: 'variant' });
   });
 });
