@@ -56,6 +56,7 @@ export function auditTexts(
   const diagnostics: AuditDiagnostic[] = [];
   const edits = new Map<string, TextEdit[]>();
   let unparseable = false;
+  const runnable = runnableRules(config);
   for (const input of files) {
     const parsed = parse(input, project);
     if (!parsed.ok) {
@@ -78,16 +79,9 @@ export function auditTexts(
       continue;
     }
     const ignored = pragmas(input, parsed.context);
-    for (const rule of CATALOGUE.filter((r) => r.target === input.kind)) {
-      const level = effectiveLevel(rule, config);
-      const only = config.only ?? [];
-      if (
-        level === 'off' ||
-        config.ignore.some((id) => id.toUpperCase() === rule.id) ||
-        (only.length > 0 && !only.some((id) => matches(rule, id))) ||
-        ignored.file.some((id) => id.toUpperCase() === rule.id)
-      )
-        continue;
+    const only = config.only ?? [];
+    for (const { rule, level } of runnable.get(input.kind) ?? []) {
+      if (ignored.file.some((id) => id.toUpperCase() === rule.id)) continue;
       for (const finding of (rule as Rule).check(parsed.context as never)) {
         const lineIgnores = ignored.lines.get(finding.line) ?? [];
         const named = (id: string) => names(rule, finding, id);
@@ -127,6 +121,28 @@ export function auditTexts(
       a.ruleId.localeCompare(b.ruleId),
   );
   return { diagnostics, edits, unparseable };
+}
+
+/**
+ * The rules that run on each kind of file, with their effective severity: what the
+ * configuration turns off or leaves out is decided once per run, not once per file.
+ */
+function runnableRules(config: AuditConfig): Map<Target, { rule: Rule; level: RuleSeverity }[]> {
+  const only = config.only ?? [];
+  const runnable = new Map<Target, { rule: Rule; level: RuleSeverity }[]>();
+  for (const rule of CATALOGUE) {
+    const level = effectiveLevel(rule, config);
+    if (
+      level === 'off' ||
+      config.ignore.some((id) => id.toUpperCase() === rule.id) ||
+      (only.length > 0 && !only.some((id) => matches(rule, id)))
+    )
+      continue;
+    const list = runnable.get(rule.target);
+    if (list) list.push({ rule, level });
+    else runnable.set(rule.target, [{ rule, level }]);
+  }
+  return runnable;
 }
 
 /** A finding's edit as the range of the audited text it changes. */
