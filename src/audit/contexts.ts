@@ -8,8 +8,8 @@ import { posix } from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { generatedPlace } from '../layout.js';
-import { parseCondaMatchSpec } from '../spec/package-entries.js';
 import { isStackOverflow } from '../spec/yaml-source.js';
+import { matchSpecOf } from './match-specs.js';
 import type {
   Dependency,
   DockerfileContext,
@@ -117,7 +117,7 @@ function parseEnvironment(
     for (const item of depNode.items) {
       if (isScalar(item) && item.range) {
         const entry = String(item.value);
-        const parsed = parseCondaMatchSpec(entry);
+        const parsed = matchSpecOf(entry);
         dependencies.push({
           text: entry,
           kind: 'conda',
