@@ -12,6 +12,7 @@
 // every start (they are parsed as each chunk loads). ENVGEN_SOURCEMAP=1 writes them for
 // debugging the bundle (`node --enable-source-maps bin/envgen ...`).
 import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -29,6 +30,16 @@ await build({
   platform: 'node',
   target: 'node20',
   external: Object.keys(pkg.dependencies ?? {}),
+  // dockerfile-ast require()s these two. Their ES module builds (esbuild's default `module`
+  // condition) would reach it wrapped in getters, one call per use of Range.create or
+  // Position.create (thousands per Dockerfile): they are bundled as Node's require() finds
+  // them, CommonJS, plain objects.
+  alias: Object.fromEntries(
+    ['vscode-languageserver-types', 'vscode-languageserver-textdocument'].map((name) => [
+      name,
+      createRequire(createRequire(import.meta.url).resolve('dockerfile-ast')).resolve(name),
+    ]),
+  ),
   // Bundled CommonJS dependencies (commander, handlebars) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __envgenRequire } from 'node:module'; const require = __envgenRequire(import.meta.url);",

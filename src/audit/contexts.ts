@@ -301,15 +301,37 @@ export function expandArgs(
   return { text: expanded, unresolved };
 }
 
-function toInstruction(raw: Instruction): DockerInstruction {
-  // dockerfile-ast recomputes an instruction's arguments on every call, and many rules ask for
-  // them; the parsed file does not change, so each instruction computes them once.
-  const getArguments = raw.getArguments.bind(raw);
-  let argumentsOnce: ReturnType<Instruction['getArguments']> | undefined;
-  raw.getArguments = () => {
-    argumentsOnce ??= getArguments();
-    return argumentsOnce;
+/**
+ * dockerfile-ast recomputes an instruction's arguments, their text and its variables on every
+ * call, and many rules ask for them; the parsed file does not change, so each instruction
+ * computes them once. Lists are handed out as copies: the library itself shifts the flags off
+ * the arguments it gets.
+ */
+function computeOnce(raw: Instruction): void {
+  const remember = (name: 'getRawArguments' | 'getArguments' | 'getVariables'): void => {
+    const compute = raw[name].bind(raw) as () => unknown[];
+    let once: unknown[] | undefined;
+    (raw as unknown as Record<typeof name, () => unknown[]>)[name] = () => {
+      once ??= compute();
+      return once.slice();
+    };
   };
+  remember('getRawArguments');
+  remember('getArguments');
+  remember('getVariables');
+  // A variable needs a `$`: without one, there is nothing to look for.
+  const getVariables = raw.getVariables.bind(raw);
+  raw.getVariables = () => (raw.getTextContent().includes('$') ? getVariables() : []);
+  const getArgumentsContent = raw.getArgumentsContent.bind(raw);
+  let content: string | null | undefined;
+  raw.getArgumentsContent = () => {
+    if (content === undefined) content = getArgumentsContent();
+    return content;
+  };
+}
+
+function toInstruction(raw: Instruction): DockerInstruction {
+  computeOnce(raw);
   const range = raw.getRange();
   const withFlags = raw as unknown as {
     getFlags?: () => { getName(): string; getValue(): string | null }[];
