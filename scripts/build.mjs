@@ -11,7 +11,7 @@
 // Source maps are off: the package does not ship them, and `--enable-source-maps` would cost
 // every start (they are parsed as each chunk loads). ENVGEN_SOURCEMAP=1 writes them for
 // debugging the bundle (`node --enable-source-maps bin/envgen ...`).
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -58,6 +58,23 @@ const options = JSON.parse(readFileSync('scripts/ajv-options.json', 'utf8'));
 const ajv = new Ajv({ ...options, code: { source: true } });
 ajv.addSchema(JSON.parse(readFileSync('schemas/rules.schema.json', 'utf8')), 'rules.schema.json');
 ajv.addSchema(JSON.parse(readFileSync('schemas/envgen.schema.json', 'utf8')), 'envgen.schema.json');
+// The templates, compiled now too (src/render/templates.ts loads them): the bundle then carries
+// Handlebars' runtime only, not its compiler (and the source-map library the compiler pulls in).
+const { default: Handlebars } = await import('handlebars');
+const templateOptions = JSON.parse(readFileSync('scripts/handlebars-options.json', 'utf8'));
+const templateFiles = readdirSync('templates').filter((file) => file.endsWith('.hbs'));
+writeFileSync(
+  'dist/templates.cjs',
+  `"use strict";\n${templateFiles
+    .map(
+      (file) =>
+        `exports[${JSON.stringify(file.slice(0, -'.hbs'.length))}] = ${Handlebars.precompile(
+          readFileSync(`templates/${file}`, 'utf8'),
+          templateOptions,
+        )};`,
+    )
+    .join('\n')}\n`,
+);
 writeFileSync(
   'dist/validators.cjs',
   standaloneCode(ajv, { envgen: 'envgen.schema.json', rules: 'rules.schema.json' }),
