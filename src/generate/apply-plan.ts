@@ -141,12 +141,17 @@ export async function applyPlan(
   if (refusals.length > 0) throw refused(refusals);
 
   // 4. Temp files an interrupted or killed run left behind go (they would end up in images).
+  // A folder step 3 found missing (a new model's) holds none.
   if (!options.check) {
-    await sweepStaleTemps(io, root, [
-      '.',
-      ...plan.map((f) => posix.dirname(f.path)),
-      ...orphans.map((path) => posix.dirname(path)),
-    ]);
+    await sweepStaleTemps(
+      io,
+      root,
+      [
+        '.',
+        ...plan.map((f) => posix.dirname(f.path)),
+        ...orphans.map((path) => posix.dirname(path)),
+      ].filter((dir) => (nearest.get(dir) ?? dir) === dir),
+    );
   }
 
   // 5. Only now write: every file staged beside its target, then all renamed into place.
