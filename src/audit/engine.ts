@@ -113,12 +113,15 @@ export function auditTexts(
       }
     }
   }
+  // One collator for the whole sort: what `localeCompare` without arguments compares with,
+  // without looking it up again for each of thousands of comparisons.
+  const { compare } = new Intl.Collator();
   diagnostics.sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      (a.file === b.file ? 0 : compare(a.file, b.file)) ||
       a.line - b.line ||
       a.column - b.column ||
-      a.ruleId.localeCompare(b.ruleId),
+      compare(a.ruleId, b.ruleId),
   );
   return { diagnostics, edits, unparseable };
 }
@@ -192,6 +195,8 @@ function pragmas(
 ): { file: string[]; lines: Map<number, string[]> } {
   const file: string[] = [];
   const lines = new Map<number, string[]>();
+  // No pragma anywhere in the text (a pragma on a line is one in the text): nothing to look for.
+  if (!PRAGMA.test(input.text)) return { file, lines };
   const add = (line: number, ids: string[]): void => {
     lines.set(line, [...(lines.get(line) ?? []), ...ids]);
   };
