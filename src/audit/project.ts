@@ -9,21 +9,31 @@ import { parseSpecText } from '../spec/load-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
 import type { Project } from './types.js';
 
+/** The spec file audit reads beside the audited files, relative to the root. */
+export const PROJECT_SPEC = 'envgen.yaml';
+
+/** envgen.yaml's text as audit reads it: the spec, or undefined when there is none or it does not load. */
+export function projectSpec(text: string | undefined): LoadedSpec | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseSpecText(text, PROJECT_SPEC);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * `spec`: envgen.yaml as {@link projectSpec} gave it, when the caller parsed it already (run-audit
+ * does, while the other files are still being read); by default, parsed from `files`.
+ */
 export function makeProject(
   root: string,
   files: ReadonlyMap<string, string>,
   trustedRegistries: string[] = [],
   pins: Record<string, string> = {},
+  spec: LoadedSpec | undefined = projectSpec(files.get(PROJECT_SPEC)),
 ): Project {
-  let spec: LoadedSpec | undefined;
-  const specText = files.get('envgen.yaml');
-  if (specText !== undefined) {
-    try {
-      spec = parseSpecText(specText, 'envgen.yaml');
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-    }
-  }
   const table = compatTable(spec?.spec.compat ? [spec.spec.compat] : []);
   const models = spec ? resolveSpec(table, spec, Object.keys(spec.spec.models)).models : [];
   return {
@@ -31,7 +41,7 @@ export function makeProject(
     ...(spec ? { spec } : {}),
     models,
     table,
-    text: (path) => files.get(path.replace(/^\.\//, '')),
+    text: (path) => files.get(path.startsWith('./') ? path.slice(2) : path),
     trustedRegistries,
     pins,
   };
