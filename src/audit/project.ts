@@ -2,6 +2,7 @@
  * The project around the audited files: its files (read beforehand, so rules stay pure), the
  * spec and its resolved models when there is a valid envgen.yaml.
  */
+import { posix } from 'node:path';
 import { resolveSpec } from '../compat/resolve-spec.js';
 import { compatTable } from '../compat/table.js';
 import { UserError } from '../problem.js';
@@ -36,12 +37,26 @@ export function makeProject(
 ): Project {
   const table = compatTable(spec?.spec.compat ? [spec.spec.compat] : []);
   const models = spec ? resolveSpec(table, spec, Object.keys(spec.spec.models)).models : [];
+  let folders: Map<string, string[]> | undefined;
   return {
     root,
     ...(spec ? { spec } : {}),
     models,
     table,
     text: (path) => files.get(path.startsWith('./') ? path.slice(2) : path),
+    filesIn: (folder) => {
+      // Indexed on first use: one pass over the files, rather than a lookup per name asked for.
+      if (!folders) {
+        folders = new Map();
+        for (const path of files.keys()) {
+          const dir = posix.dirname(path);
+          const names = folders.get(dir);
+          if (names) names.push(posix.basename(path));
+          else folders.set(dir, [posix.basename(path)]);
+        }
+      }
+      return folders.get(posix.normalize(folder)) ?? [];
+    },
     trustedRegistries,
     pins,
   };
