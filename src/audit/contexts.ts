@@ -304,21 +304,24 @@ export function expandArgs(
 /**
  * dockerfile-ast recomputes an instruction's arguments, their text and its variables on every
  * call, and many rules ask for them; the parsed file does not change, so each instruction
- * computes them once. Lists are handed out as copies: the library itself shifts the flags off
- * the arguments it gets.
+ * computes them once. The raw arguments are handed out as copies: the library itself shifts the
+ * flags off those it gets.
  */
 function computeOnce(raw: Instruction): void {
-  const remember = (name: 'getRawArguments' | 'getArguments' | 'getVariables'): void => {
+  const remember = (
+    name: 'getRawArguments' | 'getArguments' | 'getVariables',
+    copy: boolean,
+  ): void => {
     const compute = raw[name].bind(raw) as () => unknown[];
     let once: unknown[] | undefined;
     (raw as unknown as Record<typeof name, () => unknown[]>)[name] = () => {
       once ??= compute();
-      return once.slice();
+      return copy ? once.slice() : once;
     };
   };
-  remember('getRawArguments');
-  remember('getArguments');
-  remember('getVariables');
+  remember('getRawArguments', true);
+  remember('getArguments', false);
+  remember('getVariables', false);
   // A variable needs a `$`: without one, there is nothing to look for.
   const getVariables = raw.getVariables.bind(raw);
   raw.getVariables = () => (raw.getTextContent().includes('$') ? getVariables() : []);
