@@ -5,7 +5,7 @@
  * finding with its line (ENV000 / DKR000), never a crash.
  */
 import { posix } from 'node:path';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, Instruction } from 'dockerfile-ast';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { generatedPlace } from '../layout.js';
 import { isStackOverflow } from '../spec/yaml-source.js';
@@ -19,6 +19,28 @@ import type {
   Project,
   SpecContext,
 } from './types.js';
+
+/**
+ * dockerfile-ast splits an instruction's arguments out of its text on every ask, building each
+ * one a character at a time, and its own constructors ask four to six times for each RUN, COPY
+ * or CMD while parsing: most of what an audit allocated. A parsed instruction's text never
+ * changes, so each instruction splits it once; every caller still gets a list of its own (the
+ * library shifts the flags off the one it gets).
+ */
+type Arguments = ReturnType<Instruction['getArguments']>;
+const rawArguments = new WeakMap<Instruction, Arguments>();
+const withRawArguments = Instruction.prototype as unknown as {
+  getRawArguments(this: Instruction): Arguments;
+};
+const splitArguments = withRawArguments.getRawArguments;
+withRawArguments.getRawArguments = function getRawArguments(this: Instruction): Arguments {
+  let args = rawArguments.get(this);
+  if (!args) {
+    args = splitArguments.call(this);
+    rawArguments.set(this, args);
+  }
+  return args.slice();
+};
 
 export type Parsed<T> =
   | { ok: true; context: T }
@@ -304,24 +326,19 @@ export function expandArgs(
 /**
  * dockerfile-ast recomputes an instruction's arguments, their text and its variables on every
  * call, and many rules ask for them; the parsed file does not change, so each instruction
- * computes them once. The raw arguments are handed out as copies: the library itself shifts the
- * flags off those it gets.
+ * computes them once (its raw arguments are already split once, above).
  */
 function computeOnce(raw: Instruction): void {
-  const remember = (
-    name: 'getRawArguments' | 'getArguments' | 'getVariables',
-    copy: boolean,
-  ): void => {
+  const remember = (name: 'getArguments' | 'getVariables'): void => {
     const compute = raw[name].bind(raw) as () => unknown[];
     let once: unknown[] | undefined;
     (raw as unknown as Record<typeof name, () => unknown[]>)[name] = () => {
       once ??= compute();
-      return copy ? once.slice() : once;
+      return once;
     };
   };
-  remember('getRawArguments', true);
-  remember('getArguments', false);
-  remember('getVariables', false);
+  remember('getArguments');
+  remember('getVariables');
   // A variable needs a `$`: without one, there is nothing to look for.
   const getVariables = raw.getVariables.bind(raw);
   raw.getVariables = () => (raw.getTextContent().includes('$') ? getVariables() : []);
