@@ -11,10 +11,10 @@ import type { LoadedSpec } from '../spec/types.js';
 import type { Project } from './types.js';
 
 /** The spec file audit reads beside the audited files, relative to the root. */
-export const PROJECT_SPEC = 'envgen.yaml';
+const PROJECT_SPEC = 'envgen.yaml';
 
 /** envgen.yaml's text as audit reads it: the spec, or undefined when there is none or it does not load. */
-export function projectSpec(text: string | undefined): LoadedSpec | undefined {
+function projectSpec(text: string | undefined): LoadedSpec | undefined {
   if (text === undefined) return undefined;
   try {
     return parseSpecText(text, PROJECT_SPEC);
@@ -24,17 +24,13 @@ export function projectSpec(text: string | undefined): LoadedSpec | undefined {
   }
 }
 
-/**
- * `spec`: envgen.yaml as {@link projectSpec} gave it, when the caller parsed it already (run-audit
- * does, while the other files are still being read); by default, parsed from `files`.
- */
 export function makeProject(
   root: string,
   files: ReadonlyMap<string, string>,
   trustedRegistries: string[] = [],
   pins: Record<string, string> = {},
-  spec: LoadedSpec | undefined = projectSpec(files.get(PROJECT_SPEC)),
 ): Project {
+  const spec = projectSpec(files.get(PROJECT_SPEC));
   const table = compatTable(spec?.spec.compat ? [spec.spec.compat] : []);
   const models = spec ? resolveSpec(table, spec, Object.keys(spec.spec.models)).models : [];
   let folders: Map<string, string[]> | undefined;

@@ -9,7 +9,6 @@ import { mapLimit } from '../concurrency.js';
 import { type Io, MAX_READ_BYTES } from '../io.js';
 import { type Problem, problem, UserError, usageError } from '../problem.js';
 import { refusedReadProblem, writeTarget } from '../safe-files.js';
-import type { LoadedSpec } from '../spec/types.js';
 import { kindOf, listFiles } from './discover.js';
 import {
   type AuditConfig,
@@ -18,7 +17,7 @@ import {
   type FileInput,
   kindByName,
 } from './engine.js';
-import { makeProject, PROJECT_SPEC, projectSpec } from './project.js';
+import { makeProject } from './project.js';
 import { applyEdits } from './text-edits.js';
 import type { Project, Target } from './types.js';
 
@@ -92,29 +91,15 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
     ]),
   ];
   // Read side by side (a repository of hundreds of models means hundreds of files); what each
-  // read gave is then taken in order, as if read one after the other. envgen.yaml is read first
-  // and parsed as soon as it is, while the other reads go on.
-  let early: { text: string; spec: LoadedSpec | undefined } | undefined;
-  const queue = [
-    ...toRead.filter((file) => file === PROJECT_SPEC),
-    ...toRead.filter((file) => file !== PROJECT_SPEC),
-  ];
-  const reads = new Map(
-    (
-      await mapLimit(queue, READS_AT_ONCE, (file) =>
-        io.readFile(join(root, file), MAX_READ_BYTES).then(
-          (bytes) => {
-            const text = bytes.toString('utf8');
-            if (file === PROJECT_SPEC) early = { text, spec: projectSpec(text) };
-            return { text };
-          },
-          (error: unknown) => ({ error }),
-        ),
-      )
-    ).map((read, index) => [queue[index] as string, read]),
+  // read gave is then taken in order, as if read one after the other.
+  const reads = await mapLimit(toRead, READS_AT_ONCE, (file) =>
+    io.readFile(join(root, file), MAX_READ_BYTES).then(
+      (bytes) => ({ text: bytes.toString('utf8') }),
+      (error: unknown) => ({ error }),
+    ),
   );
-  for (const file of toRead) {
-    const read = reads.get(file) as { text: string } | { error: unknown };
+  for (const [index, file] of toRead.entries()) {
+    const read = reads[index] as { text: string } | { error: unknown };
     if ('text' in read) {
       texts.set(file, read.text);
     } else {
@@ -153,14 +138,7 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
     }
     inputs.push({ file, text: texts.get(file) ?? '', kind });
   }
-  const specText = texts.get(PROJECT_SPEC);
-  const project = makeProject(
-    root,
-    texts,
-    undefined,
-    undefined,
-    early && early.text === specText ? early.spec : projectSpec(specText),
-  );
+  const project = makeProject(root, texts);
   const config = configOf(project);
   config.ignore.push(...run.ignore);
   if (run.only.length > 0) config.only = [...run.only];
