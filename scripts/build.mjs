@@ -11,7 +11,8 @@
 // Source maps are off: the package does not ship them, and `--enable-source-maps` would cost
 // every start (they are parsed as each chunk loads). ENVGEN_SOURCEMAP=1 writes them for
 // debugging the bundle (`node --enable-source-maps bin/envgen ...`).
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 // envgen's own JSON (the compat table is 160 KB) goes into the bundle as a JSON.parse of a
@@ -45,11 +46,23 @@ await build({
   target: 'node20',
   external: Object.keys(pkg.dependencies ?? {}),
   plugins: [jsonAsParse],
-  // yaml's ES-module build (the same code its package exports to browsers; its only difference
-  // is that a library warning goes to console.warn rather than process.emitWarning, both
-  // stderr): esbuild leaves out what envgen never calls (stringifying), and no CommonJS wrapper
-  // runs at start-up; resolve loads 190 KB less.
-  alias: { yaml: './node_modules/yaml/browser/dist/index.js' },
+  alias: {
+    // yaml's ES-module build (the same code its package exports to browsers; its only difference
+    // is that a library warning goes to console.warn rather than process.emitWarning, both
+    // stderr): esbuild leaves out what envgen never calls (stringifying), and no CommonJS
+    // wrapper runs at start-up; resolve loads 190 KB less.
+    yaml: './node_modules/yaml/browser/dist/index.js',
+    // dockerfile-ast require()s these two. Their ES module builds (esbuild's default `module`
+    // condition) would reach it wrapped in getters, one call per use of Range.create or
+    // Position.create (thousands per Dockerfile): they are bundled as Node's require() finds
+    // them, CommonJS, plain objects.
+    ...Object.fromEntries(
+      ['vscode-languageserver-types', 'vscode-languageserver-textdocument'].map((name) => [
+        name,
+        createRequire(createRequire(import.meta.url).resolve('dockerfile-ast')).resolve(name),
+      ]),
+    ),
+  },
   // Bundled CommonJS dependencies (commander, handlebars) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __envgenRequire } from 'node:module'; const require = __envgenRequire(import.meta.url);",
@@ -68,6 +81,23 @@ const options = JSON.parse(readFileSync('scripts/ajv-options.json', 'utf8'));
 const ajv = new Ajv({ ...options, code: { source: true } });
 ajv.addSchema(JSON.parse(readFileSync('schemas/rules.schema.json', 'utf8')), 'rules.schema.json');
 ajv.addSchema(JSON.parse(readFileSync('schemas/envgen.schema.json', 'utf8')), 'envgen.schema.json');
+// The templates, compiled now too (src/render/templates.ts loads them): the bundle then carries
+// Handlebars' runtime only, not its compiler (and the source-map library the compiler pulls in).
+const { default: Handlebars } = await import('handlebars');
+const templateOptions = JSON.parse(readFileSync('scripts/handlebars-options.json', 'utf8'));
+const templateFiles = readdirSync('templates').filter((file) => file.endsWith('.hbs'));
+writeFileSync(
+  'dist/templates.cjs',
+  `"use strict";\n${templateFiles
+    .map(
+      (file) =>
+        `exports[${JSON.stringify(file.slice(0, -'.hbs'.length))}] = ${Handlebars.precompile(
+          readFileSync(`templates/${file}`, 'utf8'),
+          templateOptions,
+        )};`,
+    )
+    .join('\n')}\n`,
+);
 writeFileSync(
   'dist/validators.cjs',
   standaloneCode(ajv, { envgen: 'envgen.schema.json', rules: 'rules.schema.json' }),

@@ -5,11 +5,11 @@
  * finding with its line (ENV000 / DKR000), never a crash.
  */
 import { posix } from 'node:path';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, Instruction } from 'dockerfile-ast';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { generatedPlace } from '../layout.js';
-import { parseCondaMatchSpec } from '../spec/package-entries.js';
 import { isStackOverflow } from '../spec/yaml-source.js';
+import { matchSpecOf } from './match-specs.js';
 import type {
   Dependency,
   DockerfileContext,
@@ -19,6 +19,28 @@ import type {
   Project,
   SpecContext,
 } from './types.js';
+
+/**
+ * dockerfile-ast splits an instruction's arguments out of its text on every ask, building each
+ * one a character at a time, and its own constructors ask four to six times for each RUN, COPY
+ * or CMD while parsing: most of what an audit allocated. A parsed instruction's text never
+ * changes, so each instruction splits it once; every caller still gets a list of its own (the
+ * library shifts the flags off the one it gets).
+ */
+type Arguments = ReturnType<Instruction['getArguments']>;
+const rawArguments = new WeakMap<Instruction, Arguments>();
+const withRawArguments = Instruction.prototype as unknown as {
+  getRawArguments(this: Instruction): Arguments;
+};
+const splitArguments = withRawArguments.getRawArguments;
+withRawArguments.getRawArguments = function getRawArguments(this: Instruction): Arguments {
+  let args = rawArguments.get(this);
+  if (!args) {
+    args = splitArguments.call(this);
+    rawArguments.set(this, args);
+  }
+  return args.slice();
+};
 
 export type Parsed<T> =
   | { ok: true; context: T }
@@ -117,7 +139,7 @@ function parseEnvironment(
     for (const item of depNode.items) {
       if (isScalar(item) && item.range) {
         const entry = String(item.value);
-        const parsed = parseCondaMatchSpec(entry);
+        const parsed = matchSpecOf(entry);
         dependencies.push({
           text: entry,
           kind: 'conda',
@@ -301,15 +323,35 @@ export function expandArgs(
   return { text: expanded, unresolved };
 }
 
-function toInstruction(raw: Instruction): DockerInstruction {
-  // dockerfile-ast recomputes an instruction's arguments on every call, and many rules ask for
-  // them; the parsed file does not change, so each instruction computes them once.
-  const getArguments = raw.getArguments.bind(raw);
-  let argumentsOnce: ReturnType<Instruction['getArguments']> | undefined;
-  raw.getArguments = () => {
-    argumentsOnce ??= getArguments();
-    return argumentsOnce;
+/**
+ * dockerfile-ast recomputes an instruction's arguments, their text and its variables on every
+ * call, and many rules ask for them; the parsed file does not change, so each instruction
+ * computes them once (its raw arguments are already split once, above).
+ */
+function computeOnce(raw: Instruction): void {
+  const remember = (name: 'getArguments' | 'getVariables'): void => {
+    const compute = raw[name].bind(raw) as () => unknown[];
+    let once: unknown[] | undefined;
+    (raw as unknown as Record<typeof name, () => unknown[]>)[name] = () => {
+      once ??= compute();
+      return once;
+    };
   };
+  remember('getArguments');
+  remember('getVariables');
+  // A variable needs a `$`: without one, there is nothing to look for.
+  const getVariables = raw.getVariables.bind(raw);
+  raw.getVariables = () => (raw.getTextContent().includes('$') ? getVariables() : []);
+  const getArgumentsContent = raw.getArgumentsContent.bind(raw);
+  let content: string | null | undefined;
+  raw.getArgumentsContent = () => {
+    if (content === undefined) content = getArgumentsContent();
+    return content;
+  };
+}
+
+function toInstruction(raw: Instruction): DockerInstruction {
+  computeOnce(raw);
   const range = raw.getRange();
   const withFlags = raw as unknown as {
     getFlags?: () => { getName(): string; getValue(): string | null }[];

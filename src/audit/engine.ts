@@ -56,6 +56,7 @@ export function auditTexts(
   const diagnostics: AuditDiagnostic[] = [];
   const edits = new Map<string, TextEdit[]>();
   let unparseable = false;
+  const runnable = runnableRules(config);
   for (const input of files) {
     const parsed = parse(input, project);
     if (!parsed.ok) {
@@ -78,16 +79,9 @@ export function auditTexts(
       continue;
     }
     const ignored = pragmas(input, parsed.context);
-    for (const rule of CATALOGUE.filter((r) => r.target === input.kind)) {
-      const level = effectiveLevel(rule, config);
-      const only = config.only ?? [];
-      if (
-        level === 'off' ||
-        config.ignore.some((id) => id.toUpperCase() === rule.id) ||
-        (only.length > 0 && !only.some((id) => matches(rule, id))) ||
-        ignored.file.some((id) => id.toUpperCase() === rule.id)
-      )
-        continue;
+    const only = config.only ?? [];
+    for (const { rule, level } of runnable.get(input.kind) ?? []) {
+      if (ignored.file.some((id) => id.toUpperCase() === rule.id)) continue;
       for (const finding of (rule as Rule).check(parsed.context as never)) {
         const lineIgnores = ignored.lines.get(finding.line) ?? [];
         const named = (id: string) => names(rule, finding, id);
@@ -119,14 +113,39 @@ export function auditTexts(
       }
     }
   }
+  // One collator for the whole sort: what `localeCompare` without arguments compares with,
+  // without looking it up again for each of thousands of comparisons.
+  const { compare } = new Intl.Collator();
   diagnostics.sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      (a.file === b.file ? 0 : compare(a.file, b.file)) ||
       a.line - b.line ||
       a.column - b.column ||
-      a.ruleId.localeCompare(b.ruleId),
+      compare(a.ruleId, b.ruleId),
   );
   return { diagnostics, edits, unparseable };
+}
+
+/**
+ * The rules that run on each kind of file, with their effective severity: what the
+ * configuration turns off or leaves out is decided once per run, not once per file.
+ */
+function runnableRules(config: AuditConfig): Map<Target, { rule: Rule; level: RuleSeverity }[]> {
+  const only = config.only ?? [];
+  const runnable = new Map<Target, { rule: Rule; level: RuleSeverity }[]>();
+  for (const rule of CATALOGUE) {
+    const level = effectiveLevel(rule, config);
+    if (
+      level === 'off' ||
+      config.ignore.some((id) => id.toUpperCase() === rule.id) ||
+      (only.length > 0 && !only.some((id) => matches(rule, id)))
+    )
+      continue;
+    const list = runnable.get(rule.target);
+    if (list) list.push({ rule, level });
+    else runnable.set(rule.target, [{ rule, level }]);
+  }
+  return runnable;
 }
 
 /** A finding's edit as the range of the audited text it changes. */
@@ -176,6 +195,8 @@ function pragmas(
 ): { file: string[]; lines: Map<number, string[]> } {
   const file: string[] = [];
   const lines = new Map<number, string[]>();
+  // No pragma anywhere in the text (a pragma on a line is one in the text): nothing to look for.
+  if (!PRAGMA.test(input.text)) return { file, lines };
   const add = (line: number, ids: string[]): void => {
     lines.set(line, [...(lines.get(line) ?? []), ...ids]);
   };

@@ -5,6 +5,7 @@
  * engine over them, and with `fix`, the fixes applied pass after pass.
  */
 import { isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
+import { mapLimit } from '../concurrency.js';
 import { type Io, MAX_READ_BYTES } from '../io.js';
 import { type Problem, problem, UserError, usageError } from '../problem.js';
 import { refusedReadProblem, writeTarget } from '../safe-files.js';
@@ -47,6 +48,9 @@ export interface AuditOutcome {
   fixed: { count: number; files: number };
 }
 
+/** File reads in flight at once: enough to overlap I/O, few enough for any ulimit. */
+const READS_AT_ONCE = 32;
+
 /** Fix passes at most: each applies the fixes that do not overlap, then audits again. */
 const MAX_FIX_PASSES = 10;
 
@@ -79,14 +83,27 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
   // A file that is not a regular one (a FIFO, a link to /dev/zero) or is too large is never
   // read past the limit; when it is one to audit, the run stops (exit 2) naming it.
   const refusedReads: Problem[] = [];
-  for (const file of new Set([
-    ...listed.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
-    ...explicit,
-    ...found.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
-  ])) {
-    try {
-      texts.set(file, (await io.readFile(join(root, file), MAX_READ_BYTES)).toString('utf8'));
-    } catch (error) {
+  const toRead = [
+    ...new Set([
+      ...listed.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
+      ...explicit,
+      ...found.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
+    ]),
+  ];
+  // Read side by side (a repository of hundreds of models means hundreds of files); what each
+  // read gave is then taken in order, as if read one after the other.
+  const reads = await mapLimit(toRead, READS_AT_ONCE, (file) =>
+    io.readFile(join(root, file), MAX_READ_BYTES).then(
+      (bytes) => ({ text: bytes.toString('utf8') }),
+      (error: unknown) => ({ error }),
+    ),
+  );
+  for (const [index, file] of toRead.entries()) {
+    const read = reads[index] as { text: string } | { error: unknown };
+    if ('text' in read) {
+      texts.set(file, read.text);
+    } else {
+      const { error } = read;
       const refusedRead = refusedReadProblem(file, error, MAX_READ_BYTES);
       if (explicit.includes(file)) {
         throw new UserError([

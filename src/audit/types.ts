@@ -96,6 +96,8 @@ export interface Project {
   table: Table;
   /** A file of the project by path relative to the root, read once, or undefined. */
   text(relativePath: string): string | undefined;
+  /** The names of the project's files (those `text` knows) directly in a folder (`.` the root). */
+  filesIn(relativeFolder: string): readonly string[];
   /** Trusted registries (audit config): base images from them are not flagged for tags. */
   trustedRegistries: string[];
   /** Tags the user names for base images (`--pin IMAGE=TAG`, audit.pins): `--fix` applies them. */

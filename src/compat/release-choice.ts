@@ -35,7 +35,7 @@ export type ReleaseRefusal =
   /** `known`: every release of the table, oldest first. */
   | { kind: 'unknown-torch'; spec: string | undefined; known: string[] };
 
-export interface ReleaseCandidates {
+interface ReleaseCandidates {
   matcher: VersionMatcher | undefined;
   /** The releases to try, newest first. */
   matching: Release[];
@@ -43,10 +43,37 @@ export interface ReleaseCandidates {
   unconfirmed: Release[];
 }
 
-export function releaseCandidates(
-  table: Table,
-  spec: string | undefined,
-): { ok: true; candidates: ReleaseCandidates } | { ok: false; refusal: ReleaseRefusal } {
+type CandidatesFound =
+  | { ok: true; candidates: ReleaseCandidates }
+  | { ok: false; refusal: ReleaseRefusal };
+
+/**
+ * What each table answered for each spec: a spec of hundreds of models asks about the same few
+ * torch specs again and again (the releases sorted, every patch matched, each time).
+ */
+const found = new WeakMap<Table, Map<string | undefined, CandidatesFound>>();
+
+export function releaseCandidates(table: Table, spec: string | undefined): CandidatesFound {
+  let bySpec = found.get(table);
+  if (!bySpec) {
+    bySpec = new Map();
+    found.set(table, bySpec);
+  }
+  let answer = bySpec.get(spec);
+  if (!answer) {
+    answer = findCandidates(table, spec);
+    bySpec.set(spec, answer);
+  }
+  if (!answer.ok) return answer;
+  // The caller's own lists.
+  const { matcher, matching, unconfirmed } = answer.candidates;
+  return {
+    ok: true,
+    candidates: { matcher, matching: [...matching], unconfirmed: [...unconfirmed] },
+  };
+}
+
+function findCandidates(table: Table, spec: string | undefined): CandidatesFound {
   let matcher: VersionMatcher | undefined;
   if (spec !== undefined) {
     const parsed = parseVersionSpec(spec);

@@ -120,10 +120,16 @@ export async function applyPlan(
   const changes: [string, Verb][] = [
     ...writes.map((d): [string, Verb] => [d.file.path, 'written']),
     ...(prune ? orphans.map((path): [string, Verb] => [path, 'deleted']) : []),
-  ];
+  ].filter(([path]) => !escaping.has(path));
+  // Where each folder written to stands, looked up once per folder and side by side.
+  const dirs = [...new Set(changes.map(([path]) => posix.dirname(path)))];
+  const nearest = new Map(
+    (await mapLimit(dirs, IO_AT_ONCE, (dir) => nearestFolder(io, root, dir))).map(
+      (folder, index) => [dirs[index] as string, folder],
+    ),
+  );
   for (const [path, verb] of changes) {
-    if (escaping.has(path)) continue;
-    const folder = await nearestFolder(io, root, posix.dirname(path));
+    const folder = nearest.get(posix.dirname(path)) as string;
     let probe = probes.get(folder);
     if (!probe) {
       probe = probeWrite(io, join(root, folder));
@@ -135,12 +141,17 @@ export async function applyPlan(
   if (refusals.length > 0) throw refused(refusals);
 
   // 4. Temp files an interrupted or killed run left behind go (they would end up in images).
+  // A folder step 3 found missing (a new model's) holds none.
   if (!options.check) {
-    await sweepStaleTemps(io, root, [
-      '.',
-      ...plan.map((f) => posix.dirname(f.path)),
-      ...orphans.map((path) => posix.dirname(path)),
-    ]);
+    await sweepStaleTemps(
+      io,
+      root,
+      [
+        '.',
+        ...plan.map((f) => posix.dirname(f.path)),
+        ...orphans.map((path) => posix.dirname(path)),
+      ].filter((dir) => (nearest.get(dir) ?? dir) === dir),
+    );
   }
 
   // 5. Only now write: every file staged beside its target, then all renamed into place.

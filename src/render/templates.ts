@@ -2,9 +2,16 @@
  * envgen's Handlebars: a private instance (nothing registered globally), no HTML escaping (the
  * output is YAML, Dockerfiles, HCL and shell, not HTML) and strict mode (a value missing from
  * the context is an error, never an empty string in a Dockerfile).
+ *
+ * `npm run build` compiles the templates beside the bundle (dist/templates.cjs, with the options
+ * in scripts/handlebars-options.json), so the bundle carries only Handlebars' runtime, not its
+ * compiler; running from source (tests), they are compiled from templates/ on first use.
  */
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsModule from 'handlebars';
+import HandlebarsRuntime from 'handlebars/runtime';
+import OPTIONS from '../../scripts/handlebars-options.json';
 import { packageFile } from '../io.js';
 
 type TemplateName =
@@ -19,25 +26,52 @@ const PARTIALS = { buildStage: 'build-stage', runtimeStage: 'runtime-stage' } as
 
 export type Render = (name: TemplateName, context: object) => string;
 
+type Handlebars = typeof HandlebarsModule;
+
 let cached: Render | undefined;
 
-/** Compiles the templates once per process. */
+/** Compiles (or loads the compiled) templates once per process. */
 export function templates(): Render {
   if (cached) return cached;
-  const instance = Handlebars.create();
-  const read = (file: string): string => readFileSync(packageFile(`templates/${file}.hbs`), 'utf8');
-  const options = { strict: true, noEscape: true } as const;
-  for (const [name, file] of Object.entries(PARTIALS)) {
-    instance.registerPartial(name, instance.compile(read(file), options));
-  }
+  const { instance, load } = loader();
+  for (const [name, file] of Object.entries(PARTIALS)) instance.registerPartial(name, load(file));
   const compiled = new Map<TemplateName, HandlebarsTemplateDelegate>();
   cached = (name, context) => {
     let template = compiled.get(name);
     if (!template) {
-      template = instance.compile(read(name), options);
+      template = load(name);
       compiled.set(name, template);
     }
     return template(context);
   };
   return cached;
+}
+
+/** A private instance, and how it gets a template by file name (without `.hbs`). */
+function loader(): { instance: Handlebars; load(file: string): HandlebarsTemplateDelegate } {
+  const fromHere = createRequire(import.meta.url);
+  let specs: Record<string, TemplateSpecification> | undefined;
+  try {
+    specs = fromHere('./templates.cjs') as Record<string, TemplateSpecification>;
+  } catch {
+    specs = undefined;
+  }
+  if (specs) {
+    const precompiled = specs;
+    const instance = (HandlebarsRuntime as unknown as Handlebars).create();
+    return {
+      instance,
+      load: (file) => {
+        const spec = precompiled[file];
+        if (!spec) throw new Error(`no compiled template ${file} in dist/templates.cjs`);
+        return instance.template(spec);
+      },
+    };
+  }
+  const instance = (fromHere('handlebars') as Handlebars).create();
+  return {
+    instance,
+    load: (file) =>
+      instance.compile(readFileSync(packageFile(`templates/${file}.hbs`), 'utf8'), OPTIONS),
+  };
 }

@@ -9,6 +9,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,28 @@ describe('bin/envgen', () => {
     const { stderr, exitCode } = await child;
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
+  });
+
+  it('generate through the bundle renders with the templates the build compiled as from source', async () => {
+    // dist/templates.cjs (scripts/build.mjs) against the render goldens, rendered from templates/
+    // (test/render/render-plan.test.ts): the same files but for the version (header, labels) and
+    // so the hash.
+    const dir = mkdtempSync(join(tmpdir(), 'envgen-bin-generate-'));
+    cpSync('fixtures/render-matrix/envgen.yaml', join(dir, 'envgen.yaml'));
+    const { exitCode } = await execa('node', ['bin/envgen', 'generate', '--cwd', dir]);
+    expect(exitCode).toBe(0);
+    const golden = 'test/render/__golden__/matrix';
+    const same = (text: string, version: string): string =>
+      text.replaceAll(version, 'VERSION').replace(/^# envgen-hash: .*$/m, '');
+    const paths = (readdirSync(golden, { recursive: true }) as string[]).filter((path) =>
+      statSync(join(golden, path)).isFile(),
+    );
+    expect(paths.length).toBeGreaterThan(10);
+    for (const path of paths)
+      expect(same(readFileSync(join(dir, path), 'utf8'), pkg.version), path).toBe(
+        same(readFileSync(join(golden, path), 'utf8'), '0.0.0-test'),
+      );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('init on a real repo through the bundle: its data tables, TOML and pip parsers, and notes', async () => {

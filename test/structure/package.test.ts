@@ -77,7 +77,7 @@ describe('the npm package', () => {
   it('ships the CLI, its schemas and templates, the README and LICENSE; no source maps, sources or tests', async () => {
     const files = await packedFiles();
     const allowed =
-      /^(LICENSE|README\.md|package\.json|bin\/envgen|dist\/[\w-]+\.js|dist\/validators\.cjs|schemas\/[\w.-]+\.schema\.json|templates\/[\w.-]+\.hbs)$/;
+      /^(LICENSE|README\.md|package\.json|bin\/envgen|dist\/[\w-]+\.js|dist\/(validators|templates)\.cjs|schemas\/[\w.-]+\.schema\.json|templates\/[\w.-]+\.hbs)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     const templates = readdirSync(join(ROOT, 'templates')).map((f) => `templates/${f}`);
     expect(files).toEqual(
@@ -88,6 +88,7 @@ describe('the npm package', () => {
         'bin/envgen',
         'dist/envgen.js',
         'dist/validators.cjs',
+        'dist/templates.cjs',
         // The path of the schema URL `envgen init` writes (src/init/schema-ref.ts).
         'schemas/envgen.schema.json',
         'schemas/rules.schema.json',

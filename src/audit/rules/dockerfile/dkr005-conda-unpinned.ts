@@ -1,4 +1,4 @@
-import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
+import { matchSpecOf } from '../../match-specs.js';
 import { defineRule } from '../define-rule.js';
 import { commandsIn, packageArgs } from './conda-commands.js';
 import { condaTool, condaVerb } from './shell.js';
@@ -7,7 +7,7 @@ import { condaTool, condaVerb } from './shell.js';
 function pinned(word: string): boolean {
   // A variable, a local package file or a URL: audit cannot tell, or it names an exact build.
   if (word.includes('$') || word.includes('/') || /\.(conda|tar\.bz2)$/.test(word)) return true;
-  const parsed = parseCondaMatchSpec(word.replace(/^[^:]*::/, ''));
+  const parsed = matchSpecOf(word.replace(/^[^:]*::/, ''));
   if (!parsed.ok) return /[=<>]/.test(word);
   const version = parsed.value.version?.replace(/^=+/, '');
   return Boolean(version && version !== '*');

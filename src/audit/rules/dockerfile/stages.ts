@@ -151,8 +151,20 @@ export interface KeyValue {
   column: number;
 }
 
+/** Properties per instruction: several rules ask for the same ENV's, some once per reference. */
+const propertiesCache = new WeakMap<DockerInstruction, readonly KeyValue[]>();
+
 /** The key/value pairs of an ENV, ARG or LABEL, with where each name is. */
-export function propertiesOf(instruction: DockerInstruction): KeyValue[] {
+export function propertiesOf(instruction: DockerInstruction): readonly KeyValue[] {
+  let properties = propertiesCache.get(instruction);
+  if (!properties) {
+    properties = readProperties(instruction);
+    propertiesCache.set(instruction, properties);
+  }
+  return properties;
+}
+
+function readProperties(instruction: DockerInstruction): KeyValue[] {
   if (!['ENV', 'ARG', 'LABEL'].includes(instruction.keyword)) return [];
   type Property = {
     getName(): string;

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
+import { matchSpecOf } from '../../match-specs.js';
 import type { EnvironmentContext, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 
@@ -18,7 +18,7 @@ function matchSpecProblem(entry: string): string | undefined {
   // which envgen's own parser does not render; neither is a schema violation.
   const spec = entry.includes('::') ? entry.slice(entry.lastIndexOf('::') + 2) : entry;
   if (/^[A-Za-z0-9_][A-Za-z0-9_.-]*\s*\[.*\]\s*$/.test(spec.trim())) return undefined;
-  const parsed = parseCondaMatchSpec(spec);
+  const parsed = matchSpecOf(spec);
   return parsed.ok ? undefined : parsed.error;
 }
 

@@ -6,9 +6,8 @@ import { isLinux64Lock, topLevelKeys } from './conda-env.js';
 
 const CONDA_PLATFORMS = ['linux-64', 'linux-aarch64', 'osx-64', 'osx-arm64', 'win-64'];
 
-/** Lock files by their usual names, in the file's folder and at the project root. */
-function lockCandidates(context: EnvironmentContext): string[] {
-  const dir = posix.dirname(context.file);
+/** Lock files by their usual names (looked for in the file's folder and at the project root). */
+function lockNames(context: EnvironmentContext): Set<string> {
   const stem = posix.basename(context.file).replace(/\.ya?ml$/, '');
   const name = typeof context.value?.name === 'string' ? context.value.name : undefined;
   const names = [
@@ -30,8 +29,7 @@ function lockCandidates(context: EnvironmentContext): string[] {
     'spec-file.txt',
     'explicit.txt',
   ];
-  const dirs = [...new Set([dir === '.' ? '' : dir, ''])];
-  return dirs.flatMap((d) => names.map((n) => (d ? `${d}/${n}` : n)));
+  return new Set(names);
 }
 
 export const env019 = defineRule<'environment'>({
@@ -54,10 +52,20 @@ export const env019 = defineRule<'environment'>({
   ].join('\n'),
   check(context) {
     if (isLinux64Lock(context)) return [];
-    const found = lockCandidates(context).some((path) => {
-      const body = context.project?.text(path);
-      if (body === undefined) return false;
-      return path.endsWith('.txt') ? body.includes('@EXPLICIT') : true;
+    const names = lockNames(context);
+    const folder = posix.dirname(context.file);
+    const found = [...new Set([folder, '.'])].some((dir) => {
+      const isLock = (name: string): boolean => {
+        const body = context.project?.text(dir === '.' ? name : `${dir}/${name}`);
+        if (body === undefined) return false;
+        return name.endsWith('.txt') ? body.includes('@EXPLICIT') : true;
+      };
+      // The files there with a lock's name, rather than every lock name looked up in turn (a
+      // name with a folder in it, from the file's own `name:`, is looked up as it is).
+      return (
+        (context.project?.filesIn(dir) ?? []).some((name) => names.has(name) && isLock(name)) ||
+        [...names].some((name) => name.includes('/') && isLock(name))
+      );
     });
     if (found) return [];
     const keys = topLevelKeys(context);

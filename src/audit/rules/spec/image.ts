@@ -315,7 +315,7 @@ function stageWorkdirs(stage: DockerStage): { changes: [number, string][]; end: 
 /** `ENV`/`ARG` name-value pairs of one instruction. */
 export function assignments(
   instruction: DockerInstruction,
-): { name: string; value: string | null }[] {
+): readonly { name: string; value: string | null }[] {
   return instruction.keyword === 'ENV' || instruction.keyword === 'ARG'
     ? propertiesOf(instruction)
     : [];

@@ -1,6 +1,6 @@
 import { cudaOfLabel, pytorchIndexLabel } from '../../../pytorch-wheels.js';
-import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import { expandArgs } from '../../contexts.js';
+import { matchSpecOf } from '../../match-specs.js';
 import type { DockerfileContext, DockerInstruction, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { runCommands } from '../dockerfile/run-commands.js';
@@ -31,7 +31,7 @@ function runClaims(instruction: DockerInstruction): CudaClaim[] {
     }
     if (!condaTool(command)) continue;
     for (const spec of commandSpecs(command)) {
-      const parsed = parseCondaMatchSpec(spec);
+      const parsed = matchSpecOf(spec);
       if (parsed.ok) add(spec, condaSpecCuda(parsed.value));
     }
   }

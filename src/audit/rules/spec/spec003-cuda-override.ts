@@ -1,5 +1,5 @@
-import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
 import { expandArgs } from '../../contexts.js';
+import { matchSpecOf } from '../../match-specs.js';
 import type {
   DockerfileContext,
   DockerInstruction,
@@ -75,7 +75,7 @@ function gpuReason(
     return { what: `model '${ctx.model.name}' (CUDA ${ctx.model.cuda})`, cuda: ctx.model.cuda };
   }
   const specs = commandSpecs(command)
-    .map((spec) => parseCondaMatchSpec(spec))
+    .map((spec) => matchSpecOf(spec))
     .flatMap((parsed) => (parsed.ok ? [parsed.value] : []))
     .filter((spec) => isCudaCondaSpec(spec.name, spec.build));
   if (specs.length === 0) return undefined;

@@ -1,6 +1,6 @@
 import { isAnacondaChannel } from '../../../conda-channels.js';
 import { pytorchIndexLabel } from '../../../pytorch-wheels.js';
-import { parseCondaMatchSpec } from '../../../spec/package-entries.js';
+import { matchSpecOf } from '../../match-specs.js';
 import type { DockerfileContext, EnvironmentContext, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { runCommands } from '../dockerfile/run-commands.js';
@@ -20,7 +20,7 @@ interface Inventory {
 }
 
 function condaEntry(inventory: Inventory, text: string): void {
-  const parsed = parseCondaMatchSpec(text);
+  const parsed = matchSpecOf(text);
   if (!parsed.ok) return;
   const { name, build, channel } = parsed.value;
   if (NVIDIA_CONDA.test(name) || name === 'pytorch-gpu') inventory.nvidia.push(text);
