@@ -69,12 +69,12 @@ export function parseCondaVersionSpec(
 // to compare as a JavaScript number.
 const NUMBER = '(?:0|[1-9][0-9]{0,8})';
 const SIMPLE_SPEC = new RegExp(
-  `^(?:(?<op>>=|<=|>|<|==|!=)(?<version>${NUMBER}(?:\\.${NUMBER})*)|(?<prefix>${NUMBER}(?:\\.${NUMBER})*)\\.\\*)$`,
+  `^(?:(?<op>>=|<=|>|<|==|!=)(?<version>${NUMBER}(?:\\.${NUMBER})*)|(?<prefix>${NUMBER}(?:\\.${NUMBER})*)\\.\\*|=(?<fuzzy>${NUMBER}(?:\\.${NUMBER})*))$`,
 );
 const SIMPLE_VERSION = new RegExp(`^${NUMBER}(?:\\.${NUMBER})*$`);
 
 /**
- * The common spec forms (`2.1.*`, `>=4.35`, `<2`), answered without rattler's WASM for plain
+ * The common spec forms (`2.1.*`, `=3.11`, `>=4.35`, `<2`), answered without rattler's WASM for plain
  * numeric versions: rattler (like conda) orders such versions segment by segment as numbers,
  * and `X.Y.*` matches the versions whose leading segments are X.Y. Where the answer would turn
  * on how a shorter version is padded (`==2` against `2.0`), and for any other spec or version
@@ -87,7 +87,9 @@ export function simpleVersionSpec(
 ): Pick<VersionMatcher, 'normalized' | 'matches'> | undefined {
   const groups = SIMPLE_SPEC.exec(conda)?.groups;
   if (!groups) return undefined;
-  const { op, version, prefix } = groups;
+  const { op, version, fuzzy } = groups;
+  // `=3.11` (conda's fuzzy match, as in `python=3.11`) is the prefix `3.11.*`.
+  const prefix = groups.prefix ?? fuzzy;
   const target = (version ?? prefix ?? '').split('.').map(Number);
   let slow: VersionMatcher | undefined;
   const viaRattler = (candidate: string): boolean => {
@@ -95,7 +97,7 @@ export function simpleVersionSpec(
     return slow.matches(candidate);
   };
   return {
-    normalized: conda,
+    normalized: fuzzy === undefined ? conda : `${fuzzy}.*`,
     matches(candidate) {
       if (!SIMPLE_VERSION.test(candidate)) return viaRattler(candidate);
       const segments = candidate.split('.').map(Number);
