@@ -98,7 +98,18 @@ writeFileSync(
     )
     .join('\n')}\n`,
 );
-writeFileSync(
-  'dist/validators.cjs',
-  standaloneCode(ajv, { envgen: 'envgen.schema.json', rules: 'rules.schema.json' }),
-);
+// Bundled with the two helpers of Ajv's runtime it require()s, so loading it resolves nothing
+// in node_modules, and Ajv itself is needed only to run from source (src/schemas.ts).
+await build({
+  stdin: {
+    contents: standaloneCode(ajv, { envgen: 'envgen.schema.json', rules: 'rules.schema.json' }),
+    resolveDir: '.',
+    loader: 'js',
+  },
+  outfile: 'dist/validators.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
