@@ -29,16 +29,8 @@ export async function loadRulesOverlay(
   return rules ? [await loadOverlayFile(ctx.io, resolvePath(ctx.io.cwd, rules))] : [];
 }
 
-export async function resolveSpecModels(
-  ctx: CommandContext,
-  names: readonly string[],
-  options: { rules?: string; fleet?: FleetInput; all?: boolean },
-): Promise<ResolvedSpec> {
-  const loaded = await loadSpec(ctx.io, join(ctx.root, SPEC_FILE));
-  const overlays = [
-    ...(loaded.spec.compat ? [loaded.spec.compat] : []),
-    ...(await loadRulesOverlay(ctx, options.rules)),
-  ];
+/** The spec's model names; a name asked for that is not one of them is a usage error. */
+export function checkModelNames(loaded: LoadedSpec, names: readonly string[]): string[] {
   const all = Object.keys(loaded.spec.models);
   for (const name of names) {
     if (!all.includes(name)) {
@@ -50,6 +42,20 @@ export async function resolveSpecModels(
       );
     }
   }
+  return all;
+}
+
+export async function resolveSpecModels(
+  ctx: CommandContext,
+  names: readonly string[],
+  options: { rules?: string; fleet?: FleetInput; all?: boolean },
+): Promise<ResolvedSpec> {
+  const loaded = await loadSpec(ctx.io, join(ctx.root, SPEC_FILE));
+  const overlays = [
+    ...(loaded.spec.compat ? [loaded.spec.compat] : []),
+    ...(await loadRulesOverlay(ctx, options.rules)),
+  ];
+  const all = checkModelNames(loaded, names);
   const selected = names.length > 0 ? all.filter((name) => names.includes(name)) : all;
   const table = compatTable(overlays);
   const resolution = resolveSpec(table, loaded, options.all ? all : selected, options.fleet ?? {});

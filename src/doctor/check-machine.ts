@@ -8,9 +8,9 @@ import { join, relative, sep } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import { requestFor } from '../compat/resolve-spec.js';
 import type { Table } from '../compat/table.js';
-import { checkDrift, isEnvironment } from '../drift/check-drift.js';
+import { checkDrift, driftTarget, isEnvironment } from '../drift/check-drift.js';
 import type { Io } from '../io.js';
-import { lockPath, pipLockPath, SMOKE_SCRIPT } from '../layout.js';
+import { SMOKE_SCRIPT } from '../layout.js';
 import { type Problem, problem, UserError } from '../problem.js';
 import type { ProblemCode } from '../problem-codes.js';
 import { type Progress, QUIET_PROGRESS } from '../progress.js';
@@ -241,22 +241,19 @@ async function driftHere(
     const rel = relative(options.root, path).split(sep).join('/');
     return rel.startsWith('..') ? path : rel;
   };
-  const lock = join(options.root, lockPath(model.name, model.platform));
-  const pipLock = join(options.root, pipLockPath(model.name));
   try {
     const drift = await checkDrift(
       io,
-      {
-        model: model.name,
-        platform: model.platform,
-        prefix,
-        prefixLabel: label(prefix),
-        lock,
-        lockLabel: label(lock),
-        pipLock,
-        pipLockLabel: label(pipLock),
-        localPackages: (spec.models[model.name]?.localPackages ?? []).length > 0,
-      },
+      driftTarget(
+        options.root,
+        {
+          name: model.name,
+          platform: model.platform,
+          prefix,
+          localPackages: (spec.models[model.name]?.localPackages ?? []).length > 0,
+        },
+        label,
+      ),
       { files: true, progress: options.progress ?? QUIET_PROGRESS },
     );
     return drift.problems.map((p) =>

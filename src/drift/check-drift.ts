@@ -10,6 +10,7 @@ import { join, posix } from 'node:path';
 import { mapLimit } from '../concurrency.js';
 import { channelName, channelUrl } from '../conda-channels.js';
 import type { Io } from '../io.js';
+import { lockPath, pipLockPath } from '../layout.js';
 import type { PackageRecord } from '../packages/package-set.js';
 import {
   type InstalledFile,
@@ -41,6 +42,30 @@ export interface DriftTarget {
   pipLockLabel: string;
   /** The model installs the repository's own packages (`localPackages`): local pip installs are expected. */
   localPackages: boolean;
+}
+
+/**
+ * The target for a model: its prefix, and its lock and pip companion where `envgen lock` writes
+ * them under `root`; `label` names a path in messages.
+ */
+export function driftTarget(
+  root: string,
+  model: { name: string; platform: string; prefix: string; localPackages: boolean },
+  label: (path: string) => string,
+): DriftTarget {
+  const lock = join(root, lockPath(model.name, model.platform));
+  const pipLock = join(root, pipLockPath(model.name));
+  return {
+    model: model.name,
+    platform: model.platform,
+    prefix: model.prefix,
+    prefixLabel: label(model.prefix),
+    lock,
+    lockLabel: label(lock),
+    pipLock,
+    pipLockLabel: label(pipLock),
+    localPackages: model.localPackages,
+  };
 }
 
 export interface DriftOptions {

@@ -7,20 +7,21 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   checkDrift,
   type DriftTarget,
+  driftTarget,
   isEnvironment,
   type ModelDrift,
 } from '../../drift/check-drift.js';
-import { ENVIRONMENTS_ROOT, lockPath, pipLockPath } from '../../layout.js';
+import { ENVIRONMENTS_ROOT } from '../../layout.js';
 import { type Problem, problem, usageError } from '../../problem.js';
 import { lazyProgress } from '../../progress.js';
 import { colorFor } from '../../report/color.js';
 import { formatDrift } from '../../report/drift-text.js';
 import { writeJson } from '../../report/json.js';
 import { formatProblems } from '../../report/problems.js';
-import { didYouMean } from '../../spec/did-you-mean.js';
 import { loadSpec, SPEC_FILE } from '../../spec/load-spec.js';
 import type { CommandContext } from '../context.js';
 import { exitFor } from '../exit-codes.js';
+import { checkModelNames } from '../spec-models.js';
 
 export interface DriftFlags {
   prefix?: string;
@@ -38,17 +39,7 @@ export async function runDrift(
 ): Promise<number> {
   const { io, root } = ctx;
   const loaded = await loadSpec(io, join(root, SPEC_FILE));
-  const all = Object.keys(loaded.spec.models);
-  for (const name of names) {
-    if (!all.includes(name)) {
-      const guess = didYouMean(name, all);
-      throw usageError(
-        'usage/unknown-model',
-        `${loaded.file} has no model '${name}'`,
-        `${guess ? `did you mean '${guess}'? ` : ''}models: ${all.join(', ')}`,
-      );
-    }
-  }
+  const all = checkModelNames(loaded, names);
   if (flags.prefix !== undefined && flags.prefixRoot !== undefined) {
     throw usageError(
       'usage/invalid-flag',
@@ -80,21 +71,16 @@ export async function runDrift(
     : join(root, ENVIRONMENTS_ROOT);
   const targets: DriftTarget[] = selected.map((model) => {
     const spec = loaded.spec.models[model] ?? {};
-    const platform = spec.platform ?? loaded.spec.defaults?.platform ?? 'linux-64';
-    const prefix = flags.prefix ? resolve(io.cwd, flags.prefix) : join(prefixRoot, model);
-    const lock = join(root, lockPath(model, platform));
-    const pipLock = join(root, pipLockPath(model));
-    return {
-      model,
-      platform,
-      prefix,
-      prefixLabel: label(prefix),
-      lock,
-      lockLabel: label(lock),
-      pipLock,
-      pipLockLabel: label(pipLock),
-      localPackages: (spec.localPackages ?? []).length > 0,
-    };
+    return driftTarget(
+      root,
+      {
+        name: model,
+        platform: spec.platform ?? loaded.spec.defaults?.platform ?? 'linux-64',
+        prefix: flags.prefix ? resolve(io.cwd, flags.prefix) : join(prefixRoot, model),
+        localPackages: (spec.localPackages ?? []).length > 0,
+      },
+      label,
+    );
   });
 
   // Without models named, the models whose environment is not here are left out, with a note;
