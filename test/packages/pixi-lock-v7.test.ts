@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNodeIo } from '../../src/io.js';
+import { packageRecord } from '../../src/packages/package-set.js';
 import { parsePixiLock } from '../../src/packages/pixi-lock.js';
 import { readInput } from '../../src/packages/read-input.js';
 import { type Problem, UserError } from '../../src/problem.js';
@@ -162,6 +163,44 @@ describe('pixi.lock v7', () => {
   });
 });
 
+describe("pixi.lock v7 written by pixi (an excerpt of rattler's own)", () => {
+  it('reads channel packages and partial records of packages built from source', () => {
+    const [set, ...rest] = read('rattler-minio', 'minio');
+    expect(rest).toEqual([]);
+    expect([set?.platform, set?.packages.length]).toEqual(['linux-64', 13]);
+    expect(set?.packages.find((p) => p.name === 'openssl')).toMatchObject({
+      manager: 'conda',
+      version: '3.6.0',
+      build: 'h26f9b46_0',
+      channel: 'https://prefix.dev/conda-forge',
+      subdir: 'linux-64',
+      md5: '9ee58d5c534af06558933af3c845a780',
+      sha256: 'a47271202f4518a484956968335b2521409c8173e123ab381e775c358c67fe6d',
+    });
+    const folder = resolve(DIR, 'rattler-minio');
+    expect(set?.packages.slice(-2)).toEqual([
+      packageRecord({
+        name: 'rattler',
+        manager: 'conda',
+        url: join(folder, 'crates/rattler-bin'),
+        depends: ['libgcc >=15', '__glibc >=2.28,<3.0.a0'],
+      }),
+      packageRecord({
+        name: 'rattler_index',
+        manager: 'conda',
+        url: join(folder, 'crates/rattler_index'),
+        depends: ['libgcc >=15', '__glibc >=2.28,<3.0.a0'],
+      }),
+    ]);
+  });
+
+  it('has no default environment, and says which it has', () => {
+    const [problem] = problems(() => read('rattler-minio'));
+    expect([problem?.ruleId, problem?.line]).toEqual(['packages/corrupt', 9]);
+    expect(problem?.message).toContain('minio');
+  });
+});
+
 describe('pixi.lock versions', () => {
   it.each([5, 8, '7'])('refuses version %j, naming 6 and 7', (version) => {
     const text = `version: ${JSON.stringify(version)}\nenvironments: {}\npackages: []\n`;
@@ -216,6 +255,12 @@ describe('envgen diff on v7 pixi.locks', () => {
       ['b-python-project', 'removed'],
       ['minimal-project', 'rebuilt'],
     ]);
+  });
+
+  it("the excerpt of rattler's lock against itself: no change", async () => {
+    const lockFile = 'pixi-v7/rattler-minio/pixi.lock#minio';
+    const { exitCode, json } = await diff([lockFile, lockFile]);
+    expect([exitCode, json.changes, json.from.packages]).toEqual([0, [], 13]);
   });
 
   it('a lock of version 8 is exit 2', async () => {
