@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodeIo } from '../../src/io.js';
 import { packageRecord } from '../../src/packages/package-set.js';
 import { parsePixiLock } from '../../src/packages/pixi-lock.js';
-import { readInput } from '../../src/packages/read-input.js';
+import { readInput, readText } from '../../src/packages/read-input.js';
 import { type Problem, UserError } from '../../src/problem.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -151,6 +151,11 @@ describe('pixi.lock v7', () => {
     );
     const [set] = parsePixiLock(text, 'pixi.lock');
     expect(set?.packages[0]?.channel).toBe('https://example.com/mirror');
+  });
+
+  it('resolves paths of a lock read at a git revision within the repository', () => {
+    const [set] = readText(lock('source-and-binary'), 'main:app/pixi.lock', 'app/pixi.lock');
+    expect(set?.packages[1]?.url).toBe(join('app', 'child-package'));
   });
 
   it('reads a pixi.lock named on disk, resolving paths against its folder', async () => {
