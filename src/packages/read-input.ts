@@ -23,7 +23,7 @@ import { readPrefix } from './prefix.js';
 type FileKind = 'explicit-lock' | 'conda-lock' | 'pixi-lock' | 'environment-yml' | 'pip-freeze';
 
 const KINDS_ACCEPTED =
-  'an explicit lock (@EXPLICIT), a conda-lock.yml, a pixi.lock (version 6), an environment.yml, a pip freeze or requirements file, a conda prefix (a folder with conda-meta/), or REV:path for one of these at a git revision';
+  'an explicit lock (@EXPLICIT), a conda-lock.yml, a pixi.lock (version 6 or 7), an environment.yml, a pip freeze or requirements file, a conda prefix (a folder with conda-meta/), or REV:path for one of these at a git revision';
 
 /** `main:envs/a/conda-linux-64.lock` as a revision and a path; null for a plain path. */
 export function splitRevision(arg: string): { revision: string; path: string } | null {
@@ -177,8 +177,8 @@ export function readText(
       return [parseExplicitLock(text, label)];
     case 'pixi-lock':
       return environment === undefined
-        ? parsePixiLock(text, label)
-        : parsePixiLock(text, `${label}#${environment}`, environment);
+        ? parsePixiLock(text, label, 'default', name)
+        : parsePixiLock(text, `${label}#${environment}`, environment, name);
     case 'conda-lock':
       return parseCondaLock(text, label);
     case 'environment-yml':

@@ -27,7 +27,8 @@ export function explicitLock(set: PackageSet): string {
   ].join('\n');
 }
 
-export function pixiLock(set: PackageSet): string {
+/** A pixi.lock of format version 6, or 7 (which declares its platforms in `platforms:`). */
+export function pixiLock(set: PackageSet, version: 6 | 7 = 6): string {
   const refs = [
     ...conda(set).map((p) => `      - conda: ${url(p)}`),
     ...pip(set).map((p) => `      - pypi: ${pipUrl(p)}`),
@@ -45,7 +46,8 @@ export function pixiLock(set: PackageSet): string {
     ]),
   ];
   return [
-    'version: 6',
+    `version: ${version}`,
+    ...(version >= 7 ? ['platforms:', `  - name: ${set.platform}`] : []),
     'environments:',
     '  default:',
     '    channels:',

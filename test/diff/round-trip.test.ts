@@ -56,6 +56,7 @@ const FORMATS: [string, (set: PackageSet) => string, string, PackageSet][] = [
   ['explicit lock', explicitLock, 'conda-linux-64.lock', CONDA_ONLY],
   ['conda-lock.yml', condaLockYml, 'conda-lock.yml', CONDA_ONLY],
   ['pixi.lock', pixiLock, 'pixi.lock', SET],
+  ['pixi.lock v7', (set) => pixiLock(set, 7), 'pixi.lock', SET],
   ['environment.yml', environmentYml, 'environment.yml', SET],
   ['pip freeze', pipFreeze, 'requirements.txt', PIP_ONLY],
 ];
