@@ -32,6 +32,11 @@ export interface Advisory {
 export interface AdvisoryAnswer {
   query: AdvisoryQuery;
   advisories: Advisory[];
+  /**
+   * Why this package was not checked (its version is not one PEP 440 accepts, so no range can
+   * be compared with it): the command reports it as "not checked", never as clean.
+   */
+  notChecked?: string;
 }
 
 /** An advisory source: OSV's API, or an OSV export on disk. */
