@@ -15,6 +15,7 @@ import type { AdvisoryQuery } from '../../src/vulns/advisories.js';
 import { DEFAULT_OFFLINE_LIMITS, osvOffline } from '../../src/vulns/osv/offline.js';
 import { osvCacheDir, osvOnline } from '../../src/vulns/osv/online.js';
 import { NO_PROXY_ENV } from '../helpers/fixture-channel.js';
+import { serveProxy } from '../helpers/loopback-proxy.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import {
   type FakeOsv,
@@ -293,6 +294,20 @@ describe('the online source', () => {
     expect(source.label).toBe(server.url);
     const [answer] = await source.lookup([{ name: 'gunicorn', version: '19.4.5' }]);
     expect(answer?.advisories.map((a) => a.id)).toEqual(['PYSEC-2018-55']);
+  });
+
+  it('goes through the proxy HTTP_PROXY names', async () => {
+    const server = await serve();
+    const proxy = await serveProxy();
+    try {
+      const io = ioIn(tmpDir(), { HTTP_PROXY: proxy.url, NO_PROXY: '' });
+      const online = osvOnline(io, { baseUrl: server.url, ...FAST });
+      const [answer] = await online.lookup([{ name: 'gunicorn', version: '19.4.5' }]);
+      expect(answer?.advisories.map((a) => a.id)).toEqual(['PYSEC-2018-55']);
+      expect(proxy.carried).toContain(new URL(server.url).host);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('tries a 500 again, then reports it: never an empty answer', async () => {
