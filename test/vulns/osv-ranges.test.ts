@@ -127,6 +127,17 @@ describe('OSV range edge cases (synthetic records)', () => {
     expect(ids('demo', '1!1.0', [record])).toEqual([]);
   });
 
+  it('reports nothing of a withdrawn advisory, even one a source says matches', () => {
+    const record = demo(
+      { ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] },
+      { withdrawn: '2024-01-01T00:00:00Z' },
+    );
+    expect(ids('demo', '1.0', [record])).toEqual([]);
+    expect(answerFrom({ name: 'demo', version: '1.0' }, [record], true).advisories).toEqual([]);
+    const { withdrawn: _, ...live } = record;
+    expect(ids('demo', '1.0', [live])).toEqual(['TEST-1']);
+  });
+
   it('bounds a range by its limit', () => {
     const record = demo({
       ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { limit: '1.5' }] }],

@@ -27,6 +27,8 @@ export function answerFrom(
   const { version } = read;
   const seen = new Set<string>();
   const advisories = records
+    // A withdrawn advisory is no finding, whoever matched it.
+    .filter((record) => record.withdrawn === undefined)
     .filter((record) => matched || affects(record, query.name, version))
     .filter((record) => !seen.has(record.id) && seen.add(record.id))
     .map((record) => toAdvisory(record, query.name))

@@ -30,6 +30,8 @@ interface OsvAffected {
 export interface OsvRecord {
   id: string;
   modified?: string;
+  /** When the advisory was withdrawn: it then affects nothing (OSV's API no longer lists it). */
+  withdrawn?: string;
   aliases?: string[];
   summary?: string;
   details?: string;
@@ -59,7 +61,7 @@ const isStringArray = (value: unknown): value is string[] =>
 export function checkRecord(value: unknown): { record: OsvRecord } | { error: string } {
   if (!isObject(value)) return { error: 'not an object' };
   if (typeof value.id !== 'string' || value.id === '') return { error: 'id: not a string' };
-  for (const key of ['modified', 'summary', 'details'] as const) {
+  for (const key of ['modified', 'withdrawn', 'summary', 'details'] as const) {
     if (value[key] !== undefined && typeof value[key] !== 'string') {
       return { error: `${key}: not a string` };
     }
@@ -148,9 +150,10 @@ export function affectedNames(record: OsvRecord): string[] {
  * in `versions`, or one of its ECOSYSTEM ranges includes it. The version's local label is left
  * out (a `+cu124` build of 2.5.1 is 2.5.1). A range with a version PEP 440 does not accept is
  * not evaluated (its `versions` list still counts); GIT and SEMVER ranges say nothing about
- * PyPI versions.
+ * PyPI versions. A withdrawn advisory affects nothing.
  */
 export function affects(record: OsvRecord, name: string, version: Pep440Version): boolean {
+  if (record.withdrawn !== undefined) return false;
   return entriesFor(record, name).some(
     (entry) =>
       (entry.versions ?? []).some((listed) => samePublic(listed, version.public)) ||
