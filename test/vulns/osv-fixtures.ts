@@ -51,14 +51,16 @@ export interface FakeOsvOptions {
   hostile?: (request: Logged, response: ServerResponse) => boolean;
 }
 
-/** An OSV API on 127.0.0.1 over `records`; matching through envgen's range evaluation. */
+/**
+ * An OSV API on 127.0.0.1 over `records` (read on each request: a test may replace one);
+ * matching through envgen's range evaluation.
+ */
 export async function serveFakeOsv(
   records: readonly OsvRecord[],
   options: FakeOsvOptions = {},
 ): Promise<FakeOsv> {
   const pageSize = options.pageSize ?? 1000;
   const requests: Logged[] = [];
-  const byId = new Map(records.map((record) => [record.id, record]));
   const json = (response: ServerResponse, status: number, value: unknown, headers = {}) => {
     response.writeHead(status, { 'content-type': 'application/json', ...headers });
     response.end(JSON.stringify(value));
@@ -107,7 +109,7 @@ export async function serveFakeOsv(
       const match = /^\/v1\/vulns\/([^/]+)$/.exec(logged.path);
       const record =
         match && request.method === 'GET'
-          ? byId.get(decodeURIComponent(match[1] as string))
+          ? records.find((r) => r.id === decodeURIComponent(match[1] as string))
           : undefined;
       if (!record) return json(response, 404, { code: 5, message: 'Bug not found.' });
       const etag = `"${record.id}-${record.modified}"`;

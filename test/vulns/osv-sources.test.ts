@@ -14,6 +14,7 @@ import { codeInfo } from '../../src/problem-codes.js';
 import type { AdvisoryQuery } from '../../src/vulns/advisories.js';
 import { DEFAULT_OFFLINE_LIMITS, osvOffline } from '../../src/vulns/osv/offline.js';
 import { osvCacheDir, osvOnline } from '../../src/vulns/osv/online.js';
+import type { OsvRecord } from '../../src/vulns/osv/record.js';
 import { NO_PROXY_ENV } from '../helpers/fixture-channel.js';
 import { serveProxy } from '../helpers/loopback-proxy.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -285,6 +286,32 @@ describe('the online source', () => {
     const second = await osvOnline(io, { baseUrl: server.url, ...FAST }).lookup(QUERIES);
     expect(second).toEqual(first);
     expect(server.requests.filter((r) => r.method === 'GET').length).toBe(gets);
+  });
+
+  it('fetches a cached record again once the batch names a newer one', async () => {
+    const records = fixtureRecords();
+    const server = await serveFakeOsv(records);
+    servers.push(server);
+    const io = ioIn(tmpDir());
+    const query = [{ name: 'flask', version: '0.12.2' }];
+    await osvOnline(io, { baseUrl: server.url, ...FAST }).lookup(query);
+    const index = records.findIndex((r) => r.id === 'PYSEC-2023-62');
+    records[index] = {
+      ...(records[index] as OsvRecord),
+      modified: '2030-01-01T00:00:00Z',
+      summary: 'revised',
+    };
+    const [answer] = await osvOnline(io, { baseUrl: server.url, ...FAST }).lookup(query);
+    expect(answer?.advisories.map((a) => [a.id, a.summary.slice(0, 7)])).toEqual([
+      ['PYSEC-2018-66', 'The Pal'],
+      ['PYSEC-2023-62', 'revised'],
+    ]);
+    const gets = server.requests.filter((r) => r.method === 'GET').map((r) => r.path);
+    expect(gets.sort()).toEqual([
+      '/v1/vulns/PYSEC-2018-66',
+      '/v1/vulns/PYSEC-2023-62',
+      '/v1/vulns/PYSEC-2023-62',
+    ]);
   });
 
   it('reads its URL from ENVGEN_OSV_URL', async () => {
