@@ -74,7 +74,7 @@ describe('OSV ranges over the fixture advisories', () => {
     expect(advisory?.fixed).toEqual(['2.2.5', '2.3.2']);
     expect(advisory?.url).toBe('https://osv.dev/vulnerability/PYSEC-2023-62');
     // PYSEC records have no summary: the first line of their details stands in.
-    expect(advisory?.summary.startsWith('Flask is a lightweight WSGI web application')).toBe(true);
+    expect(advisory?.summary).toBe('Flask is a lightweight WSGI web application framework.');
     expect(advisory?.severity).toBe('unknown');
   });
 
@@ -191,6 +191,9 @@ describe('OSV range edge cases (synthetic records)', () => {
     expect(advisoryUrl(demo({}, { references: refs.slice(0, 1) }))).toBe('https://example.org/web');
     expect(advisoryUrl(demo({}))).toBe('https://osv.dev/vulnerability/TEST-1');
     expect(toAdvisory(demo({}), 'demo').fixed).toEqual([]);
+    expect(toAdvisory(demo({}, { details: 'One line.\nMore.' }), 'demo').summary).toBe('One line.');
+    const long = toAdvisory(demo({}, { details: 'x'.repeat(300) }), 'demo').summary;
+    expect([long.length, long.endsWith('…')]).toEqual([200, true]);
   });
 
   it.each([

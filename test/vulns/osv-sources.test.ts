@@ -223,8 +223,8 @@ describe('the online source', () => {
     expect(await online.lookup(QUERIES)).toEqual(await offline.lookup(QUERIES));
     // The local label is not sent; a version PEP 440 rejects is not sent at all.
     const [batch] = server.requests.filter((r) => r.path === '/v1/querybatch');
-    const sent = (batch?.body as { queries: { package: { name: string }; version: string }[] })
-      .queries;
+    const sent = (batch as { body: { queries: { package: { name: string }; version: string }[] } })
+      .body.queries;
     expect(sent).toHaveLength(QUERIES.length - 1);
     expect(sent[0]).toEqual({ package: { name: 'torch', ecosystem: 'PyPI' }, version: '2.5.1' });
     // Each distinct advisory is fetched once.

@@ -264,13 +264,24 @@ export function toAdvisory(record: OsvRecord, name: string): Advisory {
       }
     }
   }
-  const firstLine = (record.details ?? '').trim().split('\n')[0] ?? '';
   return {
     id: record.id,
     aliases: [...(record.aliases ?? [])],
-    summary: (record.summary ?? firstLine).trim(),
+    summary: record.summary?.trim() || summaryOf(record.details ?? ''),
     severity: severityOf(record),
     fixed: [...fixed.values()].sort(comparePep440),
     url: advisoryUrl(record),
   };
+}
+
+/** The longest summary taken from a record's details (PYSEC records have no summary). */
+const SUMMARY_CHARS = 200;
+
+/** A record without a summary: the first sentence of its details, at most 200 characters. */
+function summaryOf(details: string): string {
+  const line = details.trim().split('\n')[0]?.trim() ?? '';
+  if (line.length <= SUMMARY_CHARS) return line;
+  const stop = line.indexOf('. ');
+  if (stop > 0 && stop < SUMMARY_CHARS) return line.slice(0, stop + 1);
+  return `${line.slice(0, SUMMARY_CHARS - 1).trimEnd()}…`;
 }
