@@ -52,7 +52,11 @@ describe('OSV ranges over the fixture advisories', () => {
     ['PILLOW', '10.0.0', []],
     ['gunicorn', '19.4.5', ['PYSEC-2018-55']],
     ['gunicorn', '19.5.0', []],
-    ['transformers', '4.35.0', []],
+    // GHSA-wrfc-pvp9-mr9g: fixed 4.48.0; GHSA-282v-666c-3fvg: last_affected 4.29.2.
+    ['transformers', '4.29.2', ['GHSA-282v-666c-3fvg', 'GHSA-wrfc-pvp9-mr9g']],
+    ['transformers', '4.29.3', ['GHSA-wrfc-pvp9-mr9g']],
+    ['transformers', '4.48.0', []],
+    ['requests', '2.0.0', []],
   ] as const)('%s %s: %j', (name, version, expected) => {
     expect(ids(name, version)).toEqual(expected);
   });
@@ -67,6 +71,14 @@ describe('OSV ranges over the fixture advisories', () => {
       fixed: ['2.6.0'],
       url: 'https://github.com/advisories/GHSA-53q9-r3pm-6pq6',
     });
+  });
+
+  it('reports an advisory without a fix (last_affected) with no fixed versions', () => {
+    const advisories = answerFrom({ name: 'transformers', version: '4.29.2' }, RECORDS).advisories;
+    expect(advisories.map((a) => [a.id, a.severity, a.fixed])).toEqual([
+      ['GHSA-282v-666c-3fvg', 'moderate', []],
+      ['GHSA-wrfc-pvp9-mr9g', 'high', ['4.48.0']],
+    ]);
   });
 
   it('lists every fix of a record lowest first, and a PYSEC page on osv.dev', () => {

@@ -107,7 +107,7 @@ describe('the offline source', () => {
       ['PYSEC-2019-108', 'PYSEC-2021-856'],
       ['PYSEC-2018-55'],
       ['PYSEC-2022-42969'],
-      [],
+      ['GHSA-wrfc-pvp9-mr9g'],
       [],
       [],
     ]);
