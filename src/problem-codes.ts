@@ -199,6 +199,15 @@ const CODES = {
   'packages/git-revision': error('usage'),
   'packages/no-git': error('environment'),
 
+  // Advisory data for `envgen vulns`: an OSV export on disk (--db) or OSV's API.
+  'vulns/db-not-found': error('usage'),
+  'vulns/db-corrupt': error('usage'),
+  'vulns/db-too-large': error('usage'),
+  'vulns/db-unreadable': error('environment'),
+  'vulns/osv-unreachable': error('environment'),
+  'vulns/osv-timeout': error('environment'),
+  'vulns/osv-bad-answer': error('environment'),
+
   // audit's own troubles (its findings are the rules' codes): a file it cannot parse, so no
   // rule could run on it, is bad input.
   DKR000: error('usage'),
