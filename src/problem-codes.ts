@@ -207,6 +207,9 @@ const CODES = {
   'vulns/osv-unreachable': error('environment'),
   'vulns/osv-timeout': error('environment'),
   'vulns/osv-bad-answer': error('environment'),
+  // doctor: the NVIDIA Container Toolkit against its container-escape advisories.
+  'doctor/nvidia-ctk-vulnerable': error('failed'),
+  'doctor/nvidia-ctk-unknown': info,
 
   // audit's own troubles (its findings are the rules' codes): a file it cannot parse, so no
   // rule could run on it, is bad input.
