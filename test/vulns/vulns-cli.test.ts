@@ -1,0 +1,252 @@
+/**
+ * `envgen vulns` end to end (in-process), with the in-memory advisory source of
+ * fixtures/vulns/advisories.json standing in for the OSV sources: `--db PATH` reaches
+ * `osvOffline` with the path, and no `--db` reaches `osvOnline`. Expected findings are read
+ * from the inputs and the advisories' ranges (see each test).
+ */
+import { resolve } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { memorySource } from '../helpers/advisory-source.js';
+import { runEnvgen } from '../helpers/run-cli.js';
+import { tmpDir } from '../helpers/tmp-dir.js';
+
+const opened: { db: string | null }[] = [];
+
+vi.mock('../../src/vulns/osv/index.js', () => ({
+  osvOnline: () => {
+    opened.push({ db: null });
+    return memorySource('https://api.osv.dev');
+  },
+  osvOffline: async (_io: unknown, path: string) => {
+    opened.push({ db: path });
+    return memorySource(path);
+  },
+}));
+
+beforeEach(() => {
+  opened.length = 0;
+});
+
+const FIXTURES = resolve('fixtures');
+
+interface Report {
+  source: string;
+  targets: {
+    name: string;
+    kind: string;
+    checked: number;
+    findings: { package: string; version: string; advisory: { id: string }; ignored: unknown }[];
+    notChecked: { package: string; reason: { kind: string } }[];
+    fix: {
+      from: string;
+      upgrade: { torch: string; cuda: string; fixes: string[] } | null;
+      blocked: { id: string; torch: string; blocker: { kind: string; oldestDriver?: string } }[];
+    } | null;
+  }[];
+  problems: { ruleId: string; line?: number }[];
+}
+
+/** A repo whose fleet is V100s (7.0) on driver 470.57.02, with one model on torch 2.5. */
+function v100Repo(extra = ''): string {
+  return tmpDir({
+    'envgen.yaml': `version: 1
+fleet:
+  driver: "470.57.02"
+  gpus: ["7.0"]
+models:
+  detector:
+    torch: "2.5"
+    python: "3.11"
+${extra}`,
+  });
+}
+
+describe('envgen vulns on a model (its resolved pins)', () => {
+  it('finds the torch advisories and the fix the V100 fleet allows', async () => {
+    const cwd = v100Repo();
+    const result = await runEnvgen(['vulns', '--json', '--db', 'PyPI-all.zip'], { cwd });
+    expect(opened).toEqual([{ db: resolve(cwd, 'PyPI-all.zip') }]);
+    const report = JSON.parse(result.stdout) as Report;
+    const [target] = report.targets;
+    // The resolver pins torch 2.5.1 (2.5's newest patch with a CUDA 11 build the driver runs):
+    // <= 2.5.1 (GHSA-53q9) and < 2.10.0 (GHSA-63cw) affect it; < 1.13.1 (PYSEC-2022-43015) does not.
+    expect(target?.findings.map((f) => f.advisory.id)).toEqual([
+      'GHSA-53q9-r3pm-6pq6',
+      'GHSA-63cw-57p8-fm3p',
+    ]);
+    expect(target?.fix?.upgrade).toMatchObject({
+      torch: '2.6.0',
+      cuda: '11.8',
+      fixes: ['GHSA-53q9-r3pm-6pq6'],
+    });
+    expect(target?.fix?.blocked).toEqual([
+      expect.objectContaining({
+        id: 'GHSA-63cw-57p8-fm3p',
+        torch: '2.10.0',
+        blocker: { kind: 'driver', oldestDriver: '525' },
+      }),
+    ]);
+    // The critical one is at or above the default --fail-on high.
+    expect(result.exitCode).toBe(1);
+    expect(report.problems).toEqual([]);
+  });
+
+  it('says the fix in text, grouped by severity', async () => {
+    const result = await runEnvgen(['vulns', '--db', 'x.zip'], { cwd: v100Repo() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/critical\n\s+GHSA-53q9-r3pm-6pq6 /);
+    expect(result.stdout).toContain('torch 2.5.1 -> 2.6.0 fixes GHSA-53q9-r3pm-6pq6');
+    expect(result.stdout).toMatch(/GHSA-63cw-57p8-fm3p needs torch 2\.10\.0.*driver to >= 525/);
+  });
+
+  it('--fail-on critical still fails; --ignore of the critical one passes at critical', async () => {
+    const cwd = v100Repo();
+    expect(
+      (await runEnvgen(['vulns', '--db', 'x', '--fail-on', 'critical'], { cwd })).exitCode,
+    ).toBe(1);
+    const ignored = await runEnvgen(
+      ['vulns', '--db', 'x', '--fail-on', 'critical', '--ignore', 'CVE-2025-32434', '--json'],
+      { cwd },
+    );
+    expect(ignored.exitCode).toBe(0);
+    const report = JSON.parse(ignored.stdout) as Report;
+    expect(
+      report.targets[0]?.findings.find((f) => f.advisory.id === 'GHSA-53q9-r3pm-6pq6')?.ignored,
+    ).toMatchObject({
+      id: 'CVE-2025-32434',
+      from: 'flag',
+    });
+  });
+
+  it("envgen.yaml's vulns.ignore: a live entry ignores, an expired one does not and says so", async () => {
+    const cwd = v100Repo(`vulns:
+  ignore:
+    - id: GHSA-53q9-r3pm-6pq6
+      reason: we load no weights from outside
+      expires: "2999-01-01"
+    - id: GHSA-63cw-57p8-fm3p
+      reason: the same
+      expires: "2000-01-01"
+`);
+    const result = await runEnvgen(['vulns', '--db', 'x', '--json'], { cwd });
+    const report = JSON.parse(result.stdout) as Report;
+    const ignored = Object.fromEntries(
+      (report.targets[0]?.findings ?? []).map((f) => [f.advisory.id, f.ignored !== null]),
+    );
+    expect(ignored).toEqual({ 'GHSA-53q9-r3pm-6pq6': true, 'GHSA-63cw-57p8-fm3p': false });
+    expect(report.problems).toEqual([
+      expect.objectContaining({ ruleId: 'vulns/ignore-expired', line: 14 }),
+    ]);
+    // GHSA-63cw's severity is unknown, which counts as high: still exit 1.
+    expect(result.exitCode).toBe(1);
+    // With it ignored for the run as well, nothing is left: exit 0 less the warning's class.
+    const clean = await runEnvgen(['vulns', '--db', 'x', '--ignore', 'GHSA-63cw-57p8-fm3p'], {
+      cwd,
+    });
+    expect(clean.exitCode).toBe(0);
+    expect(clean.stderr).toContain('vulns/ignore-expired');
+  });
+
+  it('an ignore entry without a reason is bad input (exit 2)', async () => {
+    const cwd = v100Repo(`vulns:
+  ignore:
+    - id: GHSA-53q9-r3pm-6pq6
+`);
+    const result = await runEnvgen(['vulns', '--db', 'x'], { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("vulns.ignore[0] has no 'reason' [spec/missing-key]");
+  });
+});
+
+describe('envgen vulns on files', () => {
+  it('an environment.yml (stable-diffusion): conda and pip packages, the unmapped not checked', async () => {
+    // pytorch=1.11.0 (conda) -> torch 1.11.0: < 1.13.1, <= 2.5.1, < 2.10.0 all affect it;
+    // pillow==6.2.0 (pip) < 10.0.0; cudatoolkit is not mapped; eventlet has no version.
+    const result = await runEnvgen(
+      ['vulns', 'real-envs/stable-diffusion/environment.yaml', '--db', 'x', '--json'],
+      { cwd: FIXTURES },
+    );
+    const report = JSON.parse(result.stdout) as Report;
+    const [target] = report.targets;
+    expect(target?.kind).toBe('input');
+    expect(target?.fix).toBeNull();
+    expect(target?.findings.map((f) => `${f.package} ${f.advisory.id}`).sort()).toEqual([
+      'pillow PYSEC-2023-227',
+      'pytorch GHSA-53q9-r3pm-6pq6',
+      'pytorch GHSA-63cw-57p8-fm3p',
+      'pytorch PYSEC-2022-43015',
+    ]);
+    const notChecked = Object.fromEntries(
+      target?.notChecked.map((n) => [n.package, n.reason.kind]) ?? [],
+    );
+    expect(notChecked).toMatchObject({ cudatoolkit: 'unknown-name', eventlet: 'no-version' });
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('an explicit lock: build strings are not versions, CUDA libraries are not checked', async () => {
+    // pytorch-2.1.2-py3.11_cuda11.8_cudnn8.7.0_0 -> torch 2.1.2 (GHSA-53q9, GHSA-63cw).
+    const result = await runEnvgen(['vulns', 'diff/gpu-cu118.lock', '--db', 'x', '--json'], {
+      cwd: FIXTURES,
+    });
+    const report = JSON.parse(result.stdout) as Report;
+    const [target] = report.targets;
+    expect(target?.findings.map((f) => `${f.package} ${f.version} ${f.advisory.id}`)).toEqual([
+      'pytorch 2.1.2 GHSA-53q9-r3pm-6pq6',
+      'pytorch 2.1.2 GHSA-63cw-57p8-fm3p',
+    ]);
+    const notChecked = Object.fromEntries(
+      target?.notChecked.map((n) => [n.package, n.reason.kind]) ?? [],
+    );
+    expect(notChecked).toMatchObject({
+      libcublas: 'not-pypi',
+      'pytorch-cuda': 'not-pypi',
+      'pytorch-mutex': 'not-pypi',
+    });
+  });
+
+  it('SARIF: one result per finding, with the advisory URL', async () => {
+    const result = await runEnvgen(
+      ['vulns', 'diff/gpu-cu118.lock', '--db', 'x', '--format', 'sarif'],
+      {
+        cwd: FIXTURES,
+      },
+    );
+    const sarif = JSON.parse(result.stdout) as {
+      version: string;
+      runs: { results: { ruleId: string; level: string; properties: { url: string } }[] }[];
+    };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]?.results.map((r) => [r.ruleId, r.level, r.properties.url])).toEqual([
+      ['GHSA-53q9-r3pm-6pq6', 'error', 'https://github.com/advisories/GHSA-53q9-r3pm-6pq6'],
+      ['GHSA-63cw-57p8-fm3p', 'warning', 'https://github.com/advisories/GHSA-63cw-57p8-fm3p'],
+    ]);
+  });
+
+  it('GitHub annotations: one per finding, at the input', async () => {
+    const result = await runEnvgen(
+      ['vulns', 'diff/gpu-cu118.lock', '--db', 'x', '--format', 'github'],
+      {
+        cwd: FIXTURES,
+      },
+    );
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^::error file=diff\/gpu-cu118\.lock,line=1,col=1,title=envgen vulns\/advisory::/,
+    );
+  });
+
+  it('without --db it asks OSV online', async () => {
+    const result = await runEnvgen(['vulns', 'diff/cpu.lock', '--json'], { cwd: FIXTURES });
+    expect(opened).toEqual([{ db: null }]);
+    expect((JSON.parse(result.stdout) as Report).source).toBe('https://api.osv.dev');
+  });
+
+  it('nothing to check, or a bad --ignore, is bad input (exit 2)', async () => {
+    expect((await runEnvgen(['vulns', '--db', 'x'], { cwd: tmpDir() })).exitCode).toBe(2);
+    const bad = await runEnvgen(['vulns', 'diff/cpu.lock', '--db', 'x', '--ignore', 'not an id'], {
+      cwd: FIXTURES,
+    });
+    expect(bad.exitCode).toBe(2);
+  });
+});
