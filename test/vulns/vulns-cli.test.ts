@@ -204,6 +204,21 @@ describe('envgen vulns on files', () => {
     });
   });
 
+  it('an installed prefix: no advisory affects it, exit 0; python is not checked, never clean', async () => {
+    // fixtures/prefixes/clean: conda's flask 3.0.3, werkzeug 3.0.4, pip 24.2 (in the mapping),
+    // python 3.12.4 and python_abi (no PyPI name); pip's humanize 4.9.0 (a dist-info alone).
+    const result = await runEnvgen(['vulns', 'prefixes/clean', '--db', 'x', '--json'], {
+      cwd: FIXTURES,
+    });
+    expect(result.exitCode).toBe(0);
+    const [target] = (JSON.parse(result.stdout) as Report).targets;
+    expect([target?.checked, target?.findings]).toEqual([4, []]);
+    expect(target?.notChecked.map((n) => [n.package, n.reason.kind]).sort()).toEqual([
+      ['python', 'not-pypi'],
+      ['python_abi', 'not-pypi'],
+    ]);
+  });
+
   it('SARIF: one result per finding, with the advisory URL', async () => {
     const result = await runEnvgen(
       ['vulns', 'diff/gpu-cu118.lock', '--db', 'x', '--format', 'sarif'],
