@@ -18,7 +18,12 @@ import type { LoadedSpec, ModelSpec } from '../spec/types.js';
 import type { Advisory, AdvisoryQuery, AdvisorySeverity, AdvisorySource } from './advisories.js';
 import { type TorchFix, torchFix } from './fleet-fix.js';
 import { type IgnoreEntry, ignoredBy, ignoreList, today } from './ignore.js';
-import { type NotCheckedReason, PYPI_NAMES_SOURCE, pypiMapping } from './pypi-names.js';
+import {
+  type NotCheckedReason,
+  PYPI_NAMES_SOURCE,
+  pypiMapping,
+  TORCH_PYPI_NAMES,
+} from './pypi-names.js';
 
 /** One advisory that affects one package of an environment. */
 export interface VulnFinding {
@@ -165,8 +170,10 @@ export async function checkVulns(
       const seen = new Set<string>();
       for (const query of mapping.queries) {
         for (const advisory of advisoriesOf.get(queryKey(query)) ?? []) {
-          if (seen.has(advisory.id)) continue;
-          seen.add(advisory.id);
+          // One issue under two ids (PYSEC-2025-41 is GHSA-53q9-r3pm-6pq6): reported once.
+          const ids = [advisory.id, ...advisory.aliases];
+          if (ids.some((id) => seen.has(id))) continue;
+          for (const id of ids) seen.add(id);
           findings.push({
             package: record.name,
             manager: record.manager,
@@ -219,7 +226,7 @@ function fixFor(
   findings: readonly VulnFinding[],
   platform: string | null,
 ): TorchFix | null {
-  const torch = findings.filter((f) => f.query.name === 'torch' && f.ignored === null);
+  const torch = findings.filter((f) => TORCH_PYPI_NAMES.has(f.query.name) && f.ignored === null);
   const first = torch[0];
   if (!first) return null;
   const model = loaded.spec.models[name] as ModelSpec;

@@ -44,6 +44,19 @@ export type NotCheckedReason =
   | { kind: 'no-version' }
   | { kind: 'bad-version'; version: string };
 
+/**
+ * Other PyPI names advisories file a project under, asked for as well: GitHub's
+ * GHSA-63cw-57p8-fm3p (CVE-2026-24747) lists torch as PyPI `pytorch`, the placeholder project of
+ * that name, so an advisory about torch may sit under either.
+ */
+const ADVISORY_NAMES: Readonly<Record<string, readonly string[]>> = { torch: ['pytorch'] };
+
+/** The PyPI names torch's advisories are filed under. */
+export const TORCH_PYPI_NAMES: ReadonlySet<string> = new Set([
+  'torch',
+  ...(ADVISORY_NAMES.torch ?? []),
+]);
+
 /** PEP 503: lower case, runs of `-`, `_`, `.` as one `-`. */
 function normalisePypiName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -81,7 +94,10 @@ export function pypiMapping(record: PackageRecord): PypiMapping {
   }
   return {
     checked: true,
-    queries: names.pypi.map((name) => ({ name: normalisePypiName(name), version })),
+    queries: names.pypi
+      .map(normalisePypiName)
+      .flatMap((name) => [name, ...(ADVISORY_NAMES[name] ?? [])])
+      .map((name) => ({ name, version })),
     how: names.how,
   };
 }

@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import type { Io } from '../io.js';
 import type { AdvisorySource } from './advisories.js';
-import { osvOffline, osvOnline } from './osv/index.js';
+import { osvOffline } from './osv/offline.js';
+import { osvOnline } from './osv/online.js';
 
 export interface SourceChoice {
   /** `--db PATH`: an OSV export (zip or folder), relative to the working directory. */

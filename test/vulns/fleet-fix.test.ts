@@ -7,20 +7,30 @@
  * So on V100s with driver 470: 2.5.1 -> 2.6.0 fixes GHSA-53q9-r3pm-6pq6, and
  * GHSA-63cw-57p8-fm3p (fixed in 2.10.0) is blocked by the driver, which needs to be >= 525.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResolveRequest } from '../../src/compat/resolve-types.js';
 import { compatTable } from '../../src/compat/table.js';
+import { createNodeIo } from '../../src/io.js';
+import type { Advisory } from '../../src/vulns/advisories.js';
 import { torchFix } from '../../src/vulns/fleet-fix.js';
-import { fixtureAdvisories } from '../helpers/advisory-source.js';
+import { osvOffline } from '../../src/vulns/osv/offline.js';
+import { RECORDS_DIR } from './osv-fixtures.js';
 
 const table = compatTable();
-const advisory = (id: string) => {
-  const found = fixtureAdvisories().find((e) => e.advisory.id === id);
-  if (!found) throw new Error(id);
-  return found.advisory;
-};
-const RCE = advisory('GHSA-53q9-r3pm-6pq6');
-const UNPICKLER = advisory('GHSA-63cw-57p8-fm3p');
+// The real records (fixtures/osv/records): GHSA-63cw-57p8-fm3p files torch as PyPI `pytorch`.
+let RCE: Advisory;
+let UNPICKLER: Advisory;
+beforeAll(async () => {
+  const source = await osvOffline(createNodeIo(), RECORDS_DIR);
+  const answers = await source.lookup([
+    { name: 'torch', version: '2.5.1' },
+    { name: 'pytorch', version: '2.5.1' },
+  ]);
+  const byId = new Map(answers.flatMap((a) => a.advisories).map((a) => [a.id, a]));
+  RCE = byId.get('GHSA-53q9-r3pm-6pq6') as Advisory;
+  UNPICKLER = byId.get('GHSA-63cw-57p8-fm3p') as Advisory;
+  expect([RCE?.fixed, UNPICKLER?.fixed]).toEqual([['2.6.0'], ['2.10.0']]);
+});
 
 const request = (
   fleet: ResolveRequest['fleet'],

@@ -15,9 +15,21 @@ const pip = (name: string, version: string | null) =>
 describe('conda names mapped to PyPI names', () => {
   it.each([
     // conda name, version, build -> PyPI names asked (version), how
-    ['pytorch', '2.5.1', 'py3.11_cuda12.4_cudnn9.1.0_0', ['torch@2.5.1'], 'table'],
-    ['pytorch-cpu', '2.1.2', 'cpu_generic_py311h0fd4e8a_0', ['torch@2.1.2'], 'table'],
-    ['pytorch-gpu', '2.1.2', 'cuda120py311h1234567_300', ['torch@2.1.2'], 'envgen'],
+    ['pytorch', '2.5.1', 'py3.11_cuda12.4_cudnn9.1.0_0', ['torch@2.5.1', 'pytorch@2.5.1'], 'table'],
+    [
+      'pytorch-cpu',
+      '2.1.2',
+      'cpu_generic_py311h0fd4e8a_0',
+      ['torch@2.1.2', 'pytorch@2.1.2'],
+      'table',
+    ],
+    [
+      'pytorch-gpu',
+      '2.1.2',
+      'cuda120py311h1234567_300',
+      ['torch@2.1.2', 'pytorch@2.1.2'],
+      'envgen',
+    ],
     ['pillow', '9.5.0', 'py311h0b84326_1', ['pillow@9.5.0'], 'table'],
     [
       'py-opencv',
@@ -68,7 +80,11 @@ describe('conda names mapped to PyPI names', () => {
     expect(pypiMapping(pip('torch', '2.5.1+cu124'))).toEqual({
       checked: true,
       how: 'pip',
-      queries: [{ name: 'torch', version: '2.5.1' }],
+      // torch is also asked for under `pytorch`, where GHSA-63cw-57p8-fm3p files it.
+      queries: [
+        { name: 'torch', version: '2.5.1' },
+        { name: 'pytorch', version: '2.5.1' },
+      ],
     });
     expect(pypiMapping(pip('Flask_SocketIO', '5.3.0'))).toMatchObject({
       queries: [{ name: 'flask-socketio', version: '5.3.0' }],

@@ -1,33 +1,26 @@
 /**
- * `envgen vulns` end to end (in-process), with the in-memory advisory source of
- * fixtures/vulns/advisories.json standing in for the OSV sources: `--db PATH` reaches
- * `osvOffline` with the path, and no `--db` reaches `osvOnline`. Expected findings are read
- * from the inputs and the advisories' ranges (see each test).
+ * `envgen vulns` end to end (in-process) on the real OSV records of fixtures/osv/records: read
+ * offline through `--db`, or served by a loopback OSV API for the online source. Expected
+ * findings are read from the inputs and the records' ranges (see each test).
  */
-import { resolve } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { memorySource } from '../helpers/advisory-source.js';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
+import { type FakeOsv, fixtureRecords, RECORDS_DIR, serveFakeOsv } from './osv-fixtures.js';
 
-const opened: { db: string | null }[] = [];
-
-vi.mock('../../src/vulns/osv/index.js', () => ({
-  osvOnline: () => {
-    opened.push({ db: null });
-    return memorySource('https://api.osv.dev');
-  },
-  osvOffline: async (_io: unknown, path: string) => {
-    opened.push({ db: path });
-    return memorySource(path);
-  },
-}));
-
-beforeEach(() => {
-  opened.length = 0;
-});
+/** The real OSV records of fixtures/osv/records, read offline as `--db` reads them. */
+const DB = RECORDS_DIR;
 
 const FIXTURES = resolve('fixtures');
+
+let osv: FakeOsv;
+beforeAll(async () => {
+  osv = await serveFakeOsv(fixtureRecords());
+});
+afterAll(async () => {
+  await osv.close();
+});
 
 interface Report {
   source: string;
@@ -64,8 +57,8 @@ ${extra}`,
 describe('envgen vulns on a model (its resolved pins)', () => {
   it('finds the torch advisories and the fix the V100 fleet allows', async () => {
     const cwd = v100Repo();
-    const result = await runEnvgen(['vulns', '--json', '--db', 'PyPI-all.zip'], { cwd });
-    expect(opened).toEqual([{ db: resolve(cwd, 'PyPI-all.zip') }]);
+    const result = await runEnvgen(['vulns', '--json', '--db', DB], { cwd });
+    expect(JSON.parse(result.stdout).source).toBe(DB);
     const report = JSON.parse(result.stdout) as Report;
     const [target] = report.targets;
     // The resolver pins torch 2.5.1 (2.5's newest patch with a CUDA 11 build the driver runs):
@@ -92,7 +85,7 @@ describe('envgen vulns on a model (its resolved pins)', () => {
   });
 
   it('says the fix in text, grouped by severity', async () => {
-    const result = await runEnvgen(['vulns', '--db', 'x.zip'], { cwd: v100Repo() });
+    const result = await runEnvgen(['vulns', '--db', DB], { cwd: v100Repo() });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/critical\n\s+GHSA-53q9-r3pm-6pq6 /);
     expect(result.stdout).toContain('torch 2.5.1 -> 2.6.0 fixes GHSA-53q9-r3pm-6pq6');
@@ -102,10 +95,10 @@ describe('envgen vulns on a model (its resolved pins)', () => {
   it('--fail-on critical still fails; --ignore of the critical one passes at critical', async () => {
     const cwd = v100Repo();
     expect(
-      (await runEnvgen(['vulns', '--db', 'x', '--fail-on', 'critical'], { cwd })).exitCode,
+      (await runEnvgen(['vulns', '--db', DB, '--fail-on', 'critical'], { cwd })).exitCode,
     ).toBe(1);
     const ignored = await runEnvgen(
-      ['vulns', '--db', 'x', '--fail-on', 'critical', '--ignore', 'CVE-2025-32434', '--json'],
+      ['vulns', '--db', DB, '--fail-on', 'critical', '--ignore', 'CVE-2025-32434', '--json'],
       { cwd },
     );
     expect(ignored.exitCode).toBe(0);
@@ -128,7 +121,7 @@ describe('envgen vulns on a model (its resolved pins)', () => {
       reason: the same
       expires: "2000-01-01"
 `);
-    const result = await runEnvgen(['vulns', '--db', 'x', '--json'], { cwd });
+    const result = await runEnvgen(['vulns', '--db', DB, '--json'], { cwd });
     const report = JSON.parse(result.stdout) as Report;
     const ignored = Object.fromEntries(
       (report.targets[0]?.findings ?? []).map((f) => [f.advisory.id, f.ignored !== null]),
@@ -137,10 +130,10 @@ describe('envgen vulns on a model (its resolved pins)', () => {
     expect(report.problems).toEqual([
       expect.objectContaining({ ruleId: 'vulns/ignore-expired', line: 14 }),
     ]);
-    // GHSA-63cw's severity is unknown, which counts as high: still exit 1.
+    // GHSA-63cw is rated high (its record's database_specific): still exit 1.
     expect(result.exitCode).toBe(1);
     // With it ignored for the run as well, nothing is left: exit 0 less the warning's class.
-    const clean = await runEnvgen(['vulns', '--db', 'x', '--ignore', 'GHSA-63cw-57p8-fm3p'], {
+    const clean = await runEnvgen(['vulns', '--db', DB, '--ignore', 'GHSA-63cw-57p8-fm3p'], {
       cwd,
     });
     expect(clean.exitCode).toBe(0);
@@ -152,7 +145,7 @@ describe('envgen vulns on a model (its resolved pins)', () => {
   ignore:
     - id: GHSA-53q9-r3pm-6pq6
 `);
-    const result = await runEnvgen(['vulns', '--db', 'x'], { cwd });
+    const result = await runEnvgen(['vulns', '--db', DB], { cwd });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("vulns.ignore[0] has no 'reason' [spec/missing-key]");
   });
@@ -160,10 +153,13 @@ describe('envgen vulns on a model (its resolved pins)', () => {
 
 describe('envgen vulns on files', () => {
   it('an environment.yml (stable-diffusion): conda and pip packages, the unmapped not checked', async () => {
-    // pytorch=1.11.0 (conda) -> torch 1.11.0: < 1.13.1, <= 2.5.1, < 2.10.0 all affect it;
-    // pillow==6.2.0 (pip) < 10.0.0; cudatoolkit is not mapped; eventlet has no version.
+    // pytorch=1.11.0 (conda) -> torch 1.11.0: < 1.13.1 (PYSEC-2022-43015), < 2.6.0 (GHSA-53q9),
+    // and as PyPI `pytorch` < 2.10.0 (GHSA-63cw); pillow==6.2.0 < 9.2.0 and < 10.0.0;
+    // transformers==4.19.2 < 4.48.0 and <= 4.29.2 (last_affected); flask==2.1.3 < 2.2.5;
+    // numpy=1.19.2 is past both numpy records (1.16.1, 1.19.1). cudatoolkit is not mapped;
+    // eventlet has no version.
     const result = await runEnvgen(
-      ['vulns', 'real-envs/stable-diffusion/environment.yaml', '--db', 'x', '--json'],
+      ['vulns', 'real-envs/stable-diffusion/environment.yaml', '--db', DB, '--json'],
       { cwd: FIXTURES },
     );
     const report = JSON.parse(result.stdout) as Report;
@@ -171,10 +167,14 @@ describe('envgen vulns on files', () => {
     expect(target?.kind).toBe('input');
     expect(target?.fix).toBeNull();
     expect(target?.findings.map((f) => `${f.package} ${f.advisory.id}`).sort()).toEqual([
+      'flask PYSEC-2023-62',
+      'pillow PYSEC-2022-42979',
       'pillow PYSEC-2023-227',
       'pytorch GHSA-53q9-r3pm-6pq6',
       'pytorch GHSA-63cw-57p8-fm3p',
       'pytorch PYSEC-2022-43015',
+      'transformers GHSA-282v-666c-3fvg',
+      'transformers GHSA-wrfc-pvp9-mr9g',
     ]);
     const notChecked = Object.fromEntries(
       target?.notChecked.map((n) => [n.package, n.reason.kind]) ?? [],
@@ -184,8 +184,9 @@ describe('envgen vulns on files', () => {
   });
 
   it('an explicit lock: build strings are not versions, CUDA libraries are not checked', async () => {
-    // pytorch-2.1.2-py3.11_cuda11.8_cudnn8.7.0_0 -> torch 2.1.2 (GHSA-53q9, GHSA-63cw).
-    const result = await runEnvgen(['vulns', 'diff/gpu-cu118.lock', '--db', 'x', '--json'], {
+    // pytorch-2.1.2-py3.11_cuda11.8_cudnn8.7.0_0 -> torch 2.1.2 (GHSA-53q9, GHSA-63cw);
+    // transformers 4.36.2 < 4.48.0 (GHSA-wrfc) but past 4.29.2 (GHSA-282v's last_affected).
+    const result = await runEnvgen(['vulns', 'diff/gpu-cu118.lock', '--db', DB, '--json'], {
       cwd: FIXTURES,
     });
     const report = JSON.parse(result.stdout) as Report;
@@ -193,6 +194,7 @@ describe('envgen vulns on files', () => {
     expect(target?.findings.map((f) => `${f.package} ${f.version} ${f.advisory.id}`)).toEqual([
       'pytorch 2.1.2 GHSA-53q9-r3pm-6pq6',
       'pytorch 2.1.2 GHSA-63cw-57p8-fm3p',
+      'transformers 4.36.2 GHSA-wrfc-pvp9-mr9g',
     ]);
     const notChecked = Object.fromEntries(
       target?.notChecked.map((n) => [n.package, n.reason.kind]) ?? [],
@@ -207,7 +209,7 @@ describe('envgen vulns on files', () => {
   it('an installed prefix: no advisory affects it, exit 0; python is not checked, never clean', async () => {
     // fixtures/prefixes/clean: conda's flask 3.0.3, werkzeug 3.0.4, pip 24.2 (in the mapping),
     // python 3.12.4 and python_abi (no PyPI name); pip's humanize 4.9.0 (a dist-info alone).
-    const result = await runEnvgen(['vulns', 'prefixes/clean', '--db', 'x', '--json'], {
+    const result = await runEnvgen(['vulns', 'prefixes/clean', '--db', DB, '--json'], {
       cwd: FIXTURES,
     });
     expect(result.exitCode).toBe(0);
@@ -221,7 +223,7 @@ describe('envgen vulns on files', () => {
 
   it('SARIF: one result per finding, with the advisory URL', async () => {
     const result = await runEnvgen(
-      ['vulns', 'diff/gpu-cu118.lock', '--db', 'x', '--format', 'sarif'],
+      ['vulns', 'diff/gpu-cu118.lock', '--db', DB, '--format', 'sarif'],
       {
         cwd: FIXTURES,
       },
@@ -233,33 +235,44 @@ describe('envgen vulns on files', () => {
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]?.results.map((r) => [r.ruleId, r.level, r.properties.url])).toEqual([
       ['GHSA-53q9-r3pm-6pq6', 'error', 'https://github.com/advisories/GHSA-53q9-r3pm-6pq6'],
-      ['GHSA-63cw-57p8-fm3p', 'warning', 'https://github.com/advisories/GHSA-63cw-57p8-fm3p'],
+      ['GHSA-63cw-57p8-fm3p', 'error', 'https://github.com/advisories/GHSA-63cw-57p8-fm3p'],
+      ['GHSA-wrfc-pvp9-mr9g', 'error', 'https://github.com/advisories/GHSA-wrfc-pvp9-mr9g'],
     ]);
   });
 
   it('GitHub annotations: one per finding, at the input', async () => {
     const result = await runEnvgen(
-      ['vulns', 'diff/gpu-cu118.lock', '--db', 'x', '--format', 'github'],
+      ['vulns', 'diff/gpu-cu118.lock', '--db', DB, '--format', 'github'],
       {
         cwd: FIXTURES,
       },
     );
     const lines = result.stdout.trim().split('\n');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
       /^::error file=diff\/gpu-cu118\.lock,line=1,col=1,title=envgen vulns\/advisory::/,
     );
   });
 
-  it('without --db it asks OSV online', async () => {
-    const result = await runEnvgen(['vulns', 'diff/cpu.lock', '--json'], { cwd: FIXTURES });
-    expect(opened).toEqual([{ db: null }]);
-    expect((JSON.parse(result.stdout) as Report).source).toBe('https://api.osv.dev');
+  it('without --db it asks OSV online, with the same findings', async () => {
+    const offline = await runEnvgen(['vulns', 'diff/gpu-cu118.lock', '--db', DB, '--json'], {
+      cwd: FIXTURES,
+    });
+    const online = await runEnvgen(['vulns', 'diff/gpu-cu118.lock', '--json'], {
+      cwd: FIXTURES,
+      env: { ENVGEN_OSV_URL: osv.url, ENVGEN_CACHE_DIR: join(tmpDir(), 'cache') },
+    });
+    expect(online.exitCode, online.stderr).toBe(offline.exitCode);
+    const findings = (stdout: string) =>
+      (JSON.parse(stdout) as Report).targets[0]?.findings.map((f) => f.advisory.id);
+    expect(findings(online.stdout)).toEqual(findings(offline.stdout));
+    expect((JSON.parse(online.stdout) as Report).source).toBe(osv.url);
+    expect(osv.requests.some((r) => r.path === '/v1/querybatch')).toBe(true);
   });
 
   it('nothing to check, or a bad --ignore, is bad input (exit 2)', async () => {
-    expect((await runEnvgen(['vulns', '--db', 'x'], { cwd: tmpDir() })).exitCode).toBe(2);
-    const bad = await runEnvgen(['vulns', 'diff/cpu.lock', '--db', 'x', '--ignore', 'not an id'], {
+    expect((await runEnvgen(['vulns', '--db', DB], { cwd: tmpDir() })).exitCode).toBe(2);
+    const bad = await runEnvgen(['vulns', 'diff/cpu.lock', '--db', DB, '--ignore', 'not an id'], {
       cwd: FIXTURES,
     });
     expect(bad.exitCode).toBe(2);
