@@ -207,6 +207,15 @@ const CODES = {
   'vulns/osv-unreachable': error('environment'),
   'vulns/osv-timeout': error('environment'),
   'vulns/osv-bad-answer': error('environment'),
+  // doctor: the NVIDIA Container Toolkit against its container-escape advisories.
+  'doctor/nvidia-ctk-vulnerable': error('failed'),
+  'doctor/nvidia-ctk-unknown': info,
+
+  // vulns: a finding (as an annotation; --fail-on in src/cli judges findings by their
+  // advisory's severity), and what stands between the environments and their advisories.
+  'vulns/advisory': error('failed'),
+  'vulns/no-inputs': error('usage'),
+  'vulns/ignore-expired': warning,
 
   // audit's own troubles (its findings are the rules' codes): a file it cannot parse, so no
   // rule could run on it, is bad input.

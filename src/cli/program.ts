@@ -400,6 +400,44 @@ Examples:
   );
   wire.action(diff, async () => (await import('./commands/diff.js')).runDiff);
 
+  const vulns = withCommon(
+    program
+      .command('vulns')
+      .summary('known vulnerabilities of each environment (OSV), with the fix the fleet can run')
+      .description(
+        "The known vulnerabilities of each environment: the models of envgen.yaml (their locks, else their resolved pins and pip entries) or files (an explicit lock, conda-lock.yml, pixi.lock, environment.yml, requirements or pip freeze, an installed prefix). Conda names are mapped to PyPI names (conda-forge's mapping as prefix.dev's parselmouth publishes it); a package that cannot be mapped is reported as not checked. Advisories come from OSV's API, or an OSV export with --db. For a model with torch advisories: the smallest torch upgrade that fixes them and still runs on the spec's fleet, or what in the fleet blocks it.",
+      )
+      .argument('[input...]', 'models of envgen.yaml, or files and folders (default: every model)')
+      .addOption(
+        new Option('--format <format>', 'output format')
+          .choices(['text', 'json', 'sarif', 'github'] as const)
+          .default('text' as const),
+      )
+      .addOption(
+        new Option('--fail-on <severity>', 'the lowest advisory severity that fails (exit 1)')
+          .choices(['low', 'moderate', 'high', 'critical'] as const)
+          .default('high' as const),
+      )
+      .option(
+        '--ignore <id>',
+        'accept this advisory for this run (an id or alias; repeat, or comma-separated)',
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      )
+      .option(
+        '--db <path>',
+        "an OSV export instead of OSV's API: PyPI-all.zip, or a folder of OSV JSON",
+      )
+      .option(
+        '--platform <platform>',
+        "the platform to check in multi-platform locks and models (default: linux-64, else the input's first)",
+      )
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen vulns\n  $ envgen vulns sentiment --db PyPI-all.zip\n  $ envgen vulns envs/sentiment/conda-linux-64.lock --fail-on critical\n  $ envgen vulns --format sarif > vulns.sarif      (GitHub code scanning)\n  $ envgen vulns --ignore GHSA-63cw-57p8-fm3p --json',
+      ),
+  );
+  wire.action(vulns, async () => (await import('./commands/vulns.js')).runVulns);
+
   program
     .command('help')
     .argument('[command]', 'the command to show the help of')

@@ -17,6 +17,7 @@ import { type Progress, QUIET_PROGRESS } from '../progress.js';
 import { runSmoke } from '../smoke/run-smoke.js';
 import type { LoadedSpec, Spec } from '../spec/types.js';
 import { type Machine, modelProblems } from './check-model.js';
+import { checkContainerToolkit } from './container-toolkit.js';
 import { type DriverProbe, type GpuInfo, probeDriver } from './probe-driver.js';
 import { environmentProblems, probeConda, probeDocker } from './probe-tools.js';
 
@@ -79,6 +80,8 @@ export async function checkMachine(io: Io, options: DoctorOptions): Promise<Doct
   const conda = await probeConda(io, options.conda);
   const docker = await probeDocker(io, options.docker);
   machineProblems.push(...conda.problems, ...docker.problems, ...environmentProblems(io.env));
+  const toolkit = await checkContainerToolkit(io);
+  machineProblems.push(...toolkit.problems);
 
   if (
     probe.kind === 'ok' &&
@@ -149,6 +152,7 @@ export async function checkMachine(io: Io, options: DoctorOptions): Promise<Doct
     models,
     notes: [
       ...(probe.kind === 'ok' ? probe.notes : []),
+      ...toolkit.notes,
       ...(options.noSpecNote ? [options.noSpecNote] : []),
     ],
   };

@@ -61,6 +61,11 @@ export interface Spec {
     /** Base image -> the tag `audit --fix` pins it to. */
     pins?: Record<string, string>;
   };
+  /** How `envgen vulns` judges the repository. */
+  vulns?: {
+    /** Advisories accepted for now: each with its reason, until `expires` (YYYY-MM-DD). */
+    ignore?: { id: string; reason: string; expires?: string }[];
+  };
   /** How `envgen lock` solves. */
   lock?: {
     /** Platforms every model is locked for, besides its own. */

@@ -300,3 +300,61 @@ describe('envgen doctor: the models', () => {
     );
   });
 });
+
+describe('envgen doctor: the NVIDIA Container Toolkit against its container-escape advisories', () => {
+  // CVE-2024-0132 is fixed in 1.16.2, CVE-2025-23359 in 1.17.4 (src/doctor/container-toolkit.ts).
+  const toolkit = async (version: string | undefined, path?: string) => {
+    const { report } = await doctor(
+      'a100-535',
+      {},
+      {
+        FAKE_NVIDIA_CTK: version,
+        ...(path ? { PATH: path } : {}),
+      },
+    );
+    return report as typeof report & { notes: string[] };
+  };
+  const ctkProblems = (report: { problems: { ruleId: string; severity: string }[] }) =>
+    report.problems.filter((p) => p.ruleId.startsWith('doctor/nvidia-ctk'));
+
+  it.each([
+    ['1.16.1', ['CVE-2024-0132', 'CVE-2025-23359']],
+    ['1.16.2', ['CVE-2025-23359']],
+    ['1.17.3', ['CVE-2025-23359']],
+    ['1.17.4', []],
+    ['1.18.0', []],
+  ])('nvidia-ctk %s is affected by %j', async (version, cves) => {
+    const found = ctkProblems(await toolkit(version)) as {
+      ruleId: string;
+      severity: string;
+      message?: string;
+    }[];
+    expect(found.map((p) => [p.ruleId, p.severity])).toEqual(
+      cves.map(() => ['doctor/nvidia-ctk-vulnerable', 'error']),
+    );
+    expect(found.map((p) => /CVE-\d+-\d+/.exec(p.message ?? '')?.[0])).toEqual(cves);
+  });
+
+  it('a vulnerable toolkit fails doctor (exit 1)', async () => {
+    const { exitCode } = await doctor('a100-535', {}, { FAKE_NVIDIA_CTK: '1.16.1' });
+    expect(exitCode).toBe(1);
+  });
+
+  it('an nvidia-ctk that does not say its version is information', async () => {
+    expect(ctkProblems(await toolkit('broken')).map((p) => [p.ruleId, p.severity])).toEqual([
+      ['doctor/nvidia-ctk-unknown', 'info'],
+    ]);
+  });
+
+  it('no nvidia-ctk: the check is skipped, with a note', async () => {
+    // Only the fake nvidia-smi, conda and docker: a folder without nvidia-ctk, then the system's.
+    const bin = tmpDir();
+    for (const tool of ['nvidia-smi', 'conda', 'docker']) {
+      const { symlinkSync } = await import('node:fs');
+      symlinkSync(join(BIN, tool), join(bin, tool));
+    }
+    const report = await toolkit(undefined, `${bin}:/usr/bin:/bin`);
+    expect(ctkProblems(report)).toEqual([]);
+    expect(report.notes.some((n) => n.includes('nvidia-ctk is not on PATH'))).toBe(true);
+  });
+});
