@@ -168,6 +168,16 @@ interface LoopbackServer {
  * The real Io. `env` is the environment envgen sees and hands to the programs it runs (PATH
  * included); tests give their own instead of changing the process's.
  */
+/** Whether `path` is a folder envgen can list (a file, a missing path or an unreadable folder is not). */
+export async function isFolder(io: Io, path: string): Promise<boolean> {
+  try {
+    await io.readDir(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createNodeIo(env: Readonly<Record<string, string | undefined>> = process.env): Io {
   const inherited = (): Record<string, string> =>
     Object.fromEntries(

@@ -6,7 +6,7 @@
  */
 import { isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { mapLimit } from '../concurrency.js';
-import { type Io, MAX_READ_BYTES } from '../io.js';
+import { type Io, isFolder, MAX_READ_BYTES } from '../io.js';
 import { type Problem, problem, UserError, usageError } from '../problem.js';
 import { refusedReadProblem, writeTarget } from '../safe-files.js';
 import { kindOf, listFiles } from './discover.js';
@@ -191,15 +191,6 @@ async function fixTarget(io: Io, root: string, file: string): Promise<string> {
     return io.realPath(named).catch(() => named);
   }
   return writeTarget(io, root, file);
-}
-
-async function isFolder(io: Io, path: string): Promise<boolean> {
-  try {
-    await io.readDir(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function configOf(project: Project): AuditConfig {

@@ -10,6 +10,7 @@ import type { NotCheckedReason } from '../vulns/pypi-names.js';
 import type { Palette } from './color.js';
 import { formatGithub } from './github.js';
 import { jsonText } from './json.js';
+import { sarifLocation, sarifLog } from './sarif.js';
 
 const SEVERITIES: readonly AdvisorySeverity[] = ['critical', 'high', 'unknown', 'moderate', 'low'];
 
@@ -144,56 +145,37 @@ export function formatVulnsSarif(report: VulnsReport, version: string): string {
   const ids = [...new Set(findings.map(({ finding }) => finding.advisory.id))];
   const index = new Map(ids.map((id, i) => [id, i]));
   const byId = new Map(findings.map(({ finding }) => [finding.advisory.id, finding.advisory]));
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'envgen',
-            version,
-            rules: ids.map((id) => {
-              const advisory = byId.get(id);
-              return {
-                id,
-                shortDescription: { text: advisory?.summary ?? id },
-                helpUri: advisory?.url,
-                help: { text: advisory?.url ?? id },
-                defaultConfiguration: { level: SARIF_LEVEL[advisory?.severity ?? 'unknown'] },
-                properties: { tags: ['security', ...(advisory?.aliases ?? [])] },
-              };
-            }),
-          },
-        },
-        originalUriBaseIds: { '%SRCROOT%': { uri: './' } },
-        results: findings.map(({ target, finding }) => ({
-          ruleId: finding.advisory.id,
-          ruleIndex: index.get(finding.advisory.id),
-          level: SARIF_LEVEL[finding.advisory.severity],
-          message: { text: findingText(target, finding) },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: target.location.file, uriBaseId: '%SRCROOT%' },
-                region: { startLine: target.location.line, startColumn: target.location.column },
-              },
-            },
-          ],
-          partialFingerprints: {
-            primaryLocationLineHash: `${finding.advisory.id}:${target.name}:${finding.package}`,
-          },
-          properties: {
-            package: finding.package,
-            version: finding.version,
-            pypi: finding.query,
-            fixed: finding.advisory.fixed,
-            url: finding.advisory.url,
-          },
-        })),
+  const log = sarifLog(
+    version,
+    ids.map((id) => {
+      const advisory = byId.get(id);
+      return {
+        id,
+        shortDescription: { text: advisory?.summary ?? id },
+        helpUri: advisory?.url,
+        help: { text: advisory?.url ?? id },
+        defaultConfiguration: { level: SARIF_LEVEL[advisory?.severity ?? 'unknown'] },
+        properties: { tags: ['security', ...(advisory?.aliases ?? [])] },
+      };
+    }),
+    findings.map(({ target, finding }) => ({
+      ruleId: finding.advisory.id,
+      ruleIndex: index.get(finding.advisory.id),
+      level: SARIF_LEVEL[finding.advisory.severity],
+      message: { text: findingText(target, finding) },
+      locations: sarifLocation(target.location.file, target.location.line, target.location.column),
+      partialFingerprints: {
+        primaryLocationLineHash: `${finding.advisory.id}:${target.name}:${finding.package}`,
       },
-    ],
-  };
+      properties: {
+        package: finding.package,
+        version: finding.version,
+        pypi: finding.query,
+        fixed: finding.advisory.fixed,
+        url: finding.advisory.url,
+      },
+    })),
+  );
   return jsonText(log);
 }
 

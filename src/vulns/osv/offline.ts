@@ -9,7 +9,7 @@
 import { join, relative, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { parse as parseYaml } from 'yaml';
-import type { Io } from '../../io.js';
+import { type Io, isFolder } from '../../io.js';
 import { problem, UserError } from '../../problem.js';
 import type { ProblemCode } from '../../problem-codes.js';
 import type { AdvisorySource } from '../advisories.js';
@@ -75,15 +75,6 @@ export async function osvOffline(
     lookup: async (queries) =>
       queries.map((query) => answerFrom(query, index.get(normalizeName(query.name)) ?? [])),
   };
-}
-
-async function isFolder(io: Io, path: string): Promise<boolean> {
-  try {
-    await io.readDir(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 type Fail = (code: ProblemCode, message: string, fix?: string) => UserError;
