@@ -7,6 +7,9 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createNodeIo } from '../../src/io.js';
+import { readImageEnvironment } from '../../src/packages/image.js';
+import { UserError } from '../../src/problem.js';
 import { fakeTools, type LoggedCall } from '../helpers/fake-tools.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
@@ -158,5 +161,28 @@ describe('envgen vulns --image', () => {
       'image/docker-daemon',
     ]);
     expect(fake.calls().some((c) => c.argv[0] === 'create')).toBe(false);
+  });
+});
+
+describe('readImageEnvironment, interrupted', () => {
+  it('an interrupt during docker cp stops it, and the container is still removed', async () => {
+    const fake = docker(CLEAN, { FAKE_DOCKER_HANG_CP: '1' });
+    const io = createNodeIo({ ...process.env, ...fake.env });
+    const controller = new AbortController();
+    const reading = readImageEnvironment(io, resolve('fixtures/bin/docker'), 'app', {
+      signal: controller.signal,
+    });
+    // Interrupt once the copy has started (the fake records each call before it answers).
+    while (!fake.calls().some((c) => c.argv[0] === 'cp')) {
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    controller.abort();
+    const error = await reading.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).problems.map((p) => p.ruleId)).toEqual(['image/canceled']);
+    expect(fake.calls().map((c) => c.argv[0])).toEqual(['create', 'cp', 'rm']);
   });
 });
