@@ -216,6 +216,14 @@ const CODES = {
   'vulns/advisory': error('failed'),
   'vulns/no-inputs': error('usage'),
   'vulns/ignore-expired': warning,
+  // An image's environment (`envgen vulns --image`), read through docker create and docker cp.
+  'image/no-docker': error('environment'),
+  'image/docker-daemon': error('environment'),
+  'image/docker-failed': error('environment'),
+  'image/canceled': error('interrupted'),
+  'image/not-found': error('usage'),
+  'image/no-environment': error('usage'),
+  'image/pip-not-read': warning,
 
   // audit's own troubles (its findings are the rules' codes): a file it cannot parse, so no
   // rule could run on it, is bad input.

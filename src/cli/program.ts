@@ -431,9 +431,14 @@ Examples:
         '--platform <platform>',
         "the platform to check in multi-platform locks and models (default: linux-64, else the input's first)",
       )
+      .option(
+        '--image <ref>',
+        "also check the environment (/opt/env, conda's packages) of a built image, read with docker create and docker cp (repeat for more)",
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      )
       .addHelpText(
         'after',
-        '\nExamples:\n  $ envgen vulns\n  $ envgen vulns sentiment --db PyPI-all.zip\n  $ envgen vulns envs/sentiment/conda-linux-64.lock --fail-on critical\n  $ envgen vulns --format sarif > vulns.sarif      (GitHub code scanning)\n  $ envgen vulns --ignore GHSA-63cw-57p8-fm3p --json',
+        '\nExamples:\n  $ envgen vulns\n  $ envgen vulns --image sentiment:envgen-check --db PyPI-all.zip\n  $ envgen vulns sentiment --db PyPI-all.zip\n  $ envgen vulns envs/sentiment/conda-linux-64.lock --fail-on critical\n  $ envgen vulns --format sarif > vulns.sarif      (GitHub code scanning)\n  $ envgen vulns --ignore GHSA-63cw-57p8-fm3p --json',
       ),
   );
   wire.action(vulns, async () => (await import('./commands/vulns.js')).runVulns);

@@ -10,6 +10,7 @@ import { requestFor } from '../compat/resolve-spec.js';
 import { compatTable } from '../compat/table.js';
 import { choosePlatform, readSide } from '../diff/read-side.js';
 import type { Io } from '../io.js';
+import { findDocker, readImageEnvironment } from '../packages/image.js';
 import type { PackageRecord, PackageSet } from '../packages/package-set.js';
 import { type Problem, problem, UserError } from '../problem.js';
 import type { Platform } from '../rules-format.js';
@@ -78,6 +79,10 @@ export interface VulnsOptions {
   /** `--ignore ID`, for this run. */
   ignore?: readonly string[];
   platform?: string;
+  /** `--image REF`: built images whose environment (/opt/env) is checked too. */
+  images?: readonly string[];
+  /** An interrupt: stops the docker commands that read the images. */
+  signal?: AbortSignal;
 }
 
 /** Severity order for `--fail-on`; an advisory of unknown severity counts as high. */
@@ -104,8 +109,10 @@ export async function checkVulns(
 ): Promise<VulnsReport> {
   const specPath = join(root, SPEC_FILE);
   const loaded = (await io.exists(specPath)) ? await loadSpec(io, specPath) : null;
-  const names = args.length > 0 ? args : Object.keys(loaded?.spec.models ?? {});
-  if (names.length === 0) {
+  const images = options.images ?? [];
+  const names =
+    args.length > 0 || images.length > 0 ? args : Object.keys(loaded?.spec.models ?? {});
+  if (names.length === 0 && images.length === 0) {
     throw new UserError([
       problem(
         'vulns/no-inputs',
@@ -132,6 +139,22 @@ export async function checkVulns(
         column: at?.column ?? 1,
       },
     });
+  }
+  const warnings: Problem[] = [];
+  if (images.length > 0) {
+    const docker = await findDocker(io);
+    for (const ref of images) {
+      const image = await readImageEnvironment(io, docker, ref, {
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      warnings.push(...image.warnings);
+      targets.push({
+        name: ref,
+        kind: 'input',
+        set: image.set,
+        location: { file: ref, line: 1, column: 1 },
+      });
+    }
   }
   const ignores = ignoreList(options.ignore ?? [], loaded, today(io.now()));
 
@@ -210,7 +233,7 @@ export async function checkVulns(
     source: source.label,
     names: PYPI_NAMES_SOURCE,
     targets: results,
-    problems: ignores.problems,
+    problems: [...warnings, ...ignores.problems],
   };
 }
 

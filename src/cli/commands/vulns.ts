@@ -13,6 +13,7 @@ import { checkVulns, SEVERITY_RANK, type VulnFinding } from '../../vulns/check-v
 import { advisorySource } from '../../vulns/sources.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, exitFor } from '../exit-codes.js';
+import { withInterrupts } from '../interrupts.js';
 import { VERSION } from '../version.js';
 
 export interface VulnsFlags {
@@ -21,6 +22,7 @@ export interface VulnsFlags {
   ignore?: string[];
   db?: string;
   platform?: string;
+  image?: string[];
 }
 
 export async function runVulns(
@@ -42,11 +44,14 @@ export async function runVulns(
       'name an OSV id or alias: GHSA-53q9-r3pm-6pq6, PYSEC-2025-41, CVE-2025-32434',
     );
   }
-  const report = await checkVulns(ctx.io, ctx.root, inputs, {
-    openSource: () => advisorySource(ctx.io, flags.db !== undefined ? { db: flags.db } : {}),
-    ignore,
-    ...(flags.platform ? { platform: flags.platform } : {}),
-  });
+  const report = await withInterrupts((signal) =>
+    checkVulns(ctx.io, ctx.root, inputs, {
+      openSource: () => advisorySource(ctx.io, flags.db !== undefined ? { db: flags.db } : {}),
+      ignore,
+      ...(flags.platform ? { platform: flags.platform } : {}),
+      ...(flags.image ? { images: flags.image, signal } : {}),
+    }),
+  );
   const threshold = SEVERITY_RANK[flags.failOn as AdvisorySeverity];
   const fails = (f: VulnFinding): boolean =>
     f.ignored === null && SEVERITY_RANK[f.advisory.severity] >= threshold;
