@@ -91,18 +91,43 @@ describe('envgen vulns --image', () => {
     expect(calls.filter((a) => a[0] === 'rm')).toEqual([['rm', '--force', container]]);
   });
 
-  it("the clean prefix's image: its findings, and its pip distribution reported as not read", async () => {
+  it("the clean prefix's image: the same packages as on disk, pip's humanize included", async () => {
     const fake = docker(CLEAN);
     const image = await runEnvgen(['vulns', '--image', 'app', '--db', RECORDS_DIR, '--json'], fake);
     const disk = await runEnvgen(['vulns', CLEAN, '--db', RECORDS_DIR, '--json'], fake);
     const imageReport = JSON.parse(image.stdout) as Report;
     const [fromImage] = imageReport.targets;
     const [fromDisk] = (JSON.parse(disk.stdout) as Report).targets;
-    expect(fromImage?.findings).toEqual(fromDisk?.findings);
-    // clean's humanize is a pip distribution (lib/.../site-packages): not read from an image.
-    expect(fromImage?.checked).toBe((fromDisk?.checked ?? 0) - 1);
-    expect(imageReport.problems.map((p) => p.ruleId)).toContain('image/pip-not-read');
+    // clean's humanize is a pip distribution (lib/.../site-packages), listed by the image's
+    // Python; flask's and pip's dist-infos belong to their conda packages, as on disk.
+    expect([fromImage?.checked, fromImage?.findings, fromImage?.notChecked]).toEqual([
+      fromDisk?.checked,
+      fromDisk?.findings,
+      fromDisk?.notChecked,
+    ]);
+    expect(imageReport.problems).toEqual([]);
     expect(image.exitCode).toBe(0);
+    const listing = fake.calls().find((c) => c.argv[0] === 'run')?.argv ?? [];
+    expect(listing.slice(0, 8)).toEqual([
+      'run',
+      '--rm',
+      '--pull=never',
+      '--network',
+      'none',
+      '--entrypoint',
+      '/opt/env/bin/python',
+      'app',
+    ]);
+  });
+
+  it('an environment without Python: conda packages only, and a warning that pip was not read', async () => {
+    const fake = docker(CLEAN, { FAKE_DOCKER_NO_PYTHON: '1' });
+    const image = await runEnvgen(['vulns', '--image', 'app', '--db', RECORDS_DIR, '--json'], fake);
+    const disk = await runEnvgen(['vulns', CLEAN, '--db', RECORDS_DIR, '--json'], fake);
+    const imageReport = JSON.parse(image.stdout) as Report;
+    const [fromDisk] = (JSON.parse(disk.stdout) as Report).targets;
+    expect(imageReport.targets[0]?.checked).toBe((fromDisk?.checked ?? 0) - 1);
+    expect(imageReport.problems.map((p) => p.ruleId)).toEqual(['image/pip-not-read']);
   });
 
   it('with inputs named too: both are checked, the image after them', async () => {
