@@ -16,10 +16,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { runEnvgen } from '../helpers/run-cli.js';
+import { fixtureZip } from '../vulns/osv-fixtures.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
+
+/** The fixtures' OSV records as an export zip (PyPI-all.zip's shape), in a temp folder. */
+function osvZip(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'envgen-osv-'));
+  writeFileSync(join(dir, 'PyPI-all.zip'), fixtureZip());
+  return join(dir, 'PyPI-all.zip');
+}
 
 describe('bin/envgen', () => {
   it('stops quietly when its reader goes away (`envgen rules --json | head -c 10`)', async () => {
@@ -79,6 +88,29 @@ describe('bin/envgen', () => {
     const model = JSON.parse(second.stdout).model;
     expect([model.python, model.torchaudio]).toEqual(['3.11', '2.2.2']);
     for (const d of [dir, small]) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('vulns, diff and graph through the bundle answer as from source (fflate, PEP 440, YAML, DOT)', async () => {
+    const lock = 'fixtures/diff/gpu-cu118.lock';
+    const cases = [
+      ['vulns', lock, '--db', 'fixtures/osv/records', '--json'],
+      ['vulns', lock, '--db', osvZip(), '--json'],
+      ['diff', lock, 'fixtures/diff/cpu.lock', '--json'],
+      ['diff', 'fixtures/pixi-v7/rattler-minio/pixi.lock', lock, '--json'],
+      ['graph', '--prefix', 'fixtures/prefixes/clean', '--format', 'dot'],
+    ];
+    for (const args of cases) {
+      const bundled = await execa('node', ['bin/envgen', ...args], {
+        reject: false,
+        stripFinalNewline: false,
+      });
+      const source = await runEnvgen(args);
+      expect([args, bundled.exitCode, bundled.stdout]).toEqual([
+        args,
+        source.exitCode,
+        source.stdout,
+      ]);
+    }
   });
 
   it('--version prints the package version', async () => {
