@@ -351,29 +351,48 @@ async function sha256File(path: string): Promise<string> {
 const pendingTemps = new Set<string>();
 const TEMP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** Temp-file writes still running on libuv's threads: one may create its file at any moment. */
+const writesInFlight = new Set<Promise<unknown>>();
+/** Set by an interrupt: no new temp file is begun; the process ends once the writes settle. */
+let interrupted = false;
+/** The longest an interrupt waits for the writes in flight before it ends the process. */
+const SETTLE_MS = 2000;
+
 /** Removes every pending temp file now (synchronously: the process is about to end). */
 function removePendingTemps(): void {
   for (const tmp of pendingTemps) {
     try {
       unlinkSync(tmp);
     } catch {
-      // already gone
+      // already gone, or not created yet
     }
   }
-  pendingTemps.clear();
 }
 
 /**
  * On an interrupt while temp files exist and nothing else listens for it: remove them, then end
- * the process as the signal would have.
+ * the process as the signal would have. A write running on libuv's threads when the signal comes
+ * may create its file at any moment, so no new one begins, the writes in flight settle first
+ * (bounded), and then the temp files are removed.
  */
 function onTempSignal(signal: NodeJS.Signals): void {
   // A long command's own handler stops it in order (its writes finish or fail as problems);
   // if it then ends the process early, the exit hook removes what is left.
   if (process.listenerCount(signal) > 1) return;
-  removePendingTemps();
-  untrackSignals();
-  process.kill(process.pid, signal);
+  const end = (): void => {
+    removePendingTemps();
+    untrackSignals();
+    process.kill(process.pid, signal);
+  };
+  // A second interrupt while the writes settle ends the process at once.
+  if (interrupted) {
+    end();
+    return;
+  }
+  interrupted = true;
+  const settled = Promise.allSettled([...writesInFlight]);
+  const limit = new Promise((done) => setTimeout(done, SETTLE_MS).unref());
+  void Promise.race([settled, limit]).then(end);
 }
 
 function trackTemp(tmp: string): void {
@@ -423,17 +442,23 @@ async function stageFile(path: string, content: string | Uint8Array): Promise<St
   // Same directory as the target so the rename stays on one file system (atomic on POSIX).
   // node:crypto loads here, not at start-up: most commands never write a file.
   const { randomBytes } = await import('node:crypto');
+  // After an interrupt no temp file is begun: the process ends once the writes in flight settle.
+  if (interrupted) return new Promise<never>(() => undefined);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   trackTemp(tmp);
   const discard = async (): Promise<void> => {
     await unlink(tmp).catch(() => undefined);
     untrackTemp(tmp);
   };
+  const written = writeFile(tmp, content, { flag: 'wx' });
+  writesInFlight.add(written);
   try {
-    await writeFile(tmp, content, { flag: 'wx' });
+    await written;
   } catch (error) {
     await discard();
     throw error;
+  } finally {
+    writesInFlight.delete(written);
   }
   return {
     createdFolders,
