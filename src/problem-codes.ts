@@ -44,18 +44,31 @@ const SOURCE_FILE = {
 } as const satisfies Record<string, CodeInfo>;
 
 export type SourceFileProblem = keyof typeof SOURCE_FILE;
-export type SourceFileKind = 'spec' | 'rules' | 'conda-lock';
-/** What can be wrong with a conda-lock.yml that `diff`, `graph` and `lock` read. */
-const CONDA_LOCK_PROBLEMS = [
+export type SourceFileKind = 'spec' | 'rules' | 'conda-lock' | 'pixi-lock' | 'environment-yml';
+/** What can stop any YAML file envgen reads from being read at all (src/spec/yaml-source.ts). */
+const YAML_PROBLEMS = [
   'empty',
   'multiple-documents',
   'yaml-syntax',
   'alias-limit',
   'too-deep',
+] as const satisfies readonly SourceFileProblem[];
+/** What can be wrong with a conda-lock.yml that `diff`, `graph` and `lock` read. */
+const CONDA_LOCK_PROBLEMS = [
+  ...YAML_PROBLEMS,
   'missing-key',
   'invalid-type',
   'invalid-value',
 ] as const satisfies readonly SourceFileProblem[];
+/**
+ * The YAML inputs of `diff`, `drift`, `graph` and `vulns` besides conda-lock.yml: what stops
+ * them being read is under their kind; what is not a pixi.lock or an environment file in what
+ * was read is `packages/corrupt`.
+ */
+const YAML_INPUT_KINDS = [
+  'pixi-lock',
+  'environment-yml',
+] as const satisfies readonly SourceFileKind[];
 
 const CODES = {
   // Flags and arguments.
@@ -267,5 +280,13 @@ export function registeredCodes(): ProblemCode[] {
     (Object.keys(SOURCE_FILE) as SourceFileProblem[]).map((p) => sourceFileCode(kind, p)),
   );
   const condaLock = CONDA_LOCK_PROBLEMS.map((p) => sourceFileCode('conda-lock', p));
-  return [...(Object.keys(CODES) as (keyof typeof CODES)[]), ...sourceFile, ...condaLock];
+  const yamlInputs = YAML_INPUT_KINDS.flatMap((kind) =>
+    YAML_PROBLEMS.map((p) => sourceFileCode(kind, p)),
+  );
+  return [
+    ...(Object.keys(CODES) as (keyof typeof CODES)[]),
+    ...sourceFile,
+    ...condaLock,
+    ...yamlInputs,
+  ];
 }

@@ -6,10 +6,12 @@
  * or `packages.conda`, keyed by `<file>`); the lock records the URLs it was solved from, mirrors
  * included, so these are the URLs the cache holds.
  */
+
 import { join } from 'node:path';
 import type { Io } from '../io.js';
 import { condaFileParts } from '../packages/conda-url.js';
 import type { PackageRecord, PackageSet } from '../packages/package-set.js';
+import { isMapping } from '../spec/yaml-source.js';
 import { fetchCached } from './repodata-cache.js';
 
 export interface SizeCache {
@@ -48,7 +50,7 @@ async function readSizeIndex(io: Io, dir: string): Promise<Map<string, number>> 
     const value: unknown = JSON.parse(
       (await io.readFile(join(dir, SIZE_INDEX), MAX_INDEX_BYTES)).toString('utf8'),
     );
-    if (!isMap(value)) return new Map();
+    if (!isMapping(value)) return new Map();
     return new Map(
       Object.entries(value).filter(
         (entry): entry is [string, number] =>
@@ -169,22 +171,18 @@ async function folderSizes(
   } catch {
     return 'unreadable';
   }
-  if (!isMap(repodata)) return 'unreadable';
+  if (!isMapping(repodata)) return 'unreadable';
   const found = new Map<string, number>();
   for (const key of ['packages', 'packages.conda']) {
     const records = repodata[key];
-    if (!isMap(records)) continue;
+    if (!isMapping(records)) continue;
     for (const file of files) {
       const record = Object.hasOwn(records, file) ? records[file] : undefined;
-      const size = isMap(record) ? record.size : undefined;
+      const size = isMapping(record) ? record.size : undefined;
       if (typeof size === 'number' && Number.isSafeInteger(size) && size >= 0) {
         found.set(file, size);
       }
     }
   }
   return found;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,7 +8,7 @@
 
 import { type Problem, UserError } from '../problem.js';
 import { sourceFileCode } from '../problem-codes.js';
-import { parseYamlSource, type YamlSource } from '../spec/yaml-source.js';
+import { isMapping, parseYamlSource, type YamlSource } from '../spec/yaml-source.js';
 import { condaFileParts } from './conda-url.js';
 import { type PackageRecord, type PackageSet, packageRecord } from './package-set.js';
 
@@ -90,7 +90,7 @@ const NOT_A_LOCK =
 
 function readTop(source: YamlSource, report: Report): CondaLockFile | null {
   const top = source.value;
-  if (!isMap(top)) {
+  if (!isMapping(top)) {
     report('invalid-type', [], 'is not a conda-lock file: its top level is not a map', NOT_A_LOCK);
     return null;
   }
@@ -126,12 +126,12 @@ function readTop(source: YamlSource, report: Report): CondaLockFile | null {
 function readMetadata(value: unknown, report: Report): Omit<CondaLockFile, 'packages'> {
   const empty = { contentHash: {}, channels: [], platforms: [], sources: [] };
   if (value === undefined || value === null) return empty;
-  if (!isMap(value)) {
+  if (!isMapping(value)) {
     report('invalid-type', ['metadata'], 'has a `metadata` that is not a map', NOT_A_LOCK);
     return empty;
   }
   const contentHash: Record<string, string> = {};
-  if (isMap(value.content_hash)) {
+  if (isMapping(value.content_hash)) {
     for (const [platform, hash] of Object.entries(value.content_hash)) {
       if (typeof hash === 'string') contentHash[platform] = hash;
     }
@@ -139,7 +139,7 @@ function readMetadata(value: unknown, report: Report): Omit<CondaLockFile, 'pack
   const channels = (Array.isArray(value.channels) ? value.channels : []).flatMap((c) => {
     // conda-lock before 1.0 wrote channels as plain strings.
     if (typeof c === 'string') return [{ url: c, usedEnvVars: [] }];
-    if (!isMap(c) || typeof c.url !== 'string') return [];
+    if (!isMapping(c) || typeof c.url !== 'string') return [];
     const vars = Array.isArray(c.used_env_vars) ? c.used_env_vars.map(String) : [];
     return [{ url: c.url, usedEnvVars: vars }];
   });
@@ -157,7 +157,7 @@ function readEntry(entry: unknown, index: number, report: Report): CondaLockEntr
   const at: Path = ['package', index];
   const fix =
     'each `package` entry has `name`, `version`, `manager` (conda or pip), `platform`, `url` and `hash`';
-  if (!isMap(entry)) {
+  if (!isMapping(entry)) {
     report('invalid-type', at, `has a package entry (${index + 1}) that is not a map`, fix);
     return null;
   }
@@ -196,11 +196,11 @@ function readEntry(entry: unknown, index: number, report: Report): CondaLockEntr
       fix,
     );
   }
-  const hash = isMap(entry.hash) ? entry.hash : {};
+  const hash = isMapping(entry.hash) ? entry.hash : {};
   const hex = (key: 'md5' | 'sha256'): string | null =>
     typeof hash[key] === 'string' && hash[key] !== '' ? (hash[key] as string) : null;
   const dependencies: [string, string][] = [];
-  if (isMap(entry.dependencies)) {
+  if (isMapping(entry.dependencies)) {
     for (const [dep, spec] of Object.entries(entry.dependencies)) {
       dependencies.push([dep, spec === null || spec === undefined ? '' : String(spec)]);
     }
@@ -296,8 +296,4 @@ function condaPlace(url: string): {
 /** PEP 503: lower case, runs of `-`, `_` and `.` as one `-`. */
 function normalizePipName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

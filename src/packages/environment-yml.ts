@@ -4,7 +4,7 @@
  * channel is the one a `channel::name` entry names. Each entry that is neither is corrupt, at
  * its line.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMapping, parseYamlSource } from '../spec/yaml-source.js';
 import { corruptInput } from './input-problem.js';
 import { matchSpecRecord } from './match-spec-record.js';
 import type { PackageRecord, PackageSet } from './package-set.js';
@@ -15,61 +15,52 @@ const EXPECTED_ENTRY =
   "a conda match spec ('numpy', 'numpy=1.26.4', 'conda-forge::numpy>=1.24') or a `pip:` list";
 
 export function parseEnvironmentYml(text: string, file: string): PackageSet {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  const lineOf = (node: Node | null | undefined): number | undefined =>
-    node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-  const error = document.errors[0];
-  if (error) {
+  // The YAML read as every YAML file is (one document, bounded aliases and depth); numbers as
+  // numbers, so `- 3.9` is no match spec.
+  const source = parseYamlSource(text, file, 'environment-yml', { numbersAsText: false });
+  const lineOf = (path: (string | number)[]): number | undefined => source.locate(path)?.line;
+  const root = source.value;
+  const dependencies = isMapping(root) ? root.dependencies : undefined;
+  if (!Array.isArray(dependencies)) {
     throw corruptInput(
       file,
-      lineCounter.linePos(error.pos[0]).line,
-      `is not valid YAML (${error.message.split('\n')[0]})`,
-      EXPECTED_FILE,
-    );
-  }
-  const root = document.contents;
-  const dependencies = isMap(root) ? root.get('dependencies', true) : undefined;
-  if (!isSeq(dependencies)) {
-    throw corruptInput(
-      file,
-      lineOf(isMap(root) ? root : undefined),
+      isMapping(root) ? lineOf([]) : undefined,
       'has no `dependencies:` list',
       EXPECTED_FILE,
     );
   }
   const packages: PackageRecord[] = [];
-  for (const item of dependencies.items as Node[]) {
-    if (isScalar(item) && typeof item.value === 'string') {
-      const parsed = matchSpecRecord(item.value);
-      if (!parsed.ok) throw corruptInput(file, lineOf(item), parsed.error, EXPECTED_ENTRY);
+  dependencies.forEach((item: unknown, index) => {
+    const at = ['dependencies', index];
+    if (typeof item === 'string') {
+      const parsed = matchSpecRecord(item);
+      if (!parsed.ok) throw corruptInput(file, lineOf(at), parsed.error, EXPECTED_ENTRY);
       packages.push(parsed.record);
-      continue;
+      return;
     }
-    const pip = isMap(item) ? item.get('pip', true) : undefined;
-    if (isMap(item) && isSeq(pip) && item.items.length === 1) {
-      for (const entry of pip.items as Node[]) {
-        const record =
-          isScalar(entry) && typeof entry.value === 'string' ? pipRecord(entry.value) : undefined;
+    const pip = isMapping(item) ? item.pip : undefined;
+    if (isMapping(item) && Array.isArray(pip) && Object.keys(item).length === 1) {
+      pip.forEach((entry: unknown, pipIndex) => {
+        const record = typeof entry === 'string' ? pipRecord(entry) : undefined;
         if (record === undefined) {
           throw corruptInput(
             file,
-            lineOf(entry),
-            `'${String(isScalar(entry) ? entry.value : entry)}' is not a pip requirement`,
+            lineOf([...at, 'pip', pipIndex]),
+            `'${typeof entry === 'string' ? entry : JSON.stringify(entry)}' is not a pip requirement`,
             "a pip requirement ('name==1.2', 'name>=1.2', 'name @ https://…')",
           );
         }
         if (record) packages.push(record);
-      }
-      continue;
+      });
+      return;
     }
     throw corruptInput(
       file,
-      lineOf(item),
+      lineOf(at),
       'an entry of `dependencies:` is neither a match spec nor a `pip:` list',
       EXPECTED_ENTRY,
     );
-  }
+  });
   return {
     kind: 'environment-yml',
     label: file,

@@ -21,9 +21,10 @@
  *   subdir (`linux-64-foobar` with `subdir: linux-64`); a set's platform is the name the
  *   environment uses, its records keep their subdir.
  */
+
 import { dirname, isAbsolute, join } from 'node:path';
-import { isMap, LineCounter, parseDocument } from 'yaml';
 import { normalizeName } from '../spec/package-entries.js';
+import { isMapping, parseYamlSource } from '../spec/yaml-source.js';
 import { condaFileParts } from './conda-url.js';
 import { corruptInput } from './input-problem.js';
 import { type PackageRecord, type PackageSet, packageRecord } from './package-set.js';
@@ -69,23 +70,15 @@ export function parsePixiLock(
   environment = 'default',
   lockPath = file,
 ): PackageSet[] {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  const error = document.errors[0];
-  if (error) {
-    throw corruptInput(
-      file,
-      lineCounter.linePos(error.pos[0]).line,
-      `is not valid YAML (${error.message.split('\n')[0]})`,
-      EXPECTED,
-    );
-  }
-  if (!isMap(document.contents)) throw corruptInput(file, 1, 'is not a YAML map', EXPECTED);
+  // The YAML read as every YAML file is (one document, bounded aliases and depth); its numbers
+  // as numbers, as pixi writes `version: 6` and `size:`.
+  const source = parseYamlSource(text, file, 'pixi-lock', { numbersAsText: false });
+  if (!isMapping(source.value)) throw corruptInput(file, 1, 'is not a YAML map', EXPECTED);
   const lineOfText = (needle: string): number | undefined => {
     const at = text.indexOf(needle);
-    return at < 0 ? undefined : lineCounter.linePos(at).line;
+    return at < 0 ? undefined : text.slice(0, at).split('\n').length;
   };
-  const value = document.toJS({ maxAliasCount: 100 }) as Entry;
+  const value = source.value as Entry;
   const version = value.version;
   if (typeof version !== 'number' || !VERSIONS.includes(version)) {
     throw corruptInput(

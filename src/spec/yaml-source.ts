@@ -35,6 +35,10 @@ export function parseYamlSource(
   text: string,
   file: string,
   kind: SourceFileKind = 'spec',
+  options: {
+    /** Unquoted numbers as written (`3.10` stays `3.10`; see keepNumberText); off: as numbers. */
+    numbersAsText?: boolean;
+  } = {},
 ): YamlSource {
   const lineCounter = new LineCounter();
   const at = (offset: number): Position => {
@@ -94,7 +98,7 @@ export function parseYamlSource(
       })),
     );
   }
-  keepNumberText(doc, text);
+  if (options.numbersAsText ?? true) keepNumberText(doc, text);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -157,4 +161,9 @@ function keepNumberText(doc: Document.Parsed, text: string): void {
       node.value = text.slice(node.range[0], node.range[1]);
     },
   });
+}
+
+/** A YAML (or JSON) map as read: an object that is not a list. */
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -221,8 +221,23 @@ describe('envgen diff: inputs it cannot read are exit 2', () => {
       'a corrupt environment.yml',
       'environment.yml',
       'name: x\ndependencies:\n  - numpy\nname: y\n',
-      'packages/corrupt',
+      // A duplicate key: the YAML itself cannot be read, as for envgen.yaml.
+      'environment-yml/yaml-syntax',
       4,
+    ],
+    [
+      'a pixi.lock that expands aliases without end',
+      'pixi.lock',
+      'version: 6\nenvironments: {}\npackages: []\nx:\n  - &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n  - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  - &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  - &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
+      'pixi-lock/alias-limit',
+      undefined,
+    ],
+    [
+      'an environment.yml nested 20,000 lists deep',
+      'environment.yml',
+      `name: x\ndependencies: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`,
+      'environment-yml/too-deep',
+      undefined,
     ],
     [
       'an environment.yml with a bad entry',

@@ -39,7 +39,7 @@ describe('the problem registry', () => {
       SOURCES.includes(`'${code}'`) ||
       SOURCES.includes(`${code}:`) ||
       (suffix !== undefined &&
-        (kind === 'spec' || kind === 'rules' || kind === 'conda-lock') &&
+        ['spec', 'rules', 'conda-lock', 'pixi-lock', 'environment-yml'].includes(kind) &&
         SOURCES.includes(`'${suffix}'`));
     expect(spelled).toBe(true);
   });
