@@ -250,10 +250,10 @@ const CODES = {
 
 export type SourceFileCode = `${SourceFileKind}/${SourceFileProblem}`;
 /** An audit rule's id: DKR008, ENV013, SPEC003. */
-export type AuditRuleId = `${'DKR' | 'ENV' | 'SPEC'}${number}`;
+export type AuditRuleId = `${'DKR' | 'ENV' | 'SPEC' | 'OBS'}${number}`;
 export type ProblemCode = keyof typeof CODES | SourceFileCode | AuditRuleId;
 
-const AUDIT_RULE_ID = /^(DKR|ENV|SPEC)\d{3}$/;
+const AUDIT_RULE_ID = /^(DKR|ENV|SPEC|OBS)\d{3}$/;
 
 /** The code of a problem with a user-written file of the given kind. */
 export function sourceFileCode(kind: SourceFileKind, problem: SourceFileProblem): SourceFileCode {

@@ -10,6 +10,7 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } fro
 import { generatedPlace } from '../layout.js';
 import { isStackOverflow } from '../spec/yaml-source.js';
 import { matchSpecOf } from './match-specs.js';
+import { scanPython } from './python-scan.js';
 import type {
   Dependency,
   DockerfileContext,
@@ -17,6 +18,7 @@ import type {
   DockerStage,
   EnvironmentContext,
   Project,
+  PythonContext,
   SpecContext,
 } from './types.js';
 
@@ -379,6 +381,13 @@ export function specContext(file: string, text: string, project: Project): Parse
   const spec = project.spec;
   if (!spec) return { ok: false, line: 1, column: 1, message: 'the spec could not be loaded' };
   return { ok: true, context: { ...fileContext(file, text, project), spec } };
+}
+
+/** A Python file, scanned (once per project): a scan never fails, so neither does this. */
+export function pythonContext(file: string, text: string, project: Project): Parsed<PythonContext> {
+  const scanned = project.python(file);
+  const python = scanned && project.text(file) === text ? scanned : scanPython(file, text);
+  return { ok: true, context: { ...fileContext(file, text, project), python } };
 }
 
 /**

@@ -66,10 +66,20 @@ export async function listFiles(io: Io, root: string): Promise<string[]> {
   return out;
 }
 
-/** The kind of a file: by name, or for other YAML files, a top level that is a conda environment. */
+/**
+ * A Python file the OBS rules report on: one that names the multiprocess folder or sets
+ * `max_requests` (a gunicorn config). Other Python files are read only as context.
+ */
+const PYTHON_TARGET = /PROMETHEUS_MULTIPROC_DIR|prometheus_multiproc_dir|\bmax_requests\b/;
+
+/**
+ * The kind of a file: by name; for other YAML files, a top level that is a conda environment;
+ * for Python files, text the OBS rules report on.
+ */
 export function kindOf(path: string, text: () => string | undefined): Target | undefined {
   const byName = kindByName(path);
   if (byName) return byName;
+  if (path.endsWith('.py')) return PYTHON_TARGET.test(text() ?? '') ? 'python' : undefined;
   if (!/\.ya?ml$/.test(path) || posix.basename(path).startsWith('.')) return undefined;
   try {
     const value = parse(text() ?? '', { maxAliasCount: 100 }) as Record<string, unknown> | null;

@@ -7,7 +7,13 @@ import { posix } from 'node:path';
 import type { Diagnostic } from '../problem.js';
 import type { AuditRuleId } from '../problem-codes.js';
 import { CATALOGUE } from './catalogue.js';
-import { dockerfileContext, environmentContext, type Parsed, specContext } from './contexts.js';
+import {
+  dockerfileContext,
+  environmentContext,
+  type Parsed,
+  pythonContext,
+  specContext,
+} from './contexts.js';
 import { spliceEdit, type TextEdit, textEdit } from './text-edits.js';
 import type { BaseContext, Edit, Finding, Project, Rule, RuleSeverity, Target } from './types.js';
 
@@ -141,9 +147,11 @@ function runnableRules(config: AuditConfig): Map<Target, { rule: Rule; level: Ru
       (only.length > 0 && !only.some((id) => matches(rule, id)))
     )
       continue;
-    const list = runnable.get(rule.target);
-    if (list) list.push({ rule, level });
-    else runnable.set(rule.target, [{ rule, level }]);
+    for (const target of rule.targets ?? [rule.target]) {
+      const list = runnable.get(target);
+      if (list) list.push({ rule, level });
+      else runnable.set(target, [{ rule, level }]);
+    }
   }
   return runnable;
 }
@@ -158,6 +166,7 @@ function textEditOf(text: string, edit: Edit): TextEdit | undefined {
 function parse(input: FileInput, project: Project): Parsed<BaseContext> {
   if (input.kind === 'dockerfile') return dockerfileContext(input.file, input.text, project);
   if (input.kind === 'environment') return environmentContext(input.file, input.text, project);
+  if (input.kind === 'python') return pythonContext(input.file, input.text, project);
   return specContext(input.file, input.text, project);
 }
 

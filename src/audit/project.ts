@@ -8,10 +8,19 @@ import { compatTable } from '../compat/table.js';
 import { UserError } from '../problem.js';
 import { parseSpecText } from '../spec/load-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
+import { type PythonScan, scanPython } from './python-scan.js';
 import type { Project } from './types.js';
 
 /** The spec file audit reads beside the audited files, relative to the root. */
 const PROJECT_SPEC = 'envgen.yaml';
+
+/**
+ * What makes a Python file one the OBS rules look into: the multiprocess folder, fork hooks,
+ * worker recycling, an OTLP exporter. A file without any of these words is never scanned, so a
+ * repository of thousands of modules costs one search of each text.
+ */
+const PYTHON_OF_INTEREST =
+  /PROMETHEUS_MULTIPROC_DIR|prometheus_multiproc_dir|register_at_fork|post_fork|post_worker_init|child_exit|max_requests|exporter\.otlp\.proto/;
 
 /** envgen.yaml's text as audit reads it: the spec, or undefined when there is none or it does not load. */
 function projectSpec(text: string | undefined): LoadedSpec | undefined {
@@ -34,6 +43,18 @@ export function makeProject(
   const table = compatTable(spec?.spec.compat ? [spec.spec.compat] : []);
   const models = spec ? resolveSpec(table, spec, Object.keys(spec.spec.models)).models : [];
   let folders: Map<string, string[]> | undefined;
+  const scans = new Map<string, PythonScan>();
+  const python = (path: string): PythonScan | undefined => {
+    const file = path.startsWith('./') ? path.slice(2) : path;
+    const cached = scans.get(file);
+    if (cached) return cached;
+    const text = files.get(file);
+    if (text === undefined || !file.endsWith('.py')) return undefined;
+    const scan = scanPython(file, text);
+    scans.set(file, scan);
+    return scan;
+  };
+  let ofInterest: PythonScan[] | undefined;
   return {
     root,
     ...(spec ? { spec } : {}),
@@ -52,6 +73,14 @@ export function makeProject(
         }
       }
       return folders.get(posix.normalize(folder)) ?? [];
+    },
+    paths: () => [...files.keys()],
+    python,
+    pythonFiles: () => {
+      ofInterest ??= [...files.entries()]
+        .filter(([path, text]) => path.endsWith('.py') && PYTHON_OF_INTEREST.test(text))
+        .flatMap(([path]) => python(path) ?? []);
+      return ofInterest;
     },
     trustedRegistries,
     pins,

@@ -59,7 +59,7 @@ const MAX_FIX_PASSES = 10;
  * requirement files a Dockerfile installs, the Python module a model serves.
  */
 const CONTEXT_FILE =
-  /(^|\/)(\.dockerignore|envgen\.ya?ml|conda-lock\.ya?ml|pixi\.lock|[^/]*\.lock|[^/]*\.ya?ml|[^/]*\.py|requirements[^/]*\.txt)$/;
+  /(^|\/)(\.dockerignore|envgen\.ya?ml|conda-lock\.ya?ml|pixi\.lock|[^/]*\.lock|[^/]*\.ya?ml|[^/]*\.py|requirements[^/]*\.txt|[^/]*\.(sh|bash)|[^/.]*entrypoint[^/.]*|envgen-observe)$/;
 
 export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutcome> {
   const { root, named } = run;
@@ -125,7 +125,10 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
   const inputs: FileInput[] = [];
   for (const file of targets) {
     const isExplicit = explicit.includes(file);
-    const kind = (isExplicit ? run.kind : undefined) ?? kindOf(file, () => texts.get(file));
+    const kind =
+      (isExplicit ? run.kind : undefined) ??
+      kindOf(file, () => texts.get(file)) ??
+      (isExplicit && file.endsWith('.py') ? 'python' : undefined);
     if (!kind) {
       if (isExplicit) {
         throw usageError(

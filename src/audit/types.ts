@@ -11,11 +11,13 @@ import type { Problem } from '../problem.js';
 import type { AuditRuleId, Severity } from '../problem-codes.js';
 import type { CondaMatchSpec } from '../spec/package-entries.js';
 import type { LoadedSpec, Position } from '../spec/types.js';
+import type { PythonScan } from './python-scan.js';
 
 /** hadolint's scale; `style` is reported as info where a format has no such level (SARIF note). */
 export type RuleSeverity = Severity | 'style';
 
-export type Target = 'environment' | 'dockerfile' | 'spec';
+/** `python`: gunicorn config files and Python modules the OBS rules look at (never parsed, scanned). */
+export type Target = 'environment' | 'dockerfile' | 'spec' | 'python';
 
 /** A mechanical fix: the whole new text of the file. */
 export interface Edit {
@@ -63,7 +65,10 @@ export interface Rule<T extends Target = Target> {
   id: AuditRuleId;
   /** Short kebab-case name. */
   name: string;
+  /** The kind of file it reports on; for a rule of several kinds, the first of `targets`. */
   target: T;
+  /** A rule that reports on several kinds of file (the OBS rules): every one of them. */
+  targets?: readonly T[];
   severity: RuleSeverity;
   /** One sentence. */
   description: string;
@@ -84,7 +89,9 @@ export type ContextFor<T extends Target> = T extends 'environment'
   ? EnvironmentContext
   : T extends 'dockerfile'
     ? DockerfileContext
-    : SpecContext;
+    : T extends 'python'
+      ? PythonContext
+      : SpecContext;
 
 /** What rules may know about the project around the file: the spec, its models, other files. */
 export interface Project {
@@ -98,6 +105,16 @@ export interface Project {
   text(relativePath: string): string | undefined;
   /** The names of the project's files (those `text` knows) directly in a folder (`.` the root). */
   filesIn(relativeFolder: string): readonly string[];
+  /** Every file `text` knows, by path relative to the root. */
+  paths(): readonly string[];
+  /** A Python file of the project, scanned once (strings and comments aware), or undefined. */
+  python(relativePath: string): PythonScan | undefined;
+  /**
+   * The project's Python files whose text names what the OBS rules look for (the multiprocess
+   * folder, fork hooks, max_requests, an OTLP exporter), scanned once; the others are only
+   * searched for those words, never scanned.
+   */
+  pythonFiles(): readonly PythonScan[];
   /** Trusted registries (audit config): base images from them are not flagged for tags. */
   trustedRegistries: string[];
   /** Tags the user names for base images (`--pin IMAGE=TAG`, audit.pins): `--fix` applies them. */
@@ -189,4 +206,9 @@ export interface DockerfileContext extends BaseContext {
 
 export interface SpecContext extends BaseContext {
   spec: LoadedSpec;
+}
+
+/** A Python file (a gunicorn config, a module that sets the multiprocess folder), scanned. */
+export interface PythonContext extends BaseContext {
+  python: PythonScan;
 }

@@ -57,7 +57,7 @@ export function formatSarif(
       defaultConfiguration: {
         level: rule.severity === 'style' || rule.severity === 'info' ? 'note' : rule.severity,
       },
-      properties: { tags: [rule.target, ...(rule.aliases ?? [])] },
+      properties: { tags: [...(rule.targets ?? [rule.target]), ...(rule.aliases ?? [])] },
     })),
     diagnostics
       .filter((d) => index.has(d.ruleId) || /000$/.test(d.ruleId))

@@ -54,6 +54,11 @@ import { examples as env018 } from './environment/examples/env018-build-strings.
 import { examples as env019 } from './environment/examples/env019-no-lock.js';
 import { examples as env020 } from './environment/examples/env020-secret-variables.js';
 import { examples as env021 } from './environment/examples/env021-duplicate-or-foreign-channel.js';
+import { examples as obs001 } from './observe/examples/obs001-instrument-prefork.js';
+import { examples as obs002 } from './observe/examples/obs002-multiproc-dir.js';
+import { examples as obs003 } from './observe/examples/obs003-spawn-fork-hooks.js';
+import { examples as obs004 } from './observe/examples/obs004-recycled-workers-files.js';
+import { examples as obs005 } from './observe/examples/obs005-otlp-port-protocol.js';
 import { examples as spec001 } from './spec/examples/spec001-cuda-versions-agree.js';
 import { examples as spec002 } from './spec/examples/spec002-driver-floor.js';
 import { examples as spec003 } from './spec/examples/spec003-cuda-override.js';
@@ -119,4 +124,9 @@ export const EXAMPLES: Record<string, RuleExamples> = {
   SPEC004: spec004,
   SPEC005: spec005,
   SPEC006: spec006,
+  OBS001: obs001,
+  OBS002: obs002,
+  OBS003: obs003,
+  OBS004: obs004,
+  OBS005: obs005,
 };

@@ -140,6 +140,7 @@ function list(ctx: CommandContext): number {
       name: r.name,
       severity: r.severity,
       target: r.target,
+      targets: r.targets ?? [r.target],
       description: r.description,
       aliases: r.aliases ?? [],
     }));
@@ -148,7 +149,7 @@ function list(ctx: CommandContext): number {
   }
   const lines = CATALOGUE.map(
     (r) =>
-      `${r.id.padEnd(8)}${r.severity.padEnd(9)}${r.target.padEnd(13)}${r.description}${r.aliases?.length ? ` (also: ${r.aliases.join(', ')})` : ''}`,
+      `${r.id.padEnd(8)}${r.severity.padEnd(9)}${(r.targets ?? [r.target]).join(',').padEnd(13)}${r.description}${r.aliases?.length ? ` (also: ${r.aliases.join(', ')})` : ''}`,
   );
   ctx.io.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
@@ -159,7 +160,7 @@ function explain(ctx: CommandContext, id: string): number {
   if (!rule) return EXIT.usage;
   const c = ctx.color;
   const lines = [
-    `${c.bold(rule.id)} ${rule.name} (${rule.severity}, ${rule.target})${rule.aliases?.length ? `  also: ${rule.aliases.join(', ')}` : ''}`,
+    `${c.bold(rule.id)} ${rule.name} (${rule.severity}, ${(rule.targets ?? [rule.target]).join(', ')})${rule.aliases?.length ? `  also: ${rule.aliases.join(', ')}` : ''}`,
     '',
     rule.description,
     '',
@@ -174,6 +175,7 @@ function explain(ctx: CommandContext, id: string): number {
       name: rule.name,
       severity: rule.severity,
       target: rule.target,
+      targets: rule.targets ?? [rule.target],
       aliases: rule.aliases ?? [],
       description: rule.description,
       docs: rule.docs,

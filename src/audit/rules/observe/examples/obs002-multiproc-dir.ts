@@ -1,0 +1,67 @@
+/** Examples of OBS002, run as tests (test/audit/catalogue.test.ts); not part of the shipped bundle. */
+import type { RuleExamples } from '../../../types.js';
+
+export const examples: RuleExamples = {
+  valid: [
+    {
+      // Read, not written.
+      files: {
+        'app/metrics.py':
+          'import os\n\nfrom prometheus_client import CollectorRegistry, multiprocess\n\nregistry = CollectorRegistry()\nmultiprocess.MultiProcessCollector(registry, os.environ["PROMETHEUS_MULTIPROC_DIR"])\n',
+      },
+    },
+    {
+      // Comments and docstrings are not code.
+      files: {
+        'gunicorn.conf.py':
+          '"""\nos.environ["PROMETHEUS_MULTIPROC_DIR"] = "/tmp/m" is what not to do.\n"""\n# os.environ["PROMETHEUS_MULTIPROC_DIR"] = "/tmp/m"\nmax_requests = 0\n',
+      },
+    },
+    {
+      // Set in the image and emptied by the entrypoint before the server starts.
+      files: {
+        Dockerfile:
+          'FROM python:3.12-slim\nENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["gunicorn", "-w", "4", "app:app"]\n',
+        'entrypoint.sh':
+          '#!/bin/sh\nset -e\nrm -rf "$PROMETHEUS_MULTIPROC_DIR"\nmkdir -p "$PROMETHEUS_MULTIPROC_DIR"\nexec "$@"\n',
+      },
+    },
+    {
+      // Emptied by the shell of the CMD itself.
+      files: {
+        Dockerfile:
+          'FROM python:3.12-slim\nENV PROMETHEUS_MULTIPROC_DIR /var/run/metrics\nCMD ["sh", "-c", "find /var/run/metrics -mindepth 1 -delete; exec gunicorn app:app"]\n',
+      },
+    },
+    {
+      // A base image: it starts nothing.
+      files: { Dockerfile: 'FROM python:3.12-slim\nENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics\n' },
+    },
+  ],
+  invalid: [
+    {
+      files: {
+        'app/settings.py':
+          'import os\nimport tempfile\n\nos.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp()\nos.environ.setdefault(\'prometheus_multiproc_dir\', "/tmp/m")\n',
+      },
+      lines: [4, 5],
+      columns: [1, 1],
+    },
+    {
+      files: {
+        'gunicorn.conf.py':
+          'from os import environ, putenv\n\nputenv("PROMETHEUS_MULTIPROC_DIR", "/tmp/m")\nenviron.update(PROMETHEUS_MULTIPROC_DIR="/tmp/m")\n',
+      },
+      lines: [3, 4],
+    },
+    {
+      // Set in the image, never emptied: a restarted container keeps the old files.
+      files: {
+        Dockerfile:
+          'FROM python:3.12-slim\nENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics\nRUN mkdir -p /tmp/metrics\nCMD ["gunicorn", "-w", "4", "app:app"]\n',
+      },
+      lines: [2],
+      columns: [5],
+    },
+  ],
+};

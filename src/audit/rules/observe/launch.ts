@@ -1,0 +1,384 @@
+/**
+ * How a service starts, as the OBS rules need it: the server commands a Dockerfile's
+ * ENTRYPOINT/CMD (and the shell scripts they run) or a model's `serve.command` start, with the
+ * wrappers in front taken off (`exec`, `poetry run`, `conda run -n x`, `tini --`, ...), whether
+ * `opentelemetry-instrument` is one of them, and the environment the Dockerfile sets.
+ */
+import { posix } from 'node:path';
+import { expandArgs } from '../../contexts.js';
+import type {
+  DockerfileContext,
+  DockerInstruction,
+  DockerStage,
+  Project,
+  SpecContext,
+} from '../../types.js';
+import { execWords, shellScript } from '../dockerfile/run-commands.js';
+import { commandsOf } from '../dockerfile/shell.js';
+import { lineage, propertiesOf, unquote } from '../dockerfile/stages.js';
+
+export type Server = 'gunicorn' | 'uvicorn' | 'hypercorn' | 'fastapi';
+
+export interface Launch {
+  server: Server;
+  /** The server's words, its program first. */
+  words: string[];
+  /** `opentelemetry-instrument` runs it. */
+  instrumented: boolean;
+  /** Where the audited file starts it (1-based). */
+  line: number;
+  column: number;
+  /** When a script the file runs holds the command: the script and the command's line there. */
+  via?: { file: string; line: number };
+  /** The folder relative paths of the command are read from (the script's, the Dockerfile's). */
+  dir: string;
+}
+
+/** Words in front of a server that run it: skipped, with the words they take. */
+const PLAIN_WRAPPERS = new Set(['exec', 'tini', 'dumb-init', '--', 'nice', 'nohup', 'time']);
+const RUNNERS = new Set([
+  'poetry',
+  'uv',
+  'pipenv',
+  'pdm',
+  'hatch',
+  'rye',
+  'conda',
+  'mamba',
+  'micromamba',
+]);
+/** Options of `conda run` and the like that take a value. */
+const RUNNER_VALUE_OPTIONS = new Set(['-n', '--name', '-p', '--prefix', '-e', '--env', '--cwd']);
+
+const SERVERS: Record<string, Server> = {
+  gunicorn: 'gunicorn',
+  uvicorn: 'uvicorn',
+  hypercorn: 'hypercorn',
+  fastapi: 'fastapi',
+};
+
+/** The server a command runs, wrappers skipped; undefined when it runs none of them. */
+export function serverOf(words: readonly string[]):
+  | {
+      server: Server;
+      words: string[];
+      instrumented: boolean;
+    }
+  | undefined {
+  let i = 0;
+  let instrumented = false;
+  while (i < words.length) {
+    const word = words[i] as string;
+    const name = posix.basename(word);
+    if (/^[A-Za-z_]\w*=/.test(word) || PLAIN_WRAPPERS.has(name)) {
+      i++;
+    } else if (name === 'env') {
+      i++;
+      while (i < words.length && /^-/.test(words[i] as string)) i++;
+    } else if (name === 'gosu' || name === 'su-exec') {
+      i += 2;
+    } else if (RUNNERS.has(name) && words[i + 1] === 'run') {
+      i += 2;
+      while (i < words.length && (words[i] as string).startsWith('-')) {
+        const option = words[i] as string;
+        i += RUNNER_VALUE_OPTIONS.has(option) ? 2 : 1;
+      }
+    } else if (name === 'opentelemetry-instrument') {
+      instrumented = true;
+      i++;
+      // Its own options all take a value: `--traces_exporter otlp` or `--service_name=x`.
+      while (i < words.length && (words[i] as string).startsWith('-')) {
+        i += (words[i] as string).includes('=') ? 1 : 2;
+      }
+    } else if (/^python(\d+(\.\d+)?)?$/.test(name) && words[i + 1] === '-m') {
+      const module = words[i + 2] ?? '';
+      const server = SERVERS[module];
+      if (!server) return undefined;
+      return { server, words: [module, ...words.slice(i + 3)], instrumented };
+    } else {
+      const server = SERVERS[name];
+      if (!server) return undefined;
+      // `fastapi run` serves; `fastapi dev` reloads (one process).
+      if (server === 'fastapi' && words[i + 1] !== 'run') return undefined;
+      return { server, words: words.slice(i), instrumented };
+    }
+  }
+  return undefined;
+}
+
+/** The value of an option (`--workers 4`, `--workers=4`, `-w4`), the last one given. */
+export function optionValue(
+  words: readonly string[],
+  long: string,
+  short?: string,
+): string | undefined {
+  let value: string | undefined;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i] as string;
+    if (word === long || (short && word === short)) value = words[i + 1];
+    else if (word.startsWith(`${long}=`)) value = word.slice(long.length + 1);
+    else if (
+      short &&
+      word.startsWith(short) &&
+      !word.startsWith('--') &&
+      word.length > short.length
+    )
+      value = word.slice(short.length).replace(/^=/, '');
+  }
+  return value;
+}
+
+/** The script's logical lines (continuations joined) with their first line, comments dropped. */
+function scriptLines(text: string): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const start = i;
+    let joined = lines[i] as string;
+    while (joined.endsWith('\\') && i + 1 < lines.length) {
+      joined = `${joined.slice(0, -1)} ${lines[++i] as string}`;
+    }
+    if (/^\s*(#|$)/.test(joined)) continue;
+    out.push({ text: joined, line: start + 1 });
+  }
+  return out;
+}
+
+interface Script {
+  file: string;
+  text: string;
+  lines: { text: string; line: number; words: string[][] }[];
+}
+
+/** A shell script of the project, split into commands per line. */
+function scriptOf(project: Project, file: string): Script | undefined {
+  const text = project.text(file);
+  if (text === undefined || file.endsWith('.py')) return undefined;
+  return {
+    file,
+    text,
+    lines: scriptLines(text).map((l) => ({
+      ...l,
+      words: commandsOf(l.text).map((c) => c.words),
+    })),
+  };
+}
+
+/**
+ * A path as the image sees it (`/app/gunicorn.conf.py`, `config.py` under WORKDIR) as a file of
+ * the project: through the COPY/ADD that put it there, else the path itself or with leading
+ * folders dropped (`/mds/deployment/x.py` is `deployment/x.py`), from the root or `dir`.
+ */
+export function projectPath(
+  project: Project,
+  path: string,
+  dir: string,
+  copies: readonly { source: string; dest: string }[] = [],
+): string | undefined {
+  const exists = (p: string) => (project.text(p) !== undefined ? p : undefined);
+  const clean = (p: string) =>
+    posix
+      .normalize(p)
+      .replace(/^(\.\/)+/, '')
+      .replace(/^\/+/, '');
+  for (const { source, dest } of copies) {
+    const target = posix.normalize(dest);
+    const absolute = posix.normalize(path);
+    const relative = posix.relative(target, absolute);
+    const inside = relative === '' || (!relative.startsWith('..') && !posix.isAbsolute(relative));
+    const candidates =
+      relative === ''
+        ? [source]
+        : inside
+          ? [posix.join(source, relative)]
+          : posix.basename(absolute) === posix.basename(source) &&
+              posix.dirname(absolute) === target
+            ? [source]
+            : [];
+    for (const candidate of candidates) {
+      const found = exists(clean(candidate)) ?? exists(clean(posix.join(dir, candidate)));
+      if (found) return found;
+    }
+  }
+  const parts = clean(path).split('/');
+  for (let drop = 0; drop < parts.length; drop++) {
+    const rest = parts.slice(drop).join('/');
+    const found = exists(clean(posix.join(dir, rest))) ?? exists(rest);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The COPY/ADD (from the build context) of the stages: source and destination in the image. */
+export function copiesOf(
+  chain: readonly DockerStage[],
+  env: ReadonlyMap<string, string | undefined>,
+): { source: string; dest: string }[] {
+  const out: { source: string; dest: string }[] = [];
+  let workdir = '/';
+  for (const instruction of chain.flatMap((s) => s.instructions)) {
+    if (instruction.keyword === 'WORKDIR')
+      workdir = posix.resolve(workdir, expandArgs(instruction.args, env).text);
+    if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') continue;
+    if (instruction.flags.some((f) => f.name === 'from')) continue;
+    const words =
+      execWords(instruction.args) ??
+      instruction.args.split(/\s+/).filter((w) => w && !w.startsWith('--'));
+    if (words.length < 2) continue;
+    const expand = (w: string) => expandArgs(w, env).text;
+    const dest = posix.resolve(workdir, expand(words.at(-1) as string));
+    const sources = words.slice(0, -1).map(expand);
+    const many = sources.length > 1 || (words.at(-1) as string).endsWith('/');
+    for (const source of sources) {
+      const isFolder = source === '.' || source.endsWith('/');
+      out.push({
+        source,
+        dest: many && !isFolder ? posix.join(dest, posix.basename(source)) : dest,
+      });
+    }
+  }
+  return out;
+}
+
+/** The environment a Dockerfile's final stage sets (ENV of its lineage), with where each is. */
+export function dockerEnv(
+  ctx: DockerfileContext,
+): Map<string, { value: string; instruction: DockerInstruction; line: number; column: number }> {
+  const env = new Map<
+    string,
+    { value: string; instruction: DockerInstruction; line: number; column: number }
+  >();
+  if (!ctx.final) return env;
+  for (const instruction of lineage(ctx.final).flatMap((s) => s.instructions)) {
+    if (instruction.keyword !== 'ENV') continue;
+    for (const p of propertiesOf(instruction)) {
+      env.set(p.name, {
+        value: unquote(p.value ?? ''),
+        instruction,
+        line: p.line,
+        column: p.column,
+      });
+    }
+  }
+  return env;
+}
+
+/** ENTRYPOINT then CMD of the final stage, as Docker combines them, and the instructions. */
+function launchInstructions(ctx: DockerfileContext): {
+  words: { text: string; instruction: DockerInstruction }[];
+} {
+  if (!ctx.final) return { words: [] };
+  const all = lineage(ctx.final).flatMap((s) => s.instructions);
+  const entrypoint = all.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
+  const cmd = all.filter((i) => i.keyword === 'CMD').at(-1);
+  const words = (instruction: DockerInstruction | undefined) => {
+    if (!instruction) return [];
+    const list = execWords(instruction.args) ?? ['/bin/sh', '-c', instruction.args];
+    return list.map((text) => ({ text, instruction }));
+  };
+  const head = words(entrypoint);
+  // A shell-form ENTRYPOINT ignores CMD.
+  if (entrypoint && !entrypoint.args.trim().startsWith('[')) return { words: head };
+  return { words: [...head, ...words(cmd)] };
+}
+
+/** The commands a word list runs: itself, or the commands of an `sh -c` script. */
+function commandsIn(words: readonly string[]): string[][] {
+  const script = shellScript(words);
+  if (script !== undefined) return commandsOf(script).map((c) => c.words);
+  return [[...words]];
+}
+
+/** A command a container runs when it starts, where the Dockerfile (or a script it runs) has it. */
+export interface StartCommand {
+  words: string[];
+  line: number;
+  column: number;
+  via?: { file: string; line: number };
+  dir: string;
+}
+
+/**
+ * The commands a Dockerfile's final stage runs at start: its ENTRYPOINT/CMD, the commands of
+ * a script they run, and the CMD an entrypoint script `exec "$@"`s.
+ */
+export function startCommands(ctx: DockerfileContext): StartCommand[] {
+  const { words } = launchInstructions(ctx);
+  if (words.length === 0) return [];
+  const env = new Map<string, string | undefined>(ctx.globalArgs);
+  for (const [name, { value }] of dockerEnv(ctx)) env.set(name, value);
+  const dir = posix.dirname(ctx.file);
+  const copies = ctx.final ? copiesOf(lineage(ctx.final), env) : [];
+  const out: StartCommand[] = [];
+  const visit = (texts: readonly string[], instruction: DockerInstruction, depth: number): void => {
+    const at = { line: instruction.line, column: instruction.column };
+    for (const cmd of commandsIn(texts.map((t) => expandArgs(t, env).text))) {
+      out.push({ words: cmd, ...at, dir });
+      if (serverOf(cmd) || depth > 0) continue;
+      // A script: its commands, and what follows it when it runs "$@".
+      const first = cmd.findIndex(
+        (w) =>
+          !/^[A-Za-z_]\w*=/.test(w) &&
+          !PLAIN_WRAPPERS.has(posix.basename(w)) &&
+          !['sh', 'bash'].includes(posix.basename(w)),
+      );
+      const program = cmd[first];
+      if (program === undefined) continue;
+      const file = projectPath(ctx.project, program, dir, copies);
+      const script = file ? scriptOf(ctx.project, file) : undefined;
+      if (!script) {
+        // An entrypoint audit cannot read: most run the CMD after them ("$@").
+        if (cmd.length > first + 1) visit(cmd.slice(first + 1), instruction, depth + 1);
+        continue;
+      }
+      for (const line of script.lines)
+        for (const inner of line.words)
+          out.push({
+            words: inner,
+            ...at,
+            via: { file: script.file, line: line.line },
+            dir: posix.dirname(script.file),
+          });
+      if (/\$(@|\{@\})/.test(script.text) && cmd.length > first + 1)
+        visit(cmd.slice(first + 1), instruction, depth + 1);
+    }
+  };
+  const instruction = words[0]?.instruction;
+  if (instruction)
+    visit(
+      words.map((w) => w.text),
+      instruction,
+      0,
+    );
+  return out;
+}
+
+/** The server launches of a Dockerfile's final stage (see startCommands). */
+export function dockerLaunches(ctx: DockerfileContext): Launch[] {
+  return startCommands(ctx).flatMap((command) => {
+    const found = serverOf(command.words);
+    return found ? [{ ...command, ...found }] : [];
+  });
+}
+
+/** Where a launch is, for a message: ` (dockerrun.bash:4)` when a script holds it. */
+export function viaText(launch: Launch): string {
+  return launch.via ? ` (${launch.via.file}:${launch.via.line})` : '';
+}
+
+/** The server launches of the spec's models (`serve.command`), each at its command. */
+export function specLaunches(ctx: SpecContext): (Launch & { model: string })[] {
+  const { spec, locate } = ctx.spec;
+  const out: (Launch & { model: string })[] = [];
+  for (const [model, settings] of Object.entries(spec.models ?? {})) {
+    const command = settings.serve?.command;
+    if (!Array.isArray(command) || command.length === 0) continue;
+    const at = locate(['models', model, 'serve', 'command']) ??
+      locate(['models', model, 'serve']) ?? { line: 1, column: 1 };
+    for (const words of commandsIn(command)) {
+      const found = serverOf(words);
+      if (found) out.push({ ...found, line: at.line, column: at.column, dir: '.', model });
+    }
+  }
+  return out;
+}

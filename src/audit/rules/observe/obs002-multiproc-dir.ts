@@ -1,0 +1,92 @@
+import { posix } from 'node:path';
+import type { DockerfileContext, Finding, PythonContext } from '../../types.js';
+import { defineRule } from '../define-rule.js';
+import { lineage } from '../dockerfile/stages.js';
+import { isPython, MULTIPROC, multiprocWrites } from './facts.js';
+import { gunicornConfig } from './hooks.js';
+import { copiesOf, dockerEnv, serverOf, startCommands } from './launch.js';
+
+const FIX_CODE =
+  'set PROMETHEUS_MULTIPROC_DIR outside Python, before it starts: `ENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics` in the Dockerfile (or `export` in the entrypoint script), and empty that folder in the entrypoint before it execs the server (`rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"`); remove this assignment';
+
+function checkPython(ctx: PythonContext, report: (finding: Finding) => void): void {
+  for (const write of multiprocWrites(ctx.python)) {
+    report({
+      line: write.line,
+      column: write.column,
+      message: `\`${write.text.trim()}\` sets the Prometheus multiprocess folder from Python: a process that imported prometheus_client before this line (or was started without it) keeps single-process metrics, and prometheus_client's docs ask for it to be set by the shell or entrypoint before Python starts`,
+      fix: FIX_CODE,
+    });
+  }
+}
+
+/** Whether a command empties the folder: `rm -r`/`rm -f` of it (or its files), `find DIR -delete`. */
+function empties(words: readonly string[], dir: string, name: string): boolean {
+  const program = posix.basename(words[0] ?? '');
+  const names = (w: string) =>
+    w.includes(`$${name}`) || w.includes(`\${${name}`) || (dir !== '' && w.includes(dir));
+  if (program === 'rm')
+    return words.some((w) => /^-\w*[rRf]/.test(w)) && words.slice(1).some(names);
+  if (program === 'find')
+    return words.slice(1).some(names) && words.some((w) => w === '-delete' || w === 'rm');
+  return false;
+}
+
+/** A Python file that clears the folder (rmtree/remove of it) at import or in a hook. */
+function clearsInPython(code: string, dir: string): boolean {
+  return (
+    /\b(rmtree|remove|unlink)\s*\(/.test(code) &&
+    (new RegExp(MULTIPROC).test(code) || (dir !== '' && code.includes(dir)))
+  );
+}
+
+function checkDockerfile(ctx: DockerfileContext, report: (finding: Finding) => void): void {
+  const env = dockerEnv(ctx);
+  const set = [...env.entries()].find(([name]) => new RegExp(`^${MULTIPROC}$`).test(name));
+  if (!set) return;
+  const [name, { value, line, column }] = set;
+  const commands = startCommands(ctx);
+  // No ENTRYPOINT/CMD: a base image; whoever runs it decides how it starts.
+  if (commands.length === 0) return;
+  if (commands.some((c) => empties(c.words, value, name))) return;
+  const plain = new Map([...env].map(([k, v]) => [k, v.value]));
+  const copies = ctx.final ? copiesOf(lineage(ctx.final), plain) : [];
+  for (const command of commands) {
+    const launch = serverOf(command.words);
+    if (launch?.server !== 'gunicorn') continue;
+    const config = gunicornConfig(ctx.project, { ...command, ...launch }, plain, copies);
+    if (config && 'scan' in config && clearsInPython(config.scan.code, value)) return;
+  }
+  report({
+    line,
+    column,
+    message: `${name}=${value} is set, but nothing the container runs at start empties that folder: a restarted container (or a reused volume) keeps the dead processes' .db files, and prometheus_client adds them to every scrape (counters from before the restart, gauges of processes long gone)`,
+    fix: `empty the folder in the entrypoint before the server starts, e.g. a script that runs \`rm -rf "$${name}" && mkdir -p "$${name}"\` and then \`exec "$@"\`, as ENTRYPOINT; or clear it in the gunicorn config's on_starting hook`,
+  });
+}
+
+function check(
+  ctx: PythonContext | DockerfileContext,
+  report: (finding: Finding) => void,
+): undefined {
+  if (isPython(ctx)) checkPython(ctx, report);
+  else checkDockerfile(ctx, report);
+}
+
+export const obs002 = defineRule<'python' | 'dockerfile'>({
+  id: 'OBS002',
+  name: 'multiproc-dir-set-late',
+  target: 'python',
+  targets: ['python', 'dockerfile'],
+  severity: 'warning',
+  description:
+    'PROMETHEUS_MULTIPROC_DIR is set from Python code, or set in the image without being emptied at start.',
+  docs: `prometheus_client's multiprocess mode (prometheus.github.io/client_python/multiprocess) reads \`PROMETHEUS_MULTIPROC_DIR\` when the library is imported, and its docs say the variable "should be set from a start-up shell script, and not directly from Python (otherwise it may not propagate to child processes)", and that the folder "must be wiped between process/Gunicorn runs (before startup is recommended)".
+
+Two findings:
+- in Python code (any module that names the variable, a gunicorn config included): \`os.environ["PROMETHEUS_MULTIPROC_DIR"] = …\`, \`os.environ.setdefault(…)\`, \`os.putenv(…)\`, \`os.environ.update(PROMETHEUS_MULTIPROC_DIR=…)\`, and the same for the old lower-case \`prometheus_multiproc_dir\`;
+- in a Dockerfile: \`ENV PROMETHEUS_MULTIPROC_DIR=…\` in the final stage when nothing the container runs at start empties it: an \`rm -r\`/\`rm -f\` of the folder (by its path or \`$PROMETHEUS_MULTIPROC_DIR\`) or a \`find … -delete\` in the ENTRYPOINT/CMD or a script they run, or an rmtree/remove of it in the gunicorn config the server reads. A Dockerfile with no ENTRYPOINT or CMD (a base image) is not judged. A container's files survive \`docker restart\`, so a folder made by RUN at build time is not enough.
+
+Fix: set the variable in the Dockerfile or the entrypoint script, and empty the folder there before exec'ing the server (envgen's generated \`envgen-observe\` entrypoint does, with \`observe: { metrics: prometheus }\`).`,
+  check,
+});
