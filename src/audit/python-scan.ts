@@ -154,8 +154,14 @@ export function scanPython(file: string, text: string): PythonScan {
   }
   for (const match of code.matchAll(IMPORT)) {
     for (const part of (match[1] ?? '').split(',')) {
-      const module = part.trim().split(/\s+as\s+/)[0];
-      if (module) imports.push({ module, names: [], line: positionOf(match.index ?? 0).line });
+      const [module, as] = part.trim().split(/\s+as\s+/);
+      if (module)
+        imports.push({
+          module,
+          ...(as ? { as } : {}),
+          names: [],
+          line: positionOf(match.index ?? 0).line,
+        });
     }
   }
   return { file, code, defs, assignments, imports, positionOf };

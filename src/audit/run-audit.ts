@@ -134,7 +134,7 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
         throw usageError(
           'audit/unknown-kind',
           `${file} is not an environment file, a Dockerfile or envgen.yaml`,
-          'environment files are YAML with a `dependencies:` list; Dockerfiles are named Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile or Containerfile; or say what it is with --kind dockerfile|environment|spec',
+          'environment files are YAML with a `dependencies:` list; Dockerfiles are named Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile or Containerfile; or say what it is with --kind dockerfile|environment|spec|python',
         );
       }
       continue;

@@ -290,7 +290,7 @@ Examples:
       .command('audit')
       .summary('lint environment files, Dockerfiles and envgen.yaml against the rule catalogue')
       .description(
-        'Lint conda environment files, Dockerfiles and envgen.yaml for the mistakes that break GPU images (rules ENV001-ENV021, DKR001-DKR030, SPEC001-SPEC006). With no files: every Dockerfile and environment file under the folder that git does not ignore, and envgen.yaml.',
+        'Lint conda environment files, Dockerfiles and envgen.yaml for the mistakes that break GPU images (rules ENV001-ENV021, DKR001-DKR030, SPEC001-SPEC006), and the observability traps of pre-fork servers (OBS001-OBS005). With no files: every Dockerfile and environment file under the folder that git does not ignore, envgen.yaml, and the Python files the OBS rules report in.',
       )
       .argument('[path...]', 'files or folders to audit (default: all found)')
       .addOption(
@@ -309,6 +309,7 @@ Examples:
           'dockerfile',
           'environment',
           'spec',
+          'python',
         ]),
       )
       .option('--fix', 'apply the mechanical fixes (atomically, only to files with findings)')

@@ -149,7 +149,7 @@ function reaches(
   scan: PythonScan,
   def: PythonDef,
   probe: Probe,
-  depth = 2,
+  depth = 3,
 ): Reach {
   const body = bodyOf(scan, def);
   if (probe.does.test(body)) return 'yes';

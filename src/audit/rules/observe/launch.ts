@@ -310,11 +310,22 @@ export function startCommands(ctx: DockerfileContext): StartCommand[] {
   const dir = posix.dirname(ctx.file);
   const copies = ctx.final ? copiesOf(lineage(ctx.final), env) : [];
   const out: StartCommand[] = [];
-  const visit = (texts: readonly string[], instruction: DockerInstruction, depth: number): void => {
-    const at = { line: instruction.line, column: instruction.column };
-    for (const cmd of commandsIn(texts.map((t) => expandArgs(t, env).text))) {
-      out.push({ words: cmd, ...at, dir });
-      if (serverOf(cmd) || depth > 0) continue;
+  /** `instructions[i]` holds `texts[i]` (ENTRYPOINT's words, then CMD's). */
+  const visit = (
+    texts: readonly string[],
+    instructions: readonly DockerInstruction[],
+    depth: number,
+  ): void => {
+    const head = instructions[0] as DockerInstruction;
+    const expanded = texts.map((t) => expandArgs(t, env).text);
+    const shell = shellScript(expanded) !== undefined;
+    for (const cmd of commandsIn(expanded)) {
+      // Where the server's word is: a launch is reported on the instruction that names it.
+      const launch = serverOf(cmd);
+      const named =
+        launch && !shell ? (instructions[cmd.indexOf(launch.words[0] as string)] ?? head) : head;
+      out.push({ words: cmd, line: named.line, column: named.column, dir });
+      if (launch || depth > 0) continue;
       // A script: its commands, and what follows it when it runs "$@".
       const first = cmd.findIndex(
         (w) =>
@@ -324,30 +335,42 @@ export function startCommands(ctx: DockerfileContext): StartCommand[] {
       );
       const program = cmd[first];
       if (program === undefined) continue;
+      const rest = cmd.slice(first + 1);
+      const restAt = shell ? rest.map(() => head) : instructions.slice(first + 1);
       const file = projectPath(ctx.project, program, dir, copies);
       const script = file ? scriptOf(ctx.project, file) : undefined;
       if (!script) {
         // An entrypoint audit cannot read: most run the CMD after them ("$@").
-        if (cmd.length > first + 1) visit(cmd.slice(first + 1), instruction, depth + 1);
+        if (rest.length > 0) visit(rest, restAt, depth + 1);
         continue;
       }
+      const at = shell ? head : (instructions[first] ?? head);
       for (const line of script.lines)
         for (const inner of line.words)
           out.push({
             words: inner,
-            ...at,
+            line: at.line,
+            column: at.column,
             via: { file: script.file, line: line.line },
             dir: posix.dirname(script.file),
           });
-      if (/\$(@|\{@\})/.test(script.text) && cmd.length > first + 1)
-        visit(cmd.slice(first + 1), instruction, depth + 1);
+      // The script runs what follows it as `PREFIX "$@"` (`exec opentelemetry-instrument "$@"`).
+      const runsRest = script.lines
+        .flatMap((l) => l.words)
+        .find((w) => w.some((word) => /^\$(@|\{@\})$/.test(word)));
+      if (runsRest && rest.length > 0) {
+        const prefix = runsRest.slice(
+          0,
+          runsRest.findIndex((w) => /^\$(@|\{@\})$/.test(w)),
+        );
+        visit([...prefix, ...rest], [...prefix.map(() => restAt[0] ?? head), ...restAt], depth + 1);
+      }
     }
   };
-  const instruction = words[0]?.instruction;
-  if (instruction)
+  if (words.length > 0)
     visit(
       words.map((w) => w.text),
-      instruction,
+      words.map((w) => w.instruction),
       0,
     );
   return out;

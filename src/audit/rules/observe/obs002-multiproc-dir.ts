@@ -21,15 +21,40 @@ function checkPython(ctx: PythonContext, report: (finding: Finding) => void): vo
 }
 
 /** Whether a command empties the folder: `rm -r`/`rm -f` of it (or its files), `find DIR -delete`. */
-function empties(words: readonly string[], dir: string, name: string): boolean {
+function empties(words: readonly string[], dir: string, names: ReadonlySet<string>): boolean {
   const program = posix.basename(words[0] ?? '');
-  const names = (w: string) =>
-    w.includes(`$${name}`) || w.includes(`\${${name}`) || (dir !== '' && w.includes(dir));
+  const refers = (w: string) =>
+    [...w.matchAll(/\$\{?([A-Za-z_]\w*)/g)].some((m) => names.has(m[1] as string)) ||
+    (dir !== '' && w.includes(dir));
   if (program === 'rm')
-    return words.some((w) => /^-\w*[rRf]/.test(w)) && words.slice(1).some(names);
+    return words.some((w) => /^-\w*[rRf]/.test(w)) && words.slice(1).some(refers);
   if (program === 'find')
-    return words.slice(1).some(names) && words.some((w) => w === '-delete' || w === 'rm');
+    return words.slice(1).some(refers) && words.some((w) => w === '-delete' || w === 'rm');
   return false;
+}
+
+/**
+ * The shell variables that hold the folder in these scripts: the variable itself, and those
+ * assigned from it (`dir=$PROMETHEUS_MULTIPROC_DIR`) or looping over it (`for f in "$dir"/*.db`).
+ */
+function folderVariables(name: string, scripts: readonly string[]): Set<string> {
+  const names = new Set([name]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const text of scripts) {
+      const pairs = [
+        ...text.matchAll(/(?:^|[\s;])([A-Za-z_]\w*)=["']?\$\{?([A-Za-z_]\w*)/g),
+        ...text.matchAll(/\bfor\s+([A-Za-z_]\w*)\s+in\s+[^\n;]*?\$\{?([A-Za-z_]\w*)/g),
+      ];
+      for (const [, alias, source] of pairs) {
+        if (alias && source && names.has(source) && !names.has(alias)) {
+          names.add(alias);
+          grew = true;
+        }
+      }
+    }
+  }
+  return names;
 }
 
 /** A Python file that clears the folder (rmtree/remove of it) at import or in a hook. */
@@ -48,7 +73,11 @@ function checkDockerfile(ctx: DockerfileContext, report: (finding: Finding) => v
   const commands = startCommands(ctx);
   // No ENTRYPOINT/CMD: a base image; whoever runs it decides how it starts.
   if (commands.length === 0) return;
-  if (commands.some((c) => empties(c.words, value, name))) return;
+  const scripts = [...new Set(commands.flatMap((c) => (c.via ? [c.via.file] : [])))].map(
+    (file) => ctx.project.text(file) ?? '',
+  );
+  const names = folderVariables(name, scripts);
+  if (commands.some((c) => empties(c.words, value, names))) return;
   const plain = new Map([...env].map(([k, v]) => [k, v.value]));
   const copies = ctx.final ? copiesOf(lineage(ctx.final), plain) : [];
   for (const command of commands) {
