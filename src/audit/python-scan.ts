@@ -50,11 +50,14 @@ export interface PythonScan {
 
 /** Comments and triple-quoted string bodies blanked (newlines kept), one-line strings kept. */
 function maskPython(text: string): string {
-  const out = text.split('');
-  let i = 0;
+  // The text between blanked ranges is copied as slices: no array of characters.
+  const parts: string[] = [];
+  let copied = 0;
   const blank = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
+    parts.push(text.slice(copied, from), text.slice(from, to).replace(/[^\n]/g, ' '));
+    copied = to;
   };
+  let i = 0;
   while (i < text.length) {
     const ch = text[i] as string;
     if (ch === '#') {
@@ -81,7 +84,8 @@ function maskPython(text: string): string {
     }
     i++;
   }
-  return out.join('');
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 const DEF = /^([ \t]*)(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm;

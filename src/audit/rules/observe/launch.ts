@@ -210,7 +210,7 @@ export function projectPath(
 }
 
 /** The COPY/ADD (from the build context) of the stages: source and destination in the image. */
-export function copiesOf(
+function copiesOf(
   chain: readonly DockerStage[],
   env: ReadonlyMap<string, string | undefined>,
 ): { source: string; dest: string }[] {
@@ -241,9 +241,46 @@ export function copiesOf(
 }
 
 /** The environment a Dockerfile's final stage sets (ENV of its lineage), with where each is. */
-export function dockerEnv(
-  ctx: DockerfileContext,
-): Map<string, { value: string; instruction: DockerInstruction; line: number; column: number }> {
+type DockerEnv = Map<
+  string,
+  { value: string; instruction: DockerInstruction; line: number; column: number }
+>;
+
+/** What the OBS rules ask of a Dockerfile, computed once for all of them. */
+interface Computed {
+  env?: DockerEnv;
+  copies?: { source: string; dest: string }[];
+  commands?: StartCommand[];
+  launches?: Launch[];
+}
+const computed = new WeakMap<DockerfileContext, Computed>();
+function once(ctx: DockerfileContext): Computed {
+  let entry = computed.get(ctx);
+  if (!entry) {
+    entry = {};
+    computed.set(ctx, entry);
+  }
+  return entry;
+}
+
+/** The COPY/ADD of a Dockerfile's final stage and its lineage (see copiesOf), once per file. */
+export function dockerCopies(ctx: DockerfileContext): { source: string; dest: string }[] {
+  const entry = once(ctx);
+  if (!entry.copies) {
+    const env = new Map<string, string | undefined>(ctx.globalArgs);
+    for (const [name, { value }] of dockerEnv(ctx)) env.set(name, value);
+    entry.copies = ctx.final ? copiesOf(lineage(ctx.final), env) : [];
+  }
+  return entry.copies;
+}
+
+export function dockerEnv(ctx: DockerfileContext): DockerEnv {
+  const entry = once(ctx);
+  entry.env ??= readDockerEnv(ctx);
+  return entry.env;
+}
+
+function readDockerEnv(ctx: DockerfileContext): DockerEnv {
   const env = new Map<
     string,
     { value: string; instruction: DockerInstruction; line: number; column: number }
@@ -303,12 +340,18 @@ export interface StartCommand {
  * a script they run, and the CMD an entrypoint script `exec "$@"`s.
  */
 export function startCommands(ctx: DockerfileContext): StartCommand[] {
+  const entry = once(ctx);
+  entry.commands ??= readStartCommands(ctx);
+  return entry.commands;
+}
+
+function readStartCommands(ctx: DockerfileContext): StartCommand[] {
   const { words } = launchInstructions(ctx);
   if (words.length === 0) return [];
   const env = new Map<string, string | undefined>(ctx.globalArgs);
   for (const [name, { value }] of dockerEnv(ctx)) env.set(name, value);
   const dir = posix.dirname(ctx.file);
-  const copies = ctx.final ? copiesOf(lineage(ctx.final), env) : [];
+  const copies = dockerCopies(ctx);
   const out: StartCommand[] = [];
   /** `instructions[i]` holds `texts[i]` (ENTRYPOINT's words, then CMD's). */
   const visit = (
@@ -336,12 +379,15 @@ export function startCommands(ctx: DockerfileContext): StartCommand[] {
       const program = cmd[first];
       if (program === undefined) continue;
       const rest = cmd.slice(first + 1);
-      const restAt = shell ? rest.map(() => head) : instructions.slice(first + 1);
+      // `python x.py` runs Python, no shell script of the project (servers were found above).
+      if (/^python(\d+(\.\d+)?)?$/.test(posix.basename(program))) continue;
+      const restAt = (words: readonly string[]) =>
+        shell ? words.map(() => head) : instructions.slice(first + 1);
       const file = projectPath(ctx.project, program, dir, copies);
       const script = file ? scriptOf(ctx.project, file) : undefined;
       if (!script) {
         // An entrypoint audit cannot read: most run the CMD after them ("$@").
-        if (rest.length > 0) visit(rest, restAt, depth + 1);
+        if (rest.length > 0) visit(rest, restAt(rest), depth + 1);
         continue;
       }
       const at = shell ? head : (instructions[first] ?? head);
@@ -363,7 +409,11 @@ export function startCommands(ctx: DockerfileContext): StartCommand[] {
           0,
           runsRest.findIndex((w) => /^\$(@|\{@\})$/.test(w)),
         );
-        visit([...prefix, ...rest], [...prefix.map(() => restAt[0] ?? head), ...restAt], depth + 1);
+        visit(
+          [...prefix, ...rest],
+          [...prefix.map(() => restAt(rest)[0] ?? head), ...restAt(rest)],
+          depth + 1,
+        );
       }
     }
   };
@@ -378,10 +428,12 @@ export function startCommands(ctx: DockerfileContext): StartCommand[] {
 
 /** The server launches of a Dockerfile's final stage (see startCommands). */
 export function dockerLaunches(ctx: DockerfileContext): Launch[] {
-  return startCommands(ctx).flatMap((command) => {
+  const entry = once(ctx);
+  entry.launches ??= startCommands(ctx).flatMap((command) => {
     const found = serverOf(command.words);
     return found ? [{ ...command, ...found }] : [];
   });
+  return entry.launches;
 }
 
 /** Where a launch is, for a message: ` (dockerrun.bash:4)` when a script holds it. */

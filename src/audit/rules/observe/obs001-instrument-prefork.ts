@@ -1,10 +1,9 @@
 import type { DockerfileContext, Finding, SpecContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
-import { lineage } from '../dockerfile/stages.js';
 import { isDockerfile } from './facts.js';
 import { gunicornConfig, hookReaches, STARTS_SDK } from './hooks.js';
 import {
-  copiesOf,
+  dockerCopies,
   dockerEnv,
   dockerLaunches,
   type Launch,
@@ -23,7 +22,7 @@ function check(
   const launches: Launch[] = docker ? dockerLaunches(ctx) : specLaunches(ctx);
   const env = new Map<string, string>();
   if (docker) for (const [name, { value }] of dockerEnv(ctx)) env.set(name, value);
-  const copies = docker && ctx.final ? copiesOf(lineage(ctx.final), env) : [];
+  const copies = docker ? dockerCopies(ctx) : [];
   for (const launch of launches) {
     if (!launch.instrumented || launch.server !== 'gunicorn') continue;
     const config = gunicornConfig(ctx.project, launch, env, copies);

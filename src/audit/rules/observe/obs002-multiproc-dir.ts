@@ -1,10 +1,9 @@
 import { posix } from 'node:path';
 import type { DockerfileContext, Finding, PythonContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
-import { lineage } from '../dockerfile/stages.js';
 import { isPython, MULTIPROC, multiprocWrites } from './facts.js';
 import { gunicornConfig } from './hooks.js';
-import { copiesOf, dockerEnv, serverOf, startCommands } from './launch.js';
+import { dockerCopies, dockerEnv, serverOf, startCommands } from './launch.js';
 
 const FIX_CODE =
   'set PROMETHEUS_MULTIPROC_DIR outside Python, before it starts: `ENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics` in the Dockerfile (or `export` in the entrypoint script), and empty that folder in the entrypoint before it execs the server (`rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"`); remove this assignment';
@@ -79,7 +78,7 @@ function checkDockerfile(ctx: DockerfileContext, report: (finding: Finding) => v
   const names = folderVariables(name, scripts);
   if (commands.some((c) => empties(c.words, value, names))) return;
   const plain = new Map([...env].map(([k, v]) => [k, v.value]));
-  const copies = ctx.final ? copiesOf(lineage(ctx.final), plain) : [];
+  const copies = dockerCopies(ctx);
   for (const command of commands) {
     const launch = serverOf(command.words);
     if (launch?.server !== 'gunicorn') continue;

@@ -7,11 +7,10 @@ import type {
   SpecContext,
 } from '../../types.js';
 import { defineRule } from '../define-rule.js';
-import { lineage } from '../dockerfile/stages.js';
 import { at, isDockerfile, isPython, multiprocSet } from './facts.js';
 import { gunicornConfig, hookReaches, MARKS_DEAD, SWEEPS } from './hooks.js';
 import {
-  copiesOf,
+  dockerCopies,
   dockerEnv,
   dockerLaunches,
   optionValue,
@@ -62,7 +61,7 @@ function checkLaunches(
   const launches = docker ? dockerLaunches(ctx) : specLaunches(ctx);
   const env = new Map<string, string>();
   if (docker) for (const [name, { value }] of dockerEnv(ctx)) env.set(name, value);
-  const copies = docker && ctx.final ? copiesOf(lineage(ctx.final), env) : [];
+  const copies = docker ? dockerCopies(ctx) : [];
   for (const launch of launches) {
     if (launch.server !== 'gunicorn') continue;
     const cmdArgs = env.get('GUNICORN_CMD_ARGS');
