@@ -333,7 +333,12 @@ export interface StartCommand {
   column: number;
   via?: { file: string; line: number };
   dir: string;
+  /** The command runs a script that is not in the repository (what it does is unknown). */
+  unread?: boolean;
 }
+
+/** A program that looks like a start-up script (rather than a binary). */
+const SCRIPT_NAME = /\.(sh|bash)$|entrypoint|^(start|run|boot|serve)([-_.]|$)/i;
 
 /**
  * The commands a Dockerfile's final stage runs at start: its ENTRYPOINT/CMD, the commands of
@@ -386,6 +391,10 @@ function readStartCommands(ctx: DockerfileContext): StartCommand[] {
       const file = projectPath(ctx.project, program, dir, copies);
       const script = file ? scriptOf(ctx.project, file) : undefined;
       if (!script) {
+        if (SCRIPT_NAME.test(posix.basename(program))) {
+          const last = out.at(-1);
+          if (last) last.unread = true;
+        }
         // An entrypoint audit cannot read: most run the CMD after them ("$@").
         if (rest.length > 0) visit(rest, restAt(rest), depth + 1);
         continue;

@@ -70,8 +70,9 @@ function checkDockerfile(ctx: DockerfileContext, report: (finding: Finding) => v
   if (!set) return;
   const [name, { value, line, column }] = set;
   const commands = startCommands(ctx);
-  // No ENTRYPOINT/CMD: a base image; whoever runs it decides how it starts.
-  if (commands.length === 0) return;
+  // No ENTRYPOINT/CMD: a base image; whoever runs it decides how it starts. A start-up script
+  // that is not in the repository (the base image's) may empty the folder: not judged.
+  if (commands.length === 0 || commands.some((c) => c.unread)) return;
   const scripts = [...new Set(commands.flatMap((c) => (c.via ? [c.via.file] : [])))].map(
     (file) => ctx.project.text(file) ?? '',
   );
@@ -113,7 +114,7 @@ export const obs002 = defineRule<'python' | 'dockerfile'>({
 
 Two findings:
 - in Python code (any module that names the variable, a gunicorn config included): \`os.environ["PROMETHEUS_MULTIPROC_DIR"] = …\`, \`os.environ.setdefault(…)\`, \`os.putenv(…)\`, \`os.environ.update(PROMETHEUS_MULTIPROC_DIR=…)\`, and the same for the old lower-case \`prometheus_multiproc_dir\`;
-- in a Dockerfile: \`ENV PROMETHEUS_MULTIPROC_DIR=…\` in the final stage when nothing the container runs at start empties it: an \`rm -r\`/\`rm -f\` of the folder (by its path or \`$PROMETHEUS_MULTIPROC_DIR\`) or a \`find … -delete\` in the ENTRYPOINT/CMD or a script they run, or an rmtree/remove of it in the gunicorn config the server reads. A Dockerfile with no ENTRYPOINT or CMD (a base image) is not judged. A container's files survive \`docker restart\`, so a folder made by RUN at build time is not enough.
+- in a Dockerfile: \`ENV PROMETHEUS_MULTIPROC_DIR=…\` in the final stage when nothing the container runs at start empties it: an \`rm -r\`/\`rm -f\` of the folder (by its path or \`$PROMETHEUS_MULTIPROC_DIR\`) or a \`find … -delete\` in the ENTRYPOINT/CMD or a script they run, or an rmtree/remove of it in the gunicorn config the server reads. A Dockerfile with no ENTRYPOINT or CMD (a base image), or one that starts through a script that is not in the repository (\`/docker-entrypoint.sh\` of the base image), is not judged. A container's files survive \`docker restart\`, so a folder made by RUN at build time is not enough.
 
 Fix: set the variable in the Dockerfile or the entrypoint script, and empty the folder there before exec'ing the server (envgen's generated \`envgen-observe\` entrypoint does, with \`observe: { metrics: prometheus }\`).`,
   check,

@@ -15,7 +15,7 @@ import {
 const TELEMETRY = /opentelemetry|prometheus|TracerProvider|MeterProvider|telemetry|tracing|tracer/i;
 
 /** The fork hooks of the project that start telemetry: register_at_fork calls, gunicorn post_fork. */
-function forkHooks(project: Project): (Evidence & { what: string })[] {
+function forkHooks(project: Project, folder: string): (Evidence & { what: string })[] {
   const hooks: (Evidence & { what: string })[] = [];
   for (const scan of project.pythonFiles()) {
     for (const match of scan.code.matchAll(/\bregister_at_fork\s*\(/g)) {
@@ -23,11 +23,14 @@ function forkHooks(project: Project): (Evidence & { what: string })[] {
       const { line } = scan.positionOf(match.index ?? 0);
       hooks.push({ file: scan.file, line, what: 'os.register_at_fork' });
     }
+    // A gunicorn config of this service: beside the Dockerfile (or the spec), or at the root.
+    const beside = [folder, '.'].includes(posix.dirname(scan.file));
     const gunicornLike =
-      /gunicorn/i.test(posix.basename(scan.file)) ||
-      scan.assignments.some((a) =>
-        ['bind', 'workers', 'worker_class', 'preload_app'].includes(a.name),
-      );
+      beside &&
+      (/gunicorn/i.test(posix.basename(scan.file)) ||
+        scan.assignments.some((a) =>
+          ['bind', 'workers', 'worker_class', 'preload_app'].includes(a.name),
+        ));
     if (!gunicornLike) continue;
     for (const name of ['post_fork', 'post_worker_init']) {
       const def = topLevelDef(scan, name);
@@ -62,7 +65,7 @@ function check(
     if (launch.server === 'gunicorn') continue;
     const workers = workersOf(launch, env);
     if (workers === undefined || workers < 2) continue;
-    hooks ??= forkHooks(ctx.project).filter(
+    hooks ??= forkHooks(ctx.project, posix.dirname(ctx.file)).filter(
       (h) => !runsGunicorn || h.what === 'os.register_at_fork',
     );
     const hook = hooks[0];

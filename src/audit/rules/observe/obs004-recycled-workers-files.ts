@@ -37,7 +37,41 @@ function messageOf(setting: string, requests: number, why: string, where: string
   return `${setting} recycles each worker after ${requests} requests, and prometheus_client's multiprocess mode is on (${where}), but ${why}: every recycled worker leaves its .db files in the multiprocess folder, which grows without bound and makes each scrape slower (prometheus/client_python#275, #931)`;
 }
 
+/** gunicorn's hooks and settings other than max_requests: what makes a module a gunicorn config. */
+const GUNICORN_NAMES = new Set([
+  'post_fork',
+  'post_worker_init',
+  'child_exit',
+  'worker_exit',
+  'on_starting',
+  'when_ready',
+  'pre_fork',
+  'bind',
+  'workers',
+  'worker_class',
+  'threads',
+  'timeout',
+  'graceful_timeout',
+  'keepalive',
+  'preload_app',
+  'max_requests_jitter',
+  'worker_connections',
+  'wsgi_app',
+  'accesslog',
+  'errorlog',
+]);
+
+/** A gunicorn config: by its name, or a hook or another setting of gunicorn's at module level. */
+function isGunicornConfig(scan: PythonScan): boolean {
+  return (
+    /gunicorn/i.test(scan.file) ||
+    scan.defs.some((d) => d.indent === 0 && GUNICORN_NAMES.has(d.name)) ||
+    scan.assignments.some((a) => GUNICORN_NAMES.has(a.name))
+  );
+}
+
 function checkConfig(ctx: PythonContext, report: (finding: Finding) => void): void {
+  if (!isGunicornConfig(ctx.python)) return;
   const setting = ctx.python.assignments.filter((a) => a.name === 'max_requests').at(-1);
   const requests = setting ? integerIn(setting.value) : undefined;
   if (!setting || !requests) return;
@@ -108,7 +142,7 @@ export const obs004 = defineRule<'python' | 'dockerfile' | 'spec'>({
     "gunicorn recycles workers (max_requests) with Prometheus multiprocess metrics, and nothing removes the dead workers' files.",
   docs: `In prometheus_client's multiprocess mode every worker writes its own \`.db\` files to \`PROMETHEUS_MULTIPROC_DIR\`, and a scrape reads all of them. \`multiprocess.mark_process_dead(pid)\` in gunicorn's \`child_exit\` is required (prometheus.github.io/client_python/multiprocess) but removes only a dead worker's live-gauge files; its counter and histogram files stay, so with worker recycling (\`max_requests\`) the folder grows without bound and scrapes slow down (prometheus/client_python#275, #204, #931, #971; BerriAI/litellm#28713 reports about 100 MB a day). The maintainers will not delete counter files because that loses counts (#411): a sweep has to fold them into an archive first.
 
-The rule reports \`max_requests = N\` (N > 0) in a gunicorn config, and \`--max-requests N\` on a gunicorn command (a Dockerfile's ENTRYPOINT/CMD or a script it runs, GUNICORN_CMD_ARGS, a model's \`serve.command\`), when the project turns multiprocess mode on (a Dockerfile ENV, a script's export, a YAML file, or Python code sets the folder) and the config's \`child_exit\` either does not call \`mark_process_dead\`, or calls it and removes no files (\`os.remove\`, \`unlink\`, \`rmtree\`, a rename), itself or in the project functions it calls. A hook that calls a library whose name suggests a sweep is given the benefit of the doubt.
+The rule reports \`max_requests = N\` (N > 0) in a gunicorn config (a Python file named like one, or with one of gunicorn's hooks or other settings at module level: a rate limiter's \`max_requests\` elsewhere is not one), and \`--max-requests N\` on a gunicorn command (a Dockerfile's ENTRYPOINT/CMD or a script it runs, GUNICORN_CMD_ARGS, a model's \`serve.command\`), when the project turns multiprocess mode on (a Dockerfile ENV, a script's export, a YAML file, or Python code sets the folder) and the config's \`child_exit\` either does not call \`mark_process_dead\`, or calls it and removes no files (\`os.remove\`, \`unlink\`, \`rmtree\`, a rename), itself or in the project functions it calls. A hook that calls a library whose name suggests a sweep is given the benefit of the doubt.
 
 Fix: in \`child_exit\`, mark the process dead, then fold its counter/histogram files into an archive and remove them (envgen's generated gunicorn.conf.py does when \`max_requests\` is set); or do not recycle workers.`,
   check,

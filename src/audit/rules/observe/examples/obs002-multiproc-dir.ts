@@ -34,6 +34,13 @@ export const examples: RuleExamples = {
       },
     },
     {
+      // The base image's entrypoint script, not in the repository, may empty it: not judged.
+      files: {
+        Dockerfile:
+          'FROM tiangolo/uvicorn-gunicorn:python3.11\nENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["/start.sh"]\n',
+      },
+    },
+    {
       // A base image: it starts nothing.
       files: { Dockerfile: 'FROM python:3.12-slim\nENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics\n' },
     },

@@ -33,6 +33,15 @@ export const examples: RuleExamples = {
       },
     },
     {
+      // Another model's gunicorn config, in its own folder, is not this service's.
+      files: {
+        'envs/ranker/Dockerfile':
+          'FROM python:3.12-slim\nCMD ["uvicorn", "main:app", "--workers", "4"]\n',
+        'envs/sentiment/gunicorn.conf.py':
+          'workers = 4\n\n\ndef post_fork(server, worker):\n    from app.telemetry import start\n    start()\n',
+      },
+    },
+    {
       // Several workers, but no fork hooks.
       files: {
         Dockerfile:

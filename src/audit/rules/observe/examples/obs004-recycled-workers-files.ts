@@ -41,6 +41,13 @@ export const examples: RuleExamples = {
       },
     },
     {
+      // A rate limiter's max_requests, in a module that is no gunicorn config.
+      files: {
+        'app/limits.py': 'max_requests = 100\nwindow_seconds = 60\n',
+        Dockerfile: DOCKERFILE,
+      },
+    },
+    {
       // No recycling.
       files: {
         'gunicorn.conf.py':
