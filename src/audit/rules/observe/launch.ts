@@ -5,6 +5,7 @@
  * `opentelemetry-instrument` is one of them, and the environment the Dockerfile sets.
  */
 import { posix } from 'node:path';
+import { modelDockerfile } from '../../../layout.js';
 import { expandArgs } from '../../contexts.js';
 import type {
   DockerfileContext,
@@ -450,13 +451,21 @@ export function viaText(launch: Launch): string {
   return launch.via ? ` (${launch.via.file}:${launch.via.line})` : '';
 }
 
-/** The server launches of the spec's models (`serve.command`), each at its command. */
+/**
+ * The server launches of the spec's models (`serve.command`), each at its command. A model whose
+ * Dockerfile envgen has generated is judged there, where its real CMD is (envgen rewrites the
+ * command for `observe:`); so is one with `observe:` (its own or in `defaults`), whose hooks
+ * envgen generates, until it is generated.
+ */
 export function specLaunches(ctx: SpecContext): (Launch & { model: string })[] {
   const { spec, locate } = ctx.spec;
   const out: (Launch & { model: string })[] = [];
+  const observed = locate(['defaults', 'observe']) !== undefined;
   for (const [model, settings] of Object.entries(spec.models ?? {})) {
     const command = settings.serve?.command;
     if (!Array.isArray(command) || command.length === 0) continue;
+    if (ctx.project.text(modelDockerfile(model)) !== undefined) continue;
+    if (observed || locate(['models', model, 'observe']) !== undefined) continue;
     const at = locate(['models', model, 'serve', 'command']) ??
       locate(['models', model, 'serve']) ?? { line: 1, column: 1 };
     for (const words of commandsIn(command)) {

@@ -48,6 +48,15 @@ export const examples: RuleExamples = {
           'version: 1\nmodels:\n  ranker:\n    torch: "2.4"\n    cuda: "12.4"\n    serve:\n      command: ["gunicorn", "-w", "4", "app:app"]\n      port: 8080\n',
       },
     },
+    {
+      // A generated Dockerfile is judged on its own CMD, not through the spec's command.
+      files: {
+        'envgen.yaml':
+          'version: 1\nmodels:\n  ranker:\n    torch: "2.4"\n    cuda: "12.4"\n    serve:\n      command: ["opentelemetry-instrument", "gunicorn", "-w", "4", "app:app"]\n      port: 8080\n',
+        'envs/ranker/Dockerfile':
+          'FROM python:3.12-slim\nCMD ["gunicorn", "-c", "/opt/svc/gunicorn.conf.py", "app:app"]\n',
+      },
+    },
   ],
   invalid: [
     {
