@@ -31,6 +31,14 @@ export function multiprocWrites(
     .map(({ offset, text }) => ({ ...scan.positionOf(offset), text }));
 }
 
+/**
+ * A test module (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`): tests set the variable for
+ * their own processes, which is no service's start-up.
+ */
+export function isTestFile(path: string): boolean {
+  return /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/.test(path);
+}
+
 export interface Evidence {
   file: string;
   line: number;
@@ -70,6 +78,7 @@ export function multiprocSet(project: Project): Evidence | null {
   }
   if (!found) {
     for (const scan of project.pythonFiles()) {
+      if (isTestFile(scan.file)) continue;
       const write = multiprocWrites(scan)[0];
       if (write) {
         found = { file: scan.file, line: write.line };

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { DockerfileContext, Finding, PythonContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
-import { isPython, MULTIPROC, multiprocWrites } from './facts.js';
+import { isPython, isTestFile, MULTIPROC, multiprocWrites } from './facts.js';
 import { gunicornConfig } from './hooks.js';
 import { dockerCopies, dockerEnv, serverOf, startCommands } from './launch.js';
 
@@ -9,6 +9,7 @@ const FIX_CODE =
   'set PROMETHEUS_MULTIPROC_DIR outside Python, before it starts: `ENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics` in the Dockerfile (or `export` in the entrypoint script), and empty that folder in the entrypoint before it execs the server (`rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"`); remove this assignment';
 
 function checkPython(ctx: PythonContext, report: (finding: Finding) => void): void {
+  if (isTestFile(ctx.file)) return;
   for (const write of multiprocWrites(ctx.python)) {
     report({
       line: write.line,
@@ -113,7 +114,7 @@ export const obs002 = defineRule<'python' | 'dockerfile'>({
   docs: `prometheus_client's multiprocess mode (prometheus.github.io/client_python/multiprocess) reads \`PROMETHEUS_MULTIPROC_DIR\` when the library is imported, and its docs say the variable "should be set from a start-up shell script, and not directly from Python (otherwise it may not propagate to child processes)", and that the folder "must be wiped between process/Gunicorn runs (before startup is recommended)".
 
 Two findings:
-- in Python code (any module that names the variable, a gunicorn config included): \`os.environ["PROMETHEUS_MULTIPROC_DIR"] = …\`, \`os.environ.setdefault(…)\`, \`os.putenv(…)\`, \`os.environ.update(PROMETHEUS_MULTIPROC_DIR=…)\`, and the same for the old lower-case \`prometheus_multiproc_dir\`;
+- in Python code (any module that names the variable, a gunicorn config included; not tests: \`tests/\`, \`test_*.py\`, \`conftest.py\`, which set it for their own processes): \`os.environ["PROMETHEUS_MULTIPROC_DIR"] = …\`, \`os.environ.setdefault(…)\`, \`os.putenv(…)\`, \`os.environ.update(PROMETHEUS_MULTIPROC_DIR=…)\`, and the same for the old lower-case \`prometheus_multiproc_dir\`;
 - in a Dockerfile: \`ENV PROMETHEUS_MULTIPROC_DIR=…\` in the final stage when nothing the container runs at start empties it: an \`rm -r\`/\`rm -f\` of the folder (by its path or \`$PROMETHEUS_MULTIPROC_DIR\`) or a \`find … -delete\` in the ENTRYPOINT/CMD or a script they run, or an rmtree/remove of it in the gunicorn config the server reads. A Dockerfile with no ENTRYPOINT or CMD (a base image), or one that starts through a script that is not in the repository (\`/docker-entrypoint.sh\` of the base image), is not judged. A container's files survive \`docker restart\`, so a folder made by RUN at build time is not enough.
 
 Fix: set the variable in the Dockerfile or the entrypoint script, and empty the folder there before exec'ing the server (envgen's generated \`envgen-observe\` entrypoint does, with \`observe: { metrics: prometheus }\`).`,

@@ -11,6 +11,13 @@ export const examples: RuleExamples = {
       },
     },
     {
+      // Tests set it for their own processes.
+      files: {
+        'tests/conftest.py':
+          'import os\n\nos.environ["PROMETHEUS_MULTIPROC_DIR"] = "/tmp/test-metrics"\n',
+      },
+    },
+    {
       // Comments and docstrings are not code.
       files: {
         'gunicorn.conf.py':
