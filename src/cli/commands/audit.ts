@@ -147,9 +147,11 @@ function list(ctx: CommandContext): number {
     writeJson(ctx.io, { rules });
     return EXIT.ok;
   }
+  const targets = (r: (typeof CATALOGUE)[number]) => (r.targets ?? [r.target]).join(',');
+  const width = Math.max(...CATALOGUE.map((r) => targets(r).length)) + 1;
   const lines = CATALOGUE.map(
     (r) =>
-      `${r.id.padEnd(8)}${r.severity.padEnd(9)}${(r.targets ?? [r.target]).join(',').padEnd(13)}${r.description}${r.aliases?.length ? ` (also: ${r.aliases.join(', ')})` : ''}`,
+      `${r.id.padEnd(8)}${r.severity.padEnd(9)}${targets(r).padEnd(width)}${r.description}${r.aliases?.length ? ` (also: ${r.aliases.join(', ')})` : ''}`,
   );
   ctx.io.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
