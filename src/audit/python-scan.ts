@@ -107,35 +107,50 @@ export function scanPython(file: string, text: string): PythonScan {
     }
     return { line: low + 1, column: offset - (starts[low] as number) + 1 };
   };
-  const indentAt = (lineIndex: number): number | undefined => {
-    const from = starts[lineIndex] as number;
-    const to = starts[lineIndex + 1] ?? code.length;
-    const line = code.slice(from, to);
-    if (line.trim() === '') return undefined;
-    return line.length - line.trimStart().length;
-  };
+  // Each line's indentation (undefined: blank), once.
+  const indents: (number | undefined)[] = starts.map((from, index) => {
+    const to = (starts[index + 1] ?? code.length + 1) - 1;
+    let k = from;
+    while (k < to && (code[k] === ' ' || code[k] === '\t')) k++;
+    return k >= to || code[k] === '\r' ? undefined : k - from;
+  });
   const defs: PythonDef[] = [];
+  const bodyLines: number[] = [];
   for (const match of code.matchAll(DEF)) {
     const indent = (match[1] ?? '').length;
     const at = positionOf(match.index ?? 0);
-    // The body: the lines after the `def` line that are blank or indented deeper.
-    let lineIndex = at.line;
-    let end = code.length;
-    for (; lineIndex < starts.length; lineIndex++) {
-      const lineIndent = indentAt(lineIndex);
-      if (lineIndent !== undefined && lineIndent <= indent) {
-        end = starts[lineIndex] as number;
-        break;
-      }
+    // The signature ends at the `:` outside its parentheses (it may span lines).
+    let depth = 1;
+    let k = (match.index ?? 0) + match[0].length;
+    for (; k < code.length && !(depth === 0 && code[k] === ':'); k++) {
+      if (code[k] === '(' || code[k] === '[') depth++;
+      else if (code[k] === ')' || code[k] === ']') depth--;
     }
     defs.push({
       name: match[2] as string,
       line: at.line,
       column: at.column + indent,
       indent,
-      start: (match.index ?? 0) + match[0].length,
-      end,
+      start: Math.min(k + 1, code.length),
+      end: code.length,
     });
+    bodyLines.push(positionOf(Math.min(k, code.length)).line);
+  }
+  // The body ends at the first line after the signature indented no deeper than the `def`: one
+  // pass over the lines with the defs still open on a stack.
+  const open: number[] = [];
+  let next = 0;
+  for (let index = 0; index < starts.length; index++) {
+    const indent = indents[index];
+    if (indent !== undefined) {
+      for (let top = open.at(-1); top !== undefined; top = open.at(-1)) {
+        const def = defs[top] as PythonDef;
+        if ((bodyLines[top] as number) > index || def.indent < indent) break;
+        def.end = starts[index] as number;
+        open.pop();
+      }
+    }
+    while (next < defs.length && (defs[next] as PythonDef).line === index + 1) open.push(next++);
   }
   const assignments: PythonAssignment[] = [];
   for (const match of code.matchAll(ASSIGNMENT)) {
@@ -178,8 +193,16 @@ export function bodyOf(scan: PythonScan, def: PythonDef): string {
 
 /** The module-level function of that name (the last one: a later `def` replaces an earlier one). */
 export function topLevelDef(scan: PythonScan, name: string): PythonDef | undefined {
-  return scan.defs.filter((d) => d.indent === 0 && d.name === name).at(-1);
+  let index = topLevel.get(scan);
+  if (!index) {
+    index = new Map();
+    for (const def of scan.defs) if (def.indent === 0) index.set(def.name, def);
+    topLevel.set(scan, index);
+  }
+  return index.get(name);
 }
+
+const topLevel = new WeakMap<PythonScan, Map<string, PythonDef>>();
 
 /** The first integer literal of an expression (`1000`, `int(os.getenv("X", "1000"))`), or undefined. */
 export function integerIn(value: string): number | undefined {

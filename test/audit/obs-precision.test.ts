@@ -13,6 +13,7 @@ import { makeProject } from '../../src/audit/project.js';
 import { scanPython } from '../../src/audit/python-scan.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
+import { countWork, growth } from '../helpers/work-counter.js';
 
 function obs(files: Record<string, string>): string[] {
   const map = new Map(Object.entries(files));
@@ -38,6 +39,15 @@ describe('the Python scan', () => {
     expect(scan.code).not.toContain('a comment\n');
     expect(scan.code).not.toContain('post_fork');
     expect(scan.defs.map((d) => [d.name, d.line])).toEqual([['f', 5]]);
+  });
+
+  it('finds the body of a def whose signature spans lines and closes at its indentation', () => {
+    const scan = scanPython(
+      'g.py',
+      'def child_exit(\n    server,\n    worker,\n) -> None:\n    mark(worker.pid)\n\nworkers = 2\n',
+    );
+    const [def] = scan.defs;
+    expect(def && scan.code.slice(def.start, def.end)).toBe('\n    mark(worker.pid)\n\n');
   });
 
   it('reads module-level assignments (annotated too), nested defs and imports with aliases', () => {
@@ -267,5 +277,71 @@ describe('envgen audit with the OBS rules', () => {
     const list = await runEnvgen(['audit', '--list', '--json'], { cwd: dir });
     const rules = (JSON.parse(list.stdout) as { rules: { id: string; targets: string[] }[] }).rules;
     expect(rules.find((r) => r.id === 'OBS004')?.targets).toEqual(['python', 'dockerfile', 'spec']);
+  });
+});
+
+describe('the OBS rules do work in proportion to their input', () => {
+  /** Linear work grows 4x for 4x the input; quadratic, 16x. */
+  const LINEAR = 5;
+  const MULTIPROC_IMAGE =
+    'FROM python:3.12-slim\nENV PROMETHEUS_MULTIPROC_DIR=/tmp/m\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]\n';
+
+  async function work(files: Record<string, string>, target: string) {
+    const dir = tmpDir(files);
+    let result: Awaited<ReturnType<typeof runEnvgen>> | undefined;
+    const counted = await countWork(async () => {
+      result = await runEnvgen(['audit', target, '--format', 'json', '--only', 'OBS002,OBS004'], {
+        cwd: dir,
+      });
+    });
+    const diagnostics = JSON.parse(result?.stdout ?? '{}').diagnostics as { ruleId: string }[];
+    return { counted, diagnostics };
+  }
+
+  it.each([
+    [
+      'a gunicorn config whose child_exit calls n functions of its own (black-style signatures)',
+      (n: number) =>
+        `from prometheus_client import multiprocess\n\nmax_requests = 10\n\n\ndef child_exit(\n    server,\n    worker,\n):\n    multiprocess.mark_process_dead(worker.pid)\n${Array.from({ length: n }, (_, i) => `    f${i}(worker)\n`).join('')}\n\ndef helper(*args):\n    return None\n\n\n${Array.from(
+          { length: n },
+          (_, i) => `def f${i}(\n    worker,\n):\n    helper(worker)\n    helper(f${i})\n\n`,
+        ).join('')}`,
+      'gunicorn.conf.py',
+      1,
+    ],
+    [
+      'a module of n writes of the multiprocess folder',
+      (n: number) =>
+        'import os\n'.concat('os.environ["PROMETHEUS_MULTIPROC_DIR"] = "/tmp/m"\n'.repeat(n)),
+      'app.py',
+      undefined,
+    ],
+  ] as const)('%s', async (_name, text, file, findings) => {
+    const small = await work(
+      { Dockerfile: MULTIPROC_IMAGE, 'start.sh': 'exec "$@"\n', [file]: text(150) },
+      file,
+    );
+    const large = await work(
+      { Dockerfile: MULTIPROC_IMAGE, 'start.sh': 'exec "$@"\n', [file]: text(600) },
+      file,
+    );
+    if (findings !== undefined) expect(large.diagnostics.length).toBe(findings);
+    else expect(large.diagnostics.length).toBe(4 * small.diagnostics.length);
+    expect(growth(small.counted, large.counted)).toBeLessThan(LINEAR);
+  });
+
+  it('an entrypoint script of n lines', async () => {
+    const script = (n: number) =>
+      `#!/bin/sh\n${'echo starting && mkdir -p /tmp/x\n'.repeat(n)}exec "$@"\n`;
+    const small = await work(
+      { Dockerfile: MULTIPROC_IMAGE, 'start.sh': script(150) },
+      'Dockerfile',
+    );
+    const large = await work(
+      { Dockerfile: MULTIPROC_IMAGE, 'start.sh': script(600) },
+      'Dockerfile',
+    );
+    expect(large.diagnostics.map((d) => d.ruleId)).toEqual(['OBS002']);
+    expect(growth(small.counted, large.counted)).toBeLessThan(LINEAR);
   });
 });

@@ -151,11 +151,38 @@ function reaches(
   probe: Probe,
   depth = 3,
 ): Reach {
+  // Each function is judged once per probe and depth, however many callers reach it.
+  let memo = reached.get(def);
+  if (!memo) {
+    memo = new Map();
+    reached.set(def, memo);
+  }
+  const key = `${probe.does.source}\0${depth}`;
+  const known = memo.get(key);
+  if (known) return known;
+  // A call cycle (f calls g calls f) counts as nothing more while it is being judged.
+  memo.set(key, 'no');
+  const answer = judge(project, scan, def, probe, depth);
+  memo.set(key, answer);
+  return answer;
+}
+
+const reached = new WeakMap<PythonDef, Map<string, Reach>>();
+
+function judge(
+  project: Project,
+  scan: PythonScan,
+  def: PythonDef,
+  probe: Probe,
+  depth: number,
+): Reach {
   const body = bodyOf(scan, def);
   if (probe.does.test(body)) return 'yes';
   let unknown = false;
-  for (const match of body.matchAll(/(?<![\w.])([A-Za-z_][\w.]*)\s*\(/g)) {
-    const callee = match[1] as string;
+  const callees = new Set(
+    [...body.matchAll(/(?<![\w.])([A-Za-z_][\w.]*)\s*\(/g)].map((m) => m[1] as string),
+  );
+  for (const callee of callees) {
     if (NOT_CALLS.has(callee)) continue;
     const [head = '', ...rest] = callee.split('.');
     const last = rest.at(-1) ?? head;
