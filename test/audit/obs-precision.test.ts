@@ -11,6 +11,7 @@ import { kindOf } from '../../src/audit/discover.js';
 import { auditTexts, type FileInput } from '../../src/audit/engine.js';
 import { makeProject } from '../../src/audit/project.js';
 import { scanPython } from '../../src/audit/python-scan.js';
+import { serverOf } from '../../src/audit/rules/observe/launch.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { countWork, growth } from '../helpers/work-counter.js';
@@ -77,6 +78,30 @@ describe('the Python scan', () => {
       expect.objectContaining({ module: 'envgen_observe', as: '_o', names: [] }),
       expect.objectContaining({ module: 'os', names: [] }),
     ]);
+  });
+});
+
+describe('the server a command starts', () => {
+  it.each([
+    [
+      'uv run --with x opentelemetry-instrument --service_name=a gunicorn app:app',
+      'gunicorn',
+      true,
+    ],
+    ['conda run --no-capture-output -n svc python -m gunicorn -w 2 app:app', 'gunicorn', false],
+    ['gosu app tini -- env A=1 /opt/env/bin/uvicorn main:app', 'uvicorn', false],
+    [
+      'opentelemetry-instrument --traces_exporter otlp python3.11 -m uvicorn main:app',
+      'uvicorn',
+      true,
+    ],
+    ['poetry run fastapi run --workers 4 main.py', 'fastapi', false],
+    ['fastapi dev main.py', undefined, false],
+    ['python app.py', undefined, false],
+  ])('%s', (command, server, instrumented) => {
+    const found = serverOf(command.split(' '));
+    expect(found?.server).toBe(server);
+    if (found) expect(found.instrumented).toBe(instrumented);
   });
 });
 

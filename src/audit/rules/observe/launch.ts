@@ -48,8 +48,23 @@ const RUNNERS = new Set([
   'mamba',
   'micromamba',
 ]);
-/** Options of `conda run` and the like that take a value. */
-const RUNNER_VALUE_OPTIONS = new Set(['-n', '--name', '-p', '--prefix', '-e', '--env', '--cwd']);
+/** Options of `conda run`, `uv run` and the like that take a value. */
+const RUNNER_VALUE_OPTIONS = new Set([
+  '-n',
+  '--name',
+  '-p',
+  '--prefix',
+  '-e',
+  '--env',
+  '--cwd',
+  '--with',
+  '--python',
+  '--project',
+  '--directory',
+  '--group',
+  '--extra',
+  '--env-file',
+]);
 
 const SERVERS: Record<string, Server> = {
   gunicorn: 'gunicorn',
