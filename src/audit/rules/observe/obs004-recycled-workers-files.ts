@@ -7,7 +7,7 @@ import type {
   SpecContext,
 } from '../../types.js';
 import { defineRule } from '../define-rule.js';
-import { at, isDockerfile, isPython, multiprocSet } from './facts.js';
+import { at, isDockerfile, isPython, MULTIPROC, multiprocSet } from './facts.js';
 import { gunicornConfig, hookReaches, MARKS_DEAD, SWEEPS } from './hooks.js';
 import {
   dockerCopies,
@@ -104,7 +104,11 @@ function checkLaunches(
       (cmdArgs ? optionValue(['gunicorn', ...cmdArgs.split(/\s+/)], '--max-requests') : undefined);
     const requests = value !== undefined && /^\d+$/.test(value) ? Number(value) : 0;
     if (requests === 0) continue;
-    const where = multiprocSet(ctx.project);
+    // This image's own ENV first; else wherever the project sets the folder (compose, a script).
+    const own = docker
+      ? [...dockerEnv(ctx)].find(([name]) => new RegExp(`^${MULTIPROC}$`).test(name))?.[1]
+      : undefined;
+    const where = own ? { file: ctx.file, line: own.line } : multiprocSet(ctx.project);
     if (!where) return;
     const config = gunicornConfig(ctx.project, launch, env, copies);
     if (config && 'named' in config) continue;
