@@ -195,6 +195,25 @@ describe('a correct setup, and each trap put back', () => {
     expect(obs(files)).toEqual(['OBS002 envs/sentiment/Dockerfile:2']);
   });
 
+  it("a gunicorn config's on_starting that empties the folder counts; one that only makes it does not", () => {
+    const image =
+      'FROM python:3.12-slim\nENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]\n';
+    const config = (body: string) =>
+      `import os\nimport shutil\n\n\ndef on_starting(server):\n    path = os.environ["PROMETHEUS_MULTIPROC_DIR"]\n${body}`;
+    expect(
+      obs({
+        Dockerfile: image,
+        'gunicorn.conf.py': config('    shutil.rmtree(path, ignore_errors=True)\n'),
+      }),
+    ).toEqual([]);
+    expect(
+      obs({
+        Dockerfile: image,
+        'gunicorn.conf.py': config('    os.makedirs(path, exist_ok=True)\n'),
+      }),
+    ).toEqual(['OBS002 Dockerfile:2']);
+  });
+
   it('the sweep gone from child_exit: OBS004 at --max-requests', () => {
     const files = {
       ...CORRECT,

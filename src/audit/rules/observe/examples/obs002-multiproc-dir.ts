@@ -34,6 +34,15 @@ export const examples: RuleExamples = {
       },
     },
     {
+      // Emptied by the gunicorn config's on_starting, in the master, before any worker starts.
+      files: {
+        Dockerfile:
+          'FROM python:3.12-slim\nENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]\n',
+        'gunicorn.conf.py':
+          'import os\nimport shutil\n\n\ndef on_starting(server):\n    path = os.environ["PROMETHEUS_MULTIPROC_DIR"]\n    shutil.rmtree(path, ignore_errors=True)\n    os.makedirs(path)\n',
+      },
+    },
+    {
       // Emptied by the shell of the CMD itself.
       files: {
         Dockerfile:
