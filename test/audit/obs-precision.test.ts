@@ -212,6 +212,14 @@ describe('a correct setup, and each trap put back', () => {
         'gunicorn.conf.py': config('    os.makedirs(path, exist_ok=True)\n'),
       }),
     ).toEqual(['OBS002 Dockerfile:2']);
+    // child_exit's removals are a dead worker's files, not the folder emptied at start.
+    expect(
+      obs({
+        Dockerfile: image,
+        'gunicorn.conf.py':
+          'import os\n\n\ndef child_exit(server, worker):\n    os.remove(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], f"counter_{worker.pid}.db"))\n',
+      }),
+    ).toEqual(['OBS002 Dockerfile:2']);
   });
 
   it('the sweep gone from child_exit: OBS004 at --max-requests', () => {

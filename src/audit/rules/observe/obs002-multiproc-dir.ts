@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
-import type { DockerfileContext, Finding, PythonContext } from '../../types.js';
+import type { PythonScan } from '../../python-scan.js';
+import type { DockerfileContext, Finding, Project, PythonContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { isPython, isTestFile, MULTIPROC, multiprocWrites } from './facts.js';
-import { gunicornConfig } from './hooks.js';
+import { gunicornConfig, hookReaches, type Probe } from './hooks.js';
 import { dockerCopies, dockerEnv, serverOf, startCommands } from './launch.js';
 
 const FIX_CODE =
@@ -57,12 +58,37 @@ function folderVariables(name: string, scripts: readonly string[]): Set<string> 
   return names;
 }
 
-/** A Python file that clears the folder (rmtree/remove of it) at import or in a hook. */
-function clearsInPython(code: string, dir: string): boolean {
-  return (
-    /\b(rmtree|remove|unlink)\s*\(/.test(code) &&
-    (new RegExp(MULTIPROC).test(code) || (dir !== '' && code.includes(dir)))
-  );
+/** Removing files or a folder, in masked Python. */
+const CLEARS: Probe = {
+  does: /\b(rmtree|remove|unlink)\s*\(/,
+  maybe: /clean|clear|wipe|reset|purge|empty/i,
+};
+
+/**
+ * Whether a gunicorn config empties the folder when the server starts: at module level (it runs
+ * in the master as the config loads), or in on_starting/when_ready (itself or through the
+ * project functions it calls). child_exit's removals are a dead worker's, not a start's.
+ */
+function clearsAtStart(project: Project, scan: PythonScan, dir: string): boolean {
+  // The module's own code: the text between its top-level functions (the `def` lines stay).
+  const parts: string[] = [];
+  let from = 0;
+  for (const def of scan.defs) {
+    if (def.indent !== 0 || def.start < from) continue;
+    parts.push(scan.code.slice(from, def.start));
+    from = def.end;
+  }
+  parts.push(scan.code.slice(from));
+  const moduleLevel = parts.join('\n');
+  if (
+    CLEARS.does.test(moduleLevel) &&
+    (new RegExp(MULTIPROC).test(moduleLevel) || (dir !== '' && moduleLevel.includes(dir)))
+  )
+    return true;
+  return ['on_starting', 'when_ready'].some((hook) => {
+    const found = hookReaches(project, scan, hook, CLEARS);
+    return found.defined && found.reach !== 'no';
+  });
 }
 
 function checkDockerfile(ctx: DockerfileContext, report: (finding: Finding) => void): void {
@@ -85,7 +111,7 @@ function checkDockerfile(ctx: DockerfileContext, report: (finding: Finding) => v
     const launch = serverOf(command.words);
     if (launch?.server !== 'gunicorn') continue;
     const config = gunicornConfig(ctx.project, { ...command, ...launch }, plain, copies);
-    if (config && 'scan' in config && clearsInPython(config.scan.code, value)) return;
+    if (config && 'scan' in config && clearsAtStart(ctx.project, config.scan, value)) return;
   }
   report({
     line,
@@ -115,7 +141,7 @@ export const obs002 = defineRule<'python' | 'dockerfile'>({
 
 Two findings:
 - in Python code (any module that names the variable, a gunicorn config included; not tests: \`tests/\`, \`test_*.py\`, \`conftest.py\`, which set it for their own processes): \`os.environ["PROMETHEUS_MULTIPROC_DIR"] = …\`, \`os.environ.setdefault(…)\`, \`os.putenv(…)\`, \`os.environ.update(PROMETHEUS_MULTIPROC_DIR=…)\`, and the same for the old lower-case \`prometheus_multiproc_dir\`;
-- in a Dockerfile: \`ENV PROMETHEUS_MULTIPROC_DIR=…\` in the final stage when nothing the container runs at start empties it: an \`rm -r\`/\`rm -f\` of the folder (by its path or \`$PROMETHEUS_MULTIPROC_DIR\`) or a \`find … -delete\` in the ENTRYPOINT/CMD or a script they run, or an rmtree/remove of it in the gunicorn config the server reads. A Dockerfile with no ENTRYPOINT or CMD (a base image), or one that starts through a script that is not in the repository (\`/docker-entrypoint.sh\` of the base image), is not judged. A container's files survive \`docker restart\`, so a folder made by RUN at build time is not enough.
+- in a Dockerfile: \`ENV PROMETHEUS_MULTIPROC_DIR=…\` in the final stage when nothing the container runs at start empties it: an \`rm -r\`/\`rm -f\` of the folder (by its path or \`$PROMETHEUS_MULTIPROC_DIR\`) or a \`find … -delete\` in the ENTRYPOINT/CMD or a script they run, or an rmtree/remove in the gunicorn config the server reads, at module level or in its on_starting/when_ready hook (not child_exit's removals, which are a dead worker's). A Dockerfile with no ENTRYPOINT or CMD (a base image), or one that starts through a script that is not in the repository (\`/docker-entrypoint.sh\` of the base image), is not judged. A container's files survive \`docker restart\`, so a folder made by RUN at build time is not enough.
 
 Fix: set the variable in the Dockerfile or the entrypoint script, and empty the folder there before exec'ing the server (envgen's generated \`envgen-observe\` entrypoint does, with \`observe: { metrics: prometheus }\`).`,
   check,
