@@ -294,8 +294,8 @@ Examples:
       )
       .argument('[path...]', 'files or folders to audit (default: all found)')
       .addOption(
-        new Option('--format <format>', 'output format')
-          .choices(['text', 'json', 'sarif', 'github'])
+        new Option('--format <format>', 'output format (gitlab: a Code Quality report)')
+          .choices(['text', 'json', 'sarif', 'github', 'gitlab'])
           .default('text'),
       )
       .addOption(
@@ -322,7 +322,7 @@ Examples:
       )
       .addHelpText(
         'after',
-        '\nIgnore one instruction or line with a comment above it: # envgen ignore=DKR008 <reason>\nIgnore a rule in a whole file: # envgen ignore-file=ENV012\n\nExamples:\n  $ envgen audit\n  $ envgen audit Dockerfile environment.yml --fail-on error\n  $ envgen audit --format sarif > envgen.sarif      (GitHub code scanning)\n  $ envgen audit --format github                    (annotations in GitHub Actions)\n  $ envgen audit --explain DKR008\n  $ envgen audit --list\n  $ envgen audit --only DKR017,DKR019 docker/',
+        '\nIgnore one instruction or line with a comment above it: # envgen ignore=DKR008 <reason>\nIgnore a rule in a whole file: # envgen ignore-file=ENV012\n\nExamples:\n  $ envgen audit\n  $ envgen audit Dockerfile environment.yml --fail-on error\n  $ envgen audit --format sarif > envgen.sarif      (GitHub code scanning)\n  $ envgen audit --format github                    (annotations in GitHub Actions)\n  $ envgen audit --format gitlab > gl-code-quality-report.json   (GitLab Code Quality)\n  $ envgen audit --explain DKR008\n  $ envgen audit --list\n  $ envgen audit --only DKR017,DKR019 docker/',
       ),
   );
   wire.action(audit, async () => (await import('./commands/audit.js')).runAudit);
