@@ -149,6 +149,7 @@ const CODES = {
   'build/no-docker': error('environment'),
   'build/no-buildx': error('environment'),
   'build/docker-daemon': error('environment'),
+  'build/no-builder': error('environment'),
   'build/timeout': error('environment'),
   'build/canceled': error('interrupted'),
   'build/solve': error('failed'),

@@ -221,6 +221,10 @@ Examples:
         'also build each image (docker buildx bake) and run the smoke check inside it',
       )
       .option(
+        '--builder <name>',
+        'with --docker: the buildx builder that bakes the images (a kubernetes or remote BuildKit builder; default: the current one)',
+      )
+      .option(
         '--gpu',
         'require a visible GPU, its architecture in the build, and a working device operation',
       )
@@ -234,7 +238,7 @@ Examples:
       .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
       .addHelpText(
         'after',
-        '\nWith GITHUB_STEP_SUMMARY set (GitHub Actions), a Markdown summary is appended there.\n\nExamples:\n  $ envgen build\n  $ envgen build --jobs 2 --timeout 30m --junit build.xml\n  $ envgen build sentiment --docker --gpu      (on a GPU runner)',
+        '\nWith GITHUB_STEP_SUMMARY set (GitHub Actions), a Markdown summary is appended there.\n\nExamples:\n  $ envgen build\n  $ envgen build --jobs 2 --timeout 30m --junit build.xml\n  $ envgen build sentiment --docker --gpu      (on a GPU runner)\n  $ envgen build --docker --builder k8s         (bake on a kubernetes BuildKit builder)',
       ),
   );
   wire.interruptible(build, async () => (await import('./commands/build.js')).runBuild);
