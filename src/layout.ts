@@ -8,6 +8,11 @@
 export const SMOKE_SCRIPT = 'envs/smoke_check.py';
 /** The bake file listing every image target. */
 export const BAKE_FILE = 'docker-bake.hcl';
+/** The pipeline `envgen ci` writes, per CI provider. */
+export const CI_FILES = {
+  github: '.github/workflows/envgen.yml',
+  gitlab: '.gitlab-ci.yml',
+} as const;
 /** Where `envgen build` creates environments, relative to the repository root. */
 export const ENVIRONMENTS_ROOT = '.envgen/envs';
 /** envgen's own working folder in a repository (never linted, never copied into an image). */

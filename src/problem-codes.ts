@@ -117,6 +117,13 @@ const CODES = {
   'generate/orphaned': warning,
   'generate/path-blocked': error('usage'),
   'generate/unwritable': error('environment'),
+  // envgen ci: the pipeline file.
+  'ci/unknown-provider': error('usage'),
+  'ci/invalid-registry': error('usage'),
+  'ci/invalid-name': error('usage'),
+  'ci/out-of-date': error('failed'),
+  'ci/edited': error('failed'),
+  'ci/foreign': error('failed'),
   'dockerignore/excludes-needed': error('usage'),
   'dockerignore/lets-in': warning,
 

@@ -447,6 +447,37 @@ Examples:
   );
   wire.action(vulns, async () => (await import('./commands/vulns.js')).runVulns);
 
+  const ci = withCommon(
+    program
+      .command('ci')
+      .summary(
+        'write the CI pipeline for the models: checks, environments, images (--check: exit 1 on drift)',
+      )
+      .description(
+        'Write the CI pipeline for the models of envgen.yaml: GitHub Actions (.github/workflows/envgen.yml) or GitLab CI (.gitlab-ci.yml). A check stage (generate --check, ci --check, lock --check, audit and vulns reports), one job per model that builds its environment from the lock with micromamba (package downloads cached, keyed on the lock) and proves it with envgen build, and one job per image that bakes it with a registry cache of its own and pushes it from the default branch only. Actions are pinned by commit. Written like generate writes: only when it changes, atomically, never over a file edited by hand or not written by envgen without --force.',
+      )
+      .argument('<provider>', 'github or gitlab')
+      .option(
+        '--check',
+        'write nothing; exit 1 when the pipeline is missing, stale or edited by hand',
+      )
+      .option('--force', 'overwrite a pipeline edited by hand or not written by envgen')
+      .option(
+        '--registry <ref>',
+        'where images and their caches go, e.g. ghcr.io/OWNER/REPO (GitHub: required; GitLab: default $CI_REGISTRY_IMAGE)',
+      )
+      .option('--branch <name>', 'GitHub: the branch that pushes images (default main)')
+      .option(
+        '--min-free-gb <n>',
+        'free disk space the build jobs require before they start (default 20)',
+      )
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen ci github --registry ghcr.io/acme/models\n  $ envgen ci gitlab\n  $ envgen ci github --registry ghcr.io/acme/models --check     (in CI: exit 1 when stale)',
+      ),
+  );
+  wire.action(ci, async () => (await import('./commands/ci.js')).runCi);
+
   program
     .command('help')
     .argument('[command]', 'the command to show the help of')

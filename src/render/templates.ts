@@ -20,7 +20,9 @@ type TemplateName =
   | 'dockerignore'
   | 'docker-bake.hcl'
   | 'envgen-run.sh'
-  | 'smoke_check.py';
+  | 'smoke_check.py'
+  | 'github-workflow.yml'
+  | 'gitlab-ci.yml';
 
 const PARTIALS = { buildStage: 'build-stage', runtimeStage: 'runtime-stage' } as const;
 
