@@ -6,8 +6,9 @@
  * was read.
  *
  * The user's own entries win: a bare one (`opentelemetry-sdk`) is covered by envgen's pin, one
- * with a version is kept and envgen adds none of that name (with a warning: OpenTelemetry's
- * packages must come from one release).
+ * with a version is kept and envgen adds none of that name. OpenTelemetry's packages must come
+ * from one release: when the user pins any of them, envgen adds its own unpinned beside those
+ * pins (in pip or conda), so one solver chooses the release for all.
  */
 
 import { type ObserveSettings, type ServerKind, serveCommand } from '../spec/observe.js';
@@ -53,8 +54,10 @@ export interface ObservePlan {
   /** The server of serve.command; `none` without one. */
   server: ServerKind | 'none';
   frameworks: Framework[];
-  /** Conda match specs envgen added, pinned from conda-forge. */
+  /** Conda match specs envgen added: pinned from conda-forge, or bare beside the user's own pins. */
   added: string[];
+  /** pip requirements envgen added (bare, beside the user's pinned OpenTelemetry in pip). */
+  addedPip: string[];
   /** The user's own entries kept in place of envgen's pin of the same package. */
   kept: string[];
   /** Instrumentors started in each gunicorn worker after the fork. */
@@ -64,7 +67,7 @@ export interface ObservePlan {
 }
 
 export type ObserveOutcome =
-  | { ok: true; plan: ObservePlan; reason: string; warnings: string[] }
+  | { ok: true; plan: ObservePlan; reason: string }
   | { ok: false; message: string; fix: string };
 
 /** The name of a conda or pip entry (`conda-forge::flask>=2` -> `flask`), normalized. */
@@ -114,23 +117,33 @@ export function planObserve(
     };
   }
 
+  // The user's own OpenTelemetry pins decide the release: envgen's are then added unpinned
+  // beside them (pip or conda), so one solver picks one release for all of them.
+  const pinnedOtel = userEntries.filter(
+    (entry) => entryName(entry).startsWith('opentelemetry') && !isBare(entry),
+  );
+  const beside: 'conda' | 'pip' | null =
+    pinnedOtel.length === 0
+      ? null
+      : pinnedOtel.some((entry) => (model.pip ?? []).includes(entry))
+        ? 'pip'
+        : 'conda';
   const added: string[] = [];
+  const addedPip: string[] = [];
   const kept: string[] = [];
-  const warnings: string[] = [];
   for (const name of wanted) {
     const own = userEntries.find((entry) => entryName(entry) === normalizeName(name));
     if (own !== undefined && !isBare(own)) {
       kept.push(own);
-      if (name.startsWith('opentelemetry')) {
-        warnings.push(
-          `observe: your '${own}' is kept instead of envgen's ${name}==${TABLE[name].version}; OpenTelemetry's packages must come from one release (SDK 1.39.1 goes with contrib 0.60b1)`,
-        );
-      }
-      continue;
+    } else if (beside && name.startsWith('opentelemetry')) {
+      (beside === 'pip' ? addedPip : added).push(name);
+    } else {
+      added.push(`${name}==${TABLE[name].version}`);
     }
-    added.push(`${name}==${TABLE[name].version}`);
   }
-  const unconfirmed = wanted.filter((name) => TABLE[name].unconfirmed);
+  const unconfirmed = wanted.filter(
+    (name) => TABLE[name].unconfirmed && added.includes(`${name}==${TABLE[name].version}`),
+  );
   const what = [
     settings.metrics === 'prometheus' ? `metrics prometheus on port ${settings.metricsPort}` : '',
     settings.tracing === 'otlp'
@@ -141,7 +154,11 @@ export function planObserve(
   const reason = [
     `observe: ${what.join(', ')}; server ${server}${frameworks.length > 0 ? `, framework ${frameworks.join(', ')}` : ''}`,
     added.length > 0 ? `; added from conda-forge: ${added.join(' ')}` : '',
+    addedPip.length > 0 ? `; added to pip: ${addedPip.join(' ')}` : '',
     kept.length > 0 ? `; kept yours: ${kept.join(' ')}` : '',
+    beside
+      ? `; your OpenTelemetry pins (${pinnedOtel.join(', ')}) choose the release, so envgen's OpenTelemetry packages go unpinned beside them in ${beside}`
+      : '',
     unconfirmed.length > 0
       ? ` (unconfirmed: ${unconfirmed.map((n) => `${n} ${TABLE[n].version}: ${TABLE[n].unconfirmed}`).join('; ')})`
       : '',
@@ -155,6 +172,7 @@ export function planObserve(
       server,
       frameworks,
       added,
+      addedPip,
       kept,
       instrumentors:
         settings.tracing === 'otlp'
@@ -166,7 +184,6 @@ export function planObserve(
       modules: wanted.flatMap((name) => TABLE[name].modules),
     },
     reason,
-    warnings,
   };
 }
 

@@ -106,8 +106,8 @@ function withUserPackages(
   const observed = observe
     ? {
         dependencies: [...resolved.dependencies, ...observe.plan.added],
+        pip: [...resolved.pip, ...observe.plan.addedPip],
         reasons: [...resolved.reasons, observe.reason],
-        warnings: [...resolved.warnings, ...observe.warnings],
         observe: observe.plan,
       }
     : {};

@@ -23,7 +23,7 @@ type SamplerName = (typeof SAMPLERS)[number];
 const RATIO_SAMPLERS: readonly SamplerName[] = ['traceidratio', 'parentbased_traceidratio'];
 
 /** The default port of the Prometheus endpoint (OpenTelemetry's Prometheus exporter uses it too). */
-export const DEFAULT_METRICS_PORT = 9464;
+const DEFAULT_METRICS_PORT = 9464;
 
 /** `observe:` after defaults, for a model that observes something. */
 export interface ObserveSettings {
