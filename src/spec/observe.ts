@@ -217,6 +217,13 @@ export function checkObserve(spec: Spec, context: Context): Problem[] {
         `model '${name}': observe: needs gunicorn's config as a file, and serve.command gives '${config || '(nothing)'}'`,
         'name the config file (-c gunicorn.conf.py): the generated config loads it first and chains its hooks',
       );
+    } else if (config !== null && !/^[A-Za-z0-9._/@+-]+$/.test(config)) {
+      // The path is written into the generated gunicorn.conf.py as a Python string.
+      push(
+        ['models', name, 'serve', 'command'],
+        `model '${name}': observe: loads gunicorn's config '${config}' from the generated config, and its path holds characters other than letters, digits and . _ / @ + -`,
+        'rename the config file (e.g. conf/gunicorn.conf.py)',
+      );
     }
     if (bundled.has(name)) {
       push(

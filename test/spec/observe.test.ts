@@ -97,6 +97,11 @@ describe('observe: beyond the schema (spec/observe)', () => {
     const text = `version: 1\nmodels:\n  m:\n    serve:\n      command: [gunicorn, -c, "python:app.conf", app:app]\n    observe:\n      tracing: otlp\n`;
     expect(problemsOf(text).map((p) => [p.ruleId, p.line])).toEqual([['spec/observe', 5]]);
   });
+
+  it('refuses a gunicorn config path that cannot be written as a plain string', () => {
+    const text = `version: 1\nmodels:\n  m:\n    serve:\n      command: [gunicorn, "--config=my conf'.py", app:app]\n    observe:\n      metrics: prometheus\n`;
+    expect(problemsOf(text).map((p) => [p.ruleId, p.line])).toEqual([['spec/observe', 5]]);
+  });
 });
 
 describe('observe: in the schema', () => {
