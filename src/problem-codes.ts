@@ -87,6 +87,7 @@ const CODES = {
   'spec/invalid-match-spec': error('usage'),
   'spec/invalid-pip-requirement': error('usage'),
   'spec/name-collision': error('usage'),
+  'spec/observe': error('usage'),
   'spec/pinned-by-envgen': error('usage'),
 
   // The resolver: constraints no known build satisfies.

@@ -22,7 +22,10 @@ type TemplateName =
   | 'envgen-run.sh'
   | 'smoke_check.py'
   | 'github-workflow.yml'
-  | 'gitlab-ci.yml';
+  | 'gitlab-ci.yml'
+  | 'gunicorn.conf.py'
+  | 'envgen_observe.py'
+  | 'envgen-observe.sh';
 
 const PARTIALS = { buildStage: 'build-stage', runtimeStage: 'runtime-stage' } as const;
 
