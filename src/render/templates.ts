@@ -20,7 +20,10 @@ type TemplateName =
   | 'dockerignore'
   | 'docker-bake.hcl'
   | 'envgen-run.sh'
-  | 'smoke_check.py';
+  | 'smoke_check.py'
+  | 'gunicorn.conf.py'
+  | 'envgen_observe.py'
+  | 'envgen-observe.sh';
 
 const PARTIALS = { buildStage: 'build-stage', runtimeStage: 'runtime-stage' } as const;
 
