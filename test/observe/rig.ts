@@ -222,7 +222,22 @@ export async function serve(
   const port = await freePort();
   const subprocess = startGroup(
     rig.entrypoint,
-    [GUNICORN, '-c', rig.conf, '-w', '4', '-b', `127.0.0.1:${port}`, ...args, 'app:app'],
+    // --graceful-timeout: gunicorn 20 loses a SIGTERM that reaches a worker still booting (the
+    // master's handlers are still in place there), and the master then waits this long before
+    // it kills that worker (which has served nothing yet) and exits.
+    [
+      GUNICORN,
+      '-c',
+      rig.conf,
+      '-w',
+      '4',
+      '-b',
+      `127.0.0.1:${port}`,
+      '--graceful-timeout',
+      '4',
+      ...args,
+      'app:app',
+    ],
     { cwd: rig.dir, env },
   );
   const pid = subprocess.pid;
