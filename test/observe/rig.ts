@@ -16,7 +16,7 @@ import { tmpDir } from '../helpers/tmp-dir.js';
 
 export const PYTHON = '/usr/bin/python3';
 export const GUNICORN = '/usr/bin/gunicorn';
-const APT_PACKAGES = 'gunicorn python3-flask python3-prometheus-client';
+const APT_PACKAGES = 'gunicorn python3-flask python3-prometheus-client python3-uvicorn';
 export const FAKE_OTEL = resolve(
   fileURLToPath(new URL('../../fixtures/fake-opentelemetry', import.meta.url)),
 );
@@ -24,7 +24,7 @@ export const FAKE_OTEL = resolve(
 /** Fails (never skips) with the packages to install when Debian's parts are not there. */
 export async function requireDebianParts(): Promise<void> {
   const probe = existsSync(GUNICORN)
-    ? await execa(PYTHON, ['-c', 'import flask, gunicorn, prometheus_client'], {
+    ? await execa(PYTHON, ['-c', 'import flask, gunicorn, prometheus_client, uvicorn'], {
         reject: false,
         extendEnv: false,
         env: { PATH: '/usr/bin:/bin' },
@@ -32,7 +32,7 @@ export async function requireDebianParts(): Promise<void> {
     : undefined;
   if (probe?.exitCode !== 0) {
     throw new Error(
-      `the observe runtime tests run Debian's gunicorn, Flask and prometheus_client (${GUNICORN}, ${PYTHON}): ` +
+      `the observe runtime tests run Debian's gunicorn, Flask, prometheus_client and uvicorn (${GUNICORN}, ${PYTHON}): ` +
         `apt-get install -y --no-install-recommends ${APT_PACKAGES} (as .ci/run does)` +
         (probe ? `; ${PYTHON} said: ${String(probe.stderr).trim()}` : `; ${GUNICORN} is missing`),
     );
