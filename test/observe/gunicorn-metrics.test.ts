@@ -81,13 +81,34 @@ describe('gunicorn with the generated config, 4 workers', () => {
     ]);
     const answers: Answer[] = [];
     const folderSizes: number[] = [];
+    const during: number[] = [];
     for (let round = 0; round < 4; round++) {
+      // Scrapes while workers die and are swept: each must succeed, and none may count a
+      // request twice (more than were sent) or lose one (less than an earlier scrape).
+      let sending = true;
+      const sent = answers.length + 50;
+      const scraper = (async () => {
+        for (let n = 0; sending && n < 200; n++) {
+          // (no line at all before the first request: the label set does not exist yet)
+          const values = (await scrape(metricsPort)).get('envgen_test_hits_total{route="hit"}') ?? [
+            0,
+          ];
+          expect(values).toHaveLength(1);
+          const value = values[0] as number;
+          expect(value).toBeLessThanOrEqual(sent);
+          expect(value).toBeGreaterThanOrEqual(during.at(-1) ?? 0);
+          during.push(value);
+        }
+      })();
       answers.push(...(await requests(server.port, '/hit', 50, { firstSeq: answers.length + 1 })));
+      sending = false;
+      await scraper;
       folderSizes.push(dbFiles(rig.metricsDir).length);
       const samples = await scrape(metricsPort);
       expect(only(samples, 'envgen_test_hits_total{route="hit"}')).toBe(answers.length);
     }
     const total = answers.length;
+    expect(during.length).toBeGreaterThan(4);
     const pids = new Set(answers.map((answer) => answer.pid));
     // 200 requests at 5 per worker life: dozens of workers.
     expect(pids.size).toBeGreaterThan(30);

@@ -320,7 +320,7 @@ export async function scrape(port: number): Promise<Map<string, number[]>> {
   const answer = await fetch(`http://127.0.0.1:${port}/metrics`, {
     signal: AbortSignal.timeout(10_000),
   });
-  if (!answer.ok) throw new Error(`metrics answered ${answer.status}`);
+  if (!answer.ok) throw new Error(`metrics answered ${answer.status}: ${await answer.text()}`);
   const samples = new Map<string, number[]>();
   for (const line of (await answer.text()).split('\n')) {
     if (!line || line.startsWith('#')) continue;
