@@ -33,7 +33,9 @@ function only(samples: Map<string, number[]>, key: string): number {
 }
 
 describe('gunicorn with the generated config, 4 workers', () => {
-  it('reports a counter incremented in every worker once, and exactly', async () => {
+  it('reports a counter incremented in every worker once, and exactly', {
+    timeout: 60_000,
+  }, async () => {
     const rig = renderRig();
     const metricsPort = await freePort();
     const server = await serve(rig, imageEnv(rig, metricsPort));
@@ -159,7 +161,9 @@ describe('gunicorn with the generated config, 4 workers', () => {
     expect(result.all).not.toContain('Traceback');
   });
 
-  it("loads the project's own gunicorn config first, keeps its settings and chains its hooks", async () => {
+  it("loads the project's own gunicorn config first, keeps its settings and chains its hooks", {
+    timeout: 60_000,
+  }, async () => {
     const rig = renderRig((dir) => ({ userConfig: join(dir, 'own.conf.py') }), {
       'own.conf.py': `import os
 

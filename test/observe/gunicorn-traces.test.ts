@@ -89,7 +89,9 @@ afterEach(() => {
 });
 
 describe('traces from gunicorn workers (generated config, test-double SDK)', () => {
-  it('start in each worker after fork, one instance id per worker, flushed as recycled workers exit', async () => {
+  it('start in each worker after fork, one instance id per worker, flushed as recycled workers exit', {
+    timeout: 60_000,
+  }, async () => {
     const receiver = await otlpReceiver();
     servers.push(receiver.server);
     const rig = renderRig({
@@ -181,7 +183,7 @@ describe('traces from gunicorn workers (generated config, test-double SDK)', () 
     expect(total).toBe(answers.length + 1); // and the readiness probe's request
   });
 
-  it('stays off in the workers when OTEL_TRACES_EXPORTER=none', async () => {
+  it('stays off in the workers when OTEL_TRACES_EXPORTER=none', { timeout: 60_000 }, async () => {
     const receiver = await otlpReceiver();
     servers.push(receiver.server);
     const rig = renderRig({

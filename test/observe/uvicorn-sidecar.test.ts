@@ -39,7 +39,9 @@ async def app(scope, receive, send):
 `;
 
 describe('uvicorn --workers with the metrics sidecar', () => {
-  it('reports a counter incremented in every worker once, and exactly', async () => {
+  it('reports a counter incremented in every worker once, and exactly', {
+    timeout: 60_000,
+  }, async () => {
     const rig = renderRig({}, { 'asgi_app.py': ASGI_APP });
     const port = await freePort();
     const metricsPort = await freePort();
