@@ -201,4 +201,30 @@ describe('traces from gunicorn workers (generated config, test-double SDK)', () 
     for (const answer of answers) expect(answer.instrumented).toBe(false);
     expect(receiver.received).toEqual([]);
   });
+
+  it('leaves a worker that cannot start tracing serving, saying why', {
+    timeout: 60_000,
+  }, async () => {
+    const rig = renderRig({
+      tracing: true,
+      instrumentors: [{ module: 'opentelemetry.instrumentation.flask', name: 'FlaskInstrumentor' }],
+    });
+    // The test double has no gRPC exporter: the import fails in each worker.
+    const env = imageEnv(rig, await freePort(), {
+      PYTHONPATH: FAKE_OTEL,
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    });
+    const server = await serve(rig, env);
+    const answers = await requests(server.port, '/traced', 8);
+    const stopped = await server.stop();
+    expect(stopped.exitCode).toBe(0);
+    expect(answers).toHaveLength(8);
+    for (const answer of answers) expect(answer.instrumented).toBe(false);
+    const said = stopped.all
+      .split('\n')
+      .filter((line) => line.startsWith('envgen-observe: tracing is off in worker'));
+    expect(said.length).toBeGreaterThanOrEqual(4);
+    expect(said[0]).toContain('opentelemetry.exporter.otlp.proto.grpc');
+  });
 });
