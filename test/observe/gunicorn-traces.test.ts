@@ -8,14 +8,17 @@
  * whose exporter speaks OTLP/HTTP JSON (its README). The receiver below is a loopback OTLP/HTTP
  * endpoint written for this test.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Answer,
+  attributes,
   FAKE_OTEL,
   freePort,
   imageEnv,
   killAll,
+  type OtlpSpan,
+  otlpReceiver,
   renderRig,
   requests,
   requireDebianParts,
@@ -24,64 +27,6 @@ import {
 
 beforeAll(requireDebianParts, 30_000);
 afterEach(killAll);
-
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: string;
-}
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  name: string;
-  kind: number;
-  attributes: { key: string; value: OtlpValue }[];
-}
-interface OtlpExport {
-  resourceSpans: {
-    resource: { attributes: { key: string; value: OtlpValue }[] };
-    scopeSpans: { scope: { name: string }; spans: OtlpSpan[] }[];
-  }[];
-}
-interface Received {
-  path: string;
-  contentType: string;
-  /** The process that sent the export (a header of the test double's exporter). */
-  senderPid: number;
-  body: OtlpExport;
-}
-
-/** A loopback OTLP/HTTP receiver (JSON encoding) that keeps every export request. */
-async function otlpReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      try {
-        received.push({
-          path: request.url ?? '',
-          contentType: String(request.headers['content-type']),
-          senderPid: Number(request.headers['x-fake-exporter-pid']),
-          body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport,
-        });
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{}');
-      } catch {
-        response.writeHead(400);
-        response.end();
-      }
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${port}`, received, server };
-}
-
-function attributes(list: { key: string; value: OtlpValue }[]): Record<string, string> {
-  return Object.fromEntries(
-    list.map(({ key, value }) => [key, value.stringValue ?? value.intValue ?? '']),
-  );
-}
 
 const servers: Server[] = [];
 afterEach(() => {

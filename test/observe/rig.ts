@@ -6,6 +6,7 @@
  * array, in a process group of its own that `killAll()` ends (afterEach).
  */
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +41,7 @@ export async function requireDebianParts(): Promise<void> {
 }
 
 /** The Flask app every test serves: each route answers with the worker's pid. */
-const APP = `import os
+export const APP = `import os
 
 from flask import Flask, jsonify, request
 from prometheus_client import Counter, Gauge, Histogram, Summary
@@ -334,4 +335,67 @@ export async function scrape(port: number): Promise<Map<string, number[]>> {
 /** The .db files in a multiprocess folder. */
 export function dbFiles(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.db')) : [];
+}
+
+/** A loopback OTLP/HTTP receiver (JSON encoding, the test double's) that keeps every export request. */
+export interface OtlpValue {
+  stringValue?: string;
+  intValue?: string;
+}
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: OtlpValue }[];
+}
+interface OtlpExport {
+  resourceSpans: {
+    resource: { attributes: { key: string; value: OtlpValue }[] };
+    scopeSpans: { scope: { name: string }; spans: OtlpSpan[] }[];
+  }[];
+}
+export interface Received {
+  path: string;
+  contentType: string;
+  /** The process that sent the export (a header of the test double's exporter). */
+  senderPid: number;
+  body: OtlpExport;
+}
+
+export async function otlpReceiver(): Promise<{
+  url: string;
+  received: Received[];
+  server: Server;
+}> {
+  const received: Received[] = [];
+  const server = createHttpServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        received.push({
+          path: request.url ?? '',
+          contentType: String(request.headers['content-type']),
+          senderPid: Number(request.headers['x-fake-exporter-pid']),
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport,
+        });
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{}');
+      } catch {
+        response.writeHead(400);
+        response.end();
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${port}`, received, server };
+}
+
+/** OTLP JSON attributes as a plain record. */
+export function attributes(list: { key: string; value: OtlpValue }[]): Record<string, string> {
+  return Object.fromEntries(
+    list.map(({ key, value }) => [key, value.stringValue ?? value.intValue ?? '']),
+  );
 }
