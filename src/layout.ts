@@ -6,8 +6,17 @@
 
 /** The smoke-check script, shared by every model, in the repository. */
 export const SMOKE_SCRIPT = 'envs/smoke_check.py';
+/** observe: the runtime module (metrics server, SDK start, gunicorn hooks), shared by every model. */
+export const OBSERVE_MODULE = 'envs/envgen_observe.py';
+/** observe: the entrypoint that empties the multiprocess folder, then execs the server. */
+export const OBSERVE_ENTRYPOINT = 'envs/envgen-observe';
 /** The bake file listing every image target. */
 export const BAKE_FILE = 'docker-bake.hcl';
+/** The pipeline `envgen ci` writes, per CI provider. */
+export const CI_FILES = {
+  github: '.github/workflows/envgen.yml',
+  gitlab: '.gitlab-ci.yml',
+} as const;
 /** Where `envgen build` creates environments, relative to the repository root. */
 export const ENVIRONMENTS_ROOT = '.envgen/envs';
 /** envgen's own working folder in a repository (never linted, never copied into an image). */
@@ -17,6 +26,12 @@ export const STATE_FOLDER = '.envgen';
 export const IMAGE_PREFIX = '/opt/env';
 /** In the image: where the smoke-check script is copied. */
 export const IMAGE_SMOKE_SCRIPT = '/opt/envgen/smoke_check.py';
+/** In the image: observe:'s module, entrypoint and gunicorn config (beside the smoke check). */
+export const IMAGE_OBSERVE_MODULE = '/opt/envgen/envgen_observe.py';
+export const IMAGE_OBSERVE_ENTRYPOINT = '/opt/envgen/envgen-observe';
+export const IMAGE_GUNICORN_CONFIG = '/opt/envgen/gunicorn.conf.py';
+/** In the image: the folder of prometheus_client's multiprocess files (emptied at start). */
+export const IMAGE_METRICS_DIR = '/tmp/envgen-metrics';
 /** In a bundle's image: the environment of one member model. */
 export function bundlePrefix(model: string): string {
   return `/opt/envs/${model}`;
@@ -26,7 +41,12 @@ export function bundlePrefix(model: string): string {
 export const MODEL_FOLDER = 'envs';
 export const BUNDLE_FOLDER = 'bundles';
 /** The files `generate` writes in those sub-folders. */
-export const GENERATED_NAMES = ['Dockerfile', 'environment.yml', 'envgen-run'] as const;
+export const GENERATED_NAMES = [
+  'Dockerfile',
+  'environment.yml',
+  'envgen-run',
+  'gunicorn.conf.py',
+] as const;
 /** What `envgen lock` writes beside them. */
 export const LOCK_NAME = /^(conda-[a-z0-9-]+\.lock|pip-requirements\.txt|conda-lock\.yml)$/;
 
@@ -38,6 +58,10 @@ export function environmentFile(model: string): string {
 }
 export function modelDockerfile(model: string): string {
   return `${modelFolder(model)}/Dockerfile`;
+}
+/** observe: the gunicorn config of a model served by gunicorn. */
+export function gunicornConfig(model: string): string {
+  return `${modelFolder(model)}/gunicorn.conf.py`;
 }
 /** The explicit conda lock of a model for one platform. */
 export function lockPath(model: string, platform: string): string {

@@ -87,6 +87,7 @@ const CODES = {
   'spec/invalid-match-spec': error('usage'),
   'spec/invalid-pip-requirement': error('usage'),
   'spec/name-collision': error('usage'),
+  'spec/observe': error('usage'),
   'spec/pinned-by-envgen': error('usage'),
 
   // The resolver: constraints no known build satisfies.
@@ -117,6 +118,13 @@ const CODES = {
   'generate/orphaned': warning,
   'generate/path-blocked': error('usage'),
   'generate/unwritable': error('environment'),
+  // envgen ci: the pipeline file.
+  'ci/unknown-provider': error('usage'),
+  'ci/invalid-registry': error('usage'),
+  'ci/invalid-name': error('usage'),
+  'ci/out-of-date': error('failed'),
+  'ci/edited': error('failed'),
+  'ci/foreign': error('failed'),
   'dockerignore/excludes-needed': error('usage'),
   'dockerignore/lets-in': warning,
 
@@ -149,6 +157,7 @@ const CODES = {
   'build/no-docker': error('environment'),
   'build/no-buildx': error('environment'),
   'build/docker-daemon': error('environment'),
+  'build/no-builder': error('environment'),
   'build/timeout': error('environment'),
   'build/canceled': error('interrupted'),
   'build/solve': error('failed'),

@@ -221,6 +221,10 @@ Examples:
         'also build each image (docker buildx bake) and run the smoke check inside it',
       )
       .option(
+        '--builder <name>',
+        'with --docker: the buildx builder that bakes the images (a kubernetes or remote BuildKit builder; default: the current one)',
+      )
+      .option(
         '--gpu',
         'require a visible GPU, its architecture in the build, and a working device operation',
       )
@@ -234,7 +238,7 @@ Examples:
       .option('--rules <file>', 'a compatibility table to lay over the built-in one (JSON or YAML)')
       .addHelpText(
         'after',
-        '\nWith GITHUB_STEP_SUMMARY set (GitHub Actions), a Markdown summary is appended there.\n\nExamples:\n  $ envgen build\n  $ envgen build --jobs 2 --timeout 30m --junit build.xml\n  $ envgen build sentiment --docker --gpu      (on a GPU runner)',
+        '\nWith GITHUB_STEP_SUMMARY set (GitHub Actions), a Markdown summary is appended there.\n\nExamples:\n  $ envgen build\n  $ envgen build --jobs 2 --timeout 30m --junit build.xml\n  $ envgen build sentiment --docker --gpu      (on a GPU runner)\n  $ envgen build --docker --builder k8s         (bake on a kubernetes BuildKit builder)',
       ),
   );
   wire.interruptible(build, async () => (await import('./commands/build.js')).runBuild);
@@ -294,8 +298,8 @@ Examples:
       )
       .argument('[path...]', 'files or folders to audit (default: all found)')
       .addOption(
-        new Option('--format <format>', 'output format')
-          .choices(['text', 'json', 'sarif', 'github'])
+        new Option('--format <format>', 'output format (gitlab: a Code Quality report)')
+          .choices(['text', 'json', 'sarif', 'github', 'gitlab'])
           .default('text'),
       )
       .addOption(
@@ -323,7 +327,7 @@ Examples:
       )
       .addHelpText(
         'after',
-        '\nIgnore one instruction or line with a comment above it: # envgen ignore=DKR008 <reason>\nIgnore a rule in a whole file: # envgen ignore-file=ENV012\n\nExamples:\n  $ envgen audit\n  $ envgen audit Dockerfile environment.yml --fail-on error\n  $ envgen audit --format sarif > envgen.sarif      (GitHub code scanning)\n  $ envgen audit --format github                    (annotations in GitHub Actions)\n  $ envgen audit --explain DKR008\n  $ envgen audit --list\n  $ envgen audit --only DKR017,DKR019 docker/',
+        '\nIgnore one instruction or line with a comment above it: # envgen ignore=DKR008 <reason>\nIgnore a rule in a whole file: # envgen ignore-file=ENV012\n\nExamples:\n  $ envgen audit\n  $ envgen audit Dockerfile environment.yml --fail-on error\n  $ envgen audit --format sarif > envgen.sarif      (GitHub code scanning)\n  $ envgen audit --format github                    (annotations in GitHub Actions)\n  $ envgen audit --format gitlab > gl-code-quality-report.json   (GitLab Code Quality)\n  $ envgen audit --explain DKR008\n  $ envgen audit --list\n  $ envgen audit --only DKR017,DKR019 docker/',
       ),
   );
   wire.action(audit, async () => (await import('./commands/audit.js')).runAudit);
@@ -443,6 +447,37 @@ Examples:
       ),
   );
   wire.action(vulns, async () => (await import('./commands/vulns.js')).runVulns);
+
+  const ci = withCommon(
+    program
+      .command('ci')
+      .summary(
+        'write the CI pipeline for the models: checks, environments, images (--check: exit 1 on drift)',
+      )
+      .description(
+        'Write the CI pipeline for the models of envgen.yaml: GitHub Actions (.github/workflows/envgen.yml) or GitLab CI (.gitlab-ci.yml). A check stage (generate --check, ci --check, lock --check, audit and vulns reports), one job per model that builds its environment from the lock with micromamba (package downloads cached, keyed on the lock) and proves it with envgen build, and one job per image that bakes it with a registry cache of its own and pushes it from the default branch only. Actions are pinned by commit. Written like generate writes: only when it changes, atomically, never over a file edited by hand or not written by envgen without --force.',
+      )
+      .argument('<provider>', 'github or gitlab')
+      .option(
+        '--check',
+        'write nothing; exit 1 when the pipeline is missing, stale or edited by hand',
+      )
+      .option('--force', 'overwrite a pipeline edited by hand or not written by envgen')
+      .option(
+        '--registry <ref>',
+        'where images and their caches go, e.g. ghcr.io/OWNER/REPO (GitHub: required; GitLab: default $CI_REGISTRY_IMAGE)',
+      )
+      .option('--branch <name>', 'GitHub: the branch that pushes images (default main)')
+      .option(
+        '--min-free-gb <n>',
+        'free disk space the build jobs require before they start (default 20)',
+      )
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ envgen ci github --registry ghcr.io/acme/models\n  $ envgen ci gitlab\n  $ envgen ci github --registry ghcr.io/acme/models --check     (in CI: exit 1 when stale)',
+      ),
+  );
+  wire.action(ci, async () => (await import('./commands/ci.js')).runCi);
 
   program
     .command('help')

@@ -2,6 +2,7 @@
  * What generate, lock and build render: the spec's files, with current locks in place. Apart
  * from spec-models.ts so that `resolve` does not load the templates.
  */
+import { join } from 'node:path';
 import { type LockStates, lockStates } from '../lock/find-locks.js';
 import { type PlannedFile, renderPlan } from '../render/plan.js';
 import { SPEC_FILE } from '../spec/load-spec.js';
@@ -25,6 +26,7 @@ export async function planSpec(
     models,
     version: VERSION,
     locked: locks.current,
+    rootGunicornConfig: await ctx.io.exists(join(ctx.root, 'gunicorn.conf.py')),
   });
   const plan = whole.filter(
     (file) => !file.owner || selected.includes(file.owner) || !(file.owner in loaded.spec.models),

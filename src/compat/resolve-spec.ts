@@ -5,8 +5,10 @@
  */
 
 import type { Problem } from '../problem.js';
-import { isVcsRequirement } from '../spec/package-entries.js';
+import { observeSettings } from '../spec/observe.js';
+import { isVcsRequirement, normalizeName } from '../spec/package-entries.js';
 import type { LoadedSpec, ModelSpec } from '../spec/types.js';
+import { type ObserveOutcome, planObserve } from './observe-plan.js';
 import {
   type FleetInput,
   type ResolvedModel,
@@ -35,7 +37,20 @@ export function resolveSpec(
     const request = requestFor(name, model, spec.defaults ?? {}, fleet);
     const outcome = resolveModel(table, request);
     if (outcome.ok) {
-      models.push(withUserPackages(outcome.model, model));
+      const settings = observeSettings(model, spec.defaults);
+      const observe = settings ? planObserve(settings, model, outcome.model.python) : undefined;
+      if (observe && !observe.ok) {
+        problems.push({
+          ruleId: 'spec/observe',
+          severity: 'error',
+          file: loaded.file,
+          ...(loaded.locate(['models', name, 'observe']) ?? loaded.locate(['models', name])),
+          message: `model '${name}': ${observe.message}`,
+          fix: observe.fix,
+        });
+        continue;
+      }
+      models.push(withUserPackages(outcome.model, model, observe));
       continue;
     }
     const { error } = outcome;
@@ -79,8 +94,27 @@ export function requestFor(
   };
 }
 
-/** The model's own packages follow envgen's pins; a pip section needs pip from conda. */
-function withUserPackages(resolved: ResolvedModel, model: ModelSpec): ResolvedModel {
+/**
+ * The model's own packages follow envgen's pins (and those observe: adds); a pip section needs
+ * pip from conda.
+ */
+function withUserPackages(
+  resolved: ResolvedModel,
+  model: ModelSpec,
+  observe?: Extract<ObserveOutcome, { ok: true }>,
+): ResolvedModel {
+  const observed = observe
+    ? {
+        dependencies: [...resolved.dependencies, ...observe.plan.added],
+        pip: [...resolved.pip, ...observe.plan.addedPip],
+        reasons: [...resolved.reasons, observe.reason],
+        observe: observe.plan,
+      }
+    : {};
+  return withOwnPackages({ ...resolved, ...observed }, model);
+}
+
+function withOwnPackages(resolved: ResolvedModel, model: ModelSpec): ResolvedModel {
   // A bare user entry (`numpy`) is already covered by envgen's pin of it (`numpy<2`).
   const pinnedNames = new Set([...resolved.dependencies, ...resolved.pip].map(packageName));
   const bare = (entry: string): boolean =>
@@ -103,7 +137,5 @@ function withUserPackages(resolved: ResolvedModel, model: ModelSpec): ResolvedMo
 }
 
 function packageName(entry: string): string {
-  return (
-    /^(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9_.-]+)/.exec(entry.trim())?.[1] ?? entry
-  ).toLowerCase();
+  return normalizeName(/^(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9_.-]+)/.exec(entry.trim())?.[1] ?? entry);
 }

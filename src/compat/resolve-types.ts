@@ -3,6 +3,7 @@
  * reasons out, or why no build fits and what would.
  */
 import type { Platform, Source } from '../rules-format.js';
+import type { ObservePlan } from './observe-plan.js';
 
 export interface FleetInput {
   driver?: string;
@@ -45,6 +46,8 @@ export interface ResolvedModel {
   reasons: string[];
   /** Decisions that rest on unconfirmed data or on a fallback the user should know about. */
   warnings: string[];
+  /** What `observe:` added (packages, server, instrumentation); absent when the model observes nothing. */
+  observe?: ObservePlan;
 }
 
 /** Why no build fits, and what would. */

@@ -18,7 +18,7 @@ const CHECK_TAG = 'envgen-check';
  * (bake is a buildx command) and a daemon that answers. Either missing is a tool standing in
  * the way, with its fix, not a failed build.
  */
-export async function dockerProblems(io: Io, docker: string): Promise<Problem[]> {
+export async function dockerProblems(io: Io, docker: string, builder?: string): Promise<Problem[]> {
   const buildx = await io.exec(docker, ['buildx', 'version'], { timeoutMs: 30_000 });
   if (buildx.exitCode !== 0) {
     return [
@@ -43,7 +43,34 @@ export async function dockerProblems(io: Io, docker: string): Promise<Problem[]>
       },
     ];
   }
+  if (builder !== undefined) {
+    // `--bootstrap` starts a builder that is not running (a kubernetes builder's pods, a
+    // docker-container builder's container), so a builder that cannot build fails here, not
+    // half way through the bake.
+    const inspect = await io.exec(docker, ['buildx', 'inspect', builder, '--bootstrap'], {
+      timeoutMs: 180_000,
+    });
+    if (inspect.exitCode !== 0) {
+      return [
+        {
+          ruleId: 'build/no-builder',
+          severity: 'error',
+          message: `the buildx builder "${builder}" does not answer${errorLine(inspect.stderr)}`,
+          fix: `\`docker buildx ls\` lists the builders; create it (\`docker buildx create --name ${builder} --driver kubernetes --driver-opt replicas=2\`, or \`--driver remote tcp://HOST:1234\`) or check that its nodes are up (\`docker buildx inspect ${builder} --bootstrap\`)`,
+        },
+      ];
+    }
+  }
   return [];
+}
+
+/** `: <buildx's ERROR line>` (after progress lines), else the first line. */
+function errorLine(text: string): string {
+  const error = text
+    .split('\n')
+    .map((line) => line.trim())
+    .findLast((line) => line.startsWith('ERROR'));
+  return error ? `: ${error.slice(0, 300)}` : firstLine(text);
 }
 
 /** `: <first line of stderr>`, when there is one, cut to a readable length. */
@@ -58,6 +85,7 @@ export async function buildImages(
   builds: ModelBuild[],
   models: ResolvedModel[],
   options: BuildOptions,
+  builder?: string,
 ): Promise<void> {
   const ready = builds.filter((b) => b.ok);
   if (ready.length === 0) return;
@@ -68,7 +96,15 @@ export async function buildImages(
     ready.length === 1 ? (ready[0] as ModelBuild).name : 'images',
     'image',
     docker,
-    ['buildx', 'bake', '--file', BAKE_FILE, '--load', ...targets],
+    [
+      'buildx',
+      'bake',
+      ...(builder !== undefined ? ['--builder', builder] : []),
+      '--file',
+      BAKE_FILE,
+      '--load',
+      ...targets,
+    ],
     // A tag of its own, so the image checked is the one just built: not a `latest` already on
     // the machine, and never one pulled from a registry (TAG/REGISTRY from the CI are ignored).
     { DOCKER_BUILDKIT: '1', REGISTRY: '', TAG: CHECK_TAG },

@@ -4,11 +4,20 @@
  */
 import { join } from 'node:path';
 import type { DirEntry, Io } from '../io.js';
-import { BUNDLE_FOLDER, GENERATED_NAMES, LOCK_NAME, MODEL_FOLDER } from '../layout.js';
+import {
+  BUNDLE_FOLDER,
+  GENERATED_NAMES,
+  LOCK_NAME,
+  MODEL_FOLDER,
+  OBSERVE_ENTRYPOINT,
+  OBSERVE_MODULE,
+} from '../layout.js';
 import { sealState } from '../render/seal.js';
 
 const OWNED_FOLDERS = [MODEL_FOLDER, BUNDLE_FOLDER] as const;
 const OWNED_FILES: ReadonlySet<string> = new Set(GENERATED_NAMES);
+/** Shared files written only while some model needs them (observe:). */
+const SHARED_WHEN_NEEDED = [OBSERVE_MODULE, OBSERVE_ENTRYPOINT] as const;
 
 /**
  * Paths (relative, POSIX) of `envs/<x>/…` and `bundles/<x>/…` files that carry an intact
@@ -39,6 +48,14 @@ export async function findOrphans(
         if (text !== null && sealState(text) === 'intact') found.push(path);
       }
     }
+  }
+  for (const path of SHARED_WHEN_NEEDED) {
+    if (known.has(path)) continue;
+    const text = await io.readFile(join(root, path)).then(
+      (bytes) => bytes.toString('utf8'),
+      () => null,
+    );
+    if (text !== null && sealState(text) === 'intact') found.push(path);
   }
   return found.sort((a, b) => a.localeCompare(b));
 }

@@ -16,6 +16,7 @@ import { type Pinned, quote, type RequirementNote, splitWhere } from './detect/c
 import { pythonAllows } from './detect/python-version.js';
 import type { Detection } from './detect-repo.js';
 import { constrainTorch, pinsAgainst } from './library-pins.js';
+import { proposeObserve } from './observe-proposal.js';
 import { boundsSpec, pythonBoundsOf, withClassifierCeiling } from './python-bounds.js';
 import { refusalAt } from './refusals.js';
 import { addServerPackage } from './server-package.js';
@@ -300,6 +301,7 @@ export function settleSpec(draft: Draft, table: Table, schema: string): Settled 
   }
   if (model.cuda !== 'auto') model.cuda = resolved.cuda;
   model.source ??= resolved.source;
+  proposeObserve(model, evidence);
 
   return {
     name,

@@ -3,6 +3,7 @@
  * where there is someone to ask), check that it resolves, then write envgen.yaml and the files
  * it generates. Nothing is printed; the outcome says what was written and why.
  */
+import { join } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import { resolveSpec } from '../compat/resolve-spec.js';
 import type { Table } from '../compat/table.js';
@@ -69,6 +70,7 @@ export async function initRepository(io: Io, run: InitRun): Promise<InitOutcome>
     spec: loaded.spec,
     models: resolution.models,
     version: run.version,
+    rootGunicornConfig: await io.exists(join(run.root, 'gunicorn.conf.py')),
   });
   const { files, warnings } = await writeInitFiles(io, run.root, settled.text, plan, {
     force: run.force,

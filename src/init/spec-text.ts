@@ -57,6 +57,12 @@ export function specText({ name, model, fleet, evidence, schema }: NewSpec): str
     if (model.serve.port) lines.push(`      port: ${model.serve.port}`);
     if (model.serve.health) lines.push(`      health: ${yamlScalar(model.serve.health)}`);
   }
+  if (model.observe) {
+    lines.push('    observe:');
+    for (const [key, value] of Object.entries(model.observe)) {
+      lines.push(`      ${key}: ${typeof value === 'number' ? value : yamlScalar(String(value))}`);
+    }
+  }
   const nameLine = lines.indexOf(`  ${yamlScalar(name)}:`);
   if (nameLine === lines.length - 1) lines[nameLine] = `  ${yamlScalar(name)}: {}`;
   return `${lines.join('\n')}\n`;

@@ -15,15 +15,23 @@ import {
   bundleDockerfile,
   bundlePrefix,
   environmentFile,
+  gunicornConfig,
+  IMAGE_GUNICORN_CONFIG,
+  IMAGE_OBSERVE_ENTRYPOINT,
+  IMAGE_OBSERVE_MODULE,
   IMAGE_PREFIX,
   IMAGE_SMOKE_SCRIPT,
   lockPath,
   modelDockerfile,
+  OBSERVE_ENTRYPOINT,
+  OBSERVE_MODULE,
   pipLockPath,
   SMOKE_SCRIPT,
 } from '../layout.js';
 import type { Base, ModelSpec, Spec } from '../spec/types.js';
 import { BUILD_IMAGES, RUNTIME_IMAGE } from './base-images.js';
+import { type ObserveRuntime, observeRuntime, TAG_ARG } from './observe-runtime.js';
+import type { GunicornConfView, ObserveSharedView } from './observe-view.js';
 import { headerFor, seal } from './seal.js';
 import { type Render, templates } from './templates.js';
 import { yamlScalar } from './yaml-scalar.js';
@@ -48,6 +56,11 @@ export interface PlanInput {
    * no solve in the image build.
    */
   locked?: ReadonlySet<string>;
+  /**
+   * The repository has `gunicorn.conf.py` at its root, which gunicorn reads by default: with
+   * observe:, the generated config loads it first (`-c` would otherwise replace it).
+   */
+  rootGunicornConfig?: boolean;
 }
 
 const SINGLE_PREFIX = IMAGE_PREFIX;
@@ -96,6 +109,15 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
       model.name,
     );
     const env = dockerfileEnvironment(model, spec, input, 'build', SINGLE_PREFIX);
+    const observe = model.observe
+      ? observeRuntime(model, spec, SINGLE_PREFIX, commandFor(spec, SINGLE_PREFIX), {
+          rootGunicornConfig: input.rootGunicornConfig ?? false,
+        })
+      : undefined;
+    if (observe?.gunicorn) {
+      const view: GunicornConfView = { header: header(model.name), ...observe.gunicorn };
+      add(gunicornConfig(model.name), 'gunicorn.conf.py', view, model.name);
+    }
     add(
       modelDockerfile(model.name),
       'Dockerfile',
@@ -110,8 +132,8 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
         labels: labelsFor([model], input.version, model.name),
         port: spec.serve?.port ?? false,
         healthcheck: healthcheckFor(spec, SINGLE_PREFIX),
-        entrypoint: false,
-        cmd: JSON.stringify(commandFor(spec, SINGLE_PREFIX)),
+        ...observeContext(observe, model.name),
+        cmd: JSON.stringify(observe?.command ?? commandFor(spec, SINGLE_PREFIX)),
       },
       model.name,
     );
@@ -158,6 +180,9 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
         labels: labelsFor(members, input.version, bundle),
         port: false,
         healthcheck: false,
+        observe: false,
+        metricsPort: false,
+        tagArg: false,
         entrypoint: JSON.stringify(['/usr/local/bin/envgen-run']),
         cmd: JSON.stringify([]),
       },
@@ -166,9 +191,33 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
   }
 
   add(SMOKE_SCRIPT, 'smoke_check.py', { header: header(null) });
+  if (input.models.some((m) => m.observe)) {
+    const shared: ObserveSharedView = { header: header(null) };
+    add(OBSERVE_MODULE, 'envgen_observe.py', shared);
+    add(OBSERVE_ENTRYPOINT, 'envgen-observe.sh', shared);
+  }
   add('.dockerignore', 'dockerignore', { header: header(null) });
   add(BAKE_FILE, 'docker-bake.hcl', bakeContext(input, header(null)));
   return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The runtime stage's part of observe: (absent: none of it). */
+function observeContext(observe: ObserveRuntime | undefined, model: string): object {
+  if (!observe) return { observe: false, metricsPort: false, tagArg: false, entrypoint: false };
+  return {
+    observe: {
+      env: observe.env.map(([key, value]) => `${key}=${JSON.stringify(value)}`),
+      module: OBSERVE_MODULE,
+      imageModule: IMAGE_OBSERVE_MODULE,
+      entrypointFile: OBSERVE_ENTRYPOINT,
+      imageEntrypoint: IMAGE_OBSERVE_ENTRYPOINT,
+      gunicornConfig: observe.gunicorn ? gunicornConfig(model) : false,
+      imageGunicornConfig: IMAGE_GUNICORN_CONFIG,
+    },
+    metricsPort: observe.metricsPort ?? false,
+    tagArg: observe.tagArg ? TAG_ARG : false,
+    entrypoint: JSON.stringify([IMAGE_OBSERVE_ENTRYPOINT]),
+  };
 }
 
 function environmentYmlContext(model: ResolvedModel, header: string): object {
@@ -270,12 +319,14 @@ function bakeContext(input: PlanInput, header: string): object {
       dockerfile: modelDockerfile(m.name),
       image: m.name,
       platform: platformOf(m),
+      tagArg: m.observe ? TAG_ARG : false,
     })),
     ...Object.entries(input.spec.bundles ?? {}).map(([bundle, names]) => ({
       target: bakeTarget(bundle),
       dockerfile: bundleDockerfile(bundle),
       image: bundle,
       platform: platformOf(input.models.find((m) => m.name === names[0]) as ResolvedModel),
+      tagArg: false,
     })),
   ];
   return { header, targets, targetList: targets.map((t) => JSON.stringify(t.target)).join(', ') };

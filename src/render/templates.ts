@@ -20,7 +20,12 @@ type TemplateName =
   | 'dockerignore'
   | 'docker-bake.hcl'
   | 'envgen-run.sh'
-  | 'smoke_check.py';
+  | 'smoke_check.py'
+  | 'github-workflow.yml'
+  | 'gitlab-ci.yml'
+  | 'gunicorn.conf.py'
+  | 'envgen_observe.py'
+  | 'envgen-observe.sh';
 
 const PARTIALS = { buildStage: 'build-stage', runtimeStage: 'runtime-stage' } as const;
 

@@ -66,6 +66,19 @@ function formatModel(m: ResolvedModel, c: Palette): string {
         ? `${m.archs.join(' ')}${m.ptx ? ` +PTX ${m.ptx}` : ''} ${c.dim(`[${(m.archSources ?? []).join(', ')}]`)}`
         : 'not known (see why)',
     );
+  if (m.observe) {
+    const { settings, server, frameworks } = m.observe;
+    field(
+      'observe',
+      [
+        settings.metrics === 'prometheus' ? `metrics prometheus :${settings.metricsPort}` : '',
+        settings.tracing === 'otlp' ? `tracing otlp (${settings.protocol})` : '',
+        `server ${server}${frameworks.length > 0 ? ` (${frameworks.join(', ')})` : ''}`,
+      ]
+        .filter(Boolean)
+        .join(', '),
+    );
+  }
   lines.push(`  ${c.dim('why')}`);
   for (const reason of m.reasons) lines.push(`    - ${reason}`);
   if (m.warnings.length > 0) {

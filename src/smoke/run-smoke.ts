@@ -4,11 +4,15 @@
  */
 import type { ResolvedModel } from '../compat/resolve.js';
 import type { ExecResult, Io } from '../io.js';
+import { OBSERVE_MODULE } from '../layout.js';
 import type { Problem } from '../problem.js';
 import type { Spec } from '../spec/types.js';
 import { type StepOptions, type StepResult, step, stepLogFix } from '../tool-steps.js';
 import { packagesFor } from './import-names.js';
 import { type SmokeReport, smokeProblems } from './smoke-verdict.js';
+
+/** `envs/envgen_observe.py` as a module name. */
+const OBSERVE_MODULE_NAME = (OBSERVE_MODULE.split('/').pop() as string).replace(/\.py$/, '');
 
 export interface SmokeOptions extends StepOptions {
   /** The check needs a visible GPU and a working device operation. */
@@ -26,13 +30,7 @@ export async function runSmoke(
   leadingArgs: string[],
   name: 'smoke' | 'image-smoke',
 ): Promise<{ step: StepResult; report: SmokeReport | null; problems: Problem[] }> {
-  const spec = options.spec.models[model.name];
-  const packages = packagesFor([...(spec?.conda ?? []), ...(spec?.pip ?? [])]);
-  const args = [
-    ...leadingArgs,
-    ...(options.gpu ? ['--device'] : []),
-    ...packages.flatMap((p) => ['--package', p.guess ? `${p.name}=${p.guess}` : p.name]),
-  ];
+  const args = [...leadingArgs, ...smokeArguments(model, options.spec, options.gpu)];
   let report: SmokeReport | null = null;
   let problems: Problem[] = [];
   // The step passes only when the report says the environment is what was resolved.
@@ -82,6 +80,22 @@ export async function runSmoke(
     });
   }
   return { step: result, report, problems };
+}
+
+/**
+ * The smoke script's arguments after the script: the device check, the model's declared
+ * packages, and with observe: the modules of the packages it added (the instrumentation must
+ * import) and envgen_observe itself, which sits beside the script in the repo and the image.
+ */
+export function smokeArguments(model: ResolvedModel, spec: Spec, gpu: boolean): string[] {
+  const own = spec.models[model.name];
+  const packages = packagesFor([...(own?.conda ?? []), ...(own?.pip ?? [])]);
+  const observed = model.observe ? [...model.observe.modules, OBSERVE_MODULE_NAME] : [];
+  return [
+    ...(gpu ? ['--device'] : []),
+    ...packages.flatMap((p) => ['--package', p.guess ? `${p.name}=${p.guess}` : p.name]),
+    ...observed.flatMap((module) => ['--import', module]),
+  ];
 }
 
 function parseReport(stdout: string): SmokeReport | null {

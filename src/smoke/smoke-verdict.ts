@@ -95,10 +95,13 @@ export function smokeProblems(
   for (const [name, result] of Object.entries(report.imports ?? {})) {
     if (result.ok !== false) continue;
     const module = result.module ?? name;
+    const observed = model.observe?.modules.includes(module) || module === 'envgen_observe';
     add(
       'smoke/import',
       `'import ${module}'${module === name ? '' : ` (package ${name})`} fails: ${result.error ?? 'unknown error'}`,
-      `add what '${module}' needs to the model's conda or pip list, or fix its version`,
+      observed
+        ? `observe: needs it (\`envgen resolve ${model.name}\` lists the packages it adds): run \`envgen generate\`, rebuild, and keep your own pins of OpenTelemetry or prometheus_client compatible with them`
+        : `add what '${module}' needs to the model's conda or pip list, or fix its version`,
     );
   }
   if (options.gpu) {

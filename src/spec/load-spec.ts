@@ -8,6 +8,7 @@ import type { Io } from '../io.js';
 import { UserError } from '../problem.js';
 import { type SourceFileProblem, sourceFileCode } from '../problem-codes.js';
 import { checkBundles, checkPackageEntries } from './check-entries.js';
+import { checkObserve } from './observe.js';
 import { schemaProblems } from './schema-problems.js';
 import type { LoadedSpec, Spec } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
@@ -44,6 +45,7 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
     problems.push(
       ...checkPackageEntries(source.value as Spec, context),
       ...checkBundles(source.value as Spec, context),
+      ...checkObserve(source.value as Spec, context),
     );
   }
   if (problems.length > 0) throw new UserError(problems);

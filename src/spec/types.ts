@@ -19,6 +19,18 @@ interface ServeSpec {
   health?: string;
 }
 
+/** `observe:` as written (in `defaults` or on a model; a model's keys override defaults' key by key). */
+export interface ObserveSpec {
+  metrics?: 'prometheus' | 'none';
+  tracing?: 'otlp' | 'none';
+  /** An http(s) URL; absent: the runtime's OTEL_EXPORTER_OTLP_ENDPOINT. */
+  endpoint?: string;
+  protocol?: 'http/protobuf' | 'grpc';
+  metricsPort?: number;
+  /** `NAME` or `NAME:RATIO`, NAME one of OTEL_TRACES_SAMPLER's built-ins. */
+  sampler?: string;
+}
+
 /** One model as written in `envgen.yaml` (before defaults are applied). */
 export interface ModelSpec {
   torch?: string;
@@ -34,6 +46,8 @@ export interface ModelSpec {
   /** Folders of the repo pip installs as packages, after the environment: `.`, `packages/core`. */
   localPackages?: string[];
   serve?: ServeSpec;
+  /** Metrics and traces built into the image (see src/spec/observe.ts). */
+  observe?: ObserveSpec;
 }
 
 interface SpecDefaults {
@@ -42,6 +56,7 @@ interface SpecDefaults {
   platform?: PlatformName;
   source?: SourceChoice;
   cuda?: string;
+  observe?: ObserveSpec;
 }
 
 /** `envgen.yaml`, validated. */

@@ -179,6 +179,20 @@ describe('envgen audit', () => {
     }
   });
 
+  it('gitlab format: a Code Quality report of the same findings as json, exit 1 as with any format', async () => {
+    const dir = classicRepo();
+    const quality = await runEnvgen(['audit', '--format', 'gitlab'], { cwd: dir });
+    const { diagnostics, exitCode } = await audit(dir);
+    expect(quality.exitCode).toBe(exitCode);
+    const issues = JSON.parse(quality.stdout) as {
+      check_name: string;
+      location: { path: string; lines: { begin: number } };
+    }[];
+    expect(issues.map((i) => [i.check_name, i.location.path, i.location.lines.begin])).toEqual(
+      diagnostics.map((d) => [d.ruleId, d.file, d.line]),
+    );
+  });
+
   it('github format escapes what workflow commands need escaped', async () => {
     const dir = tmpDir({
       'environment.yml':

@@ -291,6 +291,84 @@ describe('envgen build', () => {
     expect(docker[3]?.argv).toEqual(expect.arrayContaining(['--pull=never', 'chat:envgen-check']));
   });
 
+  it('--docker --builder NAME: the builder is checked (bootstrapped), then bakes, with the registry cache variables', async () => {
+    const { dir, env, calls } = await repo();
+    const result = await runEnvgen(['build', 'chat', '--docker', '--builder', 'k8s', '--json'], {
+      cwd: dir,
+      env: {
+        ...env,
+        FAKE_DOCKER_BUILDERS: 'default,k8s',
+        FAKE_DOCKER_SMOKE_SCRIPT: join(dir, 'envs/smoke_check.py'),
+        CACHE_REGISTRY: 'ghcr.io/acme/models/',
+        CACHE_WRITE: 'true',
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    const docker = calls().filter((c) => c.tool === 'docker');
+    expect(docker.map((c) => c.argv.slice(0, 2))).toEqual([
+      ['buildx', 'version'],
+      ['info', '--format'],
+      ['buildx', 'inspect'],
+      ['buildx', 'bake'],
+      ['run', '--rm'],
+    ]);
+    expect(docker[2]?.argv).toEqual(['buildx', 'inspect', 'k8s', '--bootstrap']);
+    expect(docker[3]?.argv).toEqual([
+      'buildx',
+      'bake',
+      '--builder',
+      'k8s',
+      '--file',
+      'docker-bake.hcl',
+      '--load',
+      'chat',
+    ]);
+    // The bake file's cache variables reach bake from the environment; the image checked keeps
+    // envgen's own tag and no registry.
+    expect(docker[3]?.env).toMatchObject({
+      CACHE_REGISTRY: 'ghcr.io/acme/models/',
+      CACHE_WRITE: 'true',
+      REGISTRY: '',
+      TAG: 'envgen-check',
+    });
+  });
+
+  it('--builder: a builder that is not there or does not answer is exit 3 with the fix, before anything is built', async () => {
+    for (const [extra, text] of [
+      [{}, 'no builder "k8s" found'],
+      [
+        { FAKE_DOCKER_BUILDERS: 'default,k8s', FAKE_DOCKER_DOWN_BUILDERS: 'k8s' },
+        'failed to bootstrap',
+      ],
+    ] as const) {
+      const { dir, env, calls } = await repo();
+      const result = await runEnvgen(['build', 'chat', '--docker', '--builder', 'k8s'], {
+        cwd: dir,
+        env: { ...env, ...extra },
+      });
+      expect(result.exitCode).toBe(3);
+      expect(result.stderr).toContain('[build/no-builder]');
+      expect(result.stderr).toContain(text);
+      expect(result.stderr).toMatch(/fix: `docker buildx ls` lists the builders/);
+      expect(calls().some((c) => c.argv.includes('create') || c.argv.includes('bake'))).toBe(false);
+    }
+  });
+
+  it('--builder without --docker, or a name buildx would not take: exit 2', async () => {
+    const { dir, env } = await repo();
+    for (const argv of [
+      ['build', 'chat', '--builder', 'k8s'],
+      ['build', 'chat', '--docker', '--builder', '--oops'],
+      ['build', 'chat', '--docker', '--builder', 'a b'],
+    ]) {
+      const result = await runEnvgen(argv, { cwd: dir, env });
+      expect(result.exitCode, argv.join(' ')).toBe(2);
+    }
+    const without = await runEnvgen(['build', 'chat', '--builder', 'k8s'], { cwd: dir, env });
+    expect(without.stderr).toContain('[usage/invalid-flag]');
+    expect(without.stderr).toContain('add --docker');
+  });
+
   it('--docker without docker: exit 3', async () => {
     const { dir, env } = await repo();
     const result = await runEnvgen(['build', 'chat', '--docker', '--conda', join(BIN, 'conda')], {

@@ -127,7 +127,11 @@ describe('envgen resolve', () => {
     expect(sentiment.dependencies).toEqual(
       expect.arrayContaining(['pytorch-cuda=11.8', 'transformers>=4.35', 'pip']),
     );
-    expect(sentiment.pip).toEqual(['torchserve', 'opentelemetry-sdk']);
+    // observe: pins opentelemetry-sdk from conda-forge, which covers the spec's bare pip entry.
+    expect(sentiment.pip).toEqual(['torchserve']);
+    expect(sentiment.dependencies).toContain('opentelemetry-sdk==1.39.1');
+    expect(sentiment.observe).toMatchObject({ server: 'gunicorn', frameworks: ['flask'] });
+    expect(legacy).not.toHaveProperty('observe');
     expect(sentiment.minDriver).toEqual({ toolkit: '520.61.05', compat: '450.80.02' });
     expect([legacy.torch, legacy.python, legacy.cuda]).toEqual(['1.13.1', '3.9', '11.7']);
   });

@@ -53,10 +53,14 @@ describe('envgen generate', () => {
     const dir = exampleCopy();
     const first = await runEnvgen(['generate', '--json'], { cwd: dir });
     expect(first.exitCode).toBe(0);
-    expect(Object.values(statuses(first.stdout))).toEqual(Array(7).fill('created'));
+    expect(Object.values(statuses(first.stdout))).toEqual(Array(10).fill('created'));
     expect(Object.keys(statuses(first.stdout))).toEqual(
       expect.arrayContaining([
         'envs/sentiment/Dockerfile',
+        // observe: on sentiment (served by gunicorn): its config and the shared runtime files.
+        'envs/sentiment/gunicorn.conf.py',
+        'envs/envgen_observe.py',
+        'envs/envgen-observe',
         'envs/legacy-detector/environment.yml',
         '.dockerignore',
         'docker-bake.hcl',
@@ -64,7 +68,7 @@ describe('envgen generate', () => {
       ]),
     );
     const second = await runEnvgen(['generate', '--json'], { cwd: dir });
-    expect(Object.values(statuses(second.stdout))).toEqual(Array(7).fill('unchanged'));
+    expect(Object.values(statuses(second.stdout))).toEqual(Array(10).fill('unchanged'));
     const check = await runEnvgen(['generate', '--check'], { cwd: dir });
     expect(check.exitCode).toBe(0);
   });

@@ -38,6 +38,8 @@ interface Expected {
     cwd: string;
     cwdAlternatives?: string[];
   };
+  /** observe: init proposes (the repo depends on prometheus_client or OpenTelemetry); absent: none. */
+  observe?: { metrics?: 'prometheus'; tracing?: 'otlp' };
   knownGaps?: Record<string, string>;
   /** Flags the repo needs, with why (`--force` where it has a docker-bake.hcl of its own). */
   initFlags?: { flags: string[]; why: string };
@@ -158,6 +160,21 @@ describe.each(repos)('%s', (name) => {
         cwd === '.' ? module.replaceAll('/', '.') : module.slice((cwd?.length ?? 0) + 1);
       const target = command.find((arg) => arg.includes(':') && !arg.includes('0.0.0.0'));
       expect(target?.replace(/\(\)$/, '')).toBe(`${inFolder}:${want.object}`);
+    },
+  );
+
+  check('observe')(
+    expected.observe ? 'proposes observe: as the repo depends on it' : 'proposes no observe:',
+    () => {
+      const observe = outcome.spec.observe;
+      if (!expected.observe) {
+        expect(observe).toBeUndefined();
+        return;
+      }
+      expect({ metrics: observe?.metrics, tracing: observe?.tracing }).toEqual({
+        metrics: expected.observe.metrics,
+        tracing: expected.observe.tracing,
+      });
     },
   );
 

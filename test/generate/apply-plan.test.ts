@@ -258,6 +258,28 @@ describe('applyPlan: files of models no longer in the spec', () => {
     for (const path of ORPHANS) expect(existsSync(join(dir, path))).toBe(true);
   });
 
+  it('reports the shared observe: files and a gunicorn config once no model observes', async () => {
+    const dir = tmpDir();
+    const put = (path: string, content: string): void => {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    };
+    put('envs/envgen_observe.py', sealed(null, '"""runtime module"""'));
+    put('envs/envgen-observe', sealed(null, 'exec "$@"'));
+    put('envs/svc/gunicorn.conf.py', sealed('svc', 'bind = "0.0.0.0:80"'));
+    put('envs/notes.py', sealed(null, 'not a file envgen writes'));
+    const got = statuses(
+      await applyPlan(createNodeIo(), dir, PLAN, { ...WRITE, everyPath: EVERY_PATH }),
+    );
+    const orphaned = Object.entries(got)
+      .filter(([, s]) => s === 'orphaned')
+      .map(([p]) => p);
+    expect(new Set(orphaned)).toEqual(
+      new Set(['envs/envgen-observe', 'envs/envgen_observe.py', 'envs/svc/gunicorn.conf.py']),
+    );
+    expect(orphaned).toHaveLength(3);
+  });
+
   it('a file of a model that was not selected is not an orphan', async () => {
     const dir = withLeftovers();
     const onlyShared = PLAN.filter((f) => !f.owner);

@@ -6,6 +6,7 @@ import type { Target } from '../../audit/types.js';
 import { usageError } from '../../problem.js';
 import type { Severity } from '../../problem-codes.js';
 import { formatJson } from '../../report/audit-json.js';
+import { formatCodeQuality } from '../../report/codequality.js';
 import { formatGithub } from '../../report/github.js';
 import { writeJson } from '../../report/json.js';
 import { formatProblemsByFile } from '../../report/problems.js';
@@ -16,7 +17,7 @@ import { EXIT, exitFor } from '../exit-codes.js';
 import { VERSION } from '../version.js';
 
 export interface AuditFlags {
-  format?: 'text' | 'json' | 'sarif' | 'github';
+  format?: 'text' | 'json' | 'sarif' | 'github' | 'gitlab';
   /** Print every rule and exit. */
   list?: boolean;
   /** Run only these rules (ids or aliases). */
@@ -98,6 +99,7 @@ function render(
   const format = ctx.json ? 'json' : (flags.format ?? 'text');
   if (format === 'json') return formatJson(result.diagnostics, files);
   if (format === 'github') return formatGithub(result.diagnostics);
+  if (format === 'gitlab') return formatCodeQuality(result.diagnostics);
   if (format === 'sarif') {
     return formatSarif(
       result.diagnostics,

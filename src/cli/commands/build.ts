@@ -40,6 +40,7 @@ export interface BuildFlags {
   junit?: string;
   prefixRoot?: string;
   rules?: string;
+  builder?: string;
 }
 
 export async function runBuild(
@@ -51,6 +52,7 @@ export async function runBuild(
   const { io, root } = ctx;
   const jobs = positiveInt(flags.jobs ?? '1', '--jobs');
   const timeoutMs = flags.timeout ? durationMs(flags.timeout) : undefined;
+  if (flags.builder !== undefined) checkBuilder(flags.builder, Boolean(flags.docker));
 
   const { loaded, models, problems, selected, table } = await resolveSpecModels(ctx, names, {
     ...(flags.rules ? { rules: flags.rules } : {}),
@@ -123,7 +125,7 @@ export async function runBuild(
     ]);
   }
   if (docker) {
-    const missing = await dockerProblems(io, docker);
+    const missing = await dockerProblems(io, docker, flags.builder);
     if (missing.length > 0) throw new UserError(missing);
   }
 
@@ -149,7 +151,8 @@ export async function runBuild(
   let builds: BuildReport['models'];
   try {
     builds = await buildEnvironments(io, options);
-    if (docker && !signal.aborted) await buildImages(io, docker, builds, chosen, options);
+    if (docker && !signal.aborted)
+      await buildImages(io, docker, builds, chosen, options, flags.builder);
   } finally {
     progress.close();
   }
@@ -200,4 +203,20 @@ function positiveInt(text: string, flag: string): number {
       `e.g. ${flag} 2`,
     );
   return value;
+}
+
+/** `--builder NAME`: a buildx builder's name, and only with --docker (it is bake's). */
+function checkBuilder(name: string, docker: boolean): void {
+  if (!docker)
+    throw usageError(
+      'usage/invalid-flag',
+      '--builder chooses where --docker builds the images, and --docker is not given',
+      `add --docker: envgen build --docker --builder ${/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) ? name : 'NAME'}`,
+    );
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name))
+    throw usageError(
+      'usage/invalid-flag',
+      `--builder ${JSON.stringify(name)} is not a buildx builder name`,
+      'letters, digits, `_`, `.` and `-`, as `docker buildx ls` lists them: --builder k8s',
+    );
 }

@@ -129,7 +129,7 @@ function adviceFor(outcomes: FileOutcome[], check: boolean): Problem[] {
       ruleId: 'generate/orphaned',
       // Kept files of a removed model fail --check; a plain generate only says so.
       severity: check ? 'error' : 'warning',
-      message: `generated for models or bundles no longer in ${SPEC_FILE}: ${orphaned.join(', ')}`,
+      message: `generated for models, bundles or observe: settings no longer in ${SPEC_FILE}: ${orphaned.join(', ')}`,
       fix: '`envgen generate --prune` deletes them',
     });
   }
