@@ -20,13 +20,19 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-function diagnosticsOf(name: string) {
-  const dir = join(ROOT, name);
-  const files = new Map(
+function filesOf(dir: string): Map<string, string> {
+  return new Map(
     filesUnder(dir)
       .filter((path) => !path.endsWith('/SOURCE'))
       .map((path) => [relative(dir, path), readFileSync(path, 'utf8')] as const),
   );
+}
+
+function diagnosticsOf(name: string) {
+  return obsDiagnostics(filesOf(join(ROOT, name)));
+}
+
+function obsDiagnostics(files: Map<string, string>) {
   const inputs: FileInput[] = [...files].flatMap(([file, text]) => {
     const kind = kindOf(file, () => text);
     return kind ? [{ file, text, kind }] : [];
@@ -68,5 +74,62 @@ describe('OBS rules on real repositories', () => {
       expect(readFileSync(join(ROOT, name, 'SOURCE'), 'utf8')).toMatch(
         /^repo \S+\/\S+\ncommit [0-9a-f]{40}/,
       );
+  });
+});
+
+describe("OBS rules on what envgen generates (the example repo's sentiment model observes)", () => {
+  const example = filesOf(new URL('../../fixtures/example-repo/', import.meta.url).pathname);
+  const found = (files: Map<string, string>) =>
+    obsDiagnostics(files).map((d) => `${d.ruleId} ${d.file}:${d.line}`);
+  const changed = (file: string, from: string, to: string) => {
+    const text = example.get(file) ?? '';
+    expect(text).toContain(from);
+    return new Map([...example, [file, text.replace(from, to)]]);
+  };
+
+  it('the generated Dockerfile, gunicorn config, entrypoint and module pass', () => {
+    expect(found(example)).toEqual([]);
+  });
+
+  it("with worker recycling they still pass: child_exit sweeps the dead workers' files", () => {
+    const recycled = changed(
+      'envs/sentiment/Dockerfile',
+      '"-b","0.0.0.0:8080","app:app"',
+      '"-b","0.0.0.0:8080","--max-requests","1000","app:app"',
+    );
+    expect(found(recycled)).toEqual([]);
+    const dockerfile = recycled.get('envs/sentiment/Dockerfile') as string;
+    const withoutSweep = new Map([
+      ...changed(
+        'envs/sentiment/gunicorn.conf.py',
+        '_observe.sweep_dead_worker(worker.pid)',
+        'pass',
+      ),
+      ['envs/sentiment/Dockerfile', dockerfile],
+    ]);
+    expect(found(withoutSweep)).toEqual(['OBS004 envs/sentiment/Dockerfile:61']);
+  });
+
+  it('an entrypoint that does not empty the folder, and a post_fork that does not start the SDK, are found', () => {
+    expect(found(new Map([...example, ['envs/envgen-observe', '#!/bin/sh\nexec "$@"\n']]))).toEqual(
+      ['OBS002 envs/sentiment/Dockerfile:44'],
+    );
+    const instrumented = changed(
+      'envs/sentiment/Dockerfile',
+      'CMD ["/opt/env/bin/gunicorn"',
+      'CMD ["/opt/env/bin/opentelemetry-instrument","/opt/env/bin/gunicorn"',
+    );
+    expect(found(instrumented)).toEqual([]);
+    const noStart = new Map([
+      ...instrumented,
+      [
+        'envs/sentiment/gunicorn.conf.py',
+        (example.get('envs/sentiment/gunicorn.conf.py') as string).replace(
+          '_observe.start_tracing(_MODEL, _INSTRUMENTORS)',
+          'pass',
+        ),
+      ],
+    ]);
+    expect(found(noStart)).toEqual(['OBS001 envs/sentiment/Dockerfile:61']);
   });
 });

@@ -108,6 +108,10 @@ export function isDockerfile(
   return 'stages' in ctx;
 }
 
+export function isSpec(ctx: object): ctx is SpecContext {
+  return 'spec' in ctx;
+}
+
 export function isPython(ctx: object): ctx is PythonContext {
   return 'python' in ctx;
 }

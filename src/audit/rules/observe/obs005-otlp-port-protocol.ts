@@ -1,7 +1,8 @@
 import { isMap, isScalar } from 'yaml';
-import type { DockerfileContext, EnvironmentContext, Finding } from '../../types.js';
+import { observeSettings } from '../../../spec/observe.js';
+import type { DockerfileContext, EnvironmentContext, Finding, SpecContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
-import { codeProtocol, isDockerfile } from './facts.js';
+import { codeProtocol, isDockerfile, isSpec } from './facts.js';
 import { dockerEnv } from './launch.js';
 
 const SIGNALS = ['', 'TRACES_', 'METRICS_', 'LOGS_'] as const;
@@ -56,10 +57,53 @@ function judge(
   }
 }
 
+/**
+ * envgen.yaml's `observe:`: a model's endpoint (its own or `defaults`') against its protocol
+ * (its own, `defaults`', else envgen's http/protobuf), once per place an endpoint is written.
+ */
+function checkSpec(ctx: SpecContext, report: (finding: Finding) => void): void {
+  const { spec, locate } = ctx.spec;
+  const reported = new Set<string>();
+  for (const [name, model] of Object.entries(spec.models ?? {})) {
+    const settings = observeSettings(model, spec.defaults);
+    if (!settings?.endpoint || settings.tracing !== 'otlp') continue;
+    const port = portOf(settings.endpoint);
+    if (port !== 4317 && port !== 4318) continue;
+    if ((settings.protocol === 'grpc') === (port === 4317)) continue;
+    const own = model.observe?.endpoint !== undefined;
+    const at = locate(
+      own ? ['models', name, 'observe', 'endpoint'] : ['defaults', 'observe', 'endpoint'],
+    );
+    if (!at || reported.has(`${at.line}:${at.column}`)) continue;
+    reported.add(`${at.line}:${at.column}`);
+    const protocolFrom =
+      model.observe?.protocol !== undefined
+        ? `model '${name}' sets protocol: ${settings.protocol}`
+        : spec.defaults?.observe?.protocol !== undefined
+          ? `defaults set protocol: ${settings.protocol}`
+          : 'protocol is not set, and envgen exports with http/protobuf';
+    report({
+      line: at.line,
+      column: at.column,
+      message: `observe.endpoint ${settings.endpoint} names port ${port}, the collector's OTLP/${port === 4317 ? 'gRPC' : 'HTTP'} port, but ${protocolFrom}: every export fails and no trace arrives`,
+      fix:
+        port === 4317
+          ? `use the OTLP/HTTP port 4318 (${settings.endpoint.replace(':4317', ':4318')}), or set observe.protocol: grpc`
+          : `use the gRPC port 4317 (${settings.endpoint.replace(':4318', ':4317')}), or set observe.protocol: http/protobuf`,
+    });
+  }
+}
+
 function check(
-  ctx: DockerfileContext | EnvironmentContext,
+  ctx: DockerfileContext | EnvironmentContext | SpecContext,
   report: (finding: Finding) => void,
 ): undefined {
+  if (isSpec(ctx)) {
+    checkSpec(ctx, report);
+    return;
+  }
+  // envgen writes a model's OTLP ENV lines from its observe:, judged in envgen.yaml.
+  if (isDockerfile(ctx) && ctx.model) return;
   const settings = new Map<string, Setting>();
   if (isDockerfile(ctx)) {
     for (const [name, { value, line, column }] of dockerEnv(ctx))
@@ -79,11 +123,11 @@ function check(
   judge(settings, codeProtocol(ctx.project), report);
 }
 
-export const obs005 = defineRule<'dockerfile' | 'environment'>({
+export const obs005 = defineRule<'dockerfile' | 'environment' | 'spec'>({
   id: 'OBS005',
   name: 'otlp-port-protocol',
   target: 'dockerfile',
-  targets: ['dockerfile', 'environment'],
+  targets: ['dockerfile', 'environment', 'spec'],
   severity: 'warning',
   description:
     "An OTLP endpoint's port does not match the export protocol (4317 is gRPC, 4318 is HTTP).",
@@ -93,6 +137,8 @@ The rule reads \`OTEL_EXPORTER_OTLP_ENDPOINT\` and the per-signal \`OTEL_EXPORTE
 
 Severity: warning, not error, because a vendor distro can change the default protocol; a port and protocol both set and mismatched never work.
 
-Fix: use the port of the protocol, or set the protocol of the port. (envgen.yaml's \`observe.endpoint\`/\`observe.protocol\` end up as these ENV lines in the generated Dockerfile, which this rule reads.)`,
+In envgen.yaml, a model's \`observe.endpoint\` (its own or \`defaults\`', when tracing is \`otlp\`) is compared with its \`observe.protocol\` (default http/protobuf, which the generated Dockerfile sets), and reported once where the endpoint is written; the generated Dockerfile's ENV lines, written from it, are not reported again.
+
+Fix: use the port of the protocol, or set the protocol of the port.`,
   check,
 });

@@ -1,6 +1,9 @@
 /** Examples of OBS005, run as tests (test/audit/catalogue.test.ts); not part of the shipped bundle. */
 import type { RuleExamples } from '../../../types.js';
 
+const spec = (observe: string, model = '') =>
+  `version: 1\ndefaults:\n  observe:\n${observe}models:\n  ranker:\n    torch: "2.4"\n    cuda: cpu\n    serve:\n      command: [gunicorn, "app:app"]\n      port: 8080\n${model}  tagger:\n    torch: "2.4"\n    cuda: cpu\n    serve:\n      command: [gunicorn, "app:app"]\n      port: 8081\n`;
+
 export const examples: RuleExamples = {
   valid: [
     {
@@ -30,6 +33,19 @@ export const examples: RuleExamples = {
       files: {
         Dockerfile:
           'FROM python:3.12-slim\nENV OTEL_EXPORTER_OTLP_ENDPOINT=https://otlp.example.com:443 OTEL_EXPORTER_OTLP_PROTOCOL=grpc\n',
+      },
+    },
+    {
+      // envgen's default protocol is http/protobuf: port 4318.
+      files: {
+        'envgen.yaml': spec('    tracing: otlp\n    endpoint: http://otel-collector:4318\n'),
+      },
+    },
+    {
+      files: {
+        'envgen.yaml': spec(
+          '    tracing: otlp\n    endpoint: http://otel-collector:4317\n    protocol: grpc\n',
+        ),
       },
     },
   ],
@@ -66,6 +82,24 @@ export const examples: RuleExamples = {
       },
       lines: [6],
       columns: [3],
+    },
+    {
+      // Once, where the endpoint is written, though two models take it from defaults.
+      files: {
+        'envgen.yaml': spec('    tracing: otlp\n    endpoint: http://otel-collector:4317\n'),
+      },
+      lines: [5],
+      columns: [15],
+    },
+    {
+      // A model's own protocol against the defaults' endpoint.
+      files: {
+        'envgen.yaml': spec(
+          '    tracing: otlp\n    endpoint: http://otel-collector:4318\n',
+          '    observe:\n      protocol: grpc\n',
+        ),
+      },
+      lines: [5],
     },
   ],
 };
