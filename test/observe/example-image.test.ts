@@ -97,7 +97,10 @@ describe("the example repo's sentiment image, as generated", () => {
     const imageEnv = Object.fromEntries(
       Object.entries(stage.env)
         .filter(([name]) => /^(OTEL_|PROMETHEUS_|ENVGEN_)/.test(name))
-        .map(([name, value]) => [name, value.replaceAll(['$', '{ENVGEN_IMAGE_TAG}'].join(''), tag)]),
+        .map(([name, value]) => [
+          name,
+          value.replaceAll(['$', '{ENVGEN_IMAGE_TAG}'].join(''), tag),
+        ]),
     );
     expect(imageEnv).toMatchObject({
       OTEL_SERVICE_NAME: 'sentiment',
