@@ -25,6 +25,7 @@ import {
   requireDebianParts,
   scrape,
   startGroup,
+  untilServing,
 } from './rig.js';
 
 beforeAll(requireDebianParts, 30_000);
@@ -142,19 +143,7 @@ describe("the example repo's sentiment image, as generated", () => {
       cwd: app,
       env,
     });
-    let exited = false;
-    void server.then(() => {
-      exited = true;
-    });
-    for (let attempt = 0; ; attempt++) {
-      if (exited) throw new Error(`gunicorn exited before serving:\n${(await server).all}`);
-      if (attempt >= 150) throw new Error('gunicorn did not answer on 127.0.0.1 within 15 s');
-      const ready = await fetch(`http://127.0.0.1:${port}/pid`, {
-        signal: AbortSignal.timeout(2000),
-      }).catch(() => undefined);
-      if (ready?.ok) break;
-      await new Promise((done) => setTimeout(done, 100));
-    }
+    await untilServing(server, port);
 
     const hits = await requests(port, '/hit', 120, { sleep: 0.005 });
     const traced = await requests(port, '/traced', 40, { firstSeq: 1000, sleep: 0.005 });

@@ -243,23 +243,7 @@ export async function serve(
   );
   const pid = subprocess.pid;
   if (pid === undefined) throw new Error('gunicorn did not start');
-  let exited = false;
-  void subprocess.then(() => {
-    exited = true;
-  });
-  for (let attempt = 0; ; attempt++) {
-    if (exited) throw new Error(`gunicorn exited before serving:\n${(await subprocess).all}`);
-    if (attempt >= 150) throw new Error('gunicorn did not answer on 127.0.0.1 within 15 s');
-    try {
-      const answer = await fetch(`http://127.0.0.1:${port}/pid`, {
-        signal: AbortSignal.timeout(2000),
-      });
-      if (answer.ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((done) => setTimeout(done, 100));
-  }
+  await untilServing(subprocess, port);
   return {
     pid,
     port,
@@ -398,4 +382,25 @@ export function attributes(list: { key: string; value: OtlpValue }[]): Record<st
   return Object.fromEntries(
     list.map(({ key, value }) => [key, value.stringValue ?? value.intValue ?? '']),
   );
+}
+
+/** Waits (at most 150 tries, 15 s) until a server started by {@link startGroup} answers /pid on 127.0.0.1. */
+export async function untilServing(subprocess: ResultPromise, port: number): Promise<void> {
+  let exited = false;
+  void subprocess.then(() => {
+    exited = true;
+  });
+  for (let attempt = 0; ; attempt++) {
+    if (exited) throw new Error(`gunicorn exited before serving:\n${(await subprocess).all}`);
+    if (attempt >= 150) throw new Error('gunicorn did not answer on 127.0.0.1 within 15 s');
+    try {
+      const answer = await fetch(`http://127.0.0.1:${port}/pid`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      if (answer.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
 }
