@@ -14,13 +14,17 @@ import {
   bundleDispatcher,
   bundleDockerfile,
   bundlePrefix,
+  ENVIRONMENTS_ROOT,
   environmentFile,
   IMAGE_PREFIX,
   IMAGE_SMOKE_SCRIPT,
   lockPath,
   modelDockerfile,
   pipLockPath,
+  rolloutPidfile,
   SMOKE_SCRIPT,
+  serveScript,
+  systemdUnit,
 } from '../layout.js';
 import type { Base, ModelSpec, Spec } from '../spec/types.js';
 import { BUILD_IMAGES, RUNTIME_IMAGE } from './base-images.js';
@@ -115,6 +119,7 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
       },
       model.name,
     );
+    if (spec.serve) addServeHelpers(add, model.name, spec.serve.command, header(model.name));
   }
 
   for (const [bundle, names] of Object.entries(input.spec.bundles ?? {})) {
@@ -169,6 +174,34 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
   add('.dockerignore', 'dockerignore', { header: header(null) });
   add(BAKE_FILE, 'docker-bake.hcl', bakeContext(input, header(null)));
   return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * For a served model, on a machine without Docker (`envgen rollout`): the script that starts
+ * the server from `<root>/<model>/current/bin/…` and a systemd unit template that runs it.
+ */
+function addServeHelpers(
+  add: (path: string, name: Parameters<Render>[0], context: object, owner?: string) => void,
+  model: string,
+  command: readonly string[],
+  header: string,
+): void {
+  const [program, ...args] = command as [string, ...string[]];
+  const gunicorn = program === 'gunicorn';
+  const context = {
+    header,
+    model,
+    root: ENVIRONMENTS_ROOT,
+    script: serveScript(model),
+    pidfile: rolloutPidfile(ENVIRONMENTS_ROOT, model),
+    gunicorn,
+    exe: program.includes('/')
+      ? shellQuote(program)
+      : `"$current/bin/"${shellQuote(program === 'python3' ? 'python' : program)}`,
+    args: args.map(shellQuote).join(' '),
+  };
+  add(serveScript(model), 'envgen-serve.sh', context, model);
+  add(systemdUnit(model), 'envgen-serve.service', context, model);
 }
 
 function environmentYmlContext(model: ResolvedModel, header: string): object {

@@ -17,6 +17,8 @@ interface ServeSpec {
   command: string[];
   port?: number;
   health?: string;
+  /** `envgen rollout`'s warm-up in a new environment before the switch. */
+  warmup?: { command: string[]; timeout?: number };
 }
 
 /** One model as written in `envgen.yaml` (before defaults are applied). */
