@@ -222,6 +222,13 @@ function masterPid(setup: Setup): number {
   return Number(readFileSync(setup.pidfile, 'utf8').trim());
 }
 
+// In CI (.ci/run installs them) a missing gunicorn is a failure, not a skip.
+describe.runIf(!GUNICORN_READY && Boolean(process.env.CI))('envgen rollout in CI', () => {
+  it('finds Debian gunicorn and Flask for /usr/bin/python3', () => {
+    expect(GUNICORN_READY).toBe(true);
+  });
+});
+
 describe.skipIf(!GUNICORN_READY)('envgen rollout with a real gunicorn', () => {
   it('switches a served model to a new environment under load with no failed request, then rolls back', async () => {
     const setup = await served();
