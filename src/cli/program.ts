@@ -458,8 +458,8 @@ Examples:
       .option('--pidfile <file>', "the server's pidfile: gunicorn's USR2 upgrade (or --signal)")
       .option('--signal <name>', 'with --pidfile: send this signal instead (HUP, USR1, USR2)')
       .option(
-        '--restart-command <argv...>',
-        'run this command (no shell) after the switch, e.g. systemctl restart UNIT; put MODEL before it',
+        '--restart-command <command>',
+        'run this command (no shell) after the switch: words split at spaces, or a JSON list of arguments',
       )
       .option('--health-timeout <seconds>', 'how long serve.health has to answer 2xx', '30')
       .option('--gpu', 'the smoke check requires a visible GPU and a working device operation')
@@ -473,7 +473,7 @@ Examples:
       .option('--status', "each model's current and previous environments and whether it answers")
       .addHelpText(
         'after',
-        '\nExamples:\n  $ envgen rollout sentiment --gpu --pidfile /run/sentiment/gunicorn.pid --keep 3\n  $ envgen rollout sentiment --restart-command systemctl restart envgen-sentiment@srv-models.service\n  $ envgen rollout sentiment --rollback --pidfile /run/sentiment/gunicorn.pid\n  $ envgen rollout --status --json',
+        "\nExamples:\n  $ envgen rollout sentiment --gpu --pidfile /run/sentiment/gunicorn.pid --keep 3\n  $ envgen rollout sentiment --restart-command 'systemctl restart envgen-sentiment@srv-models.service'\n  $ envgen rollout sentiment --rollback --pidfile /run/sentiment/gunicorn.pid\n  $ envgen rollout --status --json",
       ),
   );
   wire.interruptible(rollout, async () => (await import('./commands/rollout.js')).runRollout);

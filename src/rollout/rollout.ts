@@ -393,14 +393,21 @@ async function switchTo(run: Run, target: string, from: string | null): Promise<
   let outcome: ServiceOutcome = { ok: true };
   const service = options.service;
   if (service.kind === 'gunicorn' && before.pid !== null) {
-    outcome = await gunicornUpgrade(io, service.pidfile, before.pid, options.health, event);
+    outcome = await gunicornUpgrade(
+      io,
+      service.pidfile,
+      before.pid,
+      options.health,
+      event,
+      options.signal,
+    );
   } else {
     if (service.kind === 'signal' && before.pid !== null)
       outcome = await sendSignal(io, before.pid, service.signal, event);
     else if (service.kind === 'restart')
       outcome = await runRestart(io, service.command, options.repoRoot, event);
     if (outcome.ok && service.kind !== 'none' && options.health) {
-      const checked = await pollHealth(io, options.health);
+      const checked = await pollHealth(io, options.health, () => !options.signal.aborted);
       await run.log({ step: 'health', ok: checked.ok, detail: checked.detail });
       if (!checked.ok) outcome = { ok: false, failed: 'health', detail: checked.detail };
     }

@@ -171,6 +171,7 @@ export async function gunicornUpgrade(
   oldPid: number,
   health: HealthCheck | null,
   log: (event: ServiceEvent) => Promise<void>,
+  abort?: AbortSignal,
 ): Promise<ServiceOutcome> {
   const newPidfile = `${pidfile}.2`;
   if (!io.signalProcess(oldPid, 'SIGUSR2')) {
@@ -201,7 +202,8 @@ export async function gunicornUpgrade(
     for (const worker of oldWorkers) io.signalProcess(worker, 'SIGSTOP');
     let checked: { ok: boolean; detail: string };
     try {
-      checked = await pollHealth(io, health, () => io.signalProcess(pid, 0));
+      // Ctrl-C ends the check (as a failure: the old workers resume, the new master stops).
+      checked = await pollHealth(io, health, () => !abort?.aborted && io.signalProcess(pid, 0));
     } finally {
       for (const worker of oldWorkers) io.signalProcess(worker, 'SIGCONT');
     }

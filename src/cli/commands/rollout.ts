@@ -27,7 +27,7 @@ export interface RolloutFlags {
   root?: string;
   pidfile?: string;
   signal?: string;
-  restartCommand?: string[];
+  restartCommand?: string;
   healthTimeout?: string;
   gpu?: boolean;
   conda?: string;
@@ -189,15 +189,8 @@ function serviceControl(cwd: string, flags: RolloutFlags): ServiceControl {
       'tell the service one way: --pidfile FILE (gunicorn), --pidfile FILE --signal HUP, or --restart-command CMD ARGS...',
     );
   }
-  if (flags.restartCommand) {
-    if (flags.restartCommand.length === 0 || !flags.restartCommand[0]) {
-      throw usageError(
-        'usage/invalid-flag',
-        '--restart-command needs a command',
-        'e.g. --restart-command systemctl restart envgen-sentiment@srv-models.service',
-      );
-    }
-    return { kind: 'restart', command: flags.restartCommand };
+  if (flags.restartCommand !== undefined) {
+    return { kind: 'restart', command: restartArgv(flags.restartCommand) };
   }
   if (flags.signal !== undefined) {
     const name = flags.signal.toUpperCase().replace(/^SIG/, '');
@@ -223,6 +216,33 @@ function serviceControl(cwd: string, flags: RolloutFlags): ServiceControl {
   }
   if (flags.pidfile) return { kind: 'gunicorn', pidfile: resolvePath(cwd, flags.pidfile) };
   return { kind: 'none' };
+}
+
+/**
+ * `--restart-command`: a JSON list of arguments (`["systemctl", "restart", "x"]`), or words
+ * split at white space; never a shell.
+ */
+function restartArgv(text: string): string[] {
+  let argv: unknown = null;
+  if (text.trim().startsWith('[')) {
+    try {
+      argv = JSON.parse(text);
+    } catch {
+      argv = null;
+    }
+  } else argv = text.trim().split(/\s+/).filter(Boolean);
+  if (
+    !Array.isArray(argv) ||
+    argv.length === 0 ||
+    !argv.every((arg) => typeof arg === 'string' && arg !== '')
+  ) {
+    throw usageError(
+      'usage/invalid-flag',
+      `--restart-command '${text}' is not a command: words, or a JSON list of strings`,
+      'e.g. --restart-command \'systemctl restart envgen-sentiment@srv-models.service\', or \'["sh", "-c", "..."]\'',
+    );
+  }
+  return argv as string[];
 }
 
 function positiveInt(text: string, flag: string): number {
