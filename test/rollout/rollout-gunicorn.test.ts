@@ -229,7 +229,8 @@ describe.runIf(!GUNICORN_READY && Boolean(process.env.CI))('envgen rollout in CI
   });
 });
 
-describe.skipIf(!GUNICORN_READY)('envgen rollout with a real gunicorn', () => {
+// Seconds each; the limit leaves room for a loaded CI machine (every wait inside is bounded).
+describe.skipIf(!GUNICORN_READY)('envgen rollout with a real gunicorn', { timeout: 90_000 }, () => {
   it('switches a served model to a new environment under load with no failed request, then rolls back', async () => {
     const setup = await served();
     const v1 = target(setup);
@@ -363,7 +364,7 @@ describe.skipIf(!GUNICORN_READY)('envgen rollout with a real gunicorn', () => {
   });
 });
 
-describe.skipIf(!GUNICORN_READY)('envgen rollout without a server', () => {
+describe.skipIf(!GUNICORN_READY)('envgen rollout without a server', { timeout: 60_000 }, () => {
   it('refuses a second rollout of the model while one runs (exit 3, rollout/locked)', async () => {
     const port = await freePort();
     const setup = await (async () => {
