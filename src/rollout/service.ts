@@ -174,22 +174,36 @@ export async function gunicornUpgrade(
   abort?: AbortSignal,
 ): Promise<ServiceOutcome> {
   const newPidfile = `${pidfile}.2`;
+  // The old master's children before USR2 (its workers): a child that appears after is the new
+  // master (forked, then re-executed), until it writes its pidfile.
+  const before = new Set(await childrenOf(io, oldPid));
   if (!io.signalProcess(oldPid, 'SIGUSR2')) {
     await log({ step: 'usr2', ok: false, detail: `process ${oldPid} is gone` });
     return { ok: false, failed: 'no-service', detail: `the master ${oldPid} is gone` };
   }
   await log({ step: 'usr2', ok: true, detail: `sent USR2 to the master ${oldPid}` });
   let newPid: number | null = null;
+  // Every process that was (or may be) the new master: when all of them are gone, it failed to
+  // start (gunicorn's master exits when a worker cannot boot) and there is no use waiting on.
+  const candidates = new Set<number>();
+  let failedEarly = false;
   const started = await waitFor(io, MASTER_MS, async () => {
     newPid = await readPid(io, newPidfile);
+    if (newPid !== null && newPid !== oldPid) candidates.add(newPid);
+    for (const child of await childrenOf(io, oldPid)) if (!before.has(child)) candidates.add(child);
+    if (candidates.size > 0 && [...candidates].every((pid) => !io.signalProcess(pid, 0))) {
+      failedEarly = true;
+      return true;
+    }
     if (newPid === null || newPid === oldPid || !io.signalProcess(newPid, 0)) return false;
     return (await childrenOf(io, newPid)).length > 0;
   });
   const pid = newPid as number | null;
-  if (!started || pid === null) {
+  if (!started || failedEarly || pid === null) {
     if (pid !== null && pid !== oldPid) await stopProcess(io, pid);
-    const detail =
-      pid === null
+    const detail = failedEarly
+      ? `the new master (${[...candidates].join(', ')}) exited while it started (see the server's log: a worker that cannot load the app stops it)`
+      : pid === null
         ? `no new master wrote ${newPidfile} within ${MASTER_MS / 1000} s (it may have failed to start: see the server's log)`
         : `the new master ${pid} did not start its workers within ${MASTER_MS / 1000} s (see the server's log)`;
     await log({ step: 'new-master', ok: false, detail });

@@ -3,8 +3,9 @@
  * serving a small WSGI app on 127.0.0.1, started from `<root>/<model>/current/bin/...` of an
  * environment made by the fake conda (fixtures/bin/conda, its python a wrapper around
  * /usr/bin/python3 with FAKE_CONDA_PYTHON), switched under a bounded load of node http
- * requests. The app answers with the name of the environment it runs in, and its health path
- * fails in an environment whose file asks for `flask>=2`.
+ * requests. The app answers with the name of the environment it runs in; its health path
+ * fails in an environment whose file asks for `flask>=2`, and it does not import in one that
+ * asks for `flask>=1`.
  *
  * Every server is started in a process group of its own and the group is killed after each
  * test; every loop is bounded in count and time; nothing asserts on timing.
@@ -31,7 +32,10 @@ const APP = `import os
 
 ENV = os.environ.get("ENVGEN_FAKE_ENV", "")
 with open(os.path.join(ENV, ".envgen-fake-spec")) as spec:
-    HEALTHY = "flask>=2" not in spec.read()
+    SPEC = spec.read()
+HEALTHY = "flask>=2" not in SPEC
+if "flask>=1" in SPEC:
+    raise RuntimeError("this environment cannot load the app")
 
 
 def app(environ, start_response):
@@ -70,6 +74,7 @@ ${warmup ? '      warmup:\n        command: ["python", "wait_for_go.py"]\n      
 const V1 = '[gunicorn]';
 const V2 = '[gunicorn, flask]';
 const UNHEALTHY = '[gunicorn, "flask>=2"]';
+const BROKEN = '[gunicorn, "flask>=1"]';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -361,6 +366,25 @@ describe.skipIf(!GUNICORN_READY)('envgen rollout with a real gunicorn', { timeou
         body: v1.split('/').at(-1),
       });
     }
+  });
+  it('rolls back when the new master cannot start its workers; the old master keeps serving', async () => {
+    const setup = await served();
+    const v1 = target(setup);
+    const master = masterPid(setup);
+    await changeSpec(setup, BROKEN);
+    const result = await runEnvgen(
+      ['rollout', 'chat', '--root', setup.root, '--pidfile', setup.pidfile, '--json'],
+      { cwd: setup.dir, env: setup.env },
+    );
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ ok: false, outcome: 'rolled-back', to: v1 });
+    // gunicorn's new master exits when a worker fails to boot: seen while it starts, or while
+    // its health is checked.
+    expect(['rollout/new-master', 'rollout/health']).toContain(report.problems[0].ruleId);
+    expect(target(setup)).toBe(v1);
+    expect(masterPid(setup)).toBe(master);
+    expect(await get(setup.port)).toEqual({ status: 200, body: name(v1) });
   });
 });
 
