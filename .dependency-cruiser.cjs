@@ -4,12 +4,13 @@
  *
  *   cli -> report -> command domains -> render -> compat -> packages -> spec -> runner -> versions -> shared modules
  *
- * Command domains (init, generate, lock, environments, smoke, doctor, audit, diff, drift, graph, vulns, ci) may use each other
+ * Command domains (init, generate, lock, environments, smoke, doctor, audit, diff, drift, graph, vulns, ci, rollout) may use each other
  * where no cycle results (the test checks cycles between folders too). The shared modules at
  * the top of src/ (io, problem, problem-codes, layout, progress, conda-channels, ...) import
  * nothing from a folder.
  */
-const DOMAINS = 'init|generate|lock|environments|smoke|doctor|audit|diff|drift|graph|vulns|ci';
+const DOMAINS =
+  'init|generate|lock|environments|smoke|doctor|audit|diff|drift|graph|vulns|ci|rollout';
 const SHARED = '^src/[^/]+\\.ts$';
 /** Each core folder, and what lies below it. */
 const BELOW = {

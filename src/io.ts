@@ -132,6 +132,26 @@ export interface Io {
    * solver (see src/lock/channel-proxy.ts). Nothing outside this machine can reach it.
    */
   serveLoopback(handler: LoopbackHandler): Promise<LoopbackServer>;
+  /**
+   * Points the symbolic link `link` at `target` in one step: a new link is created beside it
+   * and renamed over the old one, so a reader sees the old target or the new, never nothing.
+   */
+  replaceSymlink(target: string, link: string): Promise<void>;
+  /**
+   * Creates a file (and its folders) only when it does not exist (O_EXCL); false when it
+   * already does.
+   */
+  createExclusive(path: string, content: string): Promise<boolean>;
+  /**
+   * Sends a signal to a process (`0`: only asks whether it exists); false when there is no
+   * such process (or it may not be signalled).
+   */
+  signalProcess(pid: number, signal: NodeJS.Signals | 0): boolean;
+  /**
+   * One HTTP GET to 127.0.0.1 (never through a proxy, never elsewhere): the status, or null
+   * when nothing answered within `timeoutMs`.
+   */
+  getLoopback(port: number, path: string, timeoutMs: number): Promise<number | null>;
 }
 
 export interface StagedFile {
@@ -245,6 +265,26 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
       runProcess(file, args, { ...options, env: { ...inherited(), ...options.env } }),
     fetch: (url, init) => fetchThroughProxy(env, url, init),
     serveLoopback,
+    replaceSymlink,
+    createExclusive: async (path, content) => {
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        await writeFile(path, content, { flag: 'wx' });
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw error;
+      }
+    },
+    signalProcess: (pid, signal) => {
+      try {
+        process.kill(pid, signal);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    getLoopback,
     prompt: (question) => askOn(process.stdin, process.stderr, question),
   };
 }
@@ -507,6 +547,37 @@ async function fetchThroughProxy(
     proxyAgent = { key, agent: agentFor(options) };
   }
   return fetchThrough(proxyAgent.agent, url, init);
+}
+
+async function replaceSymlink(target: string, link: string): Promise<void> {
+  const { randomBytes } = await import('node:crypto');
+  const { symlink } = await import('node:fs/promises');
+  await mkdir(dirname(link), { recursive: true });
+  const temp = join(dirname(link), `.${basename(link)}.${randomBytes(6).toString('hex')}.tmp`);
+  await symlink(target, temp);
+  try {
+    await rename(temp, link);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function getLoopback(port: number, path: string, timeoutMs: number): Promise<number | null> {
+  const { request } = await import('node:http');
+  return new Promise((done) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: timeoutMs },
+      (response) => {
+        response.resume();
+        response.on('end', () => done(response.statusCode ?? null));
+        response.on('error', () => done(null));
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => done(null));
+    req.end();
+  });
 }
 
 async function serveLoopback(handler: LoopbackHandler): Promise<LoopbackServer> {

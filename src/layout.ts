@@ -46,6 +46,8 @@ export const GENERATED_NAMES = [
   'environment.yml',
   'envgen-run',
   'gunicorn.conf.py',
+  'envgen-serve',
+  'envgen-serve@.service',
 ] as const;
 /** What `envgen lock` writes beside them. */
 export const LOCK_NAME = /^(conda-[a-z0-9-]+\.lock|pip-requirements\.txt|conda-lock\.yml)$/;
@@ -112,4 +114,38 @@ export function generatedPlace(path: string): GeneratedPlace | undefined {
   if (top === MODEL_FOLDER) return { owner: 'model', name, file };
   if (top === BUNDLE_FOLDER) return { owner: 'bundle', name, file };
   return undefined;
+}
+
+/** `envgen rollout`: the JSON-lines log of every rollout step, under the root. */
+export const ROLLOUT_LOG = 'rollout.jsonl';
+/** `envgen rollout`: a model's environment built at its final, versioned path. */
+export function rolloutPrefix(root: string, model: string, hash: string): string {
+  return `${root}/${model}@${hash}`;
+}
+/** `envgen rollout`: a model's folder of links (`current`, `previous`) and its lock file. */
+export function rolloutFolder(root: string, model: string): string {
+  return `${root}/${model}`;
+}
+/** `envgen rollout`: the link the service starts from, and the one before it. */
+export function rolloutLink(root: string, model: string, which: 'current' | 'previous'): string {
+  return `${rolloutFolder(root, model)}/${which}`;
+}
+/** `envgen rollout`: the lock file held while a rollout of the model runs. */
+export function rolloutLockFile(root: string, model: string): string {
+  return `${rolloutFolder(root, model)}/rollout.lock`;
+}
+/** The pidfile the generated gunicorn invocation and systemd unit use. */
+export function rolloutPidfile(root: string, model: string): string {
+  return `${rolloutFolder(root, model)}/gunicorn.pid`;
+}
+/** For served models: the script that starts the server from `<root>/<model>/current/bin/…`. */
+export function serveScript(model: string): string {
+  return `${modelFolder(model)}/envgen-serve`;
+}
+/**
+ * For served models: the systemd unit template (its instance: the repository's path, escaped),
+ * installed as `envgen-<model>@.service`.
+ */
+export function systemdUnit(model: string): string {
+  return `${modelFolder(model)}/envgen-serve@.service`;
 }

@@ -247,6 +247,22 @@ const CODES = {
   'image/no-environment': error('usage'),
   'image/pip-not-read': warning,
 
+  // `envgen rollout`: build, prove and switch a live service's environment. A refusal because
+  // another rollout of the model runs, or the service is not running, is the machine's state
+  // (environment, 3: run again later); a proof or switch that fails and is rolled back is a
+  // check that failed (1).
+  'rollout/locked': error('environment'),
+  'rollout/stale-lock': warning,
+  'rollout/root-conflict': error('usage'),
+  'rollout/no-previous': error('usage'),
+  'rollout/no-service': error('environment'),
+  'rollout/no-health': warning,
+  'rollout/warmup': error('failed'),
+  'rollout/new-master': error('failed'),
+  'rollout/health': error('failed'),
+  'rollout/restart': error('failed'),
+  'rollout/not-switched': error('failed'),
+
   // audit's own troubles (its findings are the rules' codes): a file it cannot parse, so no
   // rule could run on it, is bad input.
   DKR000: error('usage'),

@@ -478,6 +478,40 @@ Examples:
       ),
   );
   wire.action(ci, async () => (await import('./commands/ci.js')).runCi);
+  const rollout = withCommon(
+    program
+      .command('rollout')
+      .summary('build, prove and switch a running service to a new environment (GPU box)')
+      .description(
+        "On a GPU machine (no Docker): build the model's environment at a versioned path, <root>/<model>@<hash> (conda environments cannot be moved, so each is built where it stays), prove it (the smoke check, then serve.warmup), point <root>/<model>/current at it (a new link renamed over the old) and tell the running service: --pidfile FILE runs gunicorn's upgrade (USR2, the new master's FILE.2 and its health on 127.0.0.1, WINCH and TERM to the old master), --pidfile FILE --signal HUP sends one signal, --restart-command runs a command. Anything that fails puts current back and keeps the old server (exit 1). Every step is a line of <root>/rollout.jsonl; one rollout of a model at a time.",
+      )
+      .argument('[model]', 'the model to roll out (with --status: default all)')
+      .option(
+        '--root <dir>',
+        'where versioned environments and the current links live (default: .envgen/envs)',
+      )
+      .option('--pidfile <file>', "the server's pidfile: gunicorn's USR2 upgrade (or --signal)")
+      .option('--signal <name>', 'with --pidfile: send this signal instead (HUP, USR1, USR2)')
+      .option(
+        '--restart-command <command>',
+        'run this command (no shell) after the switch: words split at spaces, or a JSON list of arguments',
+      )
+      .option('--health-timeout <seconds>', 'how long serve.health has to answer 2xx', '30')
+      .option('--gpu', 'the smoke check requires a visible GPU and a working device operation')
+      .option('--conda <path>', 'the conda, mamba or micromamba executable to build with')
+      .option('--timeout <duration>', 'limit per build step: seconds, or 90s, 15m, 1h')
+      .option('--rollback', 'point current back at the previous environment and tell the service')
+      .option(
+        '--keep <n>',
+        'after a switch, keep the N newest environments (never current or previous)',
+      )
+      .option('--status', "each model's current and previous environments and whether it answers")
+      .addHelpText(
+        'after',
+        "\nExamples:\n  $ envgen rollout sentiment --gpu --pidfile /run/sentiment/gunicorn.pid --keep 3\n  $ envgen rollout sentiment --restart-command 'systemctl restart envgen-sentiment@srv-models.service'\n  $ envgen rollout sentiment --rollback --pidfile /run/sentiment/gunicorn.pid\n  $ envgen rollout --status --json",
+      ),
+  );
+  wire.interruptible(rollout, async () => (await import('./commands/rollout.js')).runRollout);
 
   program
     .command('help')

@@ -47,6 +47,8 @@ export interface BuildOptions {
   tool: CondaTool;
   /** Where environments are created: `<prefixRoot>/<model>`. */
   prefixRoot: string;
+  /** The folder name of a model's environment under prefixRoot (default: the model's name). */
+  prefixName?: (model: string) => string;
   /** This machine's conda platform. */
   hostPlatform: string;
   gpu: boolean;
@@ -79,8 +81,8 @@ export async function buildEnvironments(io: Io, options: BuildOptions): Promise<
     await refuseOutsideRepo(
       io,
       options.root,
-      ['.gitignore', ...options.models.map((m) => m.name)].map((name) =>
-        posix.join(prefixRoot || '.', name),
+      ['.gitignore', ...options.models.map((m) => options.prefixName?.(m.name) ?? m.name)].map(
+        (name) => posix.join(prefixRoot || '.', name),
       ),
       'written',
     );
@@ -94,7 +96,7 @@ export async function buildEnvironments(io: Io, options: BuildOptions): Promise<
 }
 
 async function buildOne(io: Io, model: ResolvedModel, options: BuildOptions): Promise<ModelBuild> {
-  const prefix = join(options.prefixRoot, model.name);
+  const prefix = join(options.prefixRoot, options.prefixName?.(model.name) ?? model.name);
   const build: ModelBuild = {
     name: model.name,
     ok: false,

@@ -14,6 +14,7 @@ import {
   bundleDispatcher,
   bundleDockerfile,
   bundlePrefix,
+  ENVIRONMENTS_ROOT,
   environmentFile,
   gunicornConfig,
   IMAGE_GUNICORN_CONFIG,
@@ -26,7 +27,10 @@ import {
   OBSERVE_ENTRYPOINT,
   OBSERVE_MODULE,
   pipLockPath,
+  rolloutPidfile,
   SMOKE_SCRIPT,
+  serveScript,
+  systemdUnit,
 } from '../layout.js';
 import type { Base, ModelSpec, Spec } from '../spec/types.js';
 import { BUILD_IMAGES, RUNTIME_IMAGE } from './base-images.js';
@@ -137,6 +141,7 @@ export function renderPlan(input: PlanInput, render: Render = templates()): Plan
       },
       model.name,
     );
+    if (spec.serve) addServeHelpers(add, model.name, spec.serve.command, header(model.name));
   }
 
   for (const [bundle, names] of Object.entries(input.spec.bundles ?? {})) {
@@ -218,6 +223,34 @@ function observeContext(observe: ObserveRuntime | undefined, model: string): obj
     tagArg: observe.tagArg ? TAG_ARG : false,
     entrypoint: JSON.stringify([IMAGE_OBSERVE_ENTRYPOINT]),
   };
+}
+
+/**
+ * For a served model, on a machine without Docker (`envgen rollout`): the script that starts
+ * the server from `<root>/<model>/current/bin/…` and a systemd unit template that runs it.
+ */
+function addServeHelpers(
+  add: (path: string, name: Parameters<Render>[0], context: object, owner?: string) => void,
+  model: string,
+  command: readonly string[],
+  header: string,
+): void {
+  const [program, ...args] = command as [string, ...string[]];
+  const gunicorn = program === 'gunicorn';
+  const context = {
+    header,
+    model,
+    root: ENVIRONMENTS_ROOT,
+    script: serveScript(model),
+    pidfile: rolloutPidfile(ENVIRONMENTS_ROOT, model),
+    gunicorn,
+    exe: program.includes('/')
+      ? shellQuote(program)
+      : `"$current/bin/"${shellQuote(program === 'python3' ? 'python' : program)}`,
+    args: args.map(shellQuote).join(' '),
+  };
+  add(serveScript(model), 'envgen-serve.sh', context, model);
+  add(systemdUnit(model), 'envgen-serve.service', context, model);
 }
 
 function environmentYmlContext(model: ResolvedModel, header: string): object {

@@ -20,6 +20,8 @@ type TemplateName =
   | 'dockerignore'
   | 'docker-bake.hcl'
   | 'envgen-run.sh'
+  | 'envgen-serve.sh'
+  | 'envgen-serve.service'
   | 'smoke_check.py'
   | 'github-workflow.yml'
   | 'gitlab-ci.yml'

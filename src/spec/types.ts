@@ -17,6 +17,8 @@ interface ServeSpec {
   command: string[];
   port?: number;
   health?: string;
+  /** `envgen rollout`'s warm-up in a new environment before the switch. */
+  warmup?: { command: string[]; timeout?: number };
 }
 
 /** `observe:` as written (in `defaults` or on a model; a model's keys override defaults' key by key). */

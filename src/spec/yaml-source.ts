@@ -19,7 +19,7 @@ import type { Position } from './types.js';
 /** Aliases a file may expand; YAML's "billion laughs" needs far more. */
 const MAX_ALIAS_COUNT = 100;
 /** Keys whose values are numbers in envgen's schemas; other unquoted numbers keep their text. */
-const NUMERIC_KEYS = new Set(['version', 'port', 'metricsPort']);
+const NUMERIC_KEYS = new Set(['version', 'port', 'metricsPort', 'timeout']);
 
 type KeyPath = readonly (string | number)[];
 

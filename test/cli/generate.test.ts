@@ -53,7 +53,7 @@ describe('envgen generate', () => {
     const dir = exampleCopy();
     const first = await runEnvgen(['generate', '--json'], { cwd: dir });
     expect(first.exitCode).toBe(0);
-    expect(Object.values(statuses(first.stdout))).toEqual(Array(10).fill('created'));
+    expect(Object.values(statuses(first.stdout))).toEqual(Array(12).fill('created'));
     expect(Object.keys(statuses(first.stdout))).toEqual(
       expect.arrayContaining([
         'envs/sentiment/Dockerfile',
@@ -65,10 +65,12 @@ describe('envgen generate', () => {
         '.dockerignore',
         'docker-bake.hcl',
         'envs/smoke_check.py',
+        'envs/sentiment/envgen-serve',
+        'envs/sentiment/envgen-serve@.service',
       ]),
     );
     const second = await runEnvgen(['generate', '--json'], { cwd: dir });
-    expect(Object.values(statuses(second.stdout))).toEqual(Array(10).fill('unchanged'));
+    expect(Object.values(statuses(second.stdout))).toEqual(Array(12).fill('unchanged'));
     const check = await runEnvgen(['generate', '--check'], { cwd: dir });
     expect(check.exitCode).toBe(0);
   });

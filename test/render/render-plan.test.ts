@@ -66,6 +66,11 @@ describe('golden files', () => {
           `envs/${m}/Dockerfile`,
           `envs/${m}/environment.yml`,
         ]),
+        // Served models: the start script and systemd unit for `envgen rollout`'s machines.
+        ...['chat', 'vision-forge', 'wheels'].flatMap((m) => [
+          `envs/${m}/envgen-serve`,
+          `envs/${m}/envgen-serve@.service`,
+        ]),
         'envs/smoke_check.py',
       ].sort((a, b) => a.localeCompare(b)),
     );
