@@ -103,6 +103,9 @@ export function chunkLoader(
   }
 
   function load(file: string): unknown {
+    // `node --enable-source-maps` (with a build made with ENVGEN_SOURCEMAP=1): Node's own loader,
+    // which applies the maps; node:vm does not on Node 20.
+    if (process.sourceMapsEnabled) return Module.createRequire(file)(file);
     const known = modules.get(file);
     if (known) return known.exports;
     const module: Loaded = { exports: {} };
