@@ -31,6 +31,24 @@ const jsonAsParse = {
   },
 };
 
+// commander require()s node:child_process when it loads, for the executable subcommands (a
+// separate program per subcommand) that envgen does not have; with it come net, dgram and
+// streams, about 2 ms of every start on Node 20. It is required when commander first spawns
+// one, which envgen never does. The build fails if commander's line is not found.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      const line = "const childProcess = require('node:child_process');";
+      if (!text.includes(line)) throw new Error(`${path}: no \`${line}\` to make lazy`);
+      const lazy =
+        "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: text.replace(line, lazy), loader: 'js' };
+    });
+  },
+};
+
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 // Chunk names carry content hashes: clear out the previous build's chunks.
@@ -52,7 +70,7 @@ const { outputFiles } = await build({
   platform: 'node',
   target: 'node20',
   external: Object.keys(pkg.dependencies ?? {}),
-  plugins: [jsonAsParse],
+  plugins: [jsonAsParse, lazyChildProcess],
   alias: {
     // yaml's ES-module build (the same code its package exports to browsers; its only difference
     // is that a library warning goes to console.warn rather than process.emitWarning, both
