@@ -152,6 +152,17 @@ async function benchOn() {
   results.push(
     measure('envgen resolve (example repo)', [bin, 'resolve', '--cwd', exampleRepo], empty),
   );
+  // The same with no code cache (its folder unwritable, or the first run after an upgrade):
+  // every chunk compiled from source. No budget; reported so the cache's share is visible.
+  results.push(
+    measure(
+      'envgen resolve (example repo, no code cache)',
+      [bin, 'resolve', '--cwd', exampleRepo],
+      empty,
+      undefined,
+      { env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
+    ),
+  );
   results.push(
     measure(
       'envgen resolve (flags)',

@@ -9,11 +9,12 @@
 // tarball with only them installed).
 //
 // Source maps are off: the package does not ship them, and `--enable-source-maps` would cost
-// every start (they are parsed as each chunk loads). ENVGEN_SOURCEMAP=1 writes them for
+// every start (they are parsed as each chunk loads). ENVGEN_SOURCEMAP=1 writes them, inline, for
 // debugging the bundle (`node --enable-source-maps bin/envgen ...`).
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 // envgen's own JSON (the compat table is 160 KB) goes into the bundle as a JSON.parse of a
 // string rather than an object literal: V8 parses JSON several times faster than JavaScript,
@@ -30,22 +31,46 @@ const jsonAsParse = {
   },
 };
 
+// commander require()s node:child_process when it loads, for the executable subcommands (a
+// separate program per subcommand) that envgen does not have; with it come net, dgram and
+// streams, about 2 ms of every start on Node 20. It is required when commander first spawns
+// one, which envgen never does. The build fails if commander's line is not found.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      const line = "const childProcess = require('node:child_process');";
+      if (!text.includes(line)) throw new Error(`${path}: no \`${line}\` to make lazy`);
+      const lazy =
+        "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: text.replace(line, lazy), loader: 'js' };
+    });
+  },
+};
+
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 // Chunk names carry content hashes: clear out the previous build's chunks.
 rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist');
 
-await build({
-  // compile-cache: what bin/envgen loads before the rest, to turn Node's compile cache on.
-  entryPoints: { envgen: 'src/cli/main.ts', 'compile-cache': 'src/cli/compile-cache.ts' },
+// esbuild splits ES modules only; its chunks are then made CommonJS one by one (below), so that
+// bin/envgen can compile each through node:vm with a V8 code cache (src/cli/code-cache.ts): Node
+// 20 has no compile cache for modules, and none of Node's caches hold the functions compiled
+// lazily while a command runs. Hence `.cjs` names from the start, so imports name them.
+const { outputFiles } = await build({
+  entryPoints: { envgen: 'src/cli/main.ts' },
   outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  write: false,
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   external: Object.keys(pkg.dependencies ?? {}),
-  plugins: [jsonAsParse],
+  plugins: [jsonAsParse, lazyChildProcess],
   alias: {
     // yaml's ES-module build (the same code its package exports to browsers; its only difference
     // is that a library warning goes to console.warn rather than process.emitWarning, both
@@ -63,19 +88,34 @@ await build({
       ]),
     ),
   },
-  // Bundled CommonJS dependencies (commander, handlebars) call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __envgenRequire } from 'node:module'; const require = __envgenRequire(import.meta.url);",
-  },
-  sourcemap: process.env.ENVGEN_SOURCEMAP === '1' ? 'linked' : false,
+  sourcemap: process.env.ENVGEN_SOURCEMAP === '1' ? 'inline' : false,
   logLevel: 'warning',
 });
+// Each chunk as CommonJS: imports become require() of the sibling chunk (a property read per use,
+// so bindings stay live), import() a require() in a promise (a chunk compiled by node:vm has no
+// module loader for import()), and import.meta.url the file's own URL. Bundled CommonJS packages
+// (commander, handlebars) require() Node's built-ins through the same `require`.
+for (const file of outputFiles) {
+  const { code } = await transform(file.text, {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    define: { 'import.meta.url': '__envgenUrl' },
+    supported: { 'dynamic-import': false },
+    sourcemap: process.env.ENVGEN_SOURCEMAP === '1' ? 'inline' : false,
+    sourcefile: file.path,
+    logLevel: 'warning',
+  });
+  const url = code.includes('__envgenUrl')
+    ? 'var __envgenUrl = require("node:url").pathToFileURL(__filename).href;\n'
+    : '';
+  writeFileSync(file.path, `${url}${code}`);
+}
 
 // The JSON Schemas' validators, compiled now rather than at every start (Ajv's compiler is most
 // of the time a spec validation takes). CommonJS, so the CLI can load it synchronously.
 const { default: Ajv } = await import('ajv');
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
-const { writeFileSync } = await import('node:fs');
 // The same options as src/schemas.ts uses at run time, so both validate alike.
 const options = JSON.parse(readFileSync('scripts/ajv-options.json', 'utf8'));
 const ajv = new Ajv({ ...options, code: { source: true } });
@@ -111,5 +151,29 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  logLevel: 'warning',
+});
+
+// The loader bin/envgen require()s (src/cli/code-cache.ts), with the content hash of each file it
+// loads, which names the file's code cache: a cache is only read for the file it was made from.
+const hashes = Object.fromEntries(
+  readdirSync('dist')
+    .filter((name) => name.endsWith('.cjs'))
+    .map((name) => [
+      name,
+      createHash('sha256')
+        .update(readFileSync(`dist/${name}`))
+        .digest('hex')
+        .slice(0, 16),
+    ]),
+);
+await build({
+  entryPoints: ['src/cli/code-cache.ts'],
+  outfile: 'dist/code-cache.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { ENVGEN_CHUNK_HASHES: JSON.stringify(hashes) },
   logLevel: 'warning',
 });

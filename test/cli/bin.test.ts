@@ -180,7 +180,7 @@ describe('bin/envgen', () => {
     // Lists the modules loaded after a command, through Node's own module registry.
     const probe = `
       import { createRequire } from 'node:module';
-      import { main } from './dist/envgen.js';
+      import { main } from './dist/envgen.cjs';
       import { readFile } from 'node:fs/promises';
       const quiet = { write() {}, isTTY: false };
       await main(process.argv.slice(1), { cwd: process.cwd(), env: {}, stdinIsTTY: false, hostPlatform: 'linux-64', stdout: quiet,

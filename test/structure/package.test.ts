@@ -52,7 +52,8 @@ function loadedPackages(): Set<string> {
   const spec = '([@\\w][\\w@./:-]*)';
   const loads = new RegExp(
     [
-      `\\b(?:require|createRequire\\w*\\(import\\.meta\\.url\\))\\(\\s*"${spec}"\\s*\\)`,
+      // The chunks are CommonJS (scripts/build.mjs): `(0, import_node_module.createRequire)(__envgenUrl)("ajv")`.
+      `\\b(?:require|createRequire\\w*\\)?\\((?:import\\.meta\\.url|__envgenUrl)\\))\\(\\s*"${spec}"\\s*\\)`,
       `^\\s*(?:import|export)\\b[^;"']*?\\bfrom\\s*["']${spec}["']`,
       `\\bimport\\(\\s*["']${spec}["']\\s*\\)`,
       `^\\s*import\\s*["']${spec}["']`,
@@ -77,7 +78,7 @@ describe('the npm package', () => {
   it('ships the CLI, its schemas and templates, the README and LICENSE; no source maps, sources or tests', async () => {
     const files = await packedFiles();
     const allowed =
-      /^(LICENSE|README\.md|package\.json|bin\/envgen|dist\/[\w-]+\.js|dist\/(validators|templates)\.cjs|schemas\/[\w.-]+\.schema\.json|templates\/[\w.-]+\.hbs)$/;
+      /^(LICENSE|README\.md|package\.json|bin\/envgen|bin\/package\.json|dist\/[\w-]+\.cjs|schemas\/[\w.-]+\.schema\.json|templates\/[\w.-]+\.hbs)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     const templates = readdirSync(join(ROOT, 'templates')).map((f) => `templates/${f}`);
     expect(files).toEqual(
@@ -86,7 +87,10 @@ describe('the npm package', () => {
         'README.md',
         'package.json',
         'bin/envgen',
-        'dist/envgen.js',
+        // {"type": "commonjs"}: bin/envgen is CommonJS.
+        'bin/package.json',
+        'dist/envgen.cjs',
+        'dist/code-cache.cjs',
         'dist/validators.cjs',
         'dist/templates.cjs',
         // The path of the schema URL `envgen init` writes (src/init/schema-ref.ts).
@@ -125,7 +129,7 @@ describe('the npm package', () => {
   });
 
   it('the internal-error message names the bugs URL (in the bundle)', async () => {
-    const { main } = (await import(join(ROOT, 'dist/envgen.js'))) as {
+    const { main } = (await import(join(ROOT, 'dist/envgen.cjs'))) as {
       main: (argv: string[], io: unknown) => Promise<number>;
     };
     let stderr = '';
