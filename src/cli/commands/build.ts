@@ -27,6 +27,7 @@ import { durationMs } from '../duration.js';
 import { EXIT, exitFor } from '../exit-codes.js';
 import { resolveSpecModels } from '../spec-models.js';
 import { planSpec } from '../spec-plan.js';
+import { positiveInt } from '../whole-number.js';
 
 export interface BuildFlags {
   conda?: string;
@@ -192,17 +193,6 @@ function lockFiles(
     });
   }
   return locks;
-}
-
-function positiveInt(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw usageError(
-      'usage/invalid-flag',
-      `${flag} '${text}' is not a whole number >= 1`,
-      `e.g. ${flag} 2`,
-    );
-  return value;
 }
 
 /** `--builder NAME`: a buildx builder's name, and only with --docker (it is bake's). */

@@ -22,6 +22,7 @@ import { durationMs } from '../duration.js';
 import { EXIT, exitFor } from '../exit-codes.js';
 import { checkModelNames, resolveSpecModels } from '../spec-models.js';
 import { planSpec } from '../spec-plan.js';
+import { positiveInt } from '../whole-number.js';
 
 export interface RolloutFlags {
   root?: string;
@@ -56,8 +57,8 @@ export async function runRollout(
     );
   }
   const service = serviceControl(io.cwd, flags);
-  const keep = flags.keep === undefined ? undefined : positiveInt(flags.keep, '--keep');
-  const healthTimeoutMs = positiveInt(flags.healthTimeout ?? '30', '--health-timeout') * 1000;
+  const keep = flags.keep === undefined ? undefined : positiveInt(flags.keep, '--keep', 3);
+  const healthTimeoutMs = positiveInt(flags.healthTimeout ?? '30', '--health-timeout', 30) * 1000;
   const timeoutMs = flags.timeout ? durationMs(flags.timeout) : undefined;
 
   const resolved = await resolveSpecModels(ctx, [model], {});
@@ -243,15 +244,4 @@ function restartArgv(text: string): string[] {
     );
   }
   return argv as string[];
-}
-
-function positiveInt(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw usageError(
-      'usage/invalid-flag',
-      `${flag} '${text}' is not a whole number >= 1`,
-      `e.g. ${flag} 3`,
-    );
-  return value;
 }
