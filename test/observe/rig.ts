@@ -91,8 +91,8 @@ def traced():
         time.sleep(delay)
     return jsonify(
         pid=os.getpid(),
-        traceId="%032x" % span.trace_id,
-        spanId="%016x" % span.span_id,
+        traceId="%032x" % span.get_span_context().trace_id,
+        spanId="%016x" % span.get_span_context().span_id,
         instrumented=FlaskInstrumentor().is_instrumented_by_opentelemetry,
     )
 `;
