@@ -113,6 +113,62 @@ describe('bin/envgen', () => {
     }
   });
 
+  it("this round's commands through the bundle answer as from source (ci, observe:, OBS rules, rollout --status)", async () => {
+    const example = 'fixtures/example-repo';
+    const cases = [
+      ['ci', 'github', '--registry', 'ghcr.io/envgen/example', '--check', '--cwd', example],
+      ['resolve', 'sentiment', '--json', '--cwd', example],
+      ['audit', '--format', 'json', '--cwd', 'fixtures/obs-audit/metadata-service-otel'],
+      [
+        'rollout',
+        '--status',
+        '--json',
+        '--root',
+        mkdtempSync(join(tmpdir(), 'envgen-rollout-')),
+        '--cwd',
+        example,
+      ],
+    ];
+    for (const args of cases) {
+      const bundled = await execa('node', ['bin/envgen', ...args], {
+        reject: false,
+        stripFinalNewline: false,
+      });
+      const source = await runEnvgen(args);
+      expect([args, bundled.exitCode, bundled.stdout]).toEqual([
+        args,
+        source.exitCode,
+        source.stdout,
+      ]);
+    }
+    // The OBS rules and the python target load in the bundle: the fixture's trap is found.
+    const audit = await execa(
+      'node',
+      [
+        'bin/envgen',
+        'audit',
+        '--format',
+        'json',
+        '--cwd',
+        'fixtures/obs-audit/metadata-service-otel',
+      ],
+      { reject: false },
+    );
+    const ruleIds = (
+      JSON.parse(audit.stdout) as { diagnostics: { ruleId: string }[] }
+    ).diagnostics.map((d) => d.ruleId);
+    expect(ruleIds).toContain('OBS001');
+    // The GitLab pipeline the bundle writes is the one the source renders (its --check passes).
+    const repo = mkdtempSync(join(tmpdir(), 'envgen-bin-ci-'));
+    cpSync(example, repo, { recursive: true });
+    const written = await execa('node', ['bin/envgen', 'ci', 'gitlab', '--cwd', repo], {
+      reject: false,
+    });
+    expect(written.exitCode).toBe(0);
+    expect(existsSync(join(repo, '.gitlab-ci.yml'))).toBe(true);
+    expect((await runEnvgen(['ci', 'gitlab', '--check', '--cwd', repo])).exitCode).toBe(0);
+  });
+
   it('--version prints the package version', async () => {
     const { stdout, exitCode } = await execa('node', ['bin/envgen', '--version']);
     expect(exitCode).toBe(0);
