@@ -4,7 +4,14 @@
  * tests are in rollout-gunicorn.test.ts.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -93,11 +100,11 @@ describe('envgen rollout', () => {
     const first = json((await rollout('chat', '--json')).stdout);
     // Back to nothing: the environment stays on disk, current is removed by hand.
     const current = join(root, 'chat', 'current');
-    spawnSync('rm', [current]);
+    unlinkSync(current);
     const reused = await rollout('chat', '--json');
     expect(json(reused.stdout).steps.map((s: { step: string }) => s.step)).toContain('reuse');
     expect(json(reused.stdout).steps.map((s: { step: string }) => s.step)).not.toContain('build');
-    spawnSync('rm', [current]);
+    unlinkSync(current);
     // Its smoke check now fails (a CPU torch): it is built again (and fails again: not switched).
     const rebuilt = await runEnvgen(['rollout', 'chat', '--root', root, '--json'], {
       cwd: dir,
