@@ -30,6 +30,22 @@ function osvZip(): string {
   return join(dir, 'PyPI-all.zip');
 }
 
+/** Each command, run through bin/envgen, exits and prints (stdout) as it does from source. */
+async function expectSameAsSource(cases: string[][]): Promise<void> {
+  for (const args of cases) {
+    const bundled = await execa('node', ['bin/envgen', ...args], {
+      reject: false,
+      stripFinalNewline: false,
+    });
+    const source = await runEnvgen(args);
+    expect([args, bundled.exitCode, bundled.stdout]).toEqual([
+      args,
+      source.exitCode,
+      source.stdout,
+    ]);
+  }
+}
+
 describe('bin/envgen', () => {
   it('stops quietly when its reader goes away (`envgen rules --json | head -c 10`)', async () => {
     const child = execa('node', ['bin/envgen', 'rules', '--json'], { reject: false });
@@ -99,18 +115,7 @@ describe('bin/envgen', () => {
       ['diff', 'fixtures/pixi-v7/rattler-minio/pixi.lock', lock, '--json'],
       ['graph', '--prefix', 'fixtures/prefixes/clean', '--format', 'dot'],
     ];
-    for (const args of cases) {
-      const bundled = await execa('node', ['bin/envgen', ...args], {
-        reject: false,
-        stripFinalNewline: false,
-      });
-      const source = await runEnvgen(args);
-      expect([args, bundled.exitCode, bundled.stdout]).toEqual([
-        args,
-        source.exitCode,
-        source.stdout,
-      ]);
-    }
+    await expectSameAsSource(cases);
   });
 
   it("this round's commands through the bundle answer as from source (ci, observe:, OBS rules, rollout --status)", async () => {
@@ -129,18 +134,7 @@ describe('bin/envgen', () => {
         example,
       ],
     ];
-    for (const args of cases) {
-      const bundled = await execa('node', ['bin/envgen', ...args], {
-        reject: false,
-        stripFinalNewline: false,
-      });
-      const source = await runEnvgen(args);
-      expect([args, bundled.exitCode, bundled.stdout]).toEqual([
-        args,
-        source.exitCode,
-        source.stdout,
-      ]);
-    }
+    await expectSameAsSource(cases);
     // The OBS rules and the python target load in the bundle: the fixture's trap is found.
     const audit = await execa(
       'node',
