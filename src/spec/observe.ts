@@ -5,8 +5,10 @@
  * spawns), and checks what the schema cannot: the metrics port against serve.port, the sampler's
  * name and ratio, and bundles (whose dispatcher has no per-model environment yet).
  */
+import { posix } from 'node:path';
 import type { Problem } from '../problem.js';
 import { didYouMean } from './did-you-mean.js';
+import { serverOf } from './serve-command.js';
 import type { ModelSpec, ObserveSpec, Position, Spec } from './types.js';
 
 /** OTEL_TRACES_SAMPLER's built-in samplers (the OpenTelemetry SDK environment variables). */
@@ -104,33 +106,46 @@ export interface ServeCommand {
   at: number;
   /** gunicorn with an ASGI worker class (`-k uvicorn.workers.UvicornWorker`). */
   asgiWorker: boolean;
+  /**
+   * Something other than `python -m` runs the server (`poetry run gunicorn`, `env X=1 gunicorn`):
+   * `observe:` cannot put its config or `opentelemetry-instrument` right before it.
+   */
+  wrapped: boolean;
+  /** `opentelemetry-instrument` is in the command already. */
+  instrumented: boolean;
 }
 
-/** `gunicorn …`, `/path/bin/gunicorn …`, `python -m gunicorn …`; the same for uvicorn. */
+/**
+ * `gunicorn …`, `/path/bin/gunicorn …`, `python -m gunicorn …`; the same for uvicorn. The
+ * server is found behind wrappers as the OBS rules find it (spec/serve-command.ts).
+ */
 export function serveCommand(command: readonly string[]): ServeCommand {
-  const base = (arg: string | undefined): string => (arg ?? '').split('/').pop() ?? '';
-  let at = 0;
-  let program = base(command[0]);
-  if (/^python(3(\.[0-9]+)?)?$/.test(program) && command[1] === '-m') {
-    at = 2;
-    program = command[2] ?? '';
+  const found = serverOf(command);
+  const instrumented =
+    found?.instrumented ??
+    command.some((word) => posix.basename(word) === 'opentelemetry-instrument');
+  if (found?.server !== 'gunicorn' && found?.server !== 'uvicorn') {
+    return { server: 'other', at: 0, asgiWorker: false, wrapped: false, instrumented };
   }
-  if (program === 'gunicorn') {
-    const args = command.slice(at + 1);
-    const workerClass = args.flatMap((arg, i) => {
-      if (arg === '-k' || arg === '--worker-class') return [args[i + 1] ?? ''];
-      if (arg.startsWith('--worker-class=')) return [arg.slice('--worker-class='.length)];
-      if (arg.startsWith('-k') && arg.length > 2) return [arg.slice(2)];
-      return [];
-    });
-    return {
-      server: 'gunicorn',
-      at,
-      asgiWorker: workerClass.some((k) => /uvicorn|asgi/i.test(k)),
-    };
+  const { at } = found;
+  const wrapped = !(at === 0 || (at === 2 && command[1] === '-m'));
+  if (found.server === 'uvicorn') {
+    return { server: 'uvicorn', at, asgiWorker: false, wrapped, instrumented };
   }
-  if (program === 'uvicorn') return { server: 'uvicorn', at, asgiWorker: false };
-  return { server: 'other', at, asgiWorker: false };
+  const args = command.slice(at + 1);
+  const workerClass = args.flatMap((arg, i) => {
+    if (arg === '-k' || arg === '--worker-class') return [args[i + 1] ?? ''];
+    if (arg.startsWith('--worker-class=')) return [arg.slice('--worker-class='.length)];
+    if (arg.startsWith('-k') && arg.length > 2) return [arg.slice(2)];
+    return [];
+  });
+  return {
+    server: 'gunicorn',
+    at,
+    asgiWorker: workerClass.some((k) => /uvicorn|asgi/i.test(k)),
+    wrapped,
+    instrumented,
+  };
 }
 
 /**
@@ -207,6 +222,22 @@ export function checkObserve(spec: Spec, context: Context): Problem[] {
     }
     const command = model.serve?.command;
     const serve = command ? serveCommand(command) : undefined;
+    if (serve?.instrumented) {
+      push(
+        ['models', name, 'serve', 'command'],
+        `model '${name}': serve.command runs opentelemetry-instrument itself, and observe: starts the OpenTelemetry SDK where the server needs it (after gunicorn's fork; opentelemetry-instrument for uvicorn)`,
+        'remove opentelemetry-instrument and its options from serve.command',
+      );
+    } else if (serve?.wrapped) {
+      push(
+        ['models', name, 'serve', 'command'],
+        `model '${name}': observe: needs serve.command to start ${serve.server} itself (or python -m ${serve.server}), to put its config or opentelemetry-instrument right before it, and '${(command ?? []).slice(0, serve.at).join(' ')}' runs it`,
+        `start it directly: ["${serve.server}", ${(command ?? [])
+          .slice(serve.at + 1)
+          .map((arg) => JSON.stringify(arg))
+          .join(', ')}] (the image runs it from the model's environment)`,
+      );
+    }
     const config =
       command && serve?.server === 'gunicorn'
         ? withoutGunicornConfig(command, serve.at).config

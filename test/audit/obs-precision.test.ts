@@ -11,7 +11,7 @@ import { kindOf } from '../../src/audit/discover.js';
 import { auditTexts, type FileInput } from '../../src/audit/engine.js';
 import { makeProject } from '../../src/audit/project.js';
 import { scanPython } from '../../src/audit/python-scan.js';
-import { serverOf } from '../../src/audit/rules/observe/launch.js';
+import { serverOf } from '../../src/spec/serve-command.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { countWork, growth } from '../helpers/work-counter.js';

@@ -48,6 +48,22 @@ describe('observe: beyond the schema (spec/observe)', () => {
     expect(() => parseSpecText(text, 'envgen.yaml')).not.toThrow();
   });
 
+  it.each([
+    ['[opentelemetry-instrument, gunicorn, app:app]', 'opentelemetry-instrument'],
+    ['[poetry, run, gunicorn, app:app]', '["gunicorn", "app:app"]'],
+    ['[env, A=1, uvicorn, app:app]', '["uvicorn", "app:app"]'],
+  ])('refuses serve.command %s with observe:, at the command', (command, inFix) => {
+    const text = `version: 1\nmodels:\n  m:\n    serve:\n      command: ${command}\n    observe:\n      tracing: otlp\n`;
+    const problems = problemsOf(text);
+    expect(problems.map((p) => [p.ruleId, p.line])).toEqual([['spec/observe', 5]]);
+    expect(problems[0]?.fix).toContain(inFix);
+  });
+
+  it('takes python -m gunicorn with observe: (no wrapper)', () => {
+    const text = `version: 1\nmodels:\n  m:\n    serve:\n      command: [python, -m, gunicorn, app:app]\n    observe:\n      tracing: otlp\n`;
+    expect(() => parseSpecText(text, 'envgen.yaml')).not.toThrow();
+  });
+
   it('refuses a ratio on a sampler that takes none', () => {
     const problems = problemsOf(withObserve('      tracing: otlp\n      sampler: always_on:0.5\n'));
     expect(problems.map((p) => [p.ruleId, p.line])).toEqual([['spec/observe', 9]]);
@@ -174,7 +190,31 @@ describe('serveCommand and the gunicorn config argument', () => {
     [['python', 'serve.py'], 'other', 0, false],
     [['torchserve', '--start'], 'other', 0, false],
   ] as const)('%j is %s', (command, server, at, asgiWorker) => {
-    expect(serveCommand(command)).toEqual({ server, at, asgiWorker });
+    expect(serveCommand(command)).toEqual({
+      server,
+      at,
+      asgiWorker,
+      wrapped: false,
+      instrumented: false,
+    });
+  });
+
+  // The server behind wrappers, found as the OBS rules find it: observe: refuses these
+  // (spec/observe) rather than prefixing a second opentelemetry-instrument or leaving gunicorn
+  // without its post_fork config.
+  it.each([
+    [['poetry', 'run', 'gunicorn', 'app:app'], 'gunicorn', 2, true, false],
+    [['env', 'A=1', 'uvicorn', 'app:app'], 'uvicorn', 2, true, false],
+    [['opentelemetry-instrument', 'gunicorn', 'app:app'], 'gunicorn', 1, true, true],
+    [
+      ['opentelemetry-instrument', '--traces_exporter', 'otlp', 'python', 'serve.py'],
+      'other',
+      0,
+      false,
+      true,
+    ],
+  ] as const)('%j: %s behind a wrapper', (command, server, at, wrapped, instrumented) => {
+    expect(serveCommand(command)).toMatchObject({ server, at, wrapped, instrumented });
   });
 
   it.each([

@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import { modelDockerfile } from '../../../layout.js';
+import { PLAIN_WRAPPERS, type Server, serverOf } from '../../../spec/serve-command.js';
 import { expandArgs } from '../../contexts.js';
 import type {
   DockerfileContext,
@@ -17,8 +18,6 @@ import type {
 import { execWords, shellScript } from '../dockerfile/run-commands.js';
 import { commandsOf } from '../dockerfile/shell.js';
 import { lineage, propertiesOf, unquote } from '../dockerfile/stages.js';
-
-export type Server = 'gunicorn' | 'uvicorn' | 'hypercorn' | 'fastapi';
 
 export interface Launch {
   server: Server;
@@ -33,93 +32,6 @@ export interface Launch {
   via?: { file: string; line: number };
   /** The folder relative paths of the command are read from (the script's, the Dockerfile's). */
   dir: string;
-}
-
-/** Words in front of a server that run it: skipped, with the words they take. */
-const PLAIN_WRAPPERS = new Set(['exec', 'tini', 'dumb-init', '--', 'nice', 'nohup', 'time']);
-const RUNNERS = new Set([
-  'poetry',
-  'uv',
-  'pipenv',
-  'pdm',
-  'hatch',
-  'rye',
-  'conda',
-  'mamba',
-  'micromamba',
-]);
-/** Options of `conda run`, `uv run` and the like that take a value. */
-const RUNNER_VALUE_OPTIONS = new Set([
-  '-n',
-  '--name',
-  '-p',
-  '--prefix',
-  '-e',
-  '--env',
-  '--cwd',
-  '--with',
-  '--python',
-  '--project',
-  '--directory',
-  '--group',
-  '--extra',
-  '--env-file',
-]);
-
-const SERVERS: Record<string, Server> = {
-  gunicorn: 'gunicorn',
-  uvicorn: 'uvicorn',
-  hypercorn: 'hypercorn',
-  fastapi: 'fastapi',
-};
-
-/** The server a command runs, wrappers skipped; undefined when it runs none of them. */
-export function serverOf(words: readonly string[]):
-  | {
-      server: Server;
-      words: string[];
-      instrumented: boolean;
-    }
-  | undefined {
-  let i = 0;
-  let instrumented = false;
-  while (i < words.length) {
-    const word = words[i] as string;
-    const name = posix.basename(word);
-    if (/^[A-Za-z_]\w*=/.test(word) || PLAIN_WRAPPERS.has(name)) {
-      i++;
-    } else if (name === 'env') {
-      i++;
-      while (i < words.length && /^-/.test(words[i] as string)) i++;
-    } else if (name === 'gosu' || name === 'su-exec') {
-      i += 2;
-    } else if (RUNNERS.has(name) && words[i + 1] === 'run') {
-      i += 2;
-      while (i < words.length && (words[i] as string).startsWith('-')) {
-        const option = words[i] as string;
-        i += RUNNER_VALUE_OPTIONS.has(option) ? 2 : 1;
-      }
-    } else if (name === 'opentelemetry-instrument') {
-      instrumented = true;
-      i++;
-      // Its own options all take a value: `--traces_exporter otlp` or `--service_name=x`.
-      while (i < words.length && (words[i] as string).startsWith('-')) {
-        i += (words[i] as string).includes('=') ? 1 : 2;
-      }
-    } else if (/^python(\d+(\.\d+)?)?$/.test(name) && words[i + 1] === '-m') {
-      const module = words[i + 2] ?? '';
-      const server = SERVERS[module];
-      if (!server) return undefined;
-      return { server, words: [module, ...words.slice(i + 3)], instrumented };
-    } else {
-      const server = SERVERS[name];
-      if (!server) return undefined;
-      // `fastapi run` serves; `fastapi dev` reloads (one process).
-      if (server === 'fastapi' && words[i + 1] !== 'run') return undefined;
-      return { server, words: words.slice(i), instrumented };
-    }
-  }
-  return undefined;
 }
 
 /** The value of an option (`--workers 4`, `--workers=4`, `-w4`), the last one given. */

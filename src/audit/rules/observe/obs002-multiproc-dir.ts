@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
+import { serverOf } from '../../../spec/serve-command.js';
 import type { PythonScan } from '../../python-scan.js';
 import type { DockerfileContext, Finding, Project, PythonContext } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { isPython, isTestFile, MULTIPROC, multiprocWrites } from './facts.js';
 import { gunicornConfig, hookReaches, type Probe } from './hooks.js';
-import { dockerCopies, dockerEnv, serverOf, startCommands } from './launch.js';
+import { dockerCopies, dockerEnv, startCommands } from './launch.js';
 
 const FIX_CODE =
   'set PROMETHEUS_MULTIPROC_DIR outside Python, before it starts: `ENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics` in the Dockerfile (or `export` in the entrypoint script), and empty that folder in the entrypoint before it execs the server (`rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"`); remove this assignment';
