@@ -12,7 +12,7 @@
  */
 
 import { type ObserveSettings, type ServerKind, serveCommand } from '../spec/observe.js';
-import { normalizeName } from '../spec/package-entries.js';
+import { entryName, normalizeName } from '../spec/package-entries.js';
 import type { ModelSpec } from '../spec/types.js';
 import data from './observe-packages.json';
 
@@ -69,12 +69,6 @@ export interface ObservePlan {
 export type ObserveOutcome =
   | { ok: true; plan: ObservePlan; reason: string }
   | { ok: false; message: string; fix: string };
-
-/** The name of a conda or pip entry (`conda-forge::flask>=2` -> `flask`), normalized. */
-function entryName(entry: string): string {
-  const match = /^\s*(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9_.-]+)/.exec(entry);
-  return normalizeName(match?.[1] ?? entry);
-}
 
 /** An entry that is only a name (no version, channel, extras or marker). */
 function isBare(entry: string): boolean {

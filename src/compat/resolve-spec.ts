@@ -6,7 +6,7 @@
 
 import type { Problem } from '../problem.js';
 import { observeSettings } from '../spec/observe.js';
-import { isVcsRequirement, normalizeName } from '../spec/package-entries.js';
+import { entryName, isVcsRequirement } from '../spec/package-entries.js';
 import type { LoadedSpec, ModelSpec } from '../spec/types.js';
 import { type ObserveOutcome, planObserve } from './observe-plan.js';
 import {
@@ -116,9 +116,9 @@ function withUserPackages(
 
 function withOwnPackages(resolved: ResolvedModel, model: ModelSpec): ResolvedModel {
   // A bare user entry (`numpy`) is already covered by envgen's pin of it (`numpy<2`).
-  const pinnedNames = new Set([...resolved.dependencies, ...resolved.pip].map(packageName));
+  const pinnedNames = new Set([...resolved.dependencies, ...resolved.pip].map(entryName));
   const bare = (entry: string): boolean =>
-    /^[A-Za-z0-9_.-]+$/.test(entry.trim()) && pinnedNames.has(packageName(entry));
+    /^[A-Za-z0-9_.-]+$/.test(entry.trim()) && pinnedNames.has(entryName(entry));
   const conda = (model.conda ?? []).filter((entry) => !bare(entry));
   const pip = (model.pip ?? []).filter((entry) => !bare(entry));
   const dependencies = [...resolved.dependencies, ...conda];
@@ -129,13 +129,9 @@ function withOwnPackages(resolved: ResolvedModel, model: ModelSpec): ResolvedMod
   const reasons = [...resolved.reasons];
   // pip clones a `git+https://…` requirement with git, which the build images do not have.
   const vcs = pip.find((entry) => isVcsRequirement(entry) && /\bgit\+/i.test(entry));
-  if (vcs && !dependencies.some((d) => packageName(d) === 'git')) {
+  if (vcs && !dependencies.some((d) => entryName(d) === 'git')) {
     dependencies.push('git');
     reasons.push(`git: pip needs it to install ${vcs}`);
   }
   return { ...resolved, dependencies, pip: [...resolved.pip, ...pip], reasons };
-}
-
-function packageName(entry: string): string {
-  return normalizeName(/^(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9_.-]+)/.exec(entry.trim())?.[1] ?? entry);
 }

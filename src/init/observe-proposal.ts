@@ -5,7 +5,7 @@
  */
 import { planObserve } from '../compat/observe-plan.js';
 import { observeSettings } from '../spec/observe.js';
-import { normalizeName } from '../spec/package-entries.js';
+import { entryName } from '../spec/package-entries.js';
 import type { ModelSpec, ObserveSpec } from '../spec/types.js';
 
 /** The port observe: serves metrics on by default, and the one taken when the server uses it. */
@@ -17,9 +17,7 @@ const METRICS_PORTS = [9464, 9465] as const;
  */
 export function proposeObserve(model: ModelSpec, evidence: string[]): void {
   const entries = [...(model.conda ?? []), ...(model.pip ?? [])];
-  const names = entries.map((entry) =>
-    normalizeName(/^\s*(?:[\w.-]+::)?([A-Za-z0-9_.-]+)/.exec(entry)?.[1] ?? entry),
-  );
+  const names = entries.map(entryName);
   const prometheus = [...new Set(names.filter((n) => n === 'prometheus-client'))];
   const otel = [...new Set(names.filter((n) => n.startsWith('opentelemetry')))];
   if (prometheus.length === 0 && otel.length === 0) return;

@@ -194,3 +194,12 @@ export function isVcsRequirement(entry: string): boolean {
 export function normalizeName(name: string): string {
   return name.toLowerCase().replaceAll(/[-_.]+/g, '-');
 }
+
+/**
+ * The package name of a conda or pip entry, normalised (PEP 503): `conda-forge::Flask>=2`,
+ * `conda-forge/label/dev::flask`, `flask[async]>=2` and `flask` are all `flask`.
+ */
+export function entryName(entry: string): string {
+  const afterChannel = (entry.split('::').pop() ?? '').trim();
+  return normalizeName(/^[A-Za-z0-9_.-]+/.exec(afterChannel)?.[0] ?? afterChannel);
+}
