@@ -340,6 +340,10 @@ function refused(refusals: readonly Problem[]): UserError {
   return new UserError(problems);
 }
 
+/**
+ * Why a file cannot be read or written, as a problem. Its fix says "the command", not
+ * `envgen generate`: generate, lock, build, init and ci all write through applyPlan.
+ */
 async function refusal(
   io: Io,
   root: string,
@@ -359,13 +363,13 @@ async function refusal(
     case 'EISDIR':
       return blocked(
         'a folder stands where envgen writes this file',
-        `move or remove the folder ${path}, then run envgen generate again`,
+        `move or remove the folder ${path}, then run the command again`,
       );
     case 'ENOTDIR': {
       const blocker = await fileInTheWay(io, root, path);
       return blocked(
         `cannot be ${verb}: ${blocker} is a file, where envgen needs a folder`,
-        `move or remove the file ${blocker}, then run envgen generate again`,
+        `move or remove the file ${blocker}, then run the command again`,
       );
     }
     case 'ELOOP':
@@ -385,18 +389,18 @@ async function refusal(
     case 'EROFS':
       return unwritable(
         `cannot be ${verb}: the file system is read-only`,
-        'run envgen generate in a writable checkout (or mount it read-write)',
+        'run it in a writable checkout (or mount it read-write)',
       );
     case 'ENOSPC':
     case 'EDQUOT':
       return unwritable(
         `cannot be ${verb}: no space left on the device`,
-        'free some disk space (or raise the quota), then run envgen generate again',
+        'free some disk space (or raise the quota), then run the command again',
       );
     default:
       return unwritable(
         `cannot be ${verb} (${code})`,
-        `check ${path}, the folders above it and the disk, then run envgen generate again`,
+        `check ${path}, the folders above it and the disk, then run the command again`,
       );
   }
 }
