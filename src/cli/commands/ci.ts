@@ -10,6 +10,7 @@ import { didYouMean } from '../../spec/did-you-mean.js';
 import type { CommandContext } from '../context.js';
 import { exitFor } from '../exit-codes.js';
 import { VERSION } from '../version.js';
+import { positiveInt } from '../whole-number.js';
 
 export interface CiFlags {
   check?: boolean;
@@ -32,14 +33,8 @@ export async function runCi(
       `${near ? `did you mean '${near}'? ` : ''}choose one of: ${CI_PROVIDERS.join(', ')} (envgen ci github --registry ghcr.io/OWNER/REPO)`,
     );
   }
-  const minFreeGb = flags.minFreeGb === undefined ? undefined : Number(flags.minFreeGb);
-  if (minFreeGb !== undefined && !/^[0-9]+$/.test(flags.minFreeGb ?? '')) {
-    throw usageError(
-      'usage/invalid-flag',
-      `--min-free-gb '${flags.minFreeGb}' is not a whole number of GB`,
-      'e.g. --min-free-gb 30',
-    );
-  }
+  const minFreeGb =
+    flags.minFreeGb === undefined ? undefined : positiveInt(flags.minFreeGb, '--min-free-gb', 30);
   const { file, problems } = await writePipeline(ctx.io, ctx.root, {
     provider: provider as CiProvider,
     version: VERSION,
