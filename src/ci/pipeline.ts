@@ -47,6 +47,14 @@ export interface CiInput {
 
 const DEFAULT_BRANCH = 'main';
 const DEFAULT_MIN_FREE_GB = 20;
+/** The GitLab jobs of the check stage (templates/gitlab-ci.yml.hbs). */
+const GITLAB_CHECK_JOBS = [
+  'envgen:generate',
+  'envgen:ci',
+  'envgen:lock',
+  'envgen:audit',
+  'envgen:vulns',
+];
 
 /** Registry references as Docker takes them: a lowercase host (and port), lowercase path. */
 const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
@@ -285,10 +293,9 @@ function gitlabContext(input: CiInput, header: string, ciCheck: string): object 
     targets: imageTargets(input).map((t) => ({
       job: q(`image:${t.target}`),
       target: q(t.target),
-      needs: t.models
-        .map((m) => `env:${m}`)
-        .map(q)
-        .join(', '),
+      // After every check (as GitHub's image job needs the check job): `needs:` skips stage
+      // order, so without them images would build and push while audit or vulns fail.
+      needs: [...GITLAB_CHECK_JOBS, ...t.models.map((m) => `env:${m}`)].map(q).join(', '),
     })),
   };
 }
