@@ -14,6 +14,7 @@
 import { type ObserveSettings, type ServerKind, serveCommand } from '../spec/observe.js';
 import { entryName, normalizeName } from '../spec/package-entries.js';
 import type { ModelSpec } from '../spec/types.js';
+import { compareDotted } from '../versions/dotted.js';
 import data from './observe-packages.json';
 
 interface ObservePackageRow {
@@ -101,7 +102,7 @@ export function planObserve(
     wanted.push(...frameworks.map((f) => INSTRUMENTATION[f]));
   }
 
-  const tooOld = wanted.filter((name) => versionBelow(python, TABLE[name].python));
+  const tooOld = wanted.filter((name) => compareDotted(python, TABLE[name].python) < 0);
   if (tooOld.length > 0) {
     const floor = TABLE[tooOld[0] as ObservePackage].python;
     return {
@@ -193,12 +194,4 @@ function frameworksOf(
     return ['asgi'];
   }
   return serve.server === 'gunicorn' ? ['wsgi'] : [];
-}
-
-/** `3.8` < `3.9`; `3.13t` is 3.13. */
-function versionBelow(python: string, floor: string): boolean {
-  const parse = (v: string): number[] => v.replace(/t$/, '').split('.').map(Number);
-  const [a1 = 0, a2 = 0] = parse(python);
-  const [b1 = 0, b2 = 0] = parse(floor);
-  return a1 < b1 || (a1 === b1 && a2 < b2);
 }

@@ -28,8 +28,6 @@ export interface ObserveRuntime {
   gunicorn: Omit<GunicornConfView, 'header'> | null;
   /** EXPOSE beside serve.port, when metrics are served. */
   metricsPort: number | null;
-  /** The Dockerfile declares ARG ENVGEN_IMAGE_TAG for service.version. */
-  tagArg: boolean;
 }
 
 export function observeRuntime(
@@ -121,6 +119,5 @@ export function observeRuntime(
     command: served,
     gunicorn,
     metricsPort: metrics ? settings.metricsPort : null,
-    tagArg: true,
   };
 }

@@ -220,7 +220,8 @@ function observeContext(observe: ObserveRuntime | undefined, model: string): obj
       imageGunicornConfig: IMAGE_GUNICORN_CONFIG,
     },
     metricsPort: observe.metricsPort ?? false,
-    tagArg: observe.tagArg ? TAG_ARG : false,
+    // Every observing image declares ARG ENVGEN_IMAGE_TAG, for service.version.
+    tagArg: TAG_ARG,
     entrypoint: JSON.stringify([IMAGE_OBSERVE_ENTRYPOINT]),
   };
 }
