@@ -2,8 +2,7 @@
  * Where `envgen lock` caches repodata and how large a body may be: read by `lock`, which fills
  * the cache, and by `graph`/`why`, which read package sizes from it (src/lock/cached-sizes.ts).
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { cacheDir } from '../cache-dir.js';
 import type { Io } from '../io.js';
 import { DEFAULT_REPODATA_LIMIT_BYTES } from '../lock/repodata-cache.js';
 import { usageError } from '../problem.js';
@@ -24,8 +23,5 @@ export function repodataLimit(io: Io): number | undefined {
 
 /** Where repodata is cached: $ENVGEN_CACHE_DIR, else the XDG cache folder. */
 export function repodataCacheDir(io: Io): string {
-  const own = io.env.ENVGEN_CACHE_DIR;
-  if (own) return join(own, 'repodata');
-  const base = io.env.XDG_CACHE_HOME || join(io.env.HOME || homedir(), '.cache');
-  return join(base, 'envgen', 'repodata');
+  return cacheDir(io.env, 'repodata');
 }

@@ -9,8 +9,7 @@
  * An unreachable service is an `environment` problem (exit 3); a 5xx or an answer that is not
  * OSV's is a problem too, never an empty list of findings.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { cacheDir } from '../../cache-dir.js';
 import { mapLimit } from '../../concurrency.js';
 import type { Io } from '../../io.js';
 import { fetchCached } from '../../lock/repodata-cache.js';
@@ -48,10 +47,7 @@ const MAX_PAGES = 50;
 
 /** Where OSV records are cached: $ENVGEN_CACHE_DIR/osv, else the XDG cache folder's envgen/osv. */
 export function osvCacheDir(io: Io): string {
-  const own = io.env.ENVGEN_CACHE_DIR;
-  if (own) return join(own, 'osv');
-  const base = io.env.XDG_CACHE_HOME || join(io.env.HOME || homedir(), '.cache');
-  return join(base, 'envgen', 'osv');
+  return cacheDir(io.env, 'osv');
 }
 
 interface Settings {
