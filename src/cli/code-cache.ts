@@ -9,12 +9,20 @@
 // A cache is never needed: a missing, unreadable or rejected one (another V8, other flags) is
 // compiled from source as Node would, and written again after the command; a cache folder that
 // cannot be written costs only speed.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import Module from 'node:module';
-import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { cacheDir } from '../cache-dir.js';
 
 /** Content hashes of dist/'s files, by file name, from the build (absent when run from source). */
 declare const ENVGEN_CHUNK_HASHES: Record<string, string> | undefined;
@@ -30,11 +38,7 @@ export function codeCacheDir(
   node: { version: string; arch: string } = { version: process.version, arch: process.arch },
 ): string | undefined {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const own = env.ENVGEN_CACHE_DIR;
-  const root = own
-    ? join(own, 'compile')
-    : join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'envgen', 'compile');
-  return join(root, `${node.version}-${node.arch}`);
+  return join(cacheDir(env, 'compile'), `${node.version}-${node.arch}`);
 }
 
 export interface ChunkLoader {
@@ -50,6 +54,13 @@ export interface ChunkLoader {
 interface Loaded {
   exports: unknown;
 }
+
+/**
+ * A cache file of no file of this build is removed once it is this old (by a save(), which runs
+ * only after a miss: the first runs after an install or an upgrade). Younger ones stay: two
+ * envgen installs sharing the folder do not evict each other's caches run after run.
+ */
+export const STALE_CACHE_MS = 14 * 24 * 60 * 60 * 1000;
 
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
 const WRAPPER_TAIL = '\n})';
@@ -155,7 +166,23 @@ export function chunkLoader(
         }
       }
     }
+    prune(cacheDir);
     return written;
+  }
+
+  /** Removes the old cache files of other builds (see STALE_CACHE_MS); never fails the command. */
+  function prune(dir: string): void {
+    const current = new Set(Object.entries(hashes).map(([name, hash]) => `${name}.${hash}.v8`));
+    const before = Date.now() - STALE_CACHE_MS;
+    try {
+      for (const name of readdirSync(dir)) {
+        if (!/\.v8(\.\d+\.tmp)?$/.test(name) || current.has(name)) continue;
+        const path = join(dir, name);
+        if (statSync(path).mtimeMs < before) rmSync(path, { force: true });
+      }
+    } catch {
+      // Only disk space is lost; the next save tries again.
+    }
   }
 
   return { load, save };

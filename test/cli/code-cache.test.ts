@@ -5,11 +5,18 @@
  * built bin/envgen (`npm test` builds first).
  */
 
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { chunkLoader, codeCacheDir } from '../../src/cli/code-cache.js';
+import { chunkLoader, codeCacheDir, STALE_CACHE_MS } from '../../src/cli/code-cache.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -105,6 +112,30 @@ describe('chunkLoader', () => {
       written: 1,
     });
     expect(readdirSync(cache)).toContain('shared.cjs.cccc.v8');
+  });
+
+  it("a save removes other builds' cache files once they are old, and keeps younger ones", () => {
+    const dist = chunks();
+    const cache = join(tmpDir(), 'v20');
+    mkdirSync(cache, { recursive: true });
+    const old = (Date.now() - STALE_CACHE_MS - 60_000) / 1000;
+    const files = {
+      oldOtherBuild: 'chunk-OLD.cjs.1111.v8',
+      oldSameFile: 'shared.cjs.0000.v8',
+      oldTemp: 'entry.cjs.2222.v8.123.tmp',
+      youngOtherInstall: 'chunk-NEW.cjs.3333.v8',
+      notACache: 'README',
+    };
+    for (const name of Object.values(files)) writeFileSync(join(cache, name), 'x');
+    for (const name of [files.oldOtherBuild, files.oldSameFile, files.oldTemp, files.notACache]) {
+      utimesSync(join(cache, name), old, old);
+    }
+    const loader = chunkLoader(cache, HASHES);
+    (loader.load(join(dist, 'entry.cjs')) as { answer(): number }).answer();
+    expect(loader.save()).toBe(2);
+    expect(readdirSync(cache).sort()).toEqual(
+      ['README', 'chunk-NEW.cjs.3333.v8', 'entry.cjs.aaaa.v8', 'shared.cjs.bbbb.v8'].sort(),
+    );
   });
 
   it('a corrupt cache is rejected, the file compiled from source, and the cache written again', async () => {
