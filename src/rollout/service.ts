@@ -187,7 +187,13 @@ export async function gunicornUpgrade(
   // start (gunicorn's master exits when a worker cannot boot) and there is no use waiting on.
   const candidates = new Set<number>();
   let failedEarly = false;
+  let interrupted = false;
   const started = await waitFor(io, MASTER_MS, async () => {
+    // Ctrl-C ends the wait (as a failure: the new master, if any, is stopped; the old serves).
+    if (abort?.aborted) {
+      interrupted = true;
+      return true;
+    }
     newPid = await readPid(io, newPidfile);
     if (newPid !== null && newPid !== oldPid) candidates.add(newPid);
     for (const child of await childrenOf(io, oldPid)) if (!before.has(child)) candidates.add(child);
@@ -199,13 +205,15 @@ export async function gunicornUpgrade(
     return (await childrenOf(io, newPid)).length > 0;
   });
   const pid = newPid as number | null;
-  if (!started || failedEarly || pid === null) {
+  if (!started || failedEarly || interrupted || pid === null) {
     if (pid !== null && pid !== oldPid) await stopProcess(io, pid);
-    const detail = failedEarly
-      ? `the new master (${[...candidates].join(', ')}) exited while it started (see the server's log: a worker that cannot load the app stops it)`
-      : pid === null
-        ? `no new master wrote ${newPidfile} within ${MASTER_MS / 1000} s (it may have failed to start: see the server's log)`
-        : `the new master ${pid} did not start its workers within ${MASTER_MS / 1000} s (see the server's log)`;
+    const detail = interrupted
+      ? 'interrupted (Ctrl-C) while the new master started'
+      : failedEarly
+        ? `the new master (${[...candidates].join(', ')}) exited while it started (see the server's log: a worker that cannot load the app stops it)`
+        : pid === null
+          ? `no new master wrote ${newPidfile} within ${MASTER_MS / 1000} s (it may have failed to start: see the server's log)`
+          : `the new master ${pid} did not start its workers within ${MASTER_MS / 1000} s (see the server's log)`;
     await log({ step: 'new-master', ok: false, detail });
     return { ok: false, failed: 'new-master', detail };
   }
