@@ -1,7 +1,7 @@
 /**
  * Where every file envgen generates lives, in the repository and in the image. This is the only
- * module that spells `envs/<model>/…`, `bundles/<bundle>/…` or `.envgen/envs`: `generate`, `lock`,
- * `build`, `doctor` and `audit` ask here, so a change of layout is a change of this file.
+ * module that spells `envs/<model>/…`, `bundles/<bundle>/…`, `.envgen/envs` or `.envgen/rollout`:
+ * `generate`, `lock`, `build`, `rollout`, `doctor` and `audit` ask here, so a change of layout is a change of this file.
  */
 
 /** The smoke-check script, shared by every model, in the repository. */
@@ -19,6 +19,14 @@ export const CI_FILES = {
 } as const;
 /** Where `envgen build` creates environments, relative to the repository root. */
 export const ENVIRONMENTS_ROOT = '.envgen/envs';
+/**
+ * Where `envgen rollout` keeps its versioned environments, the `current`/`previous` links, the
+ * lock files, the pidfiles and its log by default, relative to the repository root; the generated
+ * `envgen-serve` script and systemd unit start from here. Apart from build's ENVIRONMENTS_ROOT so
+ * that neither command touches the other's folders (`envgen build chat` removes a failed
+ * `.envgen/envs/chat`, which must never hold rollout's links or pidfile).
+ */
+export const ROLLOUT_ROOT = '.envgen/rollout';
 /** envgen's own working folder in a repository (never linted, never copied into an image). */
 export const STATE_FOLDER = '.envgen';
 

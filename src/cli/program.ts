@@ -488,7 +488,7 @@ Examples:
       .argument('[model]', 'the model to roll out (with --status: default all)')
       .option(
         '--root <dir>',
-        'where versioned environments and the current links live (default: .envgen/envs)',
+        "where versioned environments, the current links, the lock files and the log live (default: .envgen/rollout, apart from envgen build's .envgen/envs; the generated envgen-serve script and unit use it)",
       )
       .option('--pidfile <file>', "the server's pidfile: gunicorn's USR2 upgrade (or --signal)")
       .option('--signal <name>', 'with --pidfile: send this signal instead (HUP, USR1, USR2)')

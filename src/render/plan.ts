@@ -14,7 +14,6 @@ import {
   bundleDispatcher,
   bundleDockerfile,
   bundlePrefix,
-  ENVIRONMENTS_ROOT,
   environmentFile,
   gunicornConfig,
   IMAGE_GUNICORN_CONFIG,
@@ -27,6 +26,8 @@ import {
   OBSERVE_ENTRYPOINT,
   OBSERVE_MODULE,
   pipLockPath,
+  ROLLOUT_ROOT,
+  rolloutLink,
   rolloutPidfile,
   SMOKE_SCRIPT,
   serveScript,
@@ -241,9 +242,13 @@ function addServeHelpers(
   const context = {
     header,
     model,
-    root: ENVIRONMENTS_ROOT,
+    root: ROLLOUT_ROOT,
     script: serveScript(model),
-    pidfile: rolloutPidfile(ENVIRONMENTS_ROOT, model),
+    current: rolloutLink(ROLLOUT_ROOT, model, 'current'),
+    pidfile: rolloutPidfile(ROLLOUT_ROOT, model),
+    // In the script, under "$root" (ENVGEN_ROOT, or ROLLOUT_ROOT): the same layout, in shell.
+    shellCurrent: rolloutLink('$root', model, 'current'),
+    shellPidfile: rolloutPidfile('$root', model),
     gunicorn,
     exe: program.includes('/')
       ? shellQuote(program)

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import { buildEnvironments } from '../environments/create-environments.js';
 import type { Io } from '../io.js';
-import { SMOKE_SCRIPT } from '../layout.js';
+import { ROLLOUT_ROOT, SMOKE_SCRIPT, serveScript, systemdUnit } from '../layout.js';
 import { type Problem, problem } from '../problem.js';
 import type { Progress } from '../progress.js';
 import type { CondaTool } from '../runner/conda-tool.js';
@@ -141,15 +141,17 @@ async function begin(
     });
     await append({ model: options.model.name, ...entry });
   };
-  // `envgen build`'s environment of the model lives at `<root>/<model>` by default: a rollout
-  // root must not be that folder.
+  // `envgen build`'s environment of the model lives at `<root>/<model>` when --root is build's
+  // folder (.envgen/envs): a rollout root must not be that folder.
   if (await io.exists(join(paths.folder, 'conda-meta'))) {
     report.outcome = 'refused';
     report.problems.push(
       problem(
         'rollout/root-conflict',
         `${paths.folder} is an environment (envgen build's), not a rollout folder`,
-        { fix: 'pass another --root for rollouts, e.g. --root /srv/envgen/envs' },
+        {
+          fix: `leave --root out (the default, ${ROLLOUT_ROOT}, is what the generated ${serveScript(options.model.name)} and ${systemdUnit(options.model.name)} use) or pass another folder; with another --root, set ENVGEN_ROOT for the script and change the unit's PIDFile`,
+        },
       ),
     );
     return report;

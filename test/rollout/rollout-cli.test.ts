@@ -254,6 +254,27 @@ describe('envgen rollout', () => {
     expect(codes(result.stdout)).toEqual(['rollout/no-previous']);
   });
 
+  it("by default keeps its folders in .envgen/rollout, apart from envgen build's .envgen/envs", async () => {
+    const { dir, env } = await repo();
+    const result = await runEnvgen(['rollout', 'chat', '--json'], { cwd: dir, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const rolloutRoot = join(dir, '.envgen', 'rollout');
+    const to = json(result.stdout).to;
+    expect(to).toBe(join(rolloutRoot, `chat@${json(result.stdout).hash}`));
+    expect(readlinkSync(join(rolloutRoot, 'chat', 'current'))).toBe(to);
+    expect(existsSync(join(rolloutRoot, 'rollout.jsonl'))).toBe(true);
+    expect(existsSync(join(dir, '.envgen', 'envs', 'chat'))).toBe(false);
+    // envgen build then creates its environment in its own folder and leaves the links alone.
+    const build = await runEnvgen(['build', 'chat'], { cwd: dir, env });
+    expect(build.exitCode, build.stderr).toBe(0);
+    expect(existsSync(join(dir, '.envgen', 'envs', 'chat', 'conda-meta'))).toBe(true);
+    expect(readlinkSync(join(rolloutRoot, 'chat', 'current'))).toBe(to);
+    // The generated script starts from that root.
+    expect(readFileSync(join(dir, 'envs', 'chat', 'envgen-serve'), 'utf8')).toContain(
+      'root=.envgen/rollout\n',
+    );
+  });
+
   it("refuses a root where <root>/<model> is envgen build's environment", async () => {
     const { root, rollout } = await repo();
     mkdirSync(join(root, 'chat', 'conda-meta'), { recursive: true });

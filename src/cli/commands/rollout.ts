@@ -5,7 +5,7 @@
  */
 import { join, resolve as resolvePath } from 'node:path';
 import { applyPlan } from '../../generate/apply-plan.js';
-import { ENVIRONMENTS_ROOT, environmentFile, lockPath, pipLockPath } from '../../layout.js';
+import { environmentFile, lockPath, pipLockPath, ROLLOUT_ROOT } from '../../layout.js';
 import { type Problem, problem, UserError, usageError } from '../../problem.js';
 import { createProgress } from '../../progress.js';
 import { colorFor } from '../../report/color.js';
@@ -47,7 +47,7 @@ export async function runRollout(
   signal: AbortSignal,
 ): Promise<number> {
   const { io, root } = ctx;
-  const rolloutRoot = resolvePath(io.cwd, flags.root ?? join(root, ENVIRONMENTS_ROOT));
+  const rolloutRoot = resolvePath(io.cwd, flags.root ?? join(root, ROLLOUT_ROOT));
   if (flags.status) return status(ctx, model, rolloutRoot);
   if (!model) {
     throw usageError(
