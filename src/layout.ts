@@ -102,6 +102,48 @@ export function bakeTarget(name: string): string {
   return name.replaceAll('.', '_');
 }
 
+/** One image of the bake file: a model's, or a bundle's (which takes its first member's platform). */
+export interface ImageTarget {
+  /** The bake target (`bakeTarget` of the image's name). */
+  target: string;
+  /** The model's or bundle's name: the image's name. */
+  image: string;
+  dockerfile: string;
+  /** The conda platform (`linux-64`, `linux-aarch64`) the image is built for. */
+  platform: string;
+  /** The models it carries. */
+  models: string[];
+  owner: 'model' | 'bundle';
+}
+
+/**
+ * Every image target of a spec, in the bake file's order: models, then bundles. The one list
+ * that `docker-bake.hcl` and the CI pipeline (`envgen ci`) are made from.
+ */
+export function imageTargets(
+  models: readonly { name: string; platform: string }[],
+  bundles: Readonly<Record<string, readonly string[]>>,
+): ImageTarget[] {
+  return [
+    ...models.map((m) => ({
+      target: bakeTarget(m.name),
+      image: m.name,
+      dockerfile: modelDockerfile(m.name),
+      platform: m.platform,
+      models: [m.name],
+      owner: 'model' as const,
+    })),
+    ...Object.entries(bundles).map(([bundle, members]) => ({
+      target: bakeTarget(bundle),
+      image: bundle,
+      dockerfile: bundleDockerfile(bundle),
+      platform: models.find((m) => m.name === members[0])?.platform ?? 'linux-64',
+      models: [...members],
+      owner: 'bundle' as const,
+    })),
+  ];
+}
+
 export interface GeneratedPlace {
   /** `model` for `envs/<name>/<file>`, `bundle` for `bundles/<name>/<file>`. */
   owner: 'model' | 'bundle';

@@ -9,7 +9,15 @@
  * Every value that reaches a template is checked here first ({@link ciProblems}): a bad one is
  * a usage problem with its fix, never a broken pipeline.
  */
-import { BAKE_FILE, bakeTarget, CI_FILES, environmentFile, lockPath } from '../layout.js';
+import {
+  BAKE_FILE,
+  bakeTarget,
+  CI_FILES,
+  environmentFile,
+  type ImageTarget,
+  imageTargets,
+  lockPath,
+} from '../layout.js';
 import { type Problem, problem } from '../problem.js';
 import type { PlannedFile } from '../render/plan.js';
 import { headerFor, seal } from '../render/seal.js';
@@ -202,26 +210,12 @@ function flagsOf(input: CiInput): string[] {
 /** A YAML double-quoted scalar: JSON's quoting, which YAML reads back as the same string. */
 const q = (value: string): string => JSON.stringify(value);
 
-interface ImageTarget {
-  target: string;
-  platform: string;
-  /** The models whose environment jobs come first (GitLab's needs). */
-  models: string[];
-}
-
-function imageTargets(input: CiInput): ImageTarget[] {
-  return [
-    ...input.models.map((m) => ({
-      target: bakeTarget(m.name),
-      platform: m.platform,
-      models: [m.name],
-    })),
-    ...input.bundles.map((b) => ({
-      target: bakeTarget(b.name),
-      platform: input.models.find((m) => m.name === b.members[0])?.platform ?? 'linux-64',
-      models: b.members,
-    })),
-  ];
+/** The bake file's image targets (layout's one list), for the image jobs. */
+function targetsOf(input: CiInput): ImageTarget[] {
+  return imageTargets(
+    input.models,
+    Object.fromEntries(input.bundles.map((b) => [b.name, b.members])),
+  );
 }
 
 const GITHUB_RUNNERS: Record<string, string> = {
@@ -256,7 +250,7 @@ function githubContext(input: CiInput, header: string, ciCheck: string): object 
       lock: q(lockPath(m.name, m.platform)),
       environment: q(environmentFile(m.name)),
     })),
-    targets: imageTargets(input).map((t) => ({
+    targets: targetsOf(input).map((t) => ({
       target: q(t.target),
       runner: q(GITHUB_RUNNERS[t.platform] ?? 'ubuntu-24.04'),
     })),
@@ -290,7 +284,7 @@ function gitlabContext(input: CiInput, header: string, ciCheck: string): object 
       cacheFiles: `[${q(lockPath(m.name, m.platform))}, ${q(environmentFile(m.name))}]`,
       cachePrefix: q(`micromamba-pkgs-${m.name}`),
     })),
-    targets: imageTargets(input).map((t) => ({
+    targets: targetsOf(input).map((t) => ({
       job: q(`image:${t.target}`),
       target: q(t.target),
       // After every check (as GitHub's image job needs the check job): `needs:` skips stage

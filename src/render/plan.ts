@@ -10,7 +10,6 @@
 import type { ResolvedModel } from '../compat/resolve.js';
 import {
   BAKE_FILE,
-  bakeTarget,
   bundleDispatcher,
   bundleDockerfile,
   bundlePrefix,
@@ -21,6 +20,7 @@ import {
   IMAGE_OBSERVE_MODULE,
   IMAGE_PREFIX,
   IMAGE_SMOKE_SCRIPT,
+  imageTargets,
   lockPath,
   modelDockerfile,
   OBSERVE_ENTRYPOINT,
@@ -350,24 +350,14 @@ function labelsFor(models: ResolvedModel[], version: string, title: string): str
 }
 
 function bakeContext(input: PlanInput, header: string): object {
-  const platformOf = (m: ResolvedModel): string =>
-    m.platform === 'linux-aarch64' ? 'linux/arm64' : 'linux/amd64';
-  const targets = [
-    ...input.models.map((m) => ({
-      target: bakeTarget(m.name),
-      dockerfile: modelDockerfile(m.name),
-      image: m.name,
-      platform: platformOf(m),
-      tagArg: m.observe ? TAG_ARG : false,
-    })),
-    ...Object.entries(input.spec.bundles ?? {}).map(([bundle, names]) => ({
-      target: bakeTarget(bundle),
-      dockerfile: bundleDockerfile(bundle),
-      image: bundle,
-      platform: platformOf(input.models.find((m) => m.name === names[0]) as ResolvedModel),
-      tagArg: false,
-    })),
-  ];
+  const observing = new Set(input.models.filter((m) => m.observe).map((m) => m.name));
+  const targets = imageTargets(input.models, input.spec.bundles ?? {}).map((t) => ({
+    target: t.target,
+    dockerfile: t.dockerfile,
+    image: t.image,
+    platform: t.platform === 'linux-aarch64' ? 'linux/arm64' : 'linux/amd64',
+    tagArg: t.owner === 'model' && observing.has(t.image) ? TAG_ARG : false,
+  }));
   return { header, targets, targetList: targets.map((t) => JSON.stringify(t.target)).join(', ') };
 }
 
