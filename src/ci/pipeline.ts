@@ -18,7 +18,7 @@ import {
   imageTargets,
   lockPath,
 } from '../layout.js';
-import { type Problem, problem } from '../problem.js';
+import { type Problem, problem, UserError } from '../problem.js';
 import type { PlannedFile } from '../render/plan.js';
 import { headerFor, seal } from '../render/seal.js';
 import { type Render, templates } from '../render/templates.js';
@@ -170,11 +170,10 @@ export function ciProblems(input: CiInput): Problem[] {
   return problems;
 }
 
-/** The pipeline file; call {@link ciProblems} first (this throws on input it would not render). */
+/** The pipeline file; input that {@link ciProblems} refuses is a UserError with those problems. */
 export function renderCi(input: CiInput, render: Render = templates()): PlannedFile {
   const problems = ciProblems(input);
-  if (problems.length > 0)
-    throw new Error(`renderCi: ${problems.map((p) => p.message).join('; ')}`);
+  if (problems.length > 0) throw new UserError(problems);
   const path = CI_FILES[input.provider];
   const flags = flagsOf(input);
   const header = headerFor(

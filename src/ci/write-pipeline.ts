@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { applyPlan, type FileOutcome } from '../generate/apply-plan.js';
 import type { Io } from '../io.js';
-import { type Problem, problem, UserError } from '../problem.js';
+import { type Problem, problem } from '../problem.js';
 import { loadSpec, SPEC_FILE } from '../spec/load-spec.js';
-import { type CiInput, type CiProvider, ciProblems, renderCi } from './pipeline.js';
+import { type CiInput, type CiProvider, renderCi } from './pipeline.js';
 
 export interface PipelineOptions {
   provider: CiProvider;
@@ -45,8 +45,6 @@ export async function writePipeline(
     ...(options.branch !== undefined ? { branch: options.branch } : {}),
     ...(options.minFreeGb !== undefined ? { minFreeGb: options.minFreeGb } : {}),
   };
-  const invalid = ciProblems(input);
-  if (invalid.length > 0) throw new UserError(invalid);
   const planned = renderCi(input);
   const [file] = (await applyPlan(io, root, [planned], {
     check: options.check,
