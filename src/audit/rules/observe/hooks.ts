@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import { bodyOf, type PythonDef, type PythonScan, topLevelDef } from '../../python-scan.js';
 import type { Project } from '../../types.js';
-import { type Launch, optionValue, projectPath } from './launch.js';
+import { gunicornCmdArgs, type Launch, optionValue, projectPath } from './launch.js';
 
 /** `yes`: it does; `no`: nothing it calls could; `unknown`: it calls what audit cannot see. */
 export type Reach = 'yes' | 'no' | 'unknown';
@@ -245,10 +245,8 @@ export function gunicornConfig(
   copies: readonly { source: string; dest: string }[] = [],
 ): { scan: PythonScan } | { named: string } | undefined {
   const fromArgs = (words: readonly string[]) => optionValue(words, '--config', '-c');
-  const cmdArgs = env.get('GUNICORN_CMD_ARGS');
-  const named =
-    fromArgs(launch.words) ??
-    (cmdArgs ? fromArgs(['gunicorn', ...cmdArgs.split(/\s+/)]) : undefined);
+  const cmdArgs = gunicornCmdArgs(env);
+  const named = fromArgs(launch.words) ?? (cmdArgs ? fromArgs(cmdArgs) : undefined);
   if (named !== undefined) {
     const file = named.startsWith('python:')
       ? moduleFile(project, named.slice('python:'.length), posix.join(launch.dir, 'x.py'))

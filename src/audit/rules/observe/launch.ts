@@ -34,6 +34,15 @@ export interface Launch {
   dir: string;
 }
 
+/**
+ * gunicorn's words from GUNICORN_CMD_ARGS (which gunicorn splits as a shell would, with shlex),
+ * after a `gunicorn` program word; none when the variable is unset.
+ */
+export function gunicornCmdArgs(env: ReadonlyMap<string, string>): string[] | undefined {
+  const text = env.get('GUNICORN_CMD_ARGS');
+  return text ? ['gunicorn', ...(commandsOf(text)[0]?.words ?? [])] : undefined;
+}
+
 /** The value of an option (`--workers 4`, `--workers=4`, `-w4`), the last one given. */
 export function optionValue(
   words: readonly string[],

@@ -13,6 +13,7 @@ import {
   dockerCopies,
   dockerEnv,
   dockerLaunches,
+  gunicornCmdArgs,
   optionValue,
   specLaunches,
   viaText,
@@ -98,10 +99,10 @@ function checkLaunches(
   const copies = docker ? dockerCopies(ctx) : [];
   for (const launch of launches) {
     if (launch.server !== 'gunicorn') continue;
-    const cmdArgs = env.get('GUNICORN_CMD_ARGS');
+    const cmdArgs = gunicornCmdArgs(env);
     const value =
       optionValue(launch.words, '--max-requests') ??
-      (cmdArgs ? optionValue(['gunicorn', ...cmdArgs.split(/\s+/)], '--max-requests') : undefined);
+      (cmdArgs ? optionValue(cmdArgs, '--max-requests') : undefined);
     const requests = value !== undefined && /^\d+$/.test(value) ? Number(value) : 0;
     if (requests === 0) continue;
     // This image's own ENV first; else wherever the project sets the folder (compose, a script).

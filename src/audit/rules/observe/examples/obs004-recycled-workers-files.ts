@@ -86,5 +86,15 @@ export const examples: RuleExamples = {
       },
       lines: [3],
     },
+    {
+      // In GUNICORN_CMD_ARGS, which gunicorn splits as a shell would ("2000" is 2000).
+      files: {
+        Dockerfile:
+          'FROM python:3.12-slim\nENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics\nENV GUNICORN_CMD_ARGS=\'--workers 4 --max-requests "2000"\'\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]\n',
+        'gunicorn.conf.py':
+          'from prometheus_client import multiprocess\n\n\ndef child_exit(server, worker):\n    multiprocess.mark_process_dead(worker.pid)\n',
+      },
+      lines: [4],
+    },
   ],
 };
