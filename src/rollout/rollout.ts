@@ -6,10 +6,10 @@
  * rollout log; one rollout of a model at a time (a lock file).
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import { buildEnvironments } from '../environments/create-environments.js';
-import type { Io } from '../io.js';
+import { type Io, isFolder } from '../io.js';
 import { ROLLOUT_ROOT, SMOKE_SCRIPT, serveScript, systemdUnit } from '../layout.js';
 import { type Problem, problem } from '../problem.js';
 import type { Progress } from '../progress.js';
@@ -223,6 +223,20 @@ export async function rollback(io: Io, options: RolloutOptions): Promise<Rollout
           'rollout/no-previous',
           `${options.model.name}: ${run.paths.previous} points at no environment: there is nothing to go back to`,
           { fix: '`envgen rollout --status` shows what current and previous are' },
+        ),
+      );
+      return run.report;
+    }
+    // A previous environment deleted since (by hand): switching to it would stop the service.
+    const previousPath = resolvePath(dirname(run.paths.previous), previous.path);
+    if (!(await isFolder(io, join(previousPath, 'conda-meta')))) {
+      run.report.problems.push(
+        problem(
+          'rollout/no-previous',
+          `${options.model.name}: ${run.paths.previous} points at ${previous.path}, which is no conda environment any more (removed since?): nothing was switched`,
+          {
+            fix: `roll the model out again to build it (envgen rollout ${options.model.name}); \`envgen rollout --status\` shows what current and previous are`,
+          },
         ),
       );
       return run.report;

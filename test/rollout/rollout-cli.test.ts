@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readFileSync,
   readlinkSync,
+  symlinkSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -252,6 +253,18 @@ describe('envgen rollout', () => {
     const result = await rollout('chat', '--rollback', '--json');
     expect(result.exitCode).toBe(2);
     expect(codes(result.stdout)).toEqual(['rollout/no-previous']);
+  });
+
+  it('--rollback to a previous environment removed since is refused, and nothing is switched', async () => {
+    const { root, rollout } = await repo();
+    await rollout('chat');
+    const current = readlinkSync(join(root, 'chat', 'current'));
+    // previous points at a versioned environment that is gone (deleted by hand).
+    symlinkSync(join(root, 'chat@000000000000'), join(root, 'chat', 'previous'));
+    const result = await rollout('chat', '--rollback', '--json');
+    expect(result.exitCode).toBe(2);
+    expect(codes(result.stdout)).toEqual(['rollout/no-previous']);
+    expect(readlinkSync(join(root, 'chat', 'current'))).toBe(current);
   });
 
   it("by default keeps its folders in .envgen/rollout, apart from envgen build's .envgen/envs", async () => {
