@@ -6,6 +6,12 @@
 // compiled, does not. Built to dist/code-cache.cjs, a separate entry that bin/envgen require()s,
 // with the content hashes of dist/'s files (ENVGEN_CHUNK_HASHES) put in by the build.
 //
+// Each command has caches of its own (`<file>.<hash>.<command>.v8`): a chunk's cache holds the
+// functions that command compiled, so the first command to load a shared chunk (the YAML parser,
+// the spec's validators) does not decide for the others what is compiled lazily on every run.
+// They are not merged into one: a long command (audit) flushes the bytecode of functions it has
+// not run for a while, which would drop other commands' functions from a merged cache for good.
+//
 // A cache is never needed: a missing, unreadable or rejected one (another V8, other flags) is
 // compiled from source as Node would, and written again after the command; a cache folder that
 // cannot be written costs only speed.
@@ -51,6 +57,18 @@ export interface ChunkLoader {
   save(): number;
 }
 
+/** The cache label of a run whose arguments name no command (`envgen --version`). */
+export const NO_COMMAND = 'none';
+
+/**
+ * The command a run's arguments name, as its caches are labelled: the first argument, when it is
+ * a word that could be a command (`resolve`, `audit`); anything else shares {@link NO_COMMAND}.
+ */
+export function commandOf(argv: readonly string[]): string {
+  const first = argv[0];
+  return first !== undefined && /^[a-z][a-z-]{0,19}$/.test(first) ? first : NO_COMMAND;
+}
+
 interface Loaded {
   exports: unknown;
 }
@@ -69,12 +87,14 @@ const WRAPPER_TAIL = '\n})';
  * A loader of dist/'s CommonJS files, with their code caches in `cacheDir` (none where it is
  * undefined). `hashes` (file name to content hash) names each cache file, so a cache is only ever
  * read for the very file it was made from; a file without a hash is loaded without a cache.
+ * `command` (see {@link commandOf}) names whose caches these are.
  */
 export function chunkLoader(
   cacheDir: string | undefined,
   hashes: Record<string, string> = typeof ENVGEN_CHUNK_HASHES === 'undefined'
     ? {}
     : ENVGEN_CHUNK_HASHES,
+  command: string = NO_COMMAND,
 ): ChunkLoader {
   const modules = new Map<string, Loaded>();
   const unsaved: { script: Script; cacheFile: string }[] = [];
@@ -124,7 +144,8 @@ export function chunkLoader(
     modules.set(file, module);
     const name = basename(file);
     const hash = hashes[name];
-    const cacheFile = cacheDir && hash ? join(cacheDir, `${name}.${hash}.v8`) : undefined;
+    const cacheFile =
+      cacheDir && hash ? join(cacheDir, `${name}.${hash}.${command}.v8`) : undefined;
     const data = cachedData(cacheFile);
     const source = readFileSync(file, 'utf8');
     const script = new Script(`${WRAPPER_HEAD}${source}${WRAPPER_TAIL}`, {
@@ -172,11 +193,14 @@ export function chunkLoader(
 
   /** Removes the old cache files of other builds (see STALE_CACHE_MS); never fails the command. */
   function prune(dir: string): void {
-    const current = new Set(Object.entries(hashes).map(([name, hash]) => `${name}.${hash}.v8`));
+    // Any command's cache of a file of this build: `<file>.<hash>.<command>.v8`.
+    const current = new Set(Object.entries(hashes).map(([name, hash]) => `${name}.${hash}`));
     const before = Date.now() - STALE_CACHE_MS;
     try {
       for (const name of readdirSync(dir)) {
-        if (!/\.v8(\.\d+\.tmp)?$/.test(name) || current.has(name)) continue;
+        if (!/\.v8(\.\d+\.tmp)?$/.test(name)) continue;
+        const ofBuild = /^(.+?\.cjs\.[0-9a-f]+)\.[a-z-]+\.v8/.exec(name)?.[1];
+        if (ofBuild !== undefined && current.has(ofBuild)) continue;
         const path = join(dir, name);
         if (statSync(path).mtimeMs < before) rmSync(path, { force: true });
       }

@@ -16,7 +16,13 @@ import {
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { chunkLoader, codeCacheDir, STALE_CACHE_MS } from '../../src/cli/code-cache.js';
+import {
+  chunkLoader,
+  codeCacheDir,
+  commandOf,
+  NO_COMMAND,
+  STALE_CACHE_MS,
+} from '../../src/cli/code-cache.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -61,21 +67,40 @@ function chunks(): string {
 
 const HASHES = { 'entry.cjs': 'aaaa', 'shared.cjs': 'bbbb' };
 
-/** entry.cjs of `dist` loaded by dist/code-cache.cjs in a node of its own; what save() wrote. */
+/**
+ * entry.cjs of `dist` loaded by dist/code-cache.cjs in a node of its own, for `command`; what
+ * save() wrote.
+ */
 async function run(
   dist: string,
   cache: string,
   hashes: Record<string, string>,
+  command = 'resolve',
 ): Promise<{ answer: number; written: number }> {
   const script = `
     const { chunkLoader } = require(${JSON.stringify(join(ROOT, 'dist', 'code-cache.cjs'))});
-    const loader = chunkLoader(${JSON.stringify(cache)}, ${JSON.stringify(hashes)});
+    const loader = chunkLoader(${JSON.stringify(cache)}, ${JSON.stringify(hashes)}, ${JSON.stringify(command)});
     const answer = loader.load(${JSON.stringify(join(dist, 'entry.cjs'))}).answer();
     process.stdout.write(JSON.stringify({ answer, written: loader.save() }));
   `;
   const { stdout } = await execa(process.execPath, ['-e', script]);
   return JSON.parse(stdout) as { answer: number; written: number };
 }
+
+describe('commandOf', () => {
+  it.each([
+    [['resolve', '--cwd', 'repo'], 'resolve'],
+    [['audit'], 'audit'],
+    [['--version'], NO_COMMAND],
+    [[], NO_COMMAND],
+    [['--cwd', 'repo', 'resolve'], NO_COMMAND],
+    [['Resolve'], NO_COMMAND],
+    [['../x'], NO_COMMAND],
+    [['a'.repeat(21)], NO_COMMAND],
+  ])('%j: %s', (argv, command) => {
+    expect(commandOf(argv)).toBe(command);
+  });
+});
 
 describe('chunkLoader', () => {
   it('loads CommonJS files of dist/ and their siblings, each once', () => {
@@ -97,9 +122,30 @@ describe('chunkLoader', () => {
     const dist = chunks();
     const cache = join(tmpDir(), 'v20');
     expect(await run(dist, cache, HASHES)).toEqual({ answer: 42, written: 2 });
-    expect(readdirSync(cache).sort()).toEqual(['entry.cjs.aaaa.v8', 'shared.cjs.bbbb.v8']);
+    expect(readdirSync(cache).sort()).toEqual([
+      'entry.cjs.aaaa.resolve.v8',
+      'shared.cjs.bbbb.resolve.v8',
+    ]);
     // Accepted by V8: nothing to write again.
     expect(await run(dist, cache, HASHES)).toEqual({ answer: 42, written: 0 });
+  });
+
+  it('keeps a cache per command: another command writes its own and reads only those', async () => {
+    const dist = chunks();
+    const cache = join(tmpDir(), 'v20');
+    await run(dist, cache, HASHES, 'resolve');
+    const resolveCache = readFileSync(join(cache, 'shared.cjs.bbbb.resolve.v8'));
+    expect(await run(dist, cache, HASHES, 'audit')).toEqual({ answer: 42, written: 2 });
+    expect(readdirSync(cache).sort()).toEqual([
+      'entry.cjs.aaaa.audit.v8',
+      'entry.cjs.aaaa.resolve.v8',
+      'shared.cjs.bbbb.audit.v8',
+      'shared.cjs.bbbb.resolve.v8',
+    ]);
+    // resolve's caches were neither rewritten nor needed again.
+    expect(readFileSync(join(cache, 'shared.cjs.bbbb.resolve.v8'))).toEqual(resolveCache);
+    expect(await run(dist, cache, HASHES, 'resolve')).toEqual({ answer: 42, written: 0 });
+    expect(await run(dist, cache, HASHES, 'audit')).toEqual({ answer: 42, written: 0 });
   });
 
   it('a file whose content hash changed is compiled from source, and gets a cache of its own', async () => {
@@ -111,7 +157,7 @@ describe('chunkLoader', () => {
       answer: 63,
       written: 1,
     });
-    expect(readdirSync(cache)).toContain('shared.cjs.cccc.v8');
+    expect(readdirSync(cache)).toContain('shared.cjs.cccc.resolve.v8');
   });
 
   it("a save removes other builds' cache files once they are old, and keeps younger ones", () => {
@@ -120,21 +166,31 @@ describe('chunkLoader', () => {
     mkdirSync(cache, { recursive: true });
     const old = (Date.now() - STALE_CACHE_MS - 60_000) / 1000;
     const files = {
-      oldOtherBuild: 'chunk-OLD.cjs.1111.v8',
-      oldSameFile: 'shared.cjs.0000.v8',
-      oldTemp: 'entry.cjs.2222.v8.123.tmp',
-      youngOtherInstall: 'chunk-NEW.cjs.3333.v8',
+      oldOtherBuild: 'chunk-OLD.cjs.1111.audit.v8',
+      oldSameFile: 'shared.cjs.0000.resolve.v8',
+      oldTemp: 'entry.cjs.2222.resolve.v8.123.tmp',
+      // Named as envgen named caches before they were kept per command.
+      oldUnlabelled: 'entry.cjs.aaaa.v8',
+      // This build's, of another command: not another build's, however old.
+      oldOtherCommand: 'shared.cjs.bbbb.generate.v8',
+      youngOtherInstall: 'chunk-NEW.cjs.3333.resolve.v8',
       notACache: 'README',
     };
     for (const name of Object.values(files)) writeFileSync(join(cache, name), 'x');
-    for (const name of [files.oldOtherBuild, files.oldSameFile, files.oldTemp, files.notACache]) {
+    for (const name of Object.values(files).filter((n) => n !== files.youngOtherInstall)) {
       utimesSync(join(cache, name), old, old);
     }
-    const loader = chunkLoader(cache, HASHES);
+    const loader = chunkLoader(cache, HASHES, 'resolve');
     (loader.load(join(dist, 'entry.cjs')) as { answer(): number }).answer();
     expect(loader.save()).toBe(2);
     expect(readdirSync(cache).sort()).toEqual(
-      ['README', 'chunk-NEW.cjs.3333.v8', 'entry.cjs.aaaa.v8', 'shared.cjs.bbbb.v8'].sort(),
+      [
+        'README',
+        'chunk-NEW.cjs.3333.resolve.v8',
+        'entry.cjs.aaaa.resolve.v8',
+        'shared.cjs.bbbb.resolve.v8',
+        'shared.cjs.bbbb.generate.v8',
+      ].sort(),
     );
   });
 
@@ -142,9 +198,11 @@ describe('chunkLoader', () => {
     const dist = chunks();
     const cache = join(tmpDir(), 'v20');
     await run(dist, cache, HASHES);
-    writeFileSync(join(cache, 'shared.cjs.bbbb.v8'), Buffer.from('not a code cache'));
+    writeFileSync(join(cache, 'shared.cjs.bbbb.resolve.v8'), Buffer.from('not a code cache'));
     expect(await run(dist, cache, HASHES)).toEqual({ answer: 42, written: 1 });
-    expect(readFileSync(join(cache, 'shared.cjs.bbbb.v8')).toString()).not.toBe('not a code cache');
+    expect(readFileSync(join(cache, 'shared.cjs.bbbb.resolve.v8')).toString()).not.toBe(
+      'not a code cache',
+    );
     expect(await run(dist, cache, HASHES)).toEqual({ answer: 42, written: 0 });
   });
 
@@ -152,7 +210,7 @@ describe('chunkLoader', () => {
     const dist = chunks();
     const cache = join(tmpDir(), 'v20');
     expect(await run(dist, cache, { 'entry.cjs': 'aaaa' })).toEqual({ answer: 42, written: 1 });
-    expect(readdirSync(cache)).toEqual(['entry.cjs.aaaa.v8']);
+    expect(readdirSync(cache)).toEqual(['entry.cjs.aaaa.resolve.v8']);
     // A file where the folder would be.
     const blocked = join(tmpDir({ file: 'x' }), 'file', 'v20');
     expect(await run(dist, blocked, HASHES)).toEqual({ answer: 42, written: 0 });
@@ -184,9 +242,13 @@ describe('bin/envgen with the code cache', () => {
     expect(JSON.parse(cold.stdout).models[0].torch).toBe('2.1.2');
     const dir = codeCacheDir({ ENVGEN_CACHE_DIR: cache }) as string;
     const written = readdirSync(dir);
-    // One per file of dist/ the command loaded, named by its content hash.
-    expect(written.some((name) => /^envgen\.cjs\.[0-9a-f]{16}\.v8$/.test(name))).toBe(true);
-    expect(written.some((name) => /^program-\w+\.cjs\.[0-9a-f]{16}\.v8$/.test(name))).toBe(true);
+    // One per file of dist/ the command loaded, named by its content hash and the command.
+    expect(written.some((name) => /^envgen\.cjs\.[0-9a-f]{16}\.resolve\.v8$/.test(name))).toBe(
+      true,
+    );
+    expect(written.some((name) => /^program-\w+\.cjs\.[0-9a-f]{16}\.resolve\.v8$/.test(name))).toBe(
+      true,
+    );
     const warm = await envgen(cache);
     expect([warm.exitCode, warm.stderr, warm.stdout]).toEqual([0, '', cold.stdout]);
     for (const name of written) writeFileSync(join(dir, name), Buffer.alloc(64, 1));
@@ -198,6 +260,16 @@ describe('bin/envgen with the code cache', () => {
     const cache = tmpDir();
     const result = await envgen(cache, { NODE_DISABLE_COMPILE_CACHE: '1' });
     expect(result.exitCode).toBe(0);
+    expect(existsSync(join(cache, 'compile'))).toBe(false);
+  });
+
+  it('writes nothing after a usage error (a mistyped command gets no caches of its own)', async () => {
+    const cache = tmpDir();
+    const typo = await execa(process.execPath, ['bin/envgen', 'resolv'], {
+      env: { ENVGEN_CACHE_DIR: cache, NODE_DISABLE_COMPILE_CACHE: '' },
+      reject: false,
+    });
+    expect(typo.exitCode).toBe(2);
     expect(existsSync(join(cache, 'compile'))).toBe(false);
   });
 });
