@@ -3,7 +3,7 @@
  * Commands receive an `Io`; tests pass one with captured streams and a temp directory, so the
  * code that runs in tests is the code that runs for users.
  */
-import { existsSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import {
   access,
   appendFile,
@@ -221,7 +221,11 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
         return process.stderr.rows;
       },
     },
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    // Read on first use: process.stdin sets up a stream (a millisecond or more) that only `init`'s
+    // questions need.
+    get stdinIsTTY() {
+      return Boolean(process.stdin.isTTY);
+    },
     hostPlatform: `${process.platform === 'darwin' ? 'osx' : process.platform === 'win32' ? 'win' : process.platform}-${process.arch === 'x64' ? '64' : process.arch === 'arm64' ? (process.platform === 'linux' ? 'aarch64' : 'arm64') : process.arch}`,
     readFile: (path, maxBytes = MAX_READ_BYTES) => readRegularFile(path, maxBytes),
     realPath: (path) => realpath(path),
@@ -338,11 +342,15 @@ function readError(code: 'EFTYPE' | 'EFBIG' | 'EISDIR', path: string, what: stri
  * Reads a regular file, refusing anything else before a byte is read, and stops at `maxBytes`:
  * a link to /dev/zero or a file that keeps growing cannot take memory without bound, and a FIFO
  * (opened without blocking) cannot hang the command.
+ *
+ * Synchronous calls behind the promise: a local file is read in microseconds, and each await of
+ * node:fs/promises is a round trip through libuv's thread pool (five per file: open, stat, two
+ * reads, close); audit reads a thousand files, resolve pays the pool's start-up for one.
  */
 async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (info.isDirectory()) throw readError('EISDIR', path, 'illegal operation on a directory');
     if (!info.isFile()) throw readError('EFTYPE', path, 'not a regular file');
     const chunks: Buffer[] = [];
@@ -353,7 +361,7 @@ async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> 
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(want, maxBytes + 1 - total));
       want = READ_CHUNK;
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
@@ -361,7 +369,7 @@ async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> 
     }
     return Buffer.concat(chunks, total);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -17,16 +17,21 @@ import { createWiring } from './wiring.js';
 export async function runCli(argv: readonly string[], givenIo: Io): Promise<number> {
   let exitCode = 0;
   let wroteStdout = false;
-  const io: Io = {
-    ...givenIo,
+  // Copied with its accessors, not spread: a spread would read each getter now (stdinIsTTY
+  // sets up standard input, which only `init` asks about).
+  const io: Io = Object.defineProperties({} as Io, {
+    ...Object.getOwnPropertyDescriptors(givenIo),
     stdout: {
-      isTTY: givenIo.stdout.isTTY,
-      write: (text) => {
-        wroteStdout = true;
-        givenIo.stdout.write(text);
+      enumerable: true,
+      value: {
+        isTTY: givenIo.stdout.isTTY,
+        write: (text: string) => {
+          wroteStdout = true;
+          givenIo.stdout.write(text);
+        },
       },
     },
-  };
+  });
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
