@@ -3,7 +3,7 @@
  * environment file under the folder that git does not ignore (outside git: every file, minus
  * the usual build and dependency folders), and envgen.yaml.
  */
-import { join, posix, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { Io } from '../io.js';
 import { STATE_FOLDER } from '../layout.js';
@@ -24,9 +24,23 @@ const SKIP = new Set([
 ]);
 const MAX_FILES = 20_000;
 
+/**
+ * Whether git could see `root` as part of a work tree: a `.git` (folder, or the file of a
+ * worktree or submodule) in it or a folder above it, or GIT_DIR or GIT_WORK_TREE set (then git
+ * decides). Where this is false, asking git costs starting it (milliseconds) to hear "not a git
+ * repository".
+ */
+export async function mayBeInGitWorkTree(io: Io, root: string): Promise<boolean> {
+  if (io.env.GIT_DIR || io.env.GIT_WORK_TREE) return true;
+  for (let dir = root; ; dir = dirname(dir)) {
+    if (await io.exists(join(dir, '.git'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
+}
+
 /** Every candidate file (relative, POSIX), from git when the folder is in a repository. */
 export async function listFiles(io: Io, root: string): Promise<string[]> {
-  const git = await io.which('git');
+  const git = (await mayBeInGitWorkTree(io, root)) ? await io.which('git') : null;
   if (git) {
     const result = await io.exec(
       git,
