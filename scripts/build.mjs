@@ -12,7 +12,7 @@
 // every start (they are parsed as each chunk loads). ENVGEN_SOURCEMAP=1 writes them, inline, for
 // debugging the bundle (`node --enable-source-maps bin/envgen ...`).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build, transform } from 'esbuild';
 
@@ -51,6 +51,23 @@ const lazyChildProcess = {
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
+// What names this build (ENVGEN_BUILD_ID): the hash of everything the bundle is made from, so
+// caches of what a build computed (src/spec/spec-cache.ts) are never read by another build.
+const buildInputs = ['package.json', 'package-lock.json', 'scripts', 'schemas', 'src', 'templates'];
+function filesUnder(path) {
+  const entries = readdirSync(path, { withFileTypes: true });
+  return entries.flatMap((entry) => {
+    const child = `${path}/${entry.name}`;
+    return entry.isDirectory() ? filesUnder(child) : entry.isFile() ? [child] : [];
+  });
+}
+const buildHash = createHash('sha256');
+for (const input of buildInputs) {
+  const files = statSync(input).isDirectory() ? filesUnder(input).sort() : [input];
+  for (const file of files) buildHash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+}
+const buildId = buildHash.digest('hex').slice(0, 16);
+
 // Chunk names carry content hashes: clear out the previous build's chunks.
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
@@ -70,6 +87,7 @@ const { outputFiles } = await build({
   platform: 'node',
   target: 'node20',
   external: Object.keys(pkg.dependencies ?? {}),
+  define: { ENVGEN_BUILD_ID: JSON.stringify(buildId) },
   plugins: [jsonAsParse, lazyChildProcess],
   alias: {
     // yaml's ES-module build (the same code its package exports to browsers; its only difference

@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export type CacheKind = 'compile' | 'repodata' | 'osv';
+export type CacheKind = 'compile' | 'repodata' | 'osv' | 'spec';
 
 export function cacheDir(env: Record<string, string | undefined>, kind: CacheKind): string {
   const own = env.ENVGEN_CACHE_DIR;

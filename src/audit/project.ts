@@ -5,8 +5,9 @@
 import { posix } from 'node:path';
 import { resolveSpec } from '../compat/resolve-spec.js';
 import { compatTable } from '../compat/table.js';
+import type { Io } from '../io.js';
 import { UserError } from '../problem.js';
-import { parseSpecText } from '../spec/load-spec.js';
+import { loadSpecText, parseSpecText } from '../spec/load-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { type PythonScan, scanPython } from './python-scan.js';
 import type { Project } from './types.js';
@@ -41,13 +42,33 @@ function projectSpec(text: string | undefined): LoadedSpec | undefined {
   }
 }
 
+/** {@link projectSpec}, through the spec cache (see loadSpecText): what to give makeProject. */
+export async function loadProjectSpec(
+  io: Io,
+  files: ReadonlyMap<string, string>,
+): Promise<{ spec: LoadedSpec | undefined }> {
+  const text = files.get(PROJECT_SPEC);
+  if (text === undefined) return { spec: undefined };
+  try {
+    return { spec: await loadSpecText(io, text, PROJECT_SPEC) };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { spec: undefined };
+  }
+}
+
+/**
+ * The project of the audited `files`. `loaded`: the spec as {@link loadProjectSpec} loaded it;
+ * without it, envgen.yaml among the files is parsed here.
+ */
 export function makeProject(
   root: string,
   files: ReadonlyMap<string, string>,
   trustedRegistries: string[] = [],
   pins: Record<string, string> = {},
+  loaded: { spec: LoadedSpec | undefined } = { spec: projectSpec(files.get(PROJECT_SPEC)) },
 ): Project {
-  const spec = projectSpec(files.get(PROJECT_SPEC));
+  const { spec } = loaded;
   const table = compatTable(spec?.spec.compat ? [spec.spec.compat] : []);
   const models = spec ? resolveSpec(table, spec, Object.keys(spec.spec.models)).models : [];
   let folders: Map<string, string[]> | undefined;

@@ -17,7 +17,7 @@ import {
   type FileInput,
   kindByName,
 } from './engine.js';
-import { makeProject } from './project.js';
+import { loadProjectSpec, makeProject } from './project.js';
 import { applyEdits } from './text-edits.js';
 import type { Project, Target } from './types.js';
 
@@ -141,7 +141,7 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
     }
     inputs.push({ file, text: texts.get(file) ?? '', kind });
   }
-  const project = makeProject(root, texts);
+  const project = makeProject(root, texts, [], {}, await loadProjectSpec(io, texts));
   const config = configOf(project);
   config.ignore.push(...run.ignore);
   if (run.only.length > 0) config.only = [...run.only];
@@ -171,7 +171,13 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
       }
       result = auditTexts(
         inputs,
-        makeProject(root, texts, config.trustedRegistries, project.pins),
+        makeProject(
+          root,
+          texts,
+          config.trustedRegistries,
+          project.pins,
+          await loadProjectSpec(io, texts),
+        ),
         config,
       );
       if (!changed) break;

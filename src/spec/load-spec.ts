@@ -1,7 +1,8 @@
 /**
  * Loads `envgen.yaml`: reads it, refuses what is not a YAML text, parses it keeping positions,
  * validates it against `schemas/envgen.schema.json` and checks every package entry. All
- * problems of one file are reported together (exit 2); nothing is returned half-valid.
+ * problems of one file are reported together (exit 2); nothing is returned half-valid. A text
+ * this build has loaded before comes from the spec cache (src/spec/spec-cache.ts).
  */
 import { dirname, relative } from 'node:path';
 import type { Io } from '../io.js';
@@ -10,6 +11,7 @@ import { type SourceFileProblem, sourceFileCode } from '../problem-codes.js';
 import { checkBundles, checkPackageEntries } from './check-entries.js';
 import { checkObserve } from './observe.js';
 import { schemaProblems } from './schema-problems.js';
+import { cachedSpec, keepSpec, lazyLocate, type SpecCache, specCache } from './spec-cache.js';
 import type { LoadedSpec, Spec } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
 
@@ -22,7 +24,24 @@ export const SPEC_FILE = 'envgen.yaml';
 export async function loadSpec(io: Io, path: string): Promise<LoadedSpec> {
   const file = relative(io.cwd, path) || path;
   const text = await readText(io, path, file, 'spec');
-  return parseSpecText(text, file);
+  return loadSpecText(io, text, file);
+}
+
+/**
+ * A spec's text, loaded: from the spec cache where this build has loaded the same text before,
+ * else parsed, validated (throwing {@link UserError} as {@link parseSpecText} does) and kept.
+ */
+export async function loadSpecText(
+  io: Io,
+  text: string,
+  file: string,
+  cache: SpecCache | undefined = specCache(io),
+): Promise<LoadedSpec> {
+  const cached = cache ? await cachedSpec(io, cache, text) : undefined;
+  if (cached) return { file, spec: cached, locate: lazyLocate(text, file) };
+  const loaded = parseSpecText(text, file);
+  if (cache) await keepSpec(io, cache, text, loaded.spec);
+  return loaded;
 }
 
 /** Parses and validates spec text. */
