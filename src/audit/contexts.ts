@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { DockerfileParser, Instruction } from 'dockerfile-ast';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { generatedPlace } from '../layout.js';
+import { SPEC_FILE } from '../spec/load-spec.js';
 import { isStackOverflow } from '../spec/yaml-source.js';
 import { matchSpecOf } from './match-specs.js';
 import { scanPython } from './python-scan.js';
@@ -50,7 +51,8 @@ if (typeof splitArguments === 'function') {
 
 export type Parsed<T> =
   | { ok: true; context: T }
-  | { ok: false; line: number; column: number; message: string };
+  /** `fix`: what to do when it is not the syntax (which the finding says by default). */
+  | { ok: false; line: number; column: number; message: string; fix?: string };
 
 /** An environment file nested deeper than the YAML reader follows: a parse failure, not a crash. */
 const TOO_DEEP = {
@@ -378,6 +380,16 @@ function toInstruction(raw: Instruction): DockerInstruction {
 
 /** envgen.yaml, as the SPEC rules read it: the spec the project loaded. */
 export function specContext(file: string, text: string, project: Project): Parsed<SpecContext> {
+  // `--kind spec` on another file: the rules would read the project's spec, not this one.
+  if (file !== SPEC_FILE) {
+    return {
+      ok: false,
+      line: 1,
+      column: 1,
+      message: `only the audited folder's ${SPEC_FILE} is read as the spec`,
+      fix: `audit this one from its folder: \`envgen audit --cwd ${posix.dirname(file)}\``,
+    };
+  }
   const spec = project.spec;
   if (!spec) return { ok: false, line: 1, column: 1, message: 'the spec could not be loaded' };
   return { ok: true, context: { ...fileContext(file, text, project), spec } };

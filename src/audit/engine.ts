@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import type { Diagnostic } from '../problem.js';
 import type { AuditRuleId } from '../problem-codes.js';
+import { SPEC_FILE } from '../spec/load-spec.js';
 import { CATALOGUE } from './catalogue.js';
 import {
   dockerfileContext,
@@ -79,7 +80,8 @@ export function auditTexts(
         line: parsed.line,
         column: parsed.column,
         message: parsed.message,
-        fix: 'fix the syntax at this line; the other rules could not run on this file',
+        fix:
+          parsed.fix ?? 'fix the syntax at this line; the other rules could not run on this file',
         fixable: false,
       });
       continue;
@@ -259,10 +261,15 @@ function pragmas(
   return { file, lines };
 }
 
-/** Which kind of file a path is, by its name (environment files also by content, elsewhere). */
+/**
+ * Which kind of file a path (relative to the audited folder) is, by its name (environment files
+ * also by content, elsewhere). The spec is the folder's own envgen.yaml, the one the project
+ * loads: a file of that name below it is another project's, and `envgen.yml` (the workflow
+ * `envgen ci github` writes, `.github/workflows/envgen.yml`) is not a spec at all.
+ */
 export function kindByName(path: string): Target | undefined {
   const name = posix.basename(path);
-  if (name === 'envgen.yaml' || name === 'envgen.yml') return 'spec';
+  if (path === SPEC_FILE) return 'spec';
   // Docker's `-f` conventions: Dockerfile, Dockerfile.gpu, Dockerfile-cpu, Dockerfile_amd,
   // api.Dockerfile, Containerfile (and the same for Containerfile).
   const dockerfile =

@@ -388,3 +388,39 @@ describe('envgen audit: folders', () => {
     expect(diagnostics.map((d) => d.file)).toContain('build/Dockerfile');
   });
 });
+
+describe('which file is the spec', () => {
+  /** The example repo (with the workflow `envgen ci github` writes) and a driver below CUDA 11's floor. */
+  function exampleBelowFloor(): string {
+    const dir = tmpDir();
+    cpSync('fixtures/example-repo', dir, { recursive: true });
+    const spec = join(dir, 'envgen.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('"535.104.05"', '"440.33.01"'));
+    return dir;
+  }
+
+  it("the folder's envgen.yaml only: .github/workflows/envgen.yml is not audited as a spec", async () => {
+    const dir = exampleBelowFloor();
+    const { diagnostics } = await audit(dir);
+    const spec002 = diagnostics.filter((d) => d.ruleId === 'SPEC002');
+    expect(spec002.map((d) => d.file)).toEqual(['envgen.yaml', 'envgen.yaml']);
+    expect(diagnostics.some((d) => d.file.startsWith('.github/'))).toBe(false);
+  });
+
+  it('--kind spec on an envgen.yaml below the folder: SPEC000, exit 2, and how to audit it', async () => {
+    const dir = exampleBelowFloor();
+    cpSync(join(dir, 'envgen.yaml'), join(dir, 'sub', 'envgen.yaml'));
+    const result = await runEnvgen(
+      ['audit', '--kind', 'spec', 'sub/envgen.yaml', '--format', 'json'],
+      { cwd: dir },
+    );
+    expect(result.exitCode).toBe(2);
+    const [only, ...rest] = JSON.parse(result.stdout).diagnostics;
+    expect(rest).toEqual([]);
+    expect([only.ruleId, only.file, only.fix]).toEqual([
+      'SPEC000',
+      'sub/envgen.yaml',
+      'audit this one from its folder: `envgen audit --cwd sub`',
+    ]);
+  });
+});

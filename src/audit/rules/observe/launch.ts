@@ -396,12 +396,14 @@ export function viaText(launch: Launch): string {
 export function specLaunches(ctx: SpecContext): (Launch & { model: string })[] {
   const { spec, locate } = ctx.spec;
   const out: (Launch & { model: string })[] = [];
-  const observed = locate(['defaults', 'observe']) !== undefined;
+  // Whether `observe:` is written (even empty) is read from the spec's value: a position is
+  // asked for only where a launch is found (from the spec cache, that parses the YAML).
+  const observed = spec.defaults?.observe !== undefined;
   for (const [model, settings] of Object.entries(spec.models ?? {})) {
     const command = settings.serve?.command;
     if (!Array.isArray(command) || command.length === 0) continue;
     if (ctx.project.text(modelDockerfile(model)) !== undefined) continue;
-    if (observed || locate(['models', model, 'observe']) !== undefined) continue;
+    if (observed || settings.observe !== undefined) continue;
     const at = locate(['models', model, 'serve', 'command']) ??
       locate(['models', model, 'serve']) ?? { line: 1, column: 1 };
     for (const words of commandsIn(command)) {

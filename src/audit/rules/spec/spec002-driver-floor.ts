@@ -17,7 +17,9 @@ function check(ctx: SpecContext): Finding[] {
   if (!driver) return [];
   // The same table the resolver used, so a `compat:` overlay moves the floors here too.
   const table = ctx.project.table;
-  const fallback = locate(['fleet', 'driver']) ?? locate(['fleet']) ?? { line: 1, column: 1 };
+  // Asked for only when a finding needs it: from the spec cache, a position parses the YAML.
+  const fallback = (): Position =>
+    locate(['fleet', 'driver']) ?? locate(['fleet']) ?? { line: 1, column: 1 };
   const found = new Map<string, Below>();
   const add = (at: Position, model: string, cuda: string, floor: CompatFloor): void => {
     const key = `${at.line}:${at.column}:${floor.cudaMajor}`;
@@ -35,7 +37,7 @@ function check(ctx: SpecContext): Finding[] {
       // The resolver found no CUDA build for this driver; say so only when no family at all runs.
       const lowest = floors[0];
       if (!resolved && lowest && compareDriver(driver, lowest.linux) < 0) {
-        add(fallback, name, 'auto', lowest);
+        add(fallback(), name, 'auto', lowest);
       }
       continue;
     }
@@ -44,7 +46,7 @@ function check(ctx: SpecContext): Finding[] {
     const at =
       (model.cuda ? locate(['models', name, 'cuda']) : undefined) ??
       (spec.defaults?.cuda ? locate(['defaults', 'cuda']) : undefined) ??
-      fallback;
+      fallback();
     add(at, name, cuda, floor);
   }
   const runnable = floors
