@@ -5,6 +5,7 @@
  */
 import {
   closeSync,
+  constants,
   existsSync,
   fstatSync,
   openSync,
@@ -12,24 +13,18 @@ import {
   readSync,
   unlinkSync,
 } from 'node:fs';
-import {
-  access,
-  appendFile,
-  constants,
-  lstat,
-  mkdir,
-  open,
-  readlink,
-  realpath,
-  rename,
-  rm,
-  rmdir,
-  stat,
-  unlink,
-  writeFile,
-} from 'node:fs/promises';
 import { basename, delimiter, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * node:fs/promises, loaded on first use: requiring it costs about a millisecond of every start,
+ * and a command that only reads files (resolve, which reads them synchronously) never needs it.
+ */
+let fsPromises: typeof import('node:fs/promises') | undefined;
+async function fsp(): Promise<typeof import('node:fs/promises')> {
+  fsPromises ??= await import('node:fs/promises');
+  return fsPromises;
+}
 
 export interface OutStream {
   write(text: string): void;
@@ -235,26 +230,26 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
     },
     hostPlatform: `${process.platform === 'darwin' ? 'osx' : process.platform === 'win32' ? 'win' : process.platform}-${process.arch === 'x64' ? '64' : process.arch === 'arm64' ? (process.platform === 'linux' ? 'aarch64' : 'arm64') : process.arch}`,
     readFile: (path, maxBytes = MAX_READ_BYTES) => readRegularFile(path, maxBytes),
-    realPath: (path) => realpath(path),
+    realPath: async (path) => (await fsp()).realpath(path),
     readLink: async (path) => {
       try {
-        return await readlink(path);
+        return await (await fsp()).readlink(path);
       } catch {
         return null;
       }
     },
     modifiedAt: async (path) => {
       try {
-        return (await lstat(path)).mtimeMs;
+        return (await (await fsp()).lstat(path)).mtimeMs;
       } catch {
         return null;
       }
     },
     stageFile,
-    removeEmptyFolder: (path) => rmdir(path).catch(() => undefined),
+    removeEmptyFolder: async (path) => (await fsp()).rmdir(path).catch(() => undefined),
     exists: async (path) => {
       try {
-        await stat(path);
+        await (await fsp()).stat(path);
         return true;
       } catch {
         return false;
@@ -271,8 +266,8 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
       })),
     writeFileAtomic,
     now: () => Date.now(),
-    appendFile: (path, content) => appendFile(path, content),
-    remove: (path) => rm(path, { recursive: true, force: true }),
+    appendFile: async (path, content) => (await fsp()).appendFile(path, content),
+    remove: async (path) => (await fsp()).rm(path, { recursive: true, force: true }),
     which: (program) => which(program, env.PATH ?? ''),
     exec: (file, args, options = {}) =>
       runProcess(file, args, { ...options, env: { ...inherited(), ...options.env } }),
@@ -280,9 +275,9 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
     serveLoopback,
     replaceSymlink,
     createExclusive: async (path, content) => {
-      await mkdir(dirname(path), { recursive: true });
+      await (await fsp()).mkdir(dirname(path), { recursive: true });
       try {
-        await writeFile(path, content, { flag: 'wx' });
+        await (await fsp()).writeFile(path, content, { flag: 'wx' });
         return true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -385,7 +380,7 @@ async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> 
 const READ_CHUNK = 256 * 1024;
 
 async function sha256File(path: string): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const handle = await (await fsp()).open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw readError('EISDIR', path, 'illegal operation on a directory');
@@ -485,7 +480,7 @@ async function missingFolders(dir: string): Promise<string[]> {
 
 async function exists(path: string): Promise<boolean> {
   try {
-    await lstat(path);
+    await (await fsp()).lstat(path);
     return true;
   } catch {
     return false;
@@ -495,7 +490,7 @@ async function exists(path: string): Promise<boolean> {
 async function stageFile(path: string, content: string | Uint8Array): Promise<StagedFile> {
   const dir = dirname(path);
   const createdFolders = await missingFolders(dir);
-  await mkdir(dir, { recursive: true });
+  await (await fsp()).mkdir(dir, { recursive: true });
   // Same directory as the target so the rename stays on one file system (atomic on POSIX).
   // node:crypto loads here, not at start-up: most commands never write a file.
   const { randomBytes } = await import('node:crypto');
@@ -504,10 +499,10 @@ async function stageFile(path: string, content: string | Uint8Array): Promise<St
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   trackTemp(tmp);
   const discard = async (): Promise<void> => {
-    await unlink(tmp).catch(() => undefined);
+    await (await fsp()).unlink(tmp).catch(() => undefined);
     untrackTemp(tmp);
   };
-  const written = writeFile(tmp, content, { flag: 'wx' });
+  const written = (await fsp()).writeFile(tmp, content, { flag: 'wx' });
   writesInFlight.add(written);
   try {
     await written;
@@ -521,7 +516,7 @@ async function stageFile(path: string, content: string | Uint8Array): Promise<St
     createdFolders,
     commit: async () => {
       try {
-        await rename(tmp, path);
+        await (await fsp()).rename(tmp, path);
         untrackTemp(tmp);
       } catch (error) {
         await discard();
@@ -569,13 +564,13 @@ async function fetchThroughProxy(
 async function replaceSymlink(target: string, link: string): Promise<void> {
   const { randomBytes } = await import('node:crypto');
   const { symlink } = await import('node:fs/promises');
-  await mkdir(dirname(link), { recursive: true });
+  await (await fsp()).mkdir(dirname(link), { recursive: true });
   const temp = join(dirname(link), `.${basename(link)}.${randomBytes(6).toString('hex')}.tmp`);
   await symlink(target, temp);
   try {
-    await rename(temp, link);
+    await (await fsp()).rename(temp, link);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await (await fsp()).unlink(temp).catch(() => undefined);
     throw error;
   }
 }
@@ -653,8 +648,8 @@ async function which(program: string, path: string): Promise<string | null> {
           .map((dir) => join(dir, program));
   for (const candidate of candidates) {
     try {
-      await access(candidate, constants.X_OK);
-      if ((await stat(candidate)).isFile()) return candidate;
+      await (await fsp()).access(candidate, constants.X_OK);
+      if ((await (await fsp()).stat(candidate)).isFile()) return candidate;
     } catch {
       // not here; try the next directory
     }

@@ -341,3 +341,37 @@ describe('envgen rules', () => {
     expect(stdout).toContain('unconfirmed');
   });
 });
+
+describe('standard input', () => {
+  /** The machine's Io, but standard input is a terminal whose every look is counted. */
+  function countingStdin(answer: boolean) {
+    let looks = 0;
+    const base = createNodeIo();
+    const io = Object.defineProperties(
+      { ...base, stdout: { write: () => undefined, isTTY: false } },
+      {
+        stdinIsTTY: {
+          enumerable: true,
+          get: () => {
+            looks++;
+            return answer;
+          },
+        },
+      },
+    ) as typeof base;
+    return { io, looks: () => looks };
+  }
+
+  it('is not looked at by a command that asks nothing (it is set up on first look)', async () => {
+    const { io, looks } = countingStdin(true);
+    expect(await runCli(['resolve', '--torch', '2.1', '--cuda', '11.8', '--json'], io)).toBe(0);
+    expect(looks()).toBe(0);
+  });
+
+  it('is looked at, through runCli, by init, which asks questions only on a terminal', async () => {
+    const { io, looks } = countingStdin(false);
+    const dir = tmpDir({ 'requirements.txt': 'torch==2.1.2\n' });
+    expect(await runCli(['init', '--cwd', dir], io)).toBe(0);
+    expect(looks()).toBeGreaterThan(0);
+  });
+});
