@@ -6,10 +6,14 @@
  * (see {@link lazyLocate}), with the same positions as a first load.
  *
  * In `$ENVGEN_CACHE_DIR/spec` (default `~/.cache/envgen/spec`), one file per text, named
- * `<build>-<sha256>.json`: a build of envgen never reads what another build wrote, so a change
+ * `<build>-<sha256>.spec`: a build of envgen never reads what another build wrote, so a change
  * to how specs are read can never be hidden by an old cache. Only a spec that loaded without a
  * problem, and whose value JSON keeps exactly, is written. A cache that cannot be read or
  * written only costs the parse.
+ *
+ * A file is the SHA-256 of the spec's JSON on its first line, then that JSON: a file whose JSON
+ * does not match its digest (a disk error, an edit by hand) is not used, so a cached spec is
+ * always one that loaded, never a value of another shape for the commands to trip over.
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -45,9 +49,12 @@ export function specCache(io: Io, build: string | undefined = BUILD_ID): SpecCac
   return build === undefined ? undefined : { dir: cacheDir(io.env, 'spec'), build };
 }
 
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 function fileOf(cache: SpecCache, text: string): string {
-  const digest = createHash('sha256').update(text).digest('hex');
-  return join(cache.dir, `${cache.build}-${digest}.json`);
+  return join(cache.dir, `${cache.build}-${sha256(text)}.spec`);
 }
 
 /** The spec of `text` as a first load of it gave it, or undefined when none is cached. */
@@ -57,8 +64,12 @@ export async function cachedSpec(
   text: string,
 ): Promise<Spec | undefined> {
   try {
-    const kept = JSON.parse((await io.readFile(fileOf(cache, text), MAX_CACHED_BYTES)).toString());
-    return isMap(kept) && isMap(kept.spec) ? (kept.spec as unknown as Spec) : undefined;
+    const kept = (await io.readFile(fileOf(cache, text), MAX_CACHED_BYTES)).toString();
+    const newline = kept.indexOf('\n');
+    const json = kept.slice(newline + 1);
+    if (newline < 0 || kept.slice(0, newline) !== sha256(json)) return undefined;
+    const spec: unknown = JSON.parse(json);
+    return isMap(spec) ? (spec as unknown as Spec) : undefined;
   } catch {
     return undefined;
   }
@@ -71,7 +82,8 @@ export async function cachedSpec(
 export async function keepSpec(io: Io, cache: SpecCache, text: string, spec: Spec): Promise<void> {
   if (!jsonKeeps(spec)) return;
   try {
-    await io.writeFileAtomic(fileOf(cache, text), JSON.stringify({ spec }));
+    const json = JSON.stringify(spec);
+    await io.writeFileAtomic(fileOf(cache, text), `${sha256(json)}\n${json}`);
     await prune(io, cache);
   } catch {
     // Read-only home, full disk: the next load parses again.
@@ -83,7 +95,7 @@ async function prune(io: Io, cache: SpecCache): Promise<void> {
   const now = io.now();
   const own: { path: string; at: number }[] = [];
   for (const entry of await io.readDir(cache.dir)) {
-    if (!entry.isFile || !entry.name.endsWith('.json')) continue;
+    if (!entry.isFile || !entry.name.endsWith('.spec')) continue;
     const path = join(cache.dir, entry.name);
     const at = await io.modifiedAt(path);
     if (at === null) continue;

@@ -26,6 +26,8 @@ import { tmpDir } from '../helpers/tmp-dir.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 const SPEC = `version: 1
 fleet:
   driver: "535.104.05"
@@ -69,13 +71,17 @@ describe('spec cache', () => {
     const first = await loadSpecText(io, SPEC, 'envgen.yaml', cache);
     const written = readdirSync(dir);
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatch(/^b1-[0-9a-f]{64}\.json$/);
-    // What the cache holds is what the next load returns: change it and the load shows it.
+    expect(written[0]).toMatch(/^b1-[0-9a-f]{64}\.spec$/);
+    // The file: the digest of the spec's JSON, then the JSON.
     const file = join(dir, written[0] as string);
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as { spec: Spec };
-    expect(kept.spec).toEqual(first.spec);
-    (kept.spec.models.m as { torch: string }).torch = '2.4';
-    writeFileSync(file, JSON.stringify(kept));
+    const [digest, json] = readFileSync(file, 'utf8').split('\n') as [string, string];
+    expect(digest).toBe(sha256(json));
+    const kept = JSON.parse(json) as Spec;
+    expect(kept).toEqual(first.spec);
+    // What the cache holds is what the next load returns: change it (with its digest) and the
+    // load shows it.
+    (kept.models.m as { torch: string }).torch = '2.4';
+    writeFileSync(file, `${sha256(JSON.stringify(kept))}\n${JSON.stringify(kept)}`);
     const second = await loadSpecText(io, SPEC, 'envgen.yaml', cache);
     expect(second.spec.models.m?.torch).toBe('2.4');
     expect(second.file).toBe('envgen.yaml');
@@ -125,9 +131,20 @@ describe('spec cache', () => {
     const cache = specCache(io, 'b1');
     await loadSpecText(io, SPEC, 'envgen.yaml', cache);
     const file = join(dir, readdirSync(dir)[0] as string);
-    for (const corrupt of ['{"spec": [', '[]', '{"spec": 3}']) {
+    const changed = '{"version":1,"models":{}}';
+    for (const corrupt of [
+      '',
+      '{"version":1}',
+      `${sha256('[')}\n[`,
+      `${sha256('[]')}\n[]`,
+      // Valid JSON of a spec, but not what the digest says.
+      `${sha256(SPEC)}\n${changed}`,
+    ]) {
       writeFileSync(file, corrupt);
       expect((await loadSpecText(io, SPEC, 'envgen.yaml', cache)).spec.models.m?.torch).toBe('2.1');
+      // Written again, whole.
+      const [digest, json] = readFileSync(file, 'utf8').split('\n') as [string, string];
+      expect(digest).toBe(sha256(json));
     }
     // A file where the cache folder would be.
     const blocked = tmpDir({ spec: 'a file' });
@@ -146,17 +163,17 @@ describe('spec cache', () => {
       await keepSpec(io, cache, text, spec);
       // As if written a second apart, the first longest ago.
       const at = Date.now() / 1000 - (texts.length - i);
-      utimesSync(join(dir, `b1-${createHash('sha256').update(text).digest('hex')}.json`), at, at);
+      utimesSync(join(dir, `b1-${sha256(text)}.spec`), at, at);
     }
     const old = (Date.now() - STALE_SPEC_MS - 60_000) / 1000;
-    writeFileSync(join(dir, 'b0-old.json'), '{}');
-    utimesSync(join(dir, 'b0-old.json'), old, old);
-    writeFileSync(join(dir, 'b9-young.json'), '{}');
+    writeFileSync(join(dir, 'b0-old.spec'), '{}');
+    utimesSync(join(dir, 'b0-old.spec'), old, old);
+    writeFileSync(join(dir, 'b9-young.spec'), '{}');
     await keepSpec(io, cache, `${SPEC}# last\n`, spec);
     const left = readdirSync(dir);
     expect(left.filter((n) => n.startsWith('b1-'))).toHaveLength(MAX_CACHED_SPECS);
-    expect(left).toContain('b9-young.json');
-    expect(left).not.toContain('b0-old.json');
+    expect(left).toContain('b9-young.spec');
+    expect(left).not.toContain('b0-old.spec');
     // The ones written first went; the last is there.
     expect(await cachedSpec(io, cache, texts[0] as string)).toBeUndefined();
     expect(await cachedSpec(io, cache, texts[2] as string)).toBeUndefined();
@@ -180,7 +197,7 @@ describe('bin/envgen with the spec cache', () => {
     const first = await run();
     const files = readdirSync(join(cache, 'spec'));
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^[0-9a-f]{16}-[0-9a-f]{64}\.json$/);
+    expect(files[0]).toMatch(/^[0-9a-f]{16}-[0-9a-f]{64}\.spec$/);
     const second = await run();
     expect(second.stdout).toBe(first.stdout);
     expect(readdirSync(join(cache, 'spec'))).toEqual(files);
