@@ -3,7 +3,7 @@
  * tree (so .gitignore holds), a walk of the folder outside one, and git not started at all where
  * no `.git` says it could answer. Real git and real folders; only `which` and `exec` are watched.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -11,8 +11,14 @@ import { listFiles, mayBeInGitWorkTree } from '../../src/audit/discover.js';
 import { createNodeIo, type Io } from '../../src/io.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
+/** This process's environment without git's variables (an empty GIT_DIR would mislead git). */
+function withoutGitVariables(): Record<string, string | undefined> {
+  const { GIT_DIR: _dir, GIT_WORK_TREE: _tree, ...env } = process.env;
+  return env;
+}
+
 /** The machine's Io, recording the programs looked up and run. */
-function watchedIo(env: Record<string, string | undefined> = process.env): {
+function watchedIo(env: Record<string, string | undefined> = withoutGitVariables()): {
   io: Io;
   asked: string[];
 } {
@@ -44,7 +50,7 @@ const FILES = {
 describe('listFiles', () => {
   it('outside any git work tree: walks the folder and never starts git', async () => {
     const root = tmpDir(FILES);
-    const { io, asked } = watchedIo({ ...process.env, GIT_DIR: '', GIT_WORK_TREE: '' });
+    const { io, asked } = watchedIo(withoutGitVariables());
     expect(await mayBeInGitWorkTree(io, root)).toBe(false);
     expect((await listFiles(io, root)).sort()).toEqual(
       ['.gitignore', 'Dockerfile', 'envs/a/environment.yml', 'ignored/Dockerfile'].sort(),
@@ -65,8 +71,22 @@ describe('listFiles', () => {
   });
 
   it('a `.git` file (a worktree or a submodule) counts as much as a folder', async () => {
-    const root = tmpDir({ ...FILES, '.git': 'gitdir: /elsewhere/.git/worktrees/x\n' });
-    expect(await mayBeInGitWorkTree(watchedIo().io, join(root, 'envs'))).toBe(true);
+    // A real worktree: git writes `.git` in it as a file naming the main repository's folder.
+    const main = tmpDir(FILES);
+    const git = (args: string[], cwd: string) =>
+      execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd });
+    await git(['init', '-q'], main);
+    await git(['add', '-A'], main);
+    await git(['commit', '-q', '-m', 'files'], main);
+    const worktree = join(tmpDir(), 'wt');
+    await git(['worktree', 'add', '-q', worktree], main);
+    expect(statSync(join(worktree, '.git')).isFile()).toBe(true);
+    const { io, asked } = watchedIo(withoutGitVariables());
+    expect(await mayBeInGitWorkTree(io, join(worktree, 'envs'))).toBe(true);
+    expect((await listFiles(io, worktree)).sort()).toEqual(
+      ['.gitignore', 'Dockerfile', 'envs/a/environment.yml'].sort(),
+    );
+    expect(asked.some((call) => call.includes('ls-files'))).toBe(true);
   });
 
   it('GIT_DIR or GIT_WORK_TREE set: git is asked, whatever the folders say', async () => {
