@@ -49,29 +49,11 @@ export async function listFiles(io: Io, root: string): Promise<string[]> {
     );
     if (result.exitCode === 0) return result.stdout.split('\0').filter(Boolean);
   }
-  // Folders are listed ahead, side by side, as soon as their parent's listing comes back (until
-  // the listings hold MAX_FILES files); the walk itself goes in order and stops as before.
-  type Entries = Awaited<ReturnType<Io['readDir']>>;
-  const listings = new Map<string, Promise<Entries>>();
-  let filesListed = 0;
-  const list = (dir: string): Promise<Entries> => {
-    let listing = listings.get(dir);
-    if (!listing) {
-      listing = io.readDir(dir).catch(() => []);
-      listings.set(dir, listing);
-      void listing.then((entries) => {
-        filesListed += entries.filter((entry) => entry.isFile).length;
-        if (filesListed >= MAX_FILES) return;
-        for (const entry of entries)
-          if (entry.isDirectory && !SKIP.has(entry.name)) list(join(dir, entry.name));
-      });
-    }
-    return listing;
-  };
+  // Outside git: the folder, walked in order (io.readDir answers at once), until MAX_FILES.
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     if (out.length >= MAX_FILES) return;
-    for (const entry of await list(dir)) {
+    for (const entry of await io.readDir(dir).catch(() => [])) {
       if (entry.isDirectory && !SKIP.has(entry.name)) await walk(join(dir, entry.name));
       else if (entry.isFile) out.push(relative(root, join(dir, entry.name)).split(sep).join('/'));
     }

@@ -5,7 +5,6 @@
  * engine over them, and with `fix`, the fixes applied pass after pass.
  */
 import { isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
-import { mapLimit } from '../concurrency.js';
 import { type Io, isFolder, MAX_READ_BYTES } from '../io.js';
 import { type Problem, problem, UserError, usageError } from '../problem.js';
 import { refusedReadProblem, writeTarget } from '../safe-files.js';
@@ -48,9 +47,6 @@ export interface AuditOutcome {
   fixed: { count: number; files: number };
 }
 
-/** File reads in flight at once: enough to overlap I/O, few enough for any ulimit. */
-const READS_AT_ONCE = 32;
-
 /** Fix passes at most: each applies the fixes that do not overlap, then audits again. */
 const MAX_FIX_PASSES = 10;
 
@@ -90,20 +86,11 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
       ...found.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
     ]),
   ];
-  // Read side by side (a repository of hundreds of models means hundreds of files); what each
-  // read gave is then taken in order, as if read one after the other.
-  const reads = await mapLimit(toRead, READS_AT_ONCE, (file) =>
-    io.readFile(join(root, file), MAX_READ_BYTES).then(
-      (bytes) => ({ text: bytes.toString('utf8') }),
-      (error: unknown) => ({ error }),
-    ),
-  );
-  for (const [index, file] of toRead.entries()) {
-    const read = reads[index] as { text: string } | { error: unknown };
-    if ('text' in read) {
-      texts.set(file, read.text);
-    } else {
-      const { error } = read;
+  // One after the other: io.readFile reads a local file at once (nothing to overlap).
+  for (const file of toRead) {
+    try {
+      texts.set(file, (await io.readFile(join(root, file), MAX_READ_BYTES)).toString('utf8'));
+    } catch (error) {
       const refusedRead = refusedReadProblem(file, error, MAX_READ_BYTES);
       if (explicit.includes(file)) {
         throw new UserError([

@@ -28,7 +28,7 @@ import Module from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { cacheDir } from '../cache-dir.js';
+import { cacheDir, STALE_BUILD_MS } from '../cache-dir.js';
 
 /** Content hashes of dist/'s files, by file name, from the build (absent when run from source). */
 declare const ENVGEN_CHUNK_HASHES: Record<string, string> | undefined;
@@ -73,12 +73,8 @@ interface Loaded {
   exports: unknown;
 }
 
-/**
- * A cache file of no file of this build is removed once it is this old (by a save(), which runs
- * only after a miss: the first runs after an install or an upgrade). Younger ones stay: two
- * envgen installs sharing the folder do not evict each other's caches run after run.
- */
-export const STALE_CACHE_MS = 14 * 24 * 60 * 60 * 1000;
+/** A temp file of a save older than this was left by a save that never finished. */
+const TEMP_MS = 60_000;
 
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
 const WRAPPER_TAIL = '\n})';
@@ -191,21 +187,41 @@ export function chunkLoader(
     return written;
   }
 
-  /** Removes the old cache files of other builds (see STALE_CACHE_MS); never fails the command. */
+  /**
+   * Removes, once STALE_BUILD_MS old, the cache files of other builds in `dir` and the folders of
+   * other Node versions beside it; temp files a crashed save left, once a minute old. Never fails
+   * the command: only disk space is lost, and the next save tries again.
+   */
   function prune(dir: string): void {
     // Any command's cache of a file of this build: `<file>.<hash>.<command>.v8`.
     const current = new Set(Object.entries(hashes).map(([name, hash]) => `${name}.${hash}`));
-    const before = Date.now() - STALE_CACHE_MS;
-    try {
-      for (const name of readdirSync(dir)) {
-        if (!/\.v8(\.\d+\.tmp)?$/.test(name)) continue;
-        const ofBuild = /^(.+?\.cjs\.[0-9a-f]+)\.[a-z-]+\.v8/.exec(name)?.[1];
-        if (ofBuild !== undefined && current.has(ofBuild)) continue;
-        const path = join(dir, name);
-        if (statSync(path).mtimeMs < before) rmSync(path, { force: true });
+    const now = Date.now();
+    const removeIfOlder = (path: string, ms: number, recursive = false): void => {
+      try {
+        if (now - statSync(path).mtimeMs > ms) rmSync(path, { force: true, recursive });
+      } catch {
+        // Gone already (another save pruned it), or not ours to remove.
       }
-    } catch {
-      // Only disk space is lost; the next save tries again.
+    };
+    const names = (folder: string): string[] => {
+      try {
+        return readdirSync(folder);
+      } catch {
+        return [];
+      }
+    };
+    for (const name of names(dir)) {
+      if (/\.v8\.\d+\.tmp$/.test(name)) removeIfOlder(join(dir, name), TEMP_MS);
+      else if (name.endsWith('.v8')) {
+        const ofBuild = /^(.+?\.cjs\.[0-9a-f]+)\.[a-z-]+\.v8$/.exec(name)?.[1];
+        if (ofBuild === undefined || !current.has(ofBuild))
+          removeIfOlder(join(dir, name), STALE_BUILD_MS);
+      }
+    }
+    // `compile/<node version>-<arch>`: another Node's folder, last written long ago.
+    const parent = dirname(dir);
+    for (const name of names(parent)) {
+      if (name !== basename(dir)) removeIfOlder(join(parent, name), STALE_BUILD_MS, true);
     }
   }
 

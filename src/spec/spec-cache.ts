@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { cacheDir } from '../cache-dir.js';
+import { cacheDir, STALE_BUILD_MS } from '../cache-dir.js';
 import type { Io } from '../io.js';
 import type { LoadedSpec, Position, Spec } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
@@ -31,8 +31,6 @@ export const BUILD_ID: string | undefined =
 
 /** Specs kept at most per build: more are removed, those written longest ago first. */
 export const MAX_CACHED_SPECS = 64;
-/** Another build's cached spec is removed once this old (by a write, which only a miss makes). */
-export const STALE_SPEC_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** A cached spec is at most this large: a spec file is at most 1 MiB. */
 const MAX_CACHED_BYTES = 4 * 1024 * 1024;
@@ -90,7 +88,7 @@ export async function keepSpec(io: Io, cache: SpecCache, text: string, spec: Spe
   }
 }
 
-/** At most MAX_CACHED_SPECS of this build; other builds' once STALE_SPEC_MS old. */
+/** At most MAX_CACHED_SPECS of this build; other builds' once STALE_BUILD_MS old. */
 async function prune(io: Io, cache: SpecCache): Promise<void> {
   const now = io.now();
   const own: { path: string; at: number }[] = [];
@@ -100,7 +98,7 @@ async function prune(io: Io, cache: SpecCache): Promise<void> {
     const at = await io.modifiedAt(path);
     if (at === null) continue;
     if (entry.name.startsWith(`${cache.build}-`)) own.push({ path, at });
-    else if (now - at > STALE_SPEC_MS) await io.remove(path);
+    else if (now - at > STALE_BUILD_MS) await io.remove(path);
   }
   own.sort((a, b) => b.at - a.at);
   for (const { path } of own.slice(MAX_CACHED_SPECS)) await io.remove(path);

@@ -16,13 +16,8 @@ import {
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import {
-  chunkLoader,
-  codeCacheDir,
-  commandOf,
-  NO_COMMAND,
-  STALE_CACHE_MS,
-} from '../../src/cli/code-cache.js';
+import { STALE_BUILD_MS } from '../../src/cache-dir.js';
+import { chunkLoader, codeCacheDir, commandOf, NO_COMMAND } from '../../src/cli/code-cache.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -164,7 +159,7 @@ describe('chunkLoader', () => {
     const dist = chunks();
     const cache = join(tmpDir(), 'v20');
     mkdirSync(cache, { recursive: true });
-    const old = (Date.now() - STALE_CACHE_MS - 60_000) / 1000;
+    const old = (Date.now() - STALE_BUILD_MS - 60_000) / 1000;
     const files = {
       oldOtherBuild: 'chunk-OLD.cjs.1111.audit.v8',
       oldSameFile: 'shared.cjs.0000.resolve.v8',
@@ -192,6 +187,38 @@ describe('chunkLoader', () => {
         'shared.cjs.bbbb.generate.v8',
       ].sort(),
     );
+  });
+
+  it("a save removes a temp file a crashed save left (this build's too), and other Node versions' folders once old", () => {
+    const dist = chunks();
+    const compile = tmpDir();
+    const cache = join(compile, 'v20.20.2-x64');
+    mkdirSync(cache, { recursive: true });
+    const minuteAgo = (Date.now() - 120_000) / 1000;
+    const old = (Date.now() - STALE_BUILD_MS - 60_000) / 1000;
+    // This build's, a save's temp file two minutes old; and one just being written.
+    writeFileSync(join(cache, 'shared.cjs.bbbb.audit.v8.999.tmp'), 'x');
+    utimesSync(join(cache, 'shared.cjs.bbbb.audit.v8.999.tmp'), minuteAgo, minuteAgo);
+    writeFileSync(join(cache, 'shared.cjs.bbbb.audit.v8.998.tmp'), 'x');
+    for (const [folder, at] of [
+      ['v18.20.0-x64', old],
+      ['v22.1.0-x64-compile-cache', old],
+      ['v22.23.3-x64', Date.now() / 1000],
+    ] as const) {
+      mkdirSync(join(compile, folder, 'inner'), { recursive: true });
+      utimesSync(join(compile, folder), at, at);
+    }
+    const loader = chunkLoader(cache, HASHES, 'resolve');
+    (loader.load(join(dist, 'entry.cjs')) as { answer(): number }).answer();
+    expect(loader.save()).toBe(2);
+    expect(readdirSync(cache).sort()).toEqual(
+      [
+        'entry.cjs.aaaa.resolve.v8',
+        'shared.cjs.bbbb.audit.v8.998.tmp',
+        'shared.cjs.bbbb.resolve.v8',
+      ].sort(),
+    );
+    expect(readdirSync(compile).sort()).toEqual(['v20.20.2-x64', 'v22.23.3-x64']);
   });
 
   it('a corrupt cache is rejected, the file compiled from source, and the cache written again', async () => {

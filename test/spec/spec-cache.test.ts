@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { STALE_BUILD_MS } from '../../src/cache-dir.js';
 import { createNodeIo, type Io } from '../../src/io.js';
 import { UserError } from '../../src/problem.js';
 import { loadSpecText, parseSpecText } from '../../src/spec/load-spec.js';
@@ -18,7 +19,6 @@ import {
   jsonKeeps,
   keepSpec,
   MAX_CACHED_SPECS,
-  STALE_SPEC_MS,
   specCache,
 } from '../../src/spec/spec-cache.js';
 import type { Spec } from '../../src/spec/types.js';
@@ -165,7 +165,7 @@ describe('spec cache', () => {
       const at = Date.now() / 1000 - (texts.length - i);
       utimesSync(join(dir, `b1-${sha256(text)}.spec`), at, at);
     }
-    const old = (Date.now() - STALE_SPEC_MS - 60_000) / 1000;
+    const old = (Date.now() - STALE_BUILD_MS - 60_000) / 1000;
     writeFileSync(join(dir, 'b0-old.spec'), '{}');
     utimesSync(join(dir, 'b0-old.spec'), old, old);
     writeFileSync(join(dir, 'b9-young.spec'), '{}');
