@@ -563,7 +563,7 @@ async function fetchThroughProxy(
 
 async function replaceSymlink(target: string, link: string): Promise<void> {
   const { randomBytes } = await import('node:crypto');
-  const { symlink } = await import('node:fs/promises');
+  const { symlink } = await fsp();
   await (await fsp()).mkdir(dirname(link), { recursive: true });
   const temp = join(dirname(link), `.${basename(link)}.${randomBytes(6).toString('hex')}.tmp`);
   await symlink(target, temp);

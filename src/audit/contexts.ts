@@ -387,7 +387,10 @@ export function specContext(file: string, text: string, project: Project): Parse
       line: 1,
       column: 1,
       message: `only the audited folder's ${SPEC_FILE} is read as the spec`,
-      fix: `audit this one from its folder: \`envgen audit --cwd ${posix.dirname(file)}\``,
+      fix:
+        posix.basename(file) === SPEC_FILE
+          ? `audit this one from its folder: \`envgen audit --cwd ${posix.dirname(file)}\``
+          : `envgen reads a spec only from a file named ${SPEC_FILE}: audit it under that name, from its folder`,
     };
   }
   const spec = project.spec;

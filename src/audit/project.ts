@@ -7,13 +7,10 @@ import { resolveSpec } from '../compat/resolve-spec.js';
 import { compatTable } from '../compat/table.js';
 import type { Io } from '../io.js';
 import { UserError } from '../problem.js';
-import { loadSpecText, parseSpecText } from '../spec/load-spec.js';
+import { loadSpecText, parseSpecText, SPEC_FILE } from '../spec/load-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { type PythonScan, scanPython } from './python-scan.js';
 import type { Project } from './types.js';
-
-/** The spec file audit reads beside the audited files, relative to the root. */
-const PROJECT_SPEC = 'envgen.yaml';
 
 /**
  * What makes a Python file one the OBS rules look into: the multiprocess folder, fork hooks,
@@ -35,7 +32,7 @@ const PYTHON_OF_INTEREST = [
 function projectSpec(text: string | undefined): LoadedSpec | undefined {
   if (text === undefined) return undefined;
   try {
-    return parseSpecText(text, PROJECT_SPEC);
+    return parseSpecText(text, SPEC_FILE);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return undefined;
@@ -47,10 +44,10 @@ export async function loadProjectSpec(
   io: Io,
   files: ReadonlyMap<string, string>,
 ): Promise<{ spec: LoadedSpec | undefined }> {
-  const text = files.get(PROJECT_SPEC);
+  const text = files.get(SPEC_FILE);
   if (text === undefined) return { spec: undefined };
   try {
-    return { spec: await loadSpecText(io, text, PROJECT_SPEC) };
+    return { spec: await loadSpecText(io, text, SPEC_FILE) };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return { spec: undefined };
@@ -66,7 +63,7 @@ export function makeProject(
   files: ReadonlyMap<string, string>,
   trustedRegistries: string[] = [],
   pins: Record<string, string> = {},
-  loaded: { spec: LoadedSpec | undefined } = { spec: projectSpec(files.get(PROJECT_SPEC)) },
+  loaded: { spec: LoadedSpec | undefined } = { spec: projectSpec(files.get(SPEC_FILE)) },
 ): Project {
   const { spec } = loaded;
   const table = compatTable(spec?.spec.compat ? [spec.spec.compat] : []);

@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:pa
 import { type Io, isFolder, MAX_READ_BYTES } from '../io.js';
 import { type Problem, problem, UserError, usageError } from '../problem.js';
 import { refusedReadProblem, writeTarget } from '../safe-files.js';
+import { SPEC_FILE } from '../spec/load-spec.js';
 import { kindOf, listFiles } from './discover.js';
 import {
   type AuditConfig,
@@ -128,7 +129,8 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
     }
     inputs.push({ file, text: texts.get(file) ?? '', kind });
   }
-  const project = makeProject(root, texts, [], {}, await loadProjectSpec(io, texts));
+  let loaded = await loadProjectSpec(io, texts);
+  const project = makeProject(root, texts, [], {}, loaded);
   const config = configOf(project);
   config.ignore.push(...run.ignore);
   if (run.only.length > 0) config.only = [...run.only];
@@ -152,19 +154,15 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
         texts.set(file, fixed);
         const input = inputs.find((i) => i.file === file);
         if (input) input.text = fixed;
+        // Loaded again only when a fix changed it (each text loaded goes to the spec cache).
+        if (file === SPEC_FILE) loaded = await loadProjectSpec(io, texts);
         fixedCount += applied;
         fixedFiles.add(file);
         changed = true;
       }
       result = auditTexts(
         inputs,
-        makeProject(
-          root,
-          texts,
-          config.trustedRegistries,
-          project.pins,
-          await loadProjectSpec(io, texts),
-        ),
+        makeProject(root, texts, config.trustedRegistries, project.pins, loaded),
         config,
       );
       if (!changed) break;

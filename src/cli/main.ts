@@ -9,6 +9,15 @@ import { BUGS_URL, VERSION } from './version.js';
  */
 const VERSION_ONLY = new Set(['--version', '-V']);
 
+/**
+ * Whether a run that exited with `code` went through, so bin/envgen keeps the code it compiled
+ * (src/cli/code-cache.ts): done, findings, or something missing where it runs; not bad input or
+ * usage (a mistyped command would get caches of its own), an interrupt or an internal error.
+ */
+export function ranThrough(code: number): boolean {
+  return code === EXIT.ok || code === EXIT.failed || code === EXIT.environment;
+}
+
 export async function main(argv: readonly string[], io: Io = createNodeIo()): Promise<number> {
   // `envgen rules | head`: the reader went away, which is not an error of envgen's.
   for (const stream of [process.stdout, process.stderr]) {

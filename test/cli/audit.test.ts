@@ -423,4 +423,18 @@ describe('which file is the spec', () => {
       'audit this one from its folder: `envgen audit --cwd sub`',
     ]);
   });
+
+  it('--kind spec on a file of another name, even at the top: SPEC000, and that the name is envgen.yaml', async () => {
+    const dir = exampleBelowFloor();
+    cpSync(join(dir, 'envgen.yaml'), join(dir, 'spec.yaml'));
+    const result = await runEnvgen(['audit', '--kind', 'spec', 'spec.yaml', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(result.exitCode).toBe(2);
+    const [only, ...rest] = JSON.parse(result.stdout).diagnostics;
+    expect(rest).toEqual([]);
+    expect([only.ruleId, only.file]).toEqual(['SPEC000', 'spec.yaml']);
+    expect(only.fix).toContain('named envgen.yaml');
+    expect(only.fix).not.toContain('--cwd .');
+  });
 });
