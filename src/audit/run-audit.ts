@@ -18,6 +18,7 @@ import {
   kindByName,
 } from './engine.js';
 import { loadProjectSpec, makeProject } from './project.js';
+import { isStartScript } from './rules/observe/launch.js';
 import { applyEdits } from './text-edits.js';
 import type { Project, Target } from './types.js';
 
@@ -53,10 +54,12 @@ const MAX_FIX_PASSES = 10;
 
 /**
  * Files rules may look at besides the audited ones: a lock next to a spec, the .dockerignore,
- * requirement files a Dockerfile installs, the Python module a model serves.
+ * requirement files a Dockerfile installs, the Python module a model serves, and the start-up
+ * scripts an ENTRYPOINT/CMD runs ({@link isStartScript}, which the OBS rules follow).
  */
 const CONTEXT_FILE =
-  /(^|\/)(\.dockerignore|envgen\.ya?ml|conda-lock\.ya?ml|pixi\.lock|[^/]*\.lock|[^/]*\.ya?ml|[^/]*\.py|requirements[^/]*\.txt|[^/]*\.(sh|bash)|[^/.]*entrypoint[^/.]*|envgen-observe)$/;
+  /(^|\/)(\.dockerignore|envgen\.ya?ml|conda-lock\.ya?ml|pixi\.lock|[^/]*\.lock|[^/]*\.ya?ml|[^/]*\.py|requirements[^/]*\.txt)$/;
+const isContextFile = (path: string): boolean => CONTEXT_FILE.test(path) || isStartScript(path);
 
 export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutcome> {
   const { root, named } = run;
@@ -82,9 +85,9 @@ export async function auditRepository(io: Io, run: AuditRun): Promise<AuditOutco
   const refusedReads: Problem[] = [];
   const toRead = [
     ...new Set([
-      ...listed.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
+      ...listed.filter((f) => isContextFile(f) || kindByName(f) !== undefined),
       ...explicit,
-      ...found.filter((f) => CONTEXT_FILE.test(f) || kindByName(f) !== undefined),
+      ...found.filter((f) => isContextFile(f) || kindByName(f) !== undefined),
     ]),
   ];
   // One after the other: io.readFile reads a local file at once (nothing to overlap).

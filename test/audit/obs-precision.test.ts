@@ -299,20 +299,27 @@ describe('what is scanned', () => {
 });
 
 describe('envgen audit with the OBS rules', () => {
-  it('finds the Python files, the scripts and the Dockerfile of a repository', async () => {
-    const dir = tmpDir({
-      Dockerfile:
-        'FROM python:3.12-slim\nCOPY . /app\nENTRYPOINT ["/app/docker/run.sh"]\nCMD ["gunicorn", "app:app"]\n',
-      'docker/run.sh': '#!/bin/sh\nexec opentelemetry-instrument "$@"\n',
-      'app/settings.py': 'import os\nos.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/m")\n',
-    });
-    const result = await runEnvgen(['audit', '--only', 'OBS001,OBS002', '--json'], { cwd: dir });
-    const found = (
-      JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; line: number }[] }
-    ).diagnostics.map((d) => `${d.ruleId} ${d.file}:${d.line}`);
-    expect(found).toEqual(['OBS002 app/settings.py:2', 'OBS001 Dockerfile:4']);
-    expect(result.exitCode).toBe(1);
-  });
+  // A start-up script is read whatever its name says of it: `run.sh`, or `start-service` with
+  // no extension (the command line read only `*.sh` and `*entrypoint*` and missed both findings).
+  it.each(['docker/run.sh', 'docker/start-service'])(
+    'finds the Python files, the script (%s) and the Dockerfile of a repository',
+    async (script) => {
+      const dir = tmpDir({
+        Dockerfile: `FROM python:3.12-slim\nCOPY . /app\nENTRYPOINT ["/app/${script}"]\nCMD ["gunicorn", "app:app"]\n`,
+        [script]: '#!/bin/sh\nexec opentelemetry-instrument "$@"\n',
+        'app/settings.py':
+          'import os\nos.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/m")\n',
+      });
+      const result = await runEnvgen(['audit', '--only', 'OBS001,OBS002', '--json'], { cwd: dir });
+      const found = (
+        JSON.parse(result.stdout) as {
+          diagnostics: { ruleId: string; file: string; line: number }[];
+        }
+      ).diagnostics.map((d) => `${d.ruleId} ${d.file}:${d.line}`);
+      expect(found).toEqual(['OBS002 app/settings.py:2', 'OBS001 Dockerfile:4']);
+      expect(result.exitCode).toBe(1);
+    },
+  );
 
   it('takes a Python file named with --kind python, and lists the OBS rules with their targets', async () => {
     const dir = tmpDir({

@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import type { PythonScan } from '../../python-scan.js';
 import type { DockerfileContext, Project, PythonContext, SpecContext } from '../../types.js';
+import { isStartScript } from './launch.js';
 
 /** Both spellings: prometheus_client read `prometheus_multiproc_dir` before 0.10. */
 export const MULTIPROC = '(?:PROMETHEUS_MULTIPROC_DIR|prometheus_multiproc_dir)';
@@ -65,9 +66,8 @@ export function multiprocSet(project: Project): Evidence | null {
     const name = posix.basename(path);
     const candidate =
       /^(Dockerfile|Containerfile)|\.(Dockerfile|dockerfile|Containerfile)$/.test(name) ||
-      /\.(sh|bash|ya?ml)$/.test(name) ||
-      name.includes('entrypoint') ||
-      name === 'envgen-observe';
+      /\.ya?ml$/.test(name) ||
+      isStartScript(path);
     if (!candidate) continue;
     const text = project.text(path) ?? '';
     const match = SET_IN_TEXT.exec(text);

@@ -278,6 +278,16 @@ export interface StartCommand {
 const SCRIPT_NAME = /\.(sh|bash)$|entrypoint|^(start|run|boot|serve)([-_.]|$)/i;
 
 /**
+ * Whether a file (a path or a program's name) looks like a start-up script: what audit reads
+ * as context, what the multiprocess search looks into, and a program whose commands are
+ * followed when the script is in the repository. envgen's own is `envgen-observe`.
+ */
+export function isStartScript(path: string): boolean {
+  const name = posix.basename(path);
+  return name === 'envgen-observe' || SCRIPT_NAME.test(name);
+}
+
+/**
  * The commands a Dockerfile's final stage runs at start: its ENTRYPOINT/CMD, the commands of
  * a script they run, and the CMD an entrypoint script `exec "$@"`s.
  */
@@ -328,7 +338,7 @@ function readStartCommands(ctx: DockerfileContext): StartCommand[] {
       const file = projectPath(ctx.project, program, dir, copies);
       const script = file ? scriptOf(ctx.project, file) : undefined;
       if (!script) {
-        if (SCRIPT_NAME.test(posix.basename(program))) {
+        if (isStartScript(program)) {
           const last = out.at(-1);
           if (last) last.unread = true;
         }
