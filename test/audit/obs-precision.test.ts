@@ -321,6 +321,22 @@ describe('envgen audit with the OBS rules', () => {
     },
   );
 
+  // `observe:` with metrics and tracing off writes no hooks, so the spec's own command is what
+  // runs: it is judged as if `observe:` were not there.
+  it.each([
+    ['no observe:', ''],
+    ['observe: with both off', '    observe: {metrics: none, tracing: none}\n'],
+  ])('judges the serve command of a spec model with %s', async (_, observe) => {
+    const dir = tmpDir({
+      'envgen.yaml': `version: 1\nmodels:\n  m:\n    torch: "2.4"\n    cuda: cpu\n    serve:\n      command: [opentelemetry-instrument, gunicorn, -w, "4", app:app]\n      port: 8000\n${observe}`,
+    });
+    const result = await runEnvgen(['audit', '--only', 'OBS001', '--json'], { cwd: dir });
+    const found = (
+      JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; line: number }[] }
+    ).diagnostics.map((d) => `${d.ruleId} ${d.file}:${d.line}`);
+    expect(found).toEqual(['OBS001 envgen.yaml:7']);
+  });
+
   it('takes a Python file named with --kind python, and lists the OBS rules with their targets', async () => {
     const dir = tmpDir({
       'settings.txt': 'import os\nos.putenv("PROMETHEUS_MULTIPROC_DIR", "/m")\n',

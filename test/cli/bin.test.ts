@@ -122,6 +122,8 @@ describe('bin/envgen', () => {
     const example = 'fixtures/example-repo';
     const cases = [
       ['ci', 'github', '--registry', 'ghcr.io/envgen/example', '--check', '--cwd', example],
+      // The observe templates (gunicorn.conf.py, envgen_observe.py, envgen-observe), precompiled.
+      ['generate', '--check', '--json', '--cwd', example],
       ['resolve', 'sentiment', '--json', '--cwd', example],
       ['audit', '--format', 'json', '--cwd', 'fixtures/obs-audit/metadata-service-otel'],
       [

@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import { modelDockerfile } from '../../../layout.js';
+import { observeSettings } from '../../../spec/observe.js';
 import { PLAIN_WRAPPERS, type Server, serverOf } from '../../../spec/serve-command.js';
 import { expandArgs } from '../../contexts.js';
 import type {
@@ -400,20 +401,20 @@ export function viaText(launch: Launch): string {
 /**
  * The server launches of the spec's models (`serve.command`), each at its command. A model whose
  * Dockerfile envgen has generated is judged there, where its real CMD is (envgen rewrites the
- * command for `observe:`); so is one with `observe:` (its own or in `defaults`), whose hooks
- * envgen generates, until it is generated.
+ * command for `observe:`); so is one whose `observe:` (its own or in `defaults`) turns metrics or
+ * tracing on, whose hooks envgen generates, until it is generated. `observe:` with both off (or
+ * empty) writes no hooks: that model's command is judged here.
  */
 export function specLaunches(ctx: SpecContext): (Launch & { model: string })[] {
   const { spec, locate } = ctx.spec;
   const out: (Launch & { model: string })[] = [];
-  // Whether `observe:` is written (even empty) is read from the spec's value: a position is
-  // asked for only where a launch is found (from the spec cache, that parses the YAML).
-  const observed = spec.defaults?.observe !== undefined;
+  // From the spec's value: a position is asked for only where a launch is found (from the spec
+  // cache, that parses the YAML).
   for (const [model, settings] of Object.entries(spec.models ?? {})) {
     const command = settings.serve?.command;
     if (!Array.isArray(command) || command.length === 0) continue;
     if (ctx.project.text(modelDockerfile(model)) !== undefined) continue;
-    if (observed || settings.observe !== undefined) continue;
+    if (observeSettings(settings, spec.defaults)) continue;
     const at = locate(['models', model, 'serve', 'command']) ??
       locate(['models', model, 'serve']) ?? { line: 1, column: 1 };
     for (const words of commandsIn(command)) {
