@@ -39,22 +39,16 @@ import {
   versionedPrefix,
 } from './state.js';
 
-export interface RolloutOptions {
-  /** The repository (envgen.yaml, envs/...). */
+/**
+ * What every run (a rollout or a rollback) needs. A rollback needs nothing more: it resolves no
+ * spec and builds nothing, so it works when the spec no longer resolves, when it is most needed.
+ */
+export interface RunOptions {
+  /** The repository (envgen.yaml, envs/...): a --restart-command runs there. */
   repoRoot: string;
   /** `--root`, absolute. */
   rolloutRoot: string;
-  spec: Spec;
-  model: ResolvedModel;
-  /** The conda tool (a rollback builds nothing and needs none). */
-  tool: CondaTool | null;
-  /** The model's current lock (explicit conda lock, pip companion), when it has one. */
-  lock: { conda: string; pip: string | null } | null;
-  /** The environment file the environment is created from (when there is no lock). */
-  envFile: string;
-  hostPlatform: string;
-  gpu: boolean;
-  timeoutMs?: number;
+  model: { name: string };
   signal: AbortSignal;
   progress: Progress;
   service: ServiceControl;
@@ -63,6 +57,20 @@ export interface RolloutOptions {
   keep?: number;
   /** This process, for the lock file. */
   pid: number;
+}
+
+/** A rollout's options: it builds (or reuses) the environment the spec resolves to now. */
+export interface RolloutOptions extends RunOptions {
+  spec: Spec;
+  model: ResolvedModel;
+  tool: CondaTool;
+  /** The model's current lock (explicit conda lock, pip companion), when it has one. */
+  lock: { conda: string; pip: string | null } | null;
+  /** The environment file the environment is created from (when there is no lock). */
+  envFile: string;
+  hostPlatform: string;
+  gpu: boolean;
+  timeoutMs?: number;
 }
 
 type RolloutOutcome = 'switched' | 'unchanged' | 'not-switched' | 'rolled-back' | 'refused';
@@ -105,19 +113,19 @@ async function environmentHash(
   return hash.digest('hex').slice(0, 12);
 }
 
-interface Run {
+interface Run<Options extends RunOptions = RunOptions> {
   io: Io;
-  options: RolloutOptions;
+  options: Options;
   paths: RolloutPaths;
   report: RolloutReport;
   log: (entry: Omit<LogEntry, 'model'>) => Promise<void>;
 }
 
-async function begin(
+async function begin<Options extends RunOptions>(
   io: Io,
-  options: RolloutOptions,
+  options: Options,
   mode: 'rollout' | 'rollback',
-): Promise<Run | RolloutReport> {
+): Promise<Run<Options> | RolloutReport> {
   const paths = rolloutPaths(options.rolloutRoot, options.model.name);
   const id = `${options.pid}-${io.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const append = rolloutLog(io, paths, id);
@@ -209,7 +217,7 @@ export async function rollout(io: Io, options: RolloutOptions): Promise<RolloutR
   return run.report;
 }
 
-export async function rollback(io: Io, options: RolloutOptions): Promise<RolloutReport> {
+export async function rollback(io: Io, options: RunOptions): Promise<RolloutReport> {
   const started = await begin(io, options, 'rollback');
   if (!('paths' in started)) return started;
   const run = started;
@@ -249,7 +257,7 @@ export async function rollback(io: Io, options: RolloutOptions): Promise<Rollout
   return run.report;
 }
 
-async function rolloutSteps(run: Run): Promise<void> {
+async function rolloutSteps(run: Run<RolloutOptions>): Promise<void> {
   const { io, options, paths, report } = run;
   const model = options.model;
   const files = options.lock
@@ -283,7 +291,11 @@ async function rolloutSteps(run: Run): Promise<void> {
   if (await switchTo(run, target, current?.path ?? null)) await pruneOld(run);
 }
 
-async function buildOrReuse(run: Run, target: string, isPrevious: boolean): Promise<boolean> {
+async function buildOrReuse(
+  run: Run<RolloutOptions>,
+  target: string,
+  isPrevious: boolean,
+): Promise<boolean> {
   const { io, options, report } = run;
   const model = options.model;
   const python = join(target, 'bin', 'python');
@@ -310,7 +322,6 @@ async function buildOrReuse(run: Run, target: string, isPrevious: boolean): Prom
     // Not what `current` or `previous` points at: build it again.
     await io.remove(target);
   }
-  if (!options.tool) throw new Error('a rollout that builds needs a conda tool');
   const [build] = await buildEnvironments(io, {
     root: options.repoRoot,
     spec: options.spec,
@@ -345,7 +356,7 @@ async function buildOrReuse(run: Run, target: string, isPrevious: boolean): Prom
   return true;
 }
 
-async function warmup(run: Run, target: string): Promise<boolean> {
+async function warmup(run: Run<RolloutOptions>, target: string): Promise<boolean> {
   const { io, options, report } = run;
   const warm = options.spec.models[options.model.name]?.serve?.warmup;
   if (!warm) return true;

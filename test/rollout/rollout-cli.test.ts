@@ -247,6 +247,26 @@ describe('envgen rollout', () => {
     expect(readlinkSync(join(root, 'chat', 'current'))).toBe(before);
   });
 
+  // The moment a rollback is needed may be the moment the spec stops resolving: it needs only
+  // the spec's serve: and the links, never a resolution or a build.
+  it('--rollback goes back when the spec no longer resolves; a rollout of that spec is refused', async () => {
+    const { dir, root, rollout } = await repo();
+    await rollout('chat');
+    const first = readlinkSync(join(root, 'chat', 'current'));
+    writeFileSync(join(dir, 'envgen.yaml'), spec('[curl]'));
+    await runEnvgen(['generate'], { cwd: dir });
+    await rollout('chat');
+    expect(readlinkSync(join(root, 'chat', 'current'))).not.toBe(first);
+    // No torch 1.0 for CUDA 11.8: the spec is valid YAML and schema, and does not resolve.
+    writeFileSync(join(dir, 'envgen.yaml'), spec('[curl]').replace('torch: "2.1"', 'torch: "1.0"'));
+    const refused = await rollout('chat', '--json');
+    expect(refused.exitCode).toBe(2);
+    const back = await rollout('chat', '--rollback', '--json');
+    expect(back.exitCode, back.stdout).toBe(0);
+    expect(json(back.stdout).to).toBe(first);
+    expect(readlinkSync(join(root, 'chat', 'current'))).toBe(first);
+  });
+
   it('--rollback with no previous environment is a usage error', async () => {
     const { rollout } = await repo();
     await rollout('chat');

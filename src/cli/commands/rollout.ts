@@ -12,7 +12,7 @@ import { colorFor } from '../../report/color.js';
 import { writeJson } from '../../report/json.js';
 import { formatProblems } from '../../report/problems.js';
 import { formatRollout, formatRolloutStatus } from '../../report/rollout-text.js';
-import { type RolloutOptions, rollback, rollout } from '../../rollout/rollout.js';
+import { type RolloutOptions, type RunOptions, rollback, rollout } from '../../rollout/rollout.js';
 import type { HealthCheck, ServiceControl } from '../../rollout/service.js';
 import { rolloutStatus } from '../../rollout/status.js';
 import { findCondaTool, INSTALL_HINT } from '../../runner/conda-tool.js';
@@ -61,11 +61,11 @@ export async function runRollout(
   const healthTimeoutMs = positiveInt(flags.healthTimeout ?? '30', '--health-timeout', 30) * 1000;
   const timeoutMs = flags.timeout ? durationMs(flags.timeout) : undefined;
 
-  const resolved = await resolveSpecModels(ctx, [model], {});
-  if (resolved.problems.length > 0) throw new UserError(resolved.problems);
-  const resolvedModel = resolved.models.find((m) => m.name === model);
-  if (!resolvedModel) throw new Error(`model ${model} was not resolved`);
-  const serve = resolved.loaded.spec.models[model]?.serve;
+  // A rollback only loads the spec (for serve:): it must work when the spec no longer resolves.
+  const resolved = flags.rollback ? undefined : await resolvedRollout(ctx, model);
+  const loaded = resolved?.loaded ?? (await loadSpec(io, join(root, SPEC_FILE)));
+  if (!resolved) checkModelNames(loaded, [model]);
+  const serve = loaded.spec.models[model]?.serve;
   const health: HealthCheck | null =
     serve?.port && serve.health
       ? { port: serve.port, path: serve.health, timeoutMs: healthTimeoutMs }
@@ -76,61 +76,19 @@ export async function runRollout(
       problem(
         'rollout/no-health',
         `${model}: the spec gives no serve.port and serve.health, so the service is told but its health is not checked`,
-        { fix: `add serve: {port: ..., health: /healthz} to ${model} in ${SPEC_FILE}` },
+        {
+          file: SPEC_FILE,
+          fix: `add serve: {port: ..., health: /healthz} to ${model} in ${SPEC_FILE}`,
+        },
       ),
     );
   }
 
-  let tool: RolloutOptions['tool'] = null;
-  let lock: RolloutOptions['lock'] = null;
-  if (!flags.rollback) {
-    // The environment is built from the files the spec renders to now, as `envgen build` does.
-    const { whole, locks } = await planSpec(ctx, { ...resolved, selected: [model] });
-    const files = await applyPlan(io, root, whole, { check: true, force: false });
-    const stale = files.filter(
-      (f) => f.status !== 'unchanged' && f.path === environmentFile(model),
-    );
-    if (stale.length > 0 || locks.outdated.some((o) => o.path.startsWith(`envs/${model}/`))) {
-      throw new UserError([
-        problem(
-          'generate/out-of-date',
-          `${model}: ${stale[0]?.path ?? 'the lock'} is not what ${SPEC_FILE} renders to now`,
-          { fix: 'run `envgen generate` (and `envgen lock` for a locked model) first' },
-        ),
-      ]);
-    }
-    const found = await findCondaTool(
-      io,
-      flags.conda ? resolvePath(io.cwd, flags.conda) : undefined,
-    );
-    if (!found.ok) {
-      throw new UserError([
-        problem('build/no-conda', `no conda tool found (looked at: ${found.tried.join('; ')})`, {
-          fix: INSTALL_HINT,
-        }),
-      ]);
-    }
-    tool = found.tool;
-    if (locks.current.has(model)) {
-      lock = {
-        conda: join(root, lockPath(model, resolvedModel.platform)),
-        pip: resolvedModel.pip.length > 0 ? join(root, pipLockPath(model)) : null,
-      };
-    }
-  }
-
   const progress = createProgress(io, { quiet: false });
-  const options: RolloutOptions = {
+  const common: RunOptions = {
     repoRoot: root,
     rolloutRoot,
-    spec: resolved.loaded.spec,
-    model: resolvedModel,
-    tool,
-    lock,
-    envFile: join(root, environmentFile(model)),
-    hostPlatform: io.hostPlatform,
-    gpu: Boolean(flags.gpu),
-    ...(timeoutMs ? { timeoutMs } : {}),
+    model: { name: model },
     signal,
     progress,
     service,
@@ -140,7 +98,9 @@ export async function runRollout(
   };
   let report: Awaited<ReturnType<typeof rollout>>;
   try {
-    report = flags.rollback ? await rollback(io, options) : await rollout(io, options);
+    report = resolved
+      ? await rollout(io, await rolloutOptions(ctx, resolved, flags, common, timeoutMs))
+      : await rollback(io, common);
   } finally {
     progress.close();
   }
@@ -156,6 +116,66 @@ export async function runRollout(
   }
   if (signal.aborted) return EXIT.interrupted;
   return exitFor(problems);
+}
+
+/** The spec resolved for `model`; its problems refuse the rollout (exit 2). */
+async function resolvedRollout(ctx: CommandContext, model: string) {
+  const resolved = await resolveSpecModels(ctx, [model], {});
+  if (resolved.problems.length > 0) throw new UserError(resolved.problems);
+  const resolvedModel = resolved.models.find((m) => m.name === model);
+  if (!resolvedModel) throw new Error(`model ${model} was not resolved`);
+  return { ...resolved, model: resolvedModel };
+}
+
+/**
+ * What a rollout builds from: the files the spec renders to now (current, as `envgen build`
+ * wants them), the model's lock when it has one, and the conda tool.
+ */
+async function rolloutOptions(
+  ctx: CommandContext,
+  resolved: Awaited<ReturnType<typeof resolvedRollout>>,
+  flags: RolloutFlags,
+  common: RunOptions,
+  timeoutMs: number | undefined,
+): Promise<RolloutOptions> {
+  const { io, root } = ctx;
+  const model = resolved.model.name;
+  const { whole, locks } = await planSpec(ctx, { ...resolved, selected: [model] });
+  const files = await applyPlan(io, root, whole, { check: true, force: false });
+  const stale = files.filter((f) => f.status !== 'unchanged' && f.path === environmentFile(model));
+  if (stale.length > 0 || locks.outdated.some((o) => o.path.startsWith(`envs/${model}/`))) {
+    throw new UserError([
+      problem(
+        'generate/out-of-date',
+        `${model}: ${stale[0]?.path ?? 'the lock'} is not what ${SPEC_FILE} renders to now`,
+        { fix: 'run `envgen generate` (and `envgen lock` for a locked model) first' },
+      ),
+    ]);
+  }
+  const found = await findCondaTool(io, flags.conda ? resolvePath(io.cwd, flags.conda) : undefined);
+  if (!found.ok) {
+    throw new UserError([
+      problem('build/no-conda', `no conda tool found (looked at: ${found.tried.join('; ')})`, {
+        fix: INSTALL_HINT,
+      }),
+    ]);
+  }
+  return {
+    ...common,
+    spec: resolved.loaded.spec,
+    model: resolved.model,
+    tool: found.tool,
+    lock: locks.current.has(model)
+      ? {
+          conda: join(root, lockPath(model, resolved.model.platform)),
+          pip: resolved.model.pip.length > 0 ? join(root, pipLockPath(model)) : null,
+        }
+      : null,
+    envFile: join(root, environmentFile(model)),
+    hostPlatform: io.hostPlatform,
+    gpu: Boolean(flags.gpu),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  };
 }
 
 async function status(
