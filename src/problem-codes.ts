@@ -255,6 +255,7 @@ const CODES = {
   'rollout/stale-lock': warning,
   'rollout/root-conflict': error('usage'),
   'rollout/no-previous': error('usage'),
+  'rollout/other-platform': error('environment'),
   'rollout/no-service': error('environment'),
   'rollout/no-health': warning,
   'rollout/warmup': error('failed'),

@@ -267,6 +267,22 @@ describe('envgen rollout', () => {
     expect(readlinkSync(join(root, 'chat', 'current'))).toBe(first);
   });
 
+  it("refuses a model for another platform than this machine's before building (exit 3)", async () => {
+    const { dir, root, rollout } = await repo();
+    writeFileSync(
+      join(dir, 'envgen.yaml'),
+      spec('[]')
+        .replace('torch: "2.1"', 'torch: "2.4"')
+        .replace('cuda: "11.8"', 'cuda: cpu\n    platform: linux-aarch64')
+        .replace('source: pytorch', 'source: conda-forge'),
+    );
+    expect((await runEnvgen(['generate'], { cwd: dir })).exitCode).toBe(0);
+    const result = await rollout('chat', '--json');
+    expect(result.exitCode).toBe(3);
+    expect(codes(result.stdout)).toEqual(['rollout/other-platform']);
+    expect(existsSync(root)).toBe(false);
+  });
+
   it('--rollback with no previous environment is a usage error', async () => {
     const { rollout } = await repo();
     await rollout('chat');

@@ -140,6 +140,19 @@ async function rolloutOptions(
 ): Promise<RolloutOptions> {
   const { io, root } = ctx;
   const model = resolved.model.name;
+  // build would create it (and skip its smoke check); a service could not run it here.
+  if (resolved.model.platform !== io.hostPlatform) {
+    throw new UserError([
+      problem(
+        'rollout/other-platform',
+        `${model} is for ${resolved.model.platform} and this machine is ${io.hostPlatform}: its environment could not run the service here`,
+        {
+          file: SPEC_FILE,
+          fix: `roll it out on a ${resolved.model.platform} machine, or set platform: ${io.hostPlatform} for ${model}`,
+        },
+      ),
+    ]);
+  }
   const { whole, locks } = await planSpec(ctx, { ...resolved, selected: [model] });
   const files = await applyPlan(io, root, whole, { check: true, force: false });
   const stale = files.filter((f) => f.status !== 'unchanged' && f.path === environmentFile(model));
