@@ -22,6 +22,7 @@ import { type Problem, problem, UserError } from '../problem.js';
 import type { PlannedFile } from '../render/plan.js';
 import { headerFor, seal } from '../render/seal.js';
 import { type Render, templates } from '../render/templates.js';
+import { SPEC_FILE } from '../spec/load-spec.js';
 import { ACTIONS, GITLAB_IMAGES, MICROMAMBA_VERSION, usesLine } from './pins.js';
 
 export const CI_PROVIDERS = ['github', 'gitlab'] as const;
@@ -69,9 +70,11 @@ const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-
 /** Model names as the spec takes them (schemas/envgen.schema.json), checked once more here. */
 const NAME = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
 const BRANCH = /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/;
-/** Docker's limit on a whole image name (host and path); GitLab's on a job name. */
+/**
+ * Docker's limit on a whole image name (host and path). A job name (`image:<name>`) is far
+ * below GitLab's 255: model and bundle names are at most 63 characters (the spec's schema).
+ */
 const MAX_IMAGE_NAME = 255;
-const MAX_JOB_NAME = 255;
 
 /** What is wrong with the input, as usage problems with their fixes; none when it can be rendered. */
 export function ciProblems(input: CiInput): Problem[] {
@@ -143,12 +146,15 @@ export function ciProblems(input: CiInput): Problem[] {
     }
     // On GitLab without --registry the project's path is known only in CI: not checked here.
     const image = `${registry ?? ''}/${name}`;
-    if (image.length > MAX_IMAGE_NAME || `image:${name}`.length > MAX_JOB_NAME) {
+    if (image.length > MAX_IMAGE_NAME) {
       problems.push(
         problem(
           'ci/invalid-name',
           `"${name}" is too long for an image name with the registry: ${image.slice(1)} has ${image.length - 1} characters, Docker takes ${MAX_IMAGE_NAME}`,
-          { fix: 'give the model a shorter name in envgen.yaml, or use a shorter --registry' },
+          {
+            file: SPEC_FILE,
+            fix: 'give the model a shorter name in envgen.yaml, or use a shorter --registry',
+          },
         ),
       );
     }

@@ -330,7 +330,16 @@ describe('bad input', () => {
         models: [{ name: 'x'.repeat(63), platform: 'linux-64' }],
       }),
     ).toEqual(['ci/invalid-name']);
-    // `a.b` and `a_b` are the same bake target.
+    // The name to shorten is the spec's.
+    expect(
+      ciProblems(
+        input({
+          registry: `ghcr.io/${'a'.repeat(190)}`,
+          models: [{ name: 'x'.repeat(63), platform: 'linux-64' }],
+        }),
+      ).map((p) => p.file),
+    ).toEqual(['envgen.yaml']);
+    // `a.b` and `a_b` are the same bake target (the spec refuses them first: a guard here).
     expect(
       codes({
         models: [
