@@ -321,6 +321,21 @@ describe('envgen audit with the OBS rules', () => {
     },
   );
 
+  it("reads no option from a script's comment: `# later: -c hooks.py` is no config gunicorn reads", async () => {
+    const dir = tmpDir({
+      Dockerfile: 'FROM python:3.12-slim\nCOPY . /app\nENTRYPOINT ["/app/docker/run.sh"]\n',
+      'docker/run.sh':
+        '#!/bin/sh\nexec opentelemetry-instrument gunicorn app:app  # later: -c otel_hooks.py\n',
+      'otel_hooks.py':
+        'from opentelemetry.sdk.trace import TracerProvider\ndef post_fork(server, worker):\n    TracerProvider()\n',
+    });
+    const result = await runEnvgen(['audit', '--only', 'OBS001', '--json'], { cwd: dir });
+    const found = (
+      JSON.parse(result.stdout) as { diagnostics: { ruleId: string; file: string; line: number }[] }
+    ).diagnostics.map((d) => `${d.ruleId} ${d.file}:${d.line}`);
+    expect(found).toEqual(['OBS001 Dockerfile:3']);
+  });
+
   // `observe:` with metrics and tracing off writes no hooks, so the spec's own command is what
   // runs: it is judged as if `observe:` were not there.
   it.each([

@@ -130,7 +130,7 @@ export function mountTargets(instruction: DockerInstruction, types: readonly str
 }
 
 /** Drops shell comments (`#` starting a word, outside quotes) up to the end of their line. */
-function stripComments(script: string): string {
+export function stripComments(script: string): string {
   // Most scripts hold no `#` at all: nothing to drop.
   if (!script.includes('#')) return script;
   let out = '';

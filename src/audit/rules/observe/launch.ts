@@ -16,7 +16,7 @@ import type {
   Project,
   SpecContext,
 } from '../../types.js';
-import { execWords, shellScript } from '../dockerfile/run-commands.js';
+import { execWords, shellScript, stripComments } from '../dockerfile/run-commands.js';
 import { commandsOf } from '../dockerfile/shell.js';
 import { lineage, propertiesOf, unquote } from '../dockerfile/stages.js';
 
@@ -95,7 +95,8 @@ function scriptOf(project: Project, file: string): Script | undefined {
   return {
     file,
     text,
-    lines: scriptLines(text).map((l) => ({
+    // Comments dropped first (lines kept): `# later: -c hooks.py` is no config gunicorn reads.
+    lines: scriptLines(stripComments(text)).map((l) => ({
       ...l,
       words: commandsOf(l.text).map((c) => c.words),
     })),
