@@ -6,7 +6,14 @@
 import type { ExecResult, Io } from './io.js';
 import type { Progress } from './progress.js';
 
-export type StepName = 'create' | 'pip' | 'local-packages' | 'smoke' | 'image' | 'image-smoke';
+export type StepName =
+  | 'create'
+  | 'pip'
+  | 'local-packages'
+  | 'smoke'
+  | 'image'
+  | 'image-smoke'
+  | 'warmup';
 
 export interface StepResult {
   name: StepName;

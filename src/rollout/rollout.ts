@@ -16,6 +16,7 @@ import type { Progress } from '../progress.js';
 import type { CondaTool } from '../runner/conda-tool.js';
 import { runSmoke } from '../smoke/run-smoke.js';
 import type { Spec } from '../spec/types.js';
+import { step } from '../tool-steps.js';
 import {
   gunicornUpgrade,
   type HealthCheck,
@@ -72,6 +73,9 @@ export interface RolloutOptions extends RunOptions {
   gpu: boolean;
   timeoutMs?: number;
 }
+
+/** `serve.warmup.timeout` when the spec gives none. */
+const DEFAULT_WARMUP_SECONDS = 600;
 
 type RolloutOutcome = 'switched' | 'unchanged' | 'not-switched' | 'rolled-back' | 'refused';
 
@@ -364,20 +368,27 @@ async function warmup(run: Run<RolloutOptions>, target: string): Promise<boolean
   const bin = join(target, 'bin');
   const program =
     !first.includes('/') && (await io.exists(join(bin, first))) ? join(bin, first) : first;
-  const timeoutMs = (warm.timeout ?? 600) * 1000;
-  const result = await io.exec(program, args, {
-    cwd: options.repoRoot,
-    env: { PATH: `${bin}:${io.env.PATH ?? ''}`, PYTHONNOUSERSITE: '1' },
-    timeoutMs,
-    signal: options.signal,
-  });
-  const ok = result.exitCode === 0 && !result.timedOut;
-  const why = result.timedOut
-    ? `took longer than ${warm.timeout ?? 600} s and was stopped`
-    : result.notFound
-      ? `${first} was not found`
-      : `exit ${result.exitCode ?? 'killed'}`;
-  const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-5).join(' | ');
+  const seconds = warm.timeout ?? DEFAULT_WARMUP_SECONDS;
+  // A step as build's are: its progress shown, its time limit, Ctrl-C, the tail of its output.
+  const { step: done, result } = await step(
+    io,
+    { timeoutMs: seconds * 1000, signal: options.signal, progress: options.progress },
+    options.model.name,
+    'warmup',
+    program,
+    args,
+    { PATH: `${bin}:${io.env.PATH ?? ''}`, PYTHONNOUSERSITE: '1' },
+    options.repoRoot,
+  );
+  const ok = done.ok;
+  const why = result.canceled
+    ? 'interrupted'
+    : result.timedOut
+      ? `took longer than ${seconds} s and was stopped`
+      : result.notFound
+        ? `${first} was not found`
+        : `exit ${result.exitCode ?? 'killed'}`;
+  const tail = done.log.split('\n').slice(-5).join(' | ');
   await run.log({
     step: 'warmup',
     ok,
@@ -416,9 +427,18 @@ async function switchTo(run: Run, target: string, from: string | null): Promise<
   }
   await setLinks(io, paths, target, from);
   await run.log({ step: 'switch', ok: true, detail: `${paths.current} -> ${target}` });
-  const event = (e: ServiceEvent): Promise<void> => run.log(e);
-  let outcome: ServiceOutcome = { ok: true };
+  // Telling the service and waiting for its health take seconds to minutes: shown as a step,
+  // with the service's own steps (usr2, new-master, health...) as they come.
+  const model = options.model.name;
   const service = options.service;
+  const told = service.kind !== 'none';
+  const startedAt = io.now();
+  if (told) options.progress.start(model, 'service');
+  const event = (e: ServiceEvent): Promise<void> => {
+    options.progress.update(model, `service: ${e.step}`);
+    return run.log(e);
+  };
+  let outcome: ServiceOutcome = { ok: true };
   if (service.kind === 'gunicorn' && before.pid !== null) {
     outcome = await gunicornUpgrade(
       io,
@@ -434,11 +454,13 @@ async function switchTo(run: Run, target: string, from: string | null): Promise<
     else if (service.kind === 'restart')
       outcome = await runRestart(io, service.command, options.repoRoot, event);
     if (outcome.ok && service.kind !== 'none' && options.health) {
+      options.progress.update(model, 'service: health');
       const checked = await pollHealth(io, options.health, () => !options.signal.aborted);
       await run.log({ step: 'health', ok: checked.ok, detail: checked.detail });
       if (!checked.ok) outcome = { ok: false, failed: 'health', detail: checked.detail };
     }
   }
+  if (told) options.progress.finish(model, 'service', outcome.ok, io.now() - startedAt);
   if (outcome.ok) {
     report.ok = true;
     report.to = target;

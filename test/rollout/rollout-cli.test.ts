@@ -155,6 +155,8 @@ describe('envgen rollout', () => {
     const result = await rollout('chat', '--json');
     expect(result.exitCode, result.stdout).toBe(0);
     expect(readlinkSync(join(root, 'chat', 'current'))).toBe(json(result.stdout).to);
+    // Shown as it runs, as build's steps are (up to serve.warmup.timeout).
+    expect(result.stderr).toMatch(/chat: warmup ok \(/);
   });
 
   it('refuses to switch when the service in --pidfile is not running (exit 3), and switches nothing', async () => {
@@ -194,6 +196,9 @@ describe('envgen rollout', () => {
     expect(restarts[0]).not.toBe(before);
     expect(restarts[1]).toBe(before);
     expect(readlinkSync(join(root, 'chat', 'current'))).toBe(before);
+    // Telling the service and waiting for its health is shown as a step of its own.
+    expect(result.stderr).toMatch(/chat: service \.\.\.\n/);
+    expect(result.stderr).toMatch(/chat: service failed \(/);
   });
 
   it('--signal HUP signals the process in --pidfile, and again after rolling back', async () => {
