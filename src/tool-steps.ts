@@ -84,9 +84,9 @@ function tail(text: string): string {
 
 /**
  * Where a failed step's log is, for a problem's fix: its last lines follow `envgen build`'s
- * table under a heading of their own, and the JSON report (`--json`, `--report FILE`) holds them
- * at `models[].steps[].log`.
+ * table (and `envgen rollout`'s steps) under a heading of their own, and the JSON report holds
+ * them in the step's `log` (build: `models[].steps[].log`; rollout: `steps[].log`).
  */
 export function stepLogFix(model: string, stepName: string, then?: string): string {
-  return `read the ${stepName} step's log: its last lines are printed under \`--- ${model}: ${stepName} (last lines) ---\`, and the JSON report (--json, --report FILE) has them in models[].steps[].log${then ? `; ${then}` : ''}`;
+  return `read the ${stepName} step's log: its last lines are printed under \`--- ${model}: ${stepName} (last lines) ---\`, and the JSON report (--json) has them in that step's log${then ? `; ${then}` : ''}`;
 }

@@ -29,6 +29,13 @@ export function formatRollout(report: RolloutReport, color: Palette): string {
   );
   if (report.pruned.length > 0) out.push(`  removed: ${report.pruned.map(printable).join(', ')}`);
   out.push(color.dim(`  log: ${printable(report.log)}`));
+  // A failed step's last lines, under the heading its problem's fix names (as `envgen build`).
+  for (const step of report.steps.filter((s) => !s.ok && s.log)) {
+    out.push(
+      `--- ${report.model}: ${step.step} (last lines) ---`,
+      ...(step.log ?? '').split('\n').map(printable),
+    );
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -83,6 +83,8 @@ interface RolloutStep {
   step: string;
   ok: boolean;
   detail?: string;
+  /** A failed tool step's last lines (create, pip, smoke...), as `envgen build` keeps them. */
+  log?: string;
 }
 
 export interface RolloutReport {
@@ -150,6 +152,7 @@ async function begin<Options extends RunOptions>(
       step: entry.step,
       ok: entry.ok,
       ...(entry.detail ? { detail: entry.detail } : {}),
+      ...(entry.log ? { log: entry.log } : {}),
     });
     await append({ model: options.model.name, ...entry });
   };
@@ -313,6 +316,12 @@ async function buildOrReuse(
       'smoke',
     );
     await run.log({
+      step: 'smoke',
+      ok: smoke.step.ok,
+      detail: `smoke ${smoke.step.ok ? 'ok' : 'failed'} in ${Math.round(smoke.step.durationMs / 100) / 10} s`,
+      ...(smoke.step.ok ? {} : { log: smoke.step.log }),
+    });
+    await run.log({
       step: 'reuse',
       ok: smoke.step.ok && smoke.problems.length === 0,
       detail: `${target} exists; smoke check ${smoke.step.ok ? 'passed' : 'failed'}`,
@@ -344,10 +353,13 @@ async function buildOrReuse(
   });
   if (!build) return false;
   for (const step of build.steps) {
+    // Under build's own step names, so a problem's fix (`--- chat: create (last lines) ---`)
+    // names the heading its lines are printed under.
     await run.log({
-      step: step.name === 'create' ? 'build' : step.name,
+      step: step.name,
       ok: step.ok,
-      detail: `${step.name} ${step.ok ? 'ok' : 'failed'} in ${Math.round(step.durationMs / 100) / 10} s${step.ok ? '' : `: ${step.log.split('\n').slice(-3).join(' | ')}`}`,
+      detail: `${step.name} ${step.ok ? 'ok' : 'failed'} in ${Math.round(step.durationMs / 100) / 10} s`,
+      ...(step.ok || !step.log ? {} : { log: step.log }),
     });
   }
   if (!build.ok) {

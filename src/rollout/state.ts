@@ -81,6 +81,8 @@ export interface LogEntry {
   step: string;
   ok: boolean;
   detail?: string;
+  /** A failed tool step's last lines. */
+  log?: string;
 }
 
 /** Appends a line to the log (`<root>/rollout.jsonl`): the time, the rollout's id, the step. */

@@ -104,7 +104,7 @@ describe('envgen rollout', () => {
     unlinkSync(current);
     const reused = await rollout('chat', '--json');
     expect(json(reused.stdout).steps.map((s: { step: string }) => s.step)).toContain('reuse');
-    expect(json(reused.stdout).steps.map((s: { step: string }) => s.step)).not.toContain('build');
+    expect(json(reused.stdout).steps.map((s: { step: string }) => s.step)).not.toContain('create');
     unlinkSync(current);
     // Its smoke check now fails (a CPU torch): it is built again (and fails again: not switched).
     const rebuilt = await runEnvgen(['rollout', 'chat', '--root', root, '--json'], {
@@ -119,10 +119,13 @@ describe('envgen rollout', () => {
     expect(steps).toEqual(
       expect.arrayContaining([
         ['reuse', false],
-        ['build', true],
+        ['create', true],
         ['smoke', false],
       ]),
     );
+    // The failed smoke check's last lines, where its problem's fix says they are.
+    const failed = json(rebuilt.stdout).steps.filter((s: { ok: boolean }) => !s.ok);
+    expect(failed.find((s: { step: string }) => s.step === 'smoke').log).toMatch(/\S/);
     expect(codes(rebuilt.stdout)).toEqual(
       expect.arrayContaining(['smoke/cpu-build', 'rollout/not-switched']),
     );

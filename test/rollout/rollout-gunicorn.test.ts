@@ -260,7 +260,7 @@ describe('envgen rollout with a real gunicorn', { timeout: 90_000 }, () => {
     expect(report.to).toBe(v2);
     expect(report.steps.map((s: { step: string }) => s.step)).toEqual(
       expect.arrayContaining([
-        'build',
+        'create',
         'smoke',
         'switch',
         'usr2',
