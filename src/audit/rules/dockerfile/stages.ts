@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import { generatedPlace } from '../../../layout.js';
 import { expandArgs } from '../../contexts.js';
 import type { DockerfileContext, DockerInstruction, DockerStage, Edit } from '../../types.js';
+import { execWords } from './run-commands.js';
 
 export interface ImageRef {
   /** The reference after global ARG defaults are substituted. */
@@ -263,4 +264,29 @@ export function unknownAncestors(
     parent = parent.parent;
   }
   return { unknown, known: parent && isKnown(parent) ? parent : undefined };
+}
+
+/** A word a container runs at start, with the ENTRYPOINT or CMD it is written in. */
+export interface LaunchWord {
+  text: string;
+  instruction: DockerInstruction;
+}
+
+/**
+ * What a container of the last stage of `chain` (a stage's lineage) runs: its ENTRYPOINT then
+ * its CMD, the last of each, as Docker combines them (a shell form runs `/bin/sh -c`, and a
+ * shell-form ENTRYPOINT ignores CMD); empty when neither is set.
+ */
+export function launchWords(chain: readonly DockerStage[]): LaunchWord[] {
+  const all = chain.flatMap((s) => s.instructions);
+  const entrypoint = all.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
+  const cmd = all.filter((i) => i.keyword === 'CMD').at(-1);
+  const words = (instruction: DockerInstruction | undefined): LaunchWord[] => {
+    if (!instruction) return [];
+    const list = execWords(instruction.args) ?? ['/bin/sh', '-c', instruction.args];
+    return list.map((text) => ({ text, instruction }));
+  };
+  const head = words(entrypoint);
+  if (entrypoint && !entrypoint.args.trim().startsWith('[')) return head;
+  return [...head, ...words(cmd)];
 }

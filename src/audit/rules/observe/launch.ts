@@ -18,7 +18,7 @@ import type {
 } from '../../types.js';
 import { execWords, shellScript, stripComments } from '../dockerfile/run-commands.js';
 import { commandsOf } from '../dockerfile/shell.js';
-import { lineage, propertiesOf, unquote } from '../dockerfile/stages.js';
+import { launchWords, lineage, propertiesOf, unquote } from '../dockerfile/stages.js';
 
 export interface Launch {
   server: Server;
@@ -239,25 +239,6 @@ function readDockerEnv(ctx: DockerfileContext): DockerEnv {
   return env;
 }
 
-/** ENTRYPOINT then CMD of the final stage, as Docker combines them, and the instructions. */
-function launchInstructions(ctx: DockerfileContext): {
-  words: { text: string; instruction: DockerInstruction }[];
-} {
-  if (!ctx.final) return { words: [] };
-  const all = lineage(ctx.final).flatMap((s) => s.instructions);
-  const entrypoint = all.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
-  const cmd = all.filter((i) => i.keyword === 'CMD').at(-1);
-  const words = (instruction: DockerInstruction | undefined) => {
-    if (!instruction) return [];
-    const list = execWords(instruction.args) ?? ['/bin/sh', '-c', instruction.args];
-    return list.map((text) => ({ text, instruction }));
-  };
-  const head = words(entrypoint);
-  // A shell-form ENTRYPOINT ignores CMD.
-  if (entrypoint && !entrypoint.args.trim().startsWith('[')) return { words: head };
-  return { words: [...head, ...words(cmd)] };
-}
-
 /** The commands a word list runs: itself, or the commands of an `sh -c` script. */
 function commandsIn(words: readonly string[]): string[][] {
   const script = shellScript(words);
@@ -300,7 +281,7 @@ export function startCommands(ctx: DockerfileContext): StartCommand[] {
 }
 
 function readStartCommands(ctx: DockerfileContext): StartCommand[] {
-  const { words } = launchInstructions(ctx);
+  const words = ctx.final ? launchWords(lineage(ctx.final)) : [];
   if (words.length === 0) return [];
   const env = new Map<string, string | undefined>(ctx.globalArgs);
   for (const [name, { value }] of dockerEnv(ctx)) env.set(name, value);

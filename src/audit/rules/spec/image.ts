@@ -331,8 +331,14 @@ export function isSolve(command: ShellCommand): boolean {
   return SOLVE_VERBS.has(condaVerb(command) ?? '');
 }
 
-/** The value of an option (`-f x`, `--file=x`) of a command, if given. */
-export function optionValue(command: ShellCommand, names: readonly string[]): string | undefined {
+/**
+ * The value of an option (`-f x`, `--file=x`) of a command, the first given (launch.ts's
+ * `optionValue` reads a server's options as the server does: the last given).
+ */
+export function firstOptionValue(
+  command: ShellCommand,
+  names: readonly string[],
+): string | undefined {
   const words = command.words;
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
@@ -351,7 +357,7 @@ export function commandSpecs(command: ShellCommand): string[] {
 
 /** The file a solve reads: `-f x`, or `environment.yml` for a bare `conda env create`. */
 export function solveFile(command: ShellCommand): string | undefined {
-  const file = optionValue(command, ['-f', '--file']);
+  const file = firstOptionValue(command, ['-f', '--file']);
   return file ?? (condaVerb(command) === 'env create' ? 'environment.yml' : undefined);
 }
 

@@ -1,22 +1,16 @@
 import { posix } from 'node:path';
-import type {
-  DockerfileContext,
-  DockerInstruction,
-  DockerStage,
-  EnvironmentContext,
-  Finding,
-} from '../../types.js';
+import type { DockerfileContext, DockerStage, EnvironmentContext, Finding } from '../../types.js';
 import { defineRule } from '../define-rule.js';
 import { PYTHON } from '../dockerfile/installers.js';
 import { runCommands } from '../dockerfile/run-commands.js';
 import { commandsOf, condaTool, condaVerb } from '../dockerfile/shell.js';
-import { lineage } from '../dockerfile/stages.js';
+import { type LaunchWord, launchWords, lineage } from '../dockerfile/stages.js';
 import {
   assignments,
   copiesInLineage,
   environmentCopies,
+  firstOptionValue,
   isSolve,
-  optionValue,
   rootImageText,
   solvedEnvironment,
   solveFile,
@@ -42,8 +36,8 @@ function prefixesMadeIn(ctx: DockerfileContext, stage: DockerStage, root: string
   const prefixes: string[] = [];
   for (const run of stage.instructions) {
     for (const command of runCommands(run).filter(isSolve)) {
-      const prefix = optionValue(command, ['-p', '--prefix']);
-      const name = optionValue(command, ['-n', '--name']);
+      const prefix = firstOptionValue(command, ['-p', '--prefix']);
+      const name = firstOptionValue(command, ['-n', '--name']);
       const env = solvedEnvironment(
         solveFile(command),
         copies,
@@ -84,40 +78,13 @@ function finalPrefixes(ctx: DockerfileContext, chain: readonly DockerStage[], ro
   return [...new Set(prefixes)];
 }
 
-interface Word {
-  text: string;
-  instruction: DockerInstruction;
-}
-
-/** What the container runs: ENTRYPOINT then CMD, as Docker combines them. */
-function launchWords(chain: readonly DockerStage[]): Word[] | undefined {
-  const all = chain.flatMap((s) => s.instructions);
-  const entrypoint = all.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
-  const cmd = all.filter((i) => i.keyword === 'CMD').at(-1);
-  const words = (instruction: DockerInstruction | undefined): Word[] | undefined => {
-    if (!instruction) return undefined;
-    let list: string[];
-    try {
-      const parsed: unknown = JSON.parse(instruction.args);
-      list = Array.isArray(parsed) ? parsed.map(String) : ['/bin/sh', '-c', instruction.args];
-    } catch {
-      list = ['/bin/sh', '-c', instruction.args];
-    }
-    return list.map((text) => ({ text, instruction }));
-  };
-  const head = words(entrypoint);
-  const tail = words(cmd);
-  if (head && entrypoint && !entrypoint.args.startsWith('[')) return head;
-  return head ? [...head, ...(tail ?? [])] : tail;
-}
-
-type Python = { word: Word } | 'activated' | undefined;
+type Python = { word: LaunchWord } | 'activated' | undefined;
 
 /** The python the launch words run, skipping init wrappers and `sh -c`; 'activated' for conda run. */
-function pythonOf(words: readonly Word[], depth = 0): Python {
+function pythonOf(words: readonly LaunchWord[], depth = 0): Python {
   let i = 0;
   while (i < words.length) {
-    const word = words[i] as Word;
+    const word = words[i] as LaunchWord;
     const name = posix.basename(word.text);
     if (
       ['tini', 'dumb-init', '--', 'exec', 'env', 'nice'].includes(name) ||
@@ -215,8 +182,7 @@ function pythonFindings(ctx: DockerfileContext, final: DockerStage): Finding[] {
   const prefixes = finalPrefixes(ctx, chain, root);
   if (prefixes.length === 0) return [];
   const image = rootImageText(ctx, final);
-  const words = launchWords(chain);
-  const python = words ? pythonOf(words) : undefined;
+  const python = pythonOf(launchWords(chain));
   if (!python || python === 'activated') return [];
   const text = python.word.text;
   const condaHere =

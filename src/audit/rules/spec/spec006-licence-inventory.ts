@@ -6,7 +6,7 @@ import { defineRule } from '../define-rule.js';
 import { runCommands } from '../dockerfile/run-commands.js';
 import { condaTool } from '../dockerfile/shell.js';
 import { imageColumn, lineage } from '../dockerfile/stages.js';
-import { commandSpecs, environmentCopies, optionValue, rootImageText } from './image.js';
+import { commandSpecs, environmentCopies, firstOptionValue, rootImageText } from './image.js';
 
 /** conda packages NVIDIA publishes under its EULA (cuda-version: LicenseRef-NVIDIA-End-User-License-Agreement). */
 const NVIDIA_CONDA =
@@ -105,7 +105,7 @@ function check(ctx: DockerfileContext, reportFinding: (finding: Finding) => void
     const inventory: Inventory = { nvidia: [], anaconda: [] };
     for (const command of runCommands(run)) {
       if (condaTool(command)) {
-        const channel = optionValue(command, ['-c', '--channel']);
+        const channel = firstOptionValue(command, ['-c', '--channel']);
         if (channel) channelEntry(inventory, channel);
         for (const spec of commandSpecs(command)) condaEntry(inventory, spec);
       } else if (/^pip3?$/.test(command.words[0] ?? '') || command.words.includes('pip')) {
