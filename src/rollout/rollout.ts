@@ -6,10 +6,10 @@
  * rollout log; one rollout of a model at a time (a lock file).
  */
 import { createHash } from 'node:crypto';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { join } from 'node:path';
 import type { ResolvedModel } from '../compat/resolve.js';
 import { buildEnvironments } from '../environments/create-environments.js';
-import { type Io, isFolder } from '../io.js';
+import type { Io } from '../io.js';
 import { ROLLOUT_ROOT, SMOKE_SCRIPT, serveScript, systemdUnit } from '../layout.js';
 import { type Problem, problem } from '../problem.js';
 import type { Progress } from '../progress.js';
@@ -29,6 +29,7 @@ import {
   sendSignal,
 } from './service.js';
 import {
+  isEnvironment,
   type LogEntry,
   prune,
   type RolloutPaths,
@@ -243,8 +244,7 @@ export async function rollback(io: Io, options: RunOptions): Promise<RolloutRepo
       return run.report;
     }
     // A previous environment deleted since (by hand): switching to it would stop the service.
-    const previousPath = resolvePath(dirname(run.paths.previous), previous.path);
-    if (!(await isFolder(io, join(previousPath, 'conda-meta')))) {
+    if (!(await isEnvironment(io, run.paths.previous, previous.path))) {
       run.report.problems.push(
         problem(
           'rollout/no-previous',

@@ -35,8 +35,6 @@ export interface ServiceOutcome {
   /** What failed, when it did: the step's name (new-master, health, restart, ...). */
   failed?: 'no-service' | 'new-master' | 'health' | 'restart';
   detail?: string;
-  /** The pid serving now, when known. */
-  pid?: number;
 }
 
 /** Time between two polls, and what one health request may take. */
@@ -254,7 +252,7 @@ export async function gunicornUpgrade(
       ? `${pidfile} holds the new master ${pid}`
       : `${pidfile} does not hold the new master ${pid} yet`,
   });
-  return { ok: true, pid };
+  return { ok: true };
 }
 
 /** A plain signal to the process in the pidfile (a server that reloads itself on it). */
@@ -266,7 +264,7 @@ export async function sendSignal(
 ): Promise<ServiceOutcome> {
   const ok = io.signalProcess(pid, `SIG${signal}`);
   await log({ step: 'signal', ok, detail: `sent ${signal} to ${pid}` });
-  return ok ? { ok, pid } : { ok, failed: 'no-service', detail: `process ${pid} is gone` };
+  return ok ? { ok } : { ok, failed: 'no-service', detail: `process ${pid} is gone` };
 }
 
 /** The restart command, with its output kept for the problem. */

@@ -3,8 +3,8 @@
  * (`<root>/<model>@<hash>`), each model's links (`current`, `previous`), the lock file held
  * while a rollout runs, and the JSON-lines log of every step. Everything goes through the Io.
  */
-import { basename } from 'node:path';
-import type { Io } from '../io.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type Io, isFolder } from '../io.js';
 import {
   ROLLOUT_LOG,
   rolloutFolder,
@@ -48,6 +48,15 @@ export interface LinkedEnvironment {
   hash: string | null;
   /** When the link was made: when the model was switched to it (ms since the epoch). */
   switchedAt: number | null;
+}
+
+/**
+ * Whether what `link` points at (`target`, relative to the link's folder when not absolute) is a
+ * conda environment: a folder holding conda-meta. One answer for --status, a rollback and a
+ * rollout's reuse.
+ */
+export async function isEnvironment(io: Io, link: string, target: string): Promise<boolean> {
+  return isFolder(io, join(resolve(dirname(link), target), 'conda-meta'));
 }
 
 export async function readLink(io: Io, link: string): Promise<LinkedEnvironment | null> {

@@ -4,7 +4,7 @@
  * health path on 127.0.0.1 (one request).
  */
 import type { Io } from '../io.js';
-import { type LinkedEnvironment, readLink, rolloutPaths } from './state.js';
+import { isEnvironment, type LinkedEnvironment, readLink, rolloutPaths } from './state.js';
 
 export interface ModelRolloutStatus {
   name: string;
@@ -29,7 +29,7 @@ export async function rolloutStatus(
       path: string,
     ): Promise<(LinkedEnvironment & { exists: boolean }) | null> => {
       const linked = await readLink(io, path);
-      return linked ? { ...linked, exists: await io.exists(linked.path) } : null;
+      return linked ? { ...linked, exists: await isEnvironment(io, path, linked.path) } : null;
     };
     let service: ModelRolloutStatus['service'] = null;
     if (model.health) {

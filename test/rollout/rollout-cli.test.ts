@@ -303,12 +303,20 @@ describe('envgen rollout', () => {
     const { root, rollout } = await repo();
     await rollout('chat');
     const current = readlinkSync(join(root, 'chat', 'current'));
-    // previous points at a versioned environment that is gone (deleted by hand).
+    // previous points at a versioned environment that is gone (deleted by hand); then at a
+    // folder that is no environment (its contents deleted).
     symlinkSync(join(root, 'chat@000000000000'), join(root, 'chat', 'previous'));
-    const result = await rollout('chat', '--rollback', '--json');
-    expect(result.exitCode).toBe(2);
-    expect(codes(result.stdout)).toEqual(['rollout/no-previous']);
-    expect(readlinkSync(join(root, 'chat', 'current'))).toBe(current);
+    for (const left of ['nothing', 'an empty folder']) {
+      if (left === 'an empty folder') mkdirSync(join(root, 'chat@000000000000'));
+      const result = await rollout('chat', '--rollback', '--json');
+      expect(result.exitCode).toBe(2);
+      expect(codes(result.stdout)).toEqual(['rollout/no-previous']);
+      expect(readlinkSync(join(root, 'chat', 'current'))).toBe(current);
+      // --status says the same of it as the rollback does.
+      const status = json((await rollout('--status', '--json')).stdout);
+      expect(status.models[0].previous.exists).toBe(false);
+      expect(status.models[0].current.exists).toBe(true);
+    }
   });
 
   it("by default keeps its folders in .envgen/rollout, apart from envgen build's .envgen/envs", async () => {
