@@ -247,14 +247,8 @@ export function createNodeIo(env: Readonly<Record<string, string | undefined>> =
     },
     stageFile,
     removeEmptyFolder: async (path) => (await fsp()).rmdir(path).catch(() => undefined),
-    exists: async (path) => {
-      try {
-        await (await fsp()).stat(path);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    // Synchronous behind the promise, as readFile: one stat, no thread-pool round trip.
+    exists: async (path) => existsSync(path),
     sha256File,
     // Synchronous behind the promise, as readFile: audit lists hundreds of folders, and a local
     // listing takes less than the thread-pool round trip of readdir from node:fs/promises.

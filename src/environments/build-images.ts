@@ -13,12 +13,19 @@ import type { BuildOptions, ModelBuild } from './create-environments.js';
 
 const CHECK_TAG = 'envgen-check';
 
+/** The docker `build --docker` runs, and the buildx builder bake builds on (`--builder`). */
+export interface DockerTarget {
+  exe: string;
+  builder?: string;
+}
+
 /**
  * What `build --docker` needs of Docker, checked before anything is built: the buildx plugin
  * (bake is a buildx command) and a daemon that answers. Either missing is a tool standing in
  * the way, with its fix, not a failed build.
  */
-export async function dockerProblems(io: Io, docker: string, builder?: string): Promise<Problem[]> {
+export async function dockerProblems(io: Io, target: DockerTarget): Promise<Problem[]> {
+  const { exe: docker, builder } = target;
   const buildx = await io.exec(docker, ['buildx', 'version'], { timeoutMs: 30_000 });
   if (buildx.exitCode !== 0) {
     return [
@@ -81,12 +88,12 @@ function firstLine(text: string): string {
 
 export async function buildImages(
   io: Io,
-  docker: string,
+  target: DockerTarget,
   builds: ModelBuild[],
   models: ResolvedModel[],
   options: BuildOptions,
-  builder?: string,
 ): Promise<void> {
+  const { exe: docker, builder } = target;
   const ready = builds.filter((b) => b.ok);
   if (ready.length === 0) return;
   const targets = ready.map((b) => bakeTarget(b.name));

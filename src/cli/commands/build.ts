@@ -5,7 +5,7 @@
  */
 import { join, resolve as resolvePath } from 'node:path';
 import type { ResolvedModel } from '../../compat/resolve.js';
-import { buildImages, dockerProblems } from '../../environments/build-images.js';
+import { buildImages, type DockerTarget, dockerProblems } from '../../environments/build-images.js';
 import { type BuildReport, buildEnvironments } from '../../environments/create-environments.js';
 import { applyPlan } from '../../generate/apply-plan.js';
 import { ENVIRONMENTS_ROOT, lockPath, pipLockPath } from '../../layout.js';
@@ -125,8 +125,11 @@ export async function runBuild(
       },
     ]);
   }
-  if (docker) {
-    const missing = await dockerProblems(io, docker, flags.builder);
+  const target: DockerTarget | undefined = docker
+    ? { exe: docker, ...(flags.builder !== undefined ? { builder: flags.builder } : {}) }
+    : undefined;
+  if (target) {
+    const missing = await dockerProblems(io, target);
     if (missing.length > 0) throw new UserError(missing);
   }
 
@@ -152,8 +155,7 @@ export async function runBuild(
   let builds: BuildReport['models'];
   try {
     builds = await buildEnvironments(io, options);
-    if (docker && !signal.aborted)
-      await buildImages(io, docker, builds, chosen, options, flags.builder);
+    if (target && !signal.aborted) await buildImages(io, target, builds, chosen, options);
   } finally {
     progress.close();
   }
@@ -195,15 +197,18 @@ function lockFiles(
   return locks;
 }
 
+/** A buildx builder's name, as `docker buildx ls` lists them. */
+const BUILDER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
 /** `--builder NAME`: a buildx builder's name, and only with --docker (it is bake's). */
 function checkBuilder(name: string, docker: boolean): void {
   if (!docker)
     throw usageError(
       'usage/invalid-flag',
       '--builder chooses where --docker builds the images, and --docker is not given',
-      `add --docker: envgen build --docker --builder ${/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) ? name : 'NAME'}`,
+      `add --docker: envgen build --docker --builder ${BUILDER.test(name) ? name : 'NAME'}`,
     );
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name))
+  if (!BUILDER.test(name))
     throw usageError(
       'usage/invalid-flag',
       `--builder ${JSON.stringify(name)} is not a buildx builder name`,
