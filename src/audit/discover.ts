@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import type { Io } from '../io.js';
 import { STATE_FOLDER } from '../layout.js';
 import { kindByName } from './engine.js';
+import { MULTIPROC_NAMES } from './rules/observe/facts.js';
 import type { Target } from './types.js';
 
 const SKIP = new Set([
@@ -70,8 +71,7 @@ export async function listFiles(io: Io, root: string): Promise<string[]> {
  */
 function isPythonTarget(text: string): boolean {
   return (
-    text.includes('PROMETHEUS_MULTIPROC_DIR') ||
-    text.includes('prometheus_multiproc_dir') ||
+    MULTIPROC_NAMES.some((name) => text.includes(name)) ||
     (text.includes('max_requests') && /\bmax_requests\b/.test(text))
   );
 }

@@ -10,23 +10,8 @@ import { UserError } from '../problem.js';
 import { loadSpecText, parseSpecText, SPEC_FILE } from '../spec/load-spec.js';
 import type { LoadedSpec } from '../spec/types.js';
 import { type PythonScan, scanPython } from './python-scan.js';
+import { PYTHON_OF_INTEREST } from './rules/observe/facts.js';
 import type { Project } from './types.js';
-
-/**
- * What makes a Python file one the OBS rules look into: the multiprocess folder, fork hooks,
- * worker recycling, an OTLP exporter. A file without any of these words is never scanned, so a
- * repository of thousands of modules costs a few substring searches of each text.
- */
-const PYTHON_OF_INTEREST = [
-  'PROMETHEUS_MULTIPROC_DIR',
-  'prometheus_multiproc_dir',
-  'register_at_fork',
-  'post_fork',
-  'post_worker_init',
-  'child_exit',
-  'max_requests',
-  'exporter.otlp.proto',
-];
 
 /** envgen.yaml's text as audit reads it: the spec, or undefined when there is none or it does not load. */
 function projectSpec(text: string | undefined): LoadedSpec | undefined {

@@ -9,7 +9,23 @@ import type { DockerfileContext, Project, PythonContext, SpecContext } from '../
 import { isStartScript } from './launch.js';
 
 /** Both spellings: prometheus_client read `prometheus_multiproc_dir` before 0.10. */
-export const MULTIPROC = '(?:PROMETHEUS_MULTIPROC_DIR|prometheus_multiproc_dir)';
+export const MULTIPROC_NAMES = ['PROMETHEUS_MULTIPROC_DIR', 'prometheus_multiproc_dir'] as const;
+export const MULTIPROC = `(?:${MULTIPROC_NAMES.join('|')})`;
+
+/**
+ * What makes a Python file one the OBS rules look into: the multiprocess folder, fork hooks,
+ * worker recycling, an OTLP exporter. A file without any of these words is never scanned, so a
+ * repository of thousands of modules costs a few substring searches of each text.
+ */
+export const PYTHON_OF_INTEREST = [
+  ...MULTIPROC_NAMES,
+  'register_at_fork',
+  'post_fork',
+  'post_worker_init',
+  'child_exit',
+  'max_requests',
+  'exporter.otlp.proto',
+] as const;
 
 /** `os.environ[...] =`, `environ.setdefault(...)`, `putenv(...)`, `environ.update(NAME=...)`. */
 const ENV_WRITES = [
