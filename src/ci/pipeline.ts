@@ -56,6 +56,8 @@ export interface CiInput {
 
 const DEFAULT_BRANCH = 'main';
 const DEFAULT_MIN_FREE_GB = 20;
+/** The most `--min-free-gb` takes: a runner with more free space than that asks for none. */
+export const MAX_MIN_FREE_GB = 10_000;
 /** The GitLab jobs of the check stage (templates/gitlab-ci.yml.hbs). */
 const GITLAB_CHECK_JOBS = [
   'envgen:generate',
@@ -121,11 +123,12 @@ export function ciProblems(input: CiInput): Problem[] {
     );
   }
   const minFree = input.minFreeGb ?? DEFAULT_MIN_FREE_GB;
-  if (!Number.isInteger(minFree) || minFree < 1 || minFree > 10_000) {
+  // The command line checks the flag first (positiveInt); this guards what reaches the template.
+  if (!Number.isInteger(minFree) || minFree < 1 || minFree > MAX_MIN_FREE_GB) {
     problems.push(
       problem(
         'usage/invalid-flag',
-        `--min-free-gb ${minFree} is not a whole number of GB from 1 to 10000`,
+        `--min-free-gb '${minFree}' is not a whole number from 1 to ${MAX_MIN_FREE_GB}`,
         {
           fix: 'e.g. --min-free-gb 30',
         },

@@ -116,6 +116,12 @@ describe('envgen ci', () => {
         'usage/invalid-flag',
         /--min-free-gb 30/,
       ],
+      // Past the most the pipeline takes: said by the command line, as any other bad value.
+      [
+        ['ci', 'github', ...REGISTRY, '--min-free-gb', '10001'],
+        'usage/invalid-flag',
+        /'10001' is not a whole number from 1 to 10000[\s\S]*--min-free-gb 30/,
+      ],
       [['ci', 'gitlab', '--branch', 'main'], 'usage/invalid-flag', /CI_DEFAULT_BRANCH/],
     ];
     for (const [argv, ruleId, fix] of cases) {

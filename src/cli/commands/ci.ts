@@ -1,5 +1,5 @@
 /** `envgen ci github|gitlab`: write the CI pipeline for the spec's models, or (`--check`) compare. */
-import { CI_PROVIDERS, type CiProvider } from '../../ci/pipeline.js';
+import { CI_PROVIDERS, type CiProvider, MAX_MIN_FREE_GB } from '../../ci/pipeline.js';
 import { writePipeline } from '../../ci/write-pipeline.js';
 import { usageError } from '../../problem.js';
 import { colorFor } from '../../report/color.js';
@@ -34,7 +34,9 @@ export async function runCi(
     );
   }
   const minFreeGb =
-    flags.minFreeGb === undefined ? undefined : positiveInt(flags.minFreeGb, '--min-free-gb', 30);
+    flags.minFreeGb === undefined
+      ? undefined
+      : positiveInt(flags.minFreeGb, '--min-free-gb', 30, MAX_MIN_FREE_GB);
   const { file, problems } = await writePipeline(ctx.io, ctx.root, {
     provider: provider as CiProvider,
     version: VERSION,
