@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeTools } from '../helpers/fake-tools.js';
+import { isRunning } from '../helpers/processes.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
@@ -27,19 +28,6 @@ models:
     cuda: cpu
     source: pip
 `;
-
-/** Whether a process is alive: a killed child whose parent is gone stays a zombie until reaped. */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const status = existsSync(`/proc/${pid}/status`)
-    ? readFileSync(`/proc/${pid}/status`, 'utf8')
-    : '';
-  return !/^State:\s+Z/m.test(status);
-}
 
 /** A model repo with generated files, and the environment for the fakes. */
 async function repo(spec = SPEC) {

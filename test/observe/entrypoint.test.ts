@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/processes.js';
 import {
   FAKE_OTEL,
-  freePort,
   imageEnv,
   killAll,
   PYTHON,

@@ -12,12 +12,12 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/processes.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import {
   APP,
   attributes,
   FAKE_OTEL,
-  freePort,
   GUNICORN,
   killAll,
   otlpReceiver,

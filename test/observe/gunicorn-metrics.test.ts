@@ -7,10 +7,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/processes.js';
 import {
   type Answer,
   dbFiles,
-  freePort,
   GUNICORN,
   imageEnv,
   killAll,

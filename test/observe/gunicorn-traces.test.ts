@@ -10,11 +10,11 @@
  */
 import type { Server } from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/processes.js';
 import {
   type Answer,
   attributes,
   FAKE_OTEL,
-  freePort,
   imageEnv,
   killAll,
   type OtlpSpan,

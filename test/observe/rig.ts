@@ -7,12 +7,12 @@
  */
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import type { GunicornConfView, ObserveSharedView } from '../../src/render/observe-view.js';
 import { templates } from '../../src/render/templates.js';
+import { freePort } from '../helpers/processes.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
 export const PYTHON = '/usr/bin/python3';
@@ -136,21 +136,6 @@ export function renderRig(
     entrypoint: join(dir, 'envgen-observe'),
     metricsDir: join(dir, 'metrics'),
   };
-}
-
-/** A port nothing listens on now (127.0.0.1). */
-export async function freePort(): Promise<number> {
-  return await new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') done(address.port);
-        else fail(new Error('no port'));
-      });
-    });
-  });
 }
 
 /** The environment the generated Dockerfile sets, for this rig (only these variables). */

@@ -4,9 +4,9 @@
  * which reports a counter incremented in both workers once, and exactly.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/processes.js';
 import {
   type Answer,
-  freePort,
   imageEnv,
   killAll,
   PYTHON,

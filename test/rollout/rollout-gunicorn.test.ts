@@ -13,11 +13,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fakeTools } from '../helpers/fake-tools.js';
+import { freePort, isRunning } from '../helpers/processes.js';
 import { runEnvgen } from '../helpers/run-cli.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 
@@ -75,15 +75,6 @@ const V1 = '[gunicorn]';
 const V2 = '[gunicorn, flask]';
 const UNHEALTHY = '[gunicorn, "flask>=2"]';
 const BROKEN = '[gunicorn, "flask>=1"]';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 /** One GET to 127.0.0.1: the status and body, or the error's code. */
 function get(
@@ -475,16 +466,3 @@ describe('envgen rollout without a server', { timeout: 60_000 }, () => {
     expect(existsSync(made[3] as string)).toBe(true);
   });
 });
-
-/** Whether a process is alive (a zombie is not). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const status = existsSync(`/proc/${pid}/status`)
-    ? readFileSync(`/proc/${pid}/status`, 'utf8')
-    : '';
-  return !/^State:\s+Z/m.test(status);
-}
