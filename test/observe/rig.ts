@@ -376,8 +376,8 @@ export async function untilServing(subprocess: ResultPromise, port: number): Pro
     exited = true;
   });
   for (let attempt = 0; ; attempt++) {
-    if (exited) throw new Error(`gunicorn exited before serving:\n${(await subprocess).all}`);
-    if (attempt >= 150) throw new Error('gunicorn did not answer on 127.0.0.1 within 15 s');
+    if (exited) throw new Error(`the server exited before serving:\n${(await subprocess).all}`);
+    if (attempt >= 150) throw new Error('the server did not answer on 127.0.0.1 within 15 s');
     try {
       const answer = await fetch(`http://127.0.0.1:${port}/pid`, {
         signal: AbortSignal.timeout(2000),

@@ -15,6 +15,7 @@ import {
   requireDebianParts,
   scrape,
   startGroup,
+  untilServing,
 } from './rig.js';
 
 beforeAll(requireDebianParts, 30_000);
@@ -50,7 +51,7 @@ describe('uvicorn --workers with the metrics sidecar', () => {
       ENVGEN_METRICS_SIDECAR: '1',
       ENVGEN_PYTHON: PYTHON,
     };
-    startGroup(
+    const server = startGroup(
       rig.entrypoint,
       [
         PYTHON,
@@ -68,16 +69,7 @@ describe('uvicorn --workers with the metrics sidecar', () => {
       ],
       { cwd: rig.dir, env },
     );
-    for (let attempt = 0; ; attempt++) {
-      if (attempt >= 150) throw new Error('uvicorn did not answer on 127.0.0.1 within 15 s');
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/pid`, { signal: AbortSignal.timeout(2000) })).ok)
-          break;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((done) => setTimeout(done, 100));
-    }
+    await untilServing(server, port);
     const answers: Answer[] = [];
     for (let batch = 0; batch < 10 && new Set(answers.map((a) => a.pid)).size < 2; batch++) {
       answers.push(...(await requests(port, '/hit', 24, { concurrency: 6 })));
